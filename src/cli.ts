@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { runClient } from './client/client.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
+import { DEFAULTS, startServer } from './server.js';
+
+const MAIN_HELP = `chatroom: a chat server with several front doors onto the same rooms, and its terminal client.
+
+Usage:
+  chatroom serve [options]                     run the server
+  chatroom connect [HOST] [PORT] --nick NAME   chat from this terminal
+  chatroom --help                              this text
+  chatroom COMMAND --help                      every option of serve or connect
+
+Quick start:
+  chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed door on :${DEFAULTS.framedPort}
+  chatroom connect --nick alice  # in another terminal (or: nc 127.0.0.1 ${DEFAULTS.linePort})
+`;
+
+const SERVE_HELP = `Usage: chatroom serve [options]
+
+Runs the chat server. Every front door leads to the same rooms and nicknames. When ready it
+prints one line per open door, e.g. "line listening on 127.0.0.1:${DEFAULTS.linePort}"; logs are JSON lines on stderr.
+SIGINT or SIGTERM tells every client the server is shutting down, flushes and exits 0.
+
+Options:
+  --host ADDR            address to listen on (default ${DEFAULTS.host}; 0.0.0.0 serves a LAN)
+  --line-port N|off      line door for netcat/telnet (default ${DEFAULTS.linePort}; 0 picks a free port; off disables it)
+  --framed-port N|off    the tutorials' 10-byte length-framed door (default ${DEFAULTS.framedPort}; 0 picks; off disables)
+  --max-line-bytes N     longest line or frame accepted, in bytes (default ${DEFAULTS.maxLineBytes}); a line door
+                         connection sending ${4}x this without a newline is closed
+  --max-queue-bytes N    outbound bytes a client may leave unread before it is disconnected
+                         (default ${DEFAULTS.maxQueueBytes})
+  --nick-timeout SECS    seconds a new connection has to choose a nickname (default ${DEFAULTS.nickTimeoutMs / 1000})
+  --shutdown-grace SECS  seconds shutdown waits for clients to read their last messages (default ${DEFAULTS.shutdownGraceMs / 1000})
+  --log-level LEVEL      ${LOG_LEVELS.join(', ')} (default info)
+  -h, --help             this text
+`;
+
+const CONNECT_HELP = `Usage: chatroom connect [HOST] [PORT] --nick NAME
+
+Chats from this terminal through the server's line door. Incoming messages never garble the
+line you are typing; the prompt shows your current room. If the server goes away, the client
+says so, reconnects with growing pauses (1 s up to 30 s) and rejoins your rooms.
+/commands are passed to the server (/help lists them). /quit, Ctrl-D or Ctrl-C exits.
+
+Arguments:
+  HOST                   server address (default 127.0.0.1)
+  PORT                   its line door port (default ${DEFAULTS.linePort})
+
+Options:
+  -n, --nick NAME        your nickname (asked for if missing)
+  --no-color             plain output (also when NO_COLOR is set or output is not a terminal)
+  -h, --help             this text
+`;
+
+class UsageError extends Error {}
+
+function parsePort(flag: string, value: string | undefined, fallback: number): number | null {
+  if (value === undefined) return fallback;
+  if (value === 'off') return null;
+  const port = parseInteger(flag, value);
+  if (port > 65535) throw new UsageError(`${flag} must be a port number (0-65535) or "off"`);
+  return port;
+}
+
+function parseInteger(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, not "${value}"`);
+  return Number(value);
+}
+
+function parsePositive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = parseInteger(flag, value);
+  if (number === 0) throw new UsageError(`${flag} must be greater than 0`);
+  return number;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      'line-port': { type: 'string' },
+      'framed-port': { type: 'string' },
+      'max-line-bytes': { type: 'string' },
+      'max-queue-bytes': { type: 'string' },
+      'nick-timeout': { type: 'string' },
+      'shutdown-grace': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return;
+  }
+  const level = (values['log-level'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const log = createLogger(level);
+  const server = await startServer({
+    host: values.host ?? DEFAULTS.host,
+    linePort: parsePort('--line-port', values['line-port'], DEFAULTS.linePort),
+    framedPort: parsePort('--framed-port', values['framed-port'], DEFAULTS.framedPort),
+    maxLineBytes: parsePositive(
+      '--max-line-bytes',
+      values['max-line-bytes'],
+      DEFAULTS.maxLineBytes,
+    ),
+    maxQueueBytes: parsePositive(
+      '--max-queue-bytes',
+      values['max-queue-bytes'],
+      DEFAULTS.maxQueueBytes,
+    ),
+    nickTimeoutMs:
+      1000 * parsePositive('--nick-timeout', values['nick-timeout'], DEFAULTS.nickTimeoutMs / 1000),
+    shutdownGraceMs:
+      1000 *
+      parsePositive('--shutdown-grace', values['shutdown-grace'], DEFAULTS.shutdownGraceMs / 1000),
+    log,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+      throw new UsageError(`cannot listen: ${error.message}`);
+    }
+    throw error;
+  });
+  if (server.doors.length === 0) log.warn('every front door is off; nobody can connect');
+  for (const door of server.doors) {
+    process.stdout.write(`${door.door} listening on ${door.host}:${door.port}\n`);
+  }
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    log.info({ event: 'signal', signal }, 'shutting down');
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function connect(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      nick: { type: 'string', short: 'n' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(CONNECT_HELP);
+    return;
+  }
+  if (positionals.length > 2) throw new UsageError('connect takes at most HOST and PORT');
+  const port = parsePort('PORT', positionals[1], DEFAULTS.linePort);
+  if (port === null || port === 0) throw new UsageError('PORT must be a port number (1-65535)');
+  const code = await runClient({
+    host: positionals[0] ?? DEFAULTS.host,
+    port,
+    nick: values.nick,
+    color: !values['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true,
+  });
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'connect':
+      return connect(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(MAIN_HELP);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usage =
+    error instanceof UsageError ||
+    (error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS'));
+  if (usage) {
+    process.stderr.write(`chatroom: ${(error as Error).message}\nTry "chatroom --help".\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`chatroom: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,223 @@
+import { connect, type Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { LineSplitter } from '../net/line-splitter.js';
+import { colorize, palette } from './colors.js';
+import { Screen } from './screen.js';
+
+export interface ClientOptions {
+  host: string;
+  port: number;
+  nick: string | undefined;
+  color: boolean;
+  input?: Readable;
+  output?: Writable;
+  /** First and longest pause between reconnection attempts. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+// Server lines are bounded by the server's own limits; this only guards against a rogue server.
+const MAX_SERVER_LINE_BYTES = 64 * 1024;
+const NICK_RETRIES_ON_RECONNECT = 3;
+
+/**
+ * The terminal client: keyboard and socket at once, over the line door. It follows the
+ * server's notices (docs/protocols/line.md) to know its nickname, rooms and current room,
+ * which is what lets it put you back where you were after a reconnect.
+ */
+export function runClient(options: ClientOptions): Promise<number> {
+  const output = options.output ?? process.stdout;
+  const screen = new Screen(options.input ?? process.stdin, output);
+  const colors = palette(options.color);
+  const minBackoff = options.minBackoffMs ?? 1000;
+  const maxBackoff = options.maxBackoffMs ?? 30_000;
+
+  let nick = options.nick;
+  let socket: Socket | undefined;
+  let registered = false;
+  let everRegistered = false;
+  let nickRetries = 0;
+  let quitting = false;
+  let backoff = minBackoff;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let currentRoom: string | undefined;
+  const rooms: string[] = [];
+  // What to restore after a reconnect: the rooms and current room before the connection dropped.
+  let restoreRooms: string[] = [];
+  let restoreCurrent: string | undefined;
+
+  const updatePrompt = () => {
+    screen.setPrompt(registered ? `${currentRoom ?? ''}> ` : 'nickname> ');
+  };
+
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+
+  const send = (line: string) => {
+    if (!socket || socket.destroyed || socket.connecting) {
+      screen.print(colors.error('!!! Not connected; that was not sent.'));
+      return;
+    }
+    socket.write(`${line}\n`);
+  };
+
+  // The notices the client follows, from docs/protocols/line.md.
+  const followers: Array<[RegExp, (match: RegExpExecArray) => void]> = [
+    [
+      /^\*\*\* Welcome to .*! Type \/help/,
+      () => {
+        registered = true;
+        backoff = minBackoff;
+        nickRetries = 0;
+        if (everRegistered) restorePlace();
+        everRegistered = true;
+      },
+    ],
+    [
+      /^\*\*\* Now talking in (#\S+)$/,
+      (match) => {
+        currentRoom = match[1];
+      },
+    ],
+    [
+      /^\*\*\* You are not in any room now/,
+      () => {
+        currentRoom = undefined;
+      },
+    ],
+    [
+      /^\*\*\* You joined (#\S+)$/,
+      (match) => {
+        if (!rooms.includes(match[1]!)) rooms.push(match[1]!);
+      },
+    ],
+    [
+      /^\*\*\* You left (#\S+)/,
+      (match) => {
+        const index = rooms.indexOf(match[1]!);
+        if (index !== -1) rooms.splice(index, 1);
+      },
+    ],
+    [
+      /^\*\*\* You are now known as (\S+)$/,
+      (match) => {
+        nick = match[1];
+      },
+    ],
+    [
+      /\(NICK_TAKEN\)$/,
+      () => {
+        // Our previous connection may still hold the nickname until the server notices it is gone.
+        if (!registered && everRegistered && nick && nickRetries++ < NICK_RETRIES_ON_RECONNECT) {
+          nick = `${nick}_`;
+          send(nick);
+        }
+      },
+    ],
+  ];
+
+  const followServer = (line: string) => {
+    for (const [pattern, follow] of followers) {
+      const match = pattern.exec(line);
+      if (match) {
+        follow(match);
+        break;
+      }
+    }
+    updatePrompt();
+  };
+
+  const restorePlace = () => {
+    for (const room of restoreRooms) if (!rooms.includes(room)) send(`/join ${room}`);
+    for (const room of rooms) if (!restoreRooms.includes(room)) send(`/part ${room}`);
+    if (restoreCurrent) send(`/join ${restoreCurrent}`);
+  };
+
+  const open = () => {
+    reconnectTimer = undefined;
+    const splitter = new LineSplitter({
+      maxLineBytes: MAX_SERVER_LINE_BYTES,
+      maxUnterminatedBytes: MAX_SERVER_LINE_BYTES,
+    });
+    const decoder = new TextDecoder();
+    let closeReason = 'connection closed';
+    const connection = connect({ host: options.host, port: options.port });
+    socket = connection;
+    connection.setNoDelay(true);
+    connection.on('connect', () => {
+      screen.print(colors.notice(`*** Connected to ${options.host}:${options.port}`));
+      if (nick) connection.write(`${nick}\n`);
+    });
+    connection.on('data', (chunk: Buffer) => {
+      for (const item of splitter.push(chunk)) {
+        if (item.kind !== 'line') continue;
+        const line = decoder.decode(item.bytes);
+        followServer(line);
+        screen.print(colorize(line, colors));
+      }
+    });
+    connection.on('error', (error: NodeJS.ErrnoException) => {
+      closeReason = error.code === 'ECONNREFUSED' ? 'connection refused' : error.message;
+    });
+    connection.on('close', () => {
+      if (socket === connection) socket = undefined;
+      if (quitting) {
+        finish(0);
+        return;
+      }
+      if (registered) {
+        restoreRooms = [...rooms];
+        restoreCurrent = currentRoom;
+      }
+      registered = false;
+      rooms.length = 0;
+      currentRoom = undefined;
+      screen.print(
+        colors.error(
+          `!!! Disconnected from the server (${closeReason}). Reconnecting in ${Math.round(backoff / 1000)} s...`,
+        ),
+      );
+      updatePrompt();
+      reconnectTimer = setTimeout(open, backoff);
+      backoff = Math.min(backoff * 2, maxBackoff);
+    });
+  };
+
+  const quit = (reason: string) => {
+    if (quitting) return;
+    quitting = true;
+    clearTimeout(reconnectTimer);
+    if (!socket || socket.destroyed) {
+      finish(0);
+      return;
+    }
+    socket.write(`/quit${reason ? ` ${reason}` : ''}\n`);
+    // If the server does not close on us promptly, we leave anyway.
+    setTimeout(() => socket?.destroy(), 2000).unref();
+  };
+
+  screen.readline.on('line', (line) => {
+    if (/^\/(quit|exit|bye)(\s|$)/i.test(line)) {
+      quit(line.replace(/^\/\S+\s*/, ''));
+      return;
+    }
+    if (!registered && !line.startsWith('/')) {
+      const wanted = line.trim();
+      if (!wanted) return;
+      nick = wanted;
+    }
+    if (line.length > 0) send(line);
+    updatePrompt();
+  });
+  screen.readline.on('close', () => quit(''));
+  screen.readline.on('SIGINT', () => quit(''));
+
+  updatePrompt();
+  open();
+  return finished.then((code) => {
+    screen.close();
+    return code;
+  });
+}

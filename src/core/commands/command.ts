@@ -1,0 +1,29 @@
+import type { Chat } from '../chat.js';
+import { ChatError } from '../errors.js';
+import type { Member } from '../member.js';
+
+export interface CommandContext {
+  chat: Chat;
+  member: Member;
+}
+
+/** A slash command as typed on the text front doors: `/name args`. */
+export interface Command {
+  name: string;
+  aliases?: readonly string[];
+  usage: string;
+  summary: string;
+  run(context: CommandContext, args: string): void | Promise<void>;
+}
+
+/** Splits off the first word; the rest keeps its inner spacing, which the user may mean. */
+export function firstWord(args: string): [string, string] {
+  const trimmed = args.trimStart();
+  const space = trimmed.search(/\s/);
+  if (space === -1) return [trimmed, ''];
+  return [trimmed.slice(0, space), trimmed.slice(space + 1)];
+}
+
+export function usageError(command: Command): ChatError {
+  return new ChatError('BAD_ARGUMENTS', `Usage: ${command.usage}`);
+}

@@ -1,0 +1,42 @@
+import { ChatError } from '../errors.js';
+import type { CommandHelp } from '../events.js';
+import type { Command, CommandContext } from './command.js';
+import { help } from './help.js';
+import { join } from './join.js';
+import { me } from './me.js';
+import { msg } from './msg.js';
+import { nick } from './nick.js';
+import { part } from './part.js';
+import { quit } from './quit.js';
+import { rooms } from './rooms.js';
+import { topic } from './topic.js';
+import { who } from './who.js';
+
+const COMMANDS: readonly Command[] = [help, nick, join, part, rooms, who, msg, me, topic, quit];
+
+const BY_NAME = new Map<string, Command>();
+for (const command of COMMANDS) {
+  for (const name of [command.name, ...(command.aliases ?? [])]) BY_NAME.set(name, command);
+}
+
+export function commandHelp(): CommandHelp[] {
+  return COMMANDS.map(({ usage, summary }) => ({ usage, summary }));
+}
+
+/**
+ * What a text door does with one line of user input: `/command args` runs a command,
+ * `//text` sends text that starts with a slash, anything else goes to the current room.
+ */
+export async function runInput(context: CommandContext, input: string): Promise<void> {
+  if (!input.startsWith('/') || input.startsWith('//')) {
+    context.chat.say(context.member, input.startsWith('//') ? input.slice(1) : input);
+    return;
+  }
+  const match = /^\/(\S*)\s?([\s\S]*)$/.exec(input)!;
+  const name = match[1]!.toLowerCase();
+  const command = BY_NAME.get(name);
+  if (!command) {
+    throw new ChatError('UNKNOWN_COMMAND', `Unknown command /${name}. Type /help for the list.`);
+  }
+  await command.run(context, match[2]!);
+}

@@ -1,0 +1,13 @@
+import { type Command, firstWord, usageError } from './command.js';
+
+export const join: Command = {
+  name: 'join',
+  aliases: ['j'],
+  usage: '/join #room',
+  summary: 'join a room (created if new) and talk there',
+  run({ chat, member }, args) {
+    const [room, rest] = firstWord(args);
+    if (!room || rest.trim()) throw usageError(join);
+    chat.join(member, room.startsWith('#') ? room : `#${room}`);
+  },
+};

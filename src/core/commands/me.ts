@@ -1,0 +1,11 @@
+import { type Command, usageError } from './command.js';
+
+export const me: Command = {
+  name: 'me',
+  usage: '/me ACTION',
+  summary: 'describe what you are doing ("/me waves" shows "* alice waves")',
+  run({ chat, member }, args) {
+    if (!args.trim()) throw usageError(me);
+    chat.say(member, args, { action: true });
+  },
+};

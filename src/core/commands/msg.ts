@@ -1,0 +1,14 @@
+import { type Command, firstWord, usageError } from './command.js';
+
+export const msg: Command = {
+  name: 'msg',
+  aliases: ['m', 'query', 'tell'],
+  usage: '/msg NICK|#room TEXT',
+  summary: 'send a private message to someone (or a message to one of your rooms)',
+  run({ chat, member }, args) {
+    const [target, text] = firstWord(args);
+    if (!target || !text.trim()) throw usageError(msg);
+    if (target.startsWith('#')) chat.say(member, text, { room: target });
+    else chat.privateMessage(member, target, text);
+  },
+};

@@ -1,0 +1,16 @@
+import { type Command, firstWord } from './command.js';
+
+export const topic: Command = {
+  name: 'topic',
+  usage: '/topic [#room] [TEXT]',
+  summary: 'show the topic, or set it when TEXT is given',
+  run({ chat, member }, args) {
+    let [room, text] = firstWord(args) as [string | undefined, string];
+    if (!room?.startsWith('#')) {
+      room = undefined;
+      text = args;
+    }
+    if (text.trim()) chat.setTopic(member, room, text.trim());
+    else chat.showTopic(member, room);
+  },
+};

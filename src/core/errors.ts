@@ -1,0 +1,38 @@
+/**
+ * Every error a user can cause, with a stable code. Front doors render the code their own way
+ * (a text line, a frame, later an IRC numeric or a JSON object); the message is for humans.
+ */
+export const ERROR_CODES = {
+  NICK_INVALID: 'The nickname breaks the nickname rules.',
+  NICK_TAKEN: 'Someone else already has that nickname.',
+  NICK_REQUIRED: 'Choose a nickname before doing anything else.',
+  NO_SUCH_NICK: 'Nobody is connected with that nickname.',
+  ROOM_INVALID: 'The room name breaks the room name rules.',
+  NO_SUCH_ROOM: 'No room has that name.',
+  NOT_IN_ROOM: 'You are not a member of that room.',
+  NO_CURRENT_ROOM: 'You are not in any room.',
+  UNKNOWN_COMMAND: 'There is no such command.',
+  BAD_ARGUMENTS: 'The command was given the wrong arguments.',
+  TEXT_INVALID: 'The text contains characters that cannot be sent.',
+  TEXT_TOO_LONG: 'The text is longer than the server accepts.',
+  TOPIC_TOO_LONG: 'The topic is longer than the server accepts.',
+  LINE_TOO_LONG: 'An input line was longer than the limit and was discarded.',
+  INVALID_UTF8: 'The input was not valid UTF-8 and was discarded.',
+  FRAME_INVALID: 'A frame header was not a valid length.',
+  FRAME_TOO_LONG: 'A frame was longer than the limit.',
+  SEND_QUEUE_FULL: 'The client stopped reading and its outbound queue overflowed.',
+  NICK_TIMEOUT: 'No nickname was given in time.',
+  SHUTTING_DOWN: 'The server is shutting down.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class ChatError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code],
+  ) {
+    super(message);
+    this.name = 'ChatError';
+  }
+}

@@ -1,0 +1,51 @@
+import type { ChatEvent } from './events.js';
+import { foldCase } from './names.js';
+
+/**
+ * Scratch space shared by all deliveries of one event, so a front door encodes a broadcast
+ * once per wire format (and viewpoint) instead of once per recipient. The core only creates
+ * it; what goes in it is the front doors' business.
+ */
+export type EncodingMemo = Map<unknown, unknown>;
+
+/** The core's handle on a connection: it can be handed events and asked to go away. */
+export interface Peer {
+  readonly protocol: string;
+  deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
+  disconnect(reason: string): void;
+}
+
+/** One connected user as the core sees them. */
+export class Member {
+  nick: string | undefined;
+  nickKey: string | undefined;
+  /** Room keys (case-folded names) this member belongs to, in join order. */
+  readonly rooms = new Set<string>();
+  /** Where plain text goes on doors that have no per-message target (line, framed). */
+  currentRoom: string | undefined;
+  currentRoomKey: string | undefined;
+  gone = false;
+
+  constructor(
+    readonly id: number,
+    readonly peer: Peer,
+  ) {}
+
+  get registered(): boolean {
+    return this.nick !== undefined;
+  }
+
+  setNick(nick: string): void {
+    this.nick = nick;
+    this.nickKey = foldCase(nick);
+  }
+
+  setCurrentRoom(room: string | undefined): void {
+    this.currentRoom = room;
+    this.currentRoomKey = room === undefined ? undefined : foldCase(room);
+  }
+
+  send(event: ChatEvent): void {
+    if (!this.gone) this.peer.deliver(event, this, new Map());
+  }
+}

@@ -1,0 +1,55 @@
+import { ChatError } from './errors.js';
+
+/**
+ * Nicknames and room names are compared after ASCII case folding (A-Z to a-z, nothing else).
+ * This is IRC's `CASEMAPPING=ascii`: unlike rfc1459 it does not make `[` and `{` the same
+ * letter, which surprises users more than it helps them.
+ */
+export const CASEMAPPING = 'ascii';
+
+export const NICK_MAX_LENGTH = 32;
+export const ROOM_MAX_LENGTH = 50;
+export const NICK_SPECIALS = '-_[]{}\\|^';
+
+const NICK_PATTERN = /^[A-Za-z_[\]{}\\|^][A-Za-z0-9_[\]{}\\|^-]*$/;
+// Room names reuse the nickname alphabet plus '.', so they are safe on every front door
+// (no spaces, commas, colons or control characters, which IRC gives meaning to).
+const ROOM_PATTERN = /^#[A-Za-z0-9_[\]{}\\|^.-]+$/;
+
+export function foldCase(name: string): string {
+  return name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+}
+
+export function checkNick(nick: string): ChatError | undefined {
+  if (nick.length === 0) return new ChatError('NICK_INVALID', 'A nickname cannot be empty.');
+  if (nick.length > NICK_MAX_LENGTH) {
+    return new ChatError(
+      'NICK_INVALID',
+      `Nickname is too long: at most ${NICK_MAX_LENGTH} characters.`,
+    );
+  }
+  if (!NICK_PATTERN.test(nick)) {
+    return new ChatError(
+      'NICK_INVALID',
+      `"${printable(nick)}" is not a valid nickname: use letters, digits and ${NICK_SPECIALS}, not starting with a digit or "-".`,
+    );
+  }
+  return undefined;
+}
+
+export function checkRoomName(room: string): ChatError | undefined {
+  if (room.length > ROOM_MAX_LENGTH || !ROOM_PATTERN.test(room)) {
+    return new ChatError(
+      'ROOM_INVALID',
+      `"${printable(room)}" is not a valid room name: "#" followed by up to ${ROOM_MAX_LENGTH - 1} letters, digits or ${NICK_SPECIALS}.`,
+    );
+  }
+  return undefined;
+}
+
+/** Keeps user-supplied names quotable in error messages without echoing control characters. */
+function printable(text: string): string {
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return shown.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}

@@ -1,0 +1,98 @@
+import type { Socket } from 'node:net';
+import type { Logger } from '../log.js';
+
+export interface ConnectionLimits {
+  /** Bytes that may wait to be written before the client is judged not to be reading. */
+  maxQueueBytes: number;
+  /** How long a closing connection may take to flush before it is cut. */
+  lingerMs?: number;
+}
+
+let nextConnectionId = 1;
+
+/**
+ * What every front door's connection shares: a socket whose outbound queue is bounded
+ * (writes never block the sender; a client that stops reading is dropped instead of growing
+ * our memory), one close reason, and one log line at each end of its life.
+ */
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly remote: string;
+  private readonly openedAt = Date.now();
+  private reason: string | undefined;
+  private closing = false;
+  private closed = false;
+  private readonly closeListeners: Array<(reason: string) => void> = [];
+
+  constructor(
+    readonly socket: Socket,
+    readonly door: string,
+    private readonly limits: ConnectionLimits,
+    private readonly log: Logger,
+  ) {
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.reason ??= error.code === 'ECONNRESET' ? 'Connection reset by peer' : error.message;
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.closing = true;
+      const reason = this.reason ?? 'Connection closed';
+      this.log.info(
+        {
+          event: 'disconnect',
+          conn: this.id,
+          door,
+          remote: this.remote,
+          reason,
+          ms: Date.now() - this.openedAt,
+        },
+        'disconnect',
+      );
+      for (const listener of this.closeListeners) listener(reason);
+    });
+    this.log.info({ event: 'connect', conn: this.id, door, remote: this.remote }, 'connect');
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    if (this.closed) listener(this.reason ?? 'Connection closed');
+    else this.closeListeners.push(listener);
+  }
+
+  send(bytes: Buffer): void {
+    if (this.closing) return;
+    if (this.socket.writableLength + bytes.length > this.limits.maxQueueBytes) {
+      this.abort(`Send queue exceeded ${this.limits.maxQueueBytes} bytes`);
+      return;
+    }
+    this.socket.write(bytes);
+  }
+
+  /** Flushes what is queued (plus a last word) and closes; cut short if the peer won't read. */
+  end(reason: string, lastWord?: Buffer): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.reason ??= reason;
+    if (lastWord) this.socket.end(lastWord);
+    else this.socket.end();
+    setTimeout(() => this.socket.destroy(), this.limits.lingerMs ?? 5000).unref();
+  }
+
+  abort(reason: string): void {
+    if (this.closed) return;
+    this.closing = true;
+    this.reason ??= reason;
+    this.log.warn({ event: 'error', conn: this.id, door: this.door, reason }, 'connection aborted');
+    this.socket.destroy();
+  }
+
+  /** Resolves once the socket is fully closed. */
+  whenClosed(): Promise<void> {
+    return new Promise((resolve) => this.onClose(() => resolve()));
+  }
+}

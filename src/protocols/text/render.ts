@@ -1,0 +1,159 @@
+import { actorOf, type ChatEvent, roomOf } from '../../core/events.js';
+import type { Member } from '../../core/member.js';
+import { foldCase } from '../../core/names.js';
+
+/**
+ * What a text front door (line, framed) shows for an event: a few labelled pieces of text
+ * that each codec lays out on its own wire. The line and framed doors share this so the two
+ * always say the same thing.
+ */
+export type TextEntry =
+  | { kind: 'chat'; from: string; text: string; room: string | undefined }
+  | { kind: 'action'; from: string; text: string; room: string | undefined }
+  | { kind: 'private-in'; from: string; text: string; action: boolean }
+  | { kind: 'private-out'; to: string; text: string; action: boolean }
+  | { kind: 'notice'; text: string }
+  | { kind: 'error'; code: string; text: string };
+
+/**
+ * How an event reads depends on who reads it: whether it happened in their current room and
+ * whether they caused it. Those two bits are the whole viewpoint, so a broadcast is encoded
+ * at most four times per codec however many people receive it.
+ */
+export interface Viewpoint {
+  inCurrentRoom: boolean;
+  isActor: boolean;
+}
+
+export function viewpointOf(event: ChatEvent, viewer: Member): Viewpoint {
+  const room = roomOf(event);
+  const actor = actorOf(event);
+  return {
+    inCurrentRoom: room === undefined || foldCase(room) === viewer.currentRoomKey,
+    isActor: actor !== undefined && foldCase(actor) === viewer.nickKey,
+  };
+}
+
+export function viewpointKey(view: Viewpoint): number {
+  return (view.inCurrentRoom ? 1 : 0) | (view.isActor ? 2 : 0);
+}
+
+export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
+  const you = view.isActor;
+  switch (event.type) {
+    case 'welcome':
+      return [notice(`Welcome to ${event.serverName}, ${event.nick}! Type /help for commands.`)];
+    case 'message': {
+      const room = view.inCurrentRoom ? undefined : event.room;
+      const text = safeText(event.text);
+      return [
+        event.action
+          ? { kind: 'action', from: event.from, text, room }
+          : { kind: 'chat', from: event.from, text, room },
+      ];
+    }
+    case 'private':
+      return [
+        you
+          ? { kind: 'private-out', to: event.to, text: safeText(event.text), action: event.action }
+          : {
+              kind: 'private-in',
+              from: event.from,
+              text: safeText(event.text),
+              action: event.action,
+            },
+      ];
+    case 'join':
+      return [notice(you ? `You joined ${event.room}` : `${event.nick} joined ${event.room}`)];
+    case 'part':
+      return [
+        notice(
+          `${you ? 'You' : event.nick} left ${event.room}${event.reason ? ` (${safeText(event.reason)})` : ''}`,
+        ),
+      ];
+    case 'quit':
+      return [notice(`${event.nick} left the chat (${safeText(event.reason)})`)];
+    case 'nick':
+      return [
+        notice(
+          you
+            ? `You are now known as ${event.newNick}`
+            : `${event.oldNick} is now known as ${event.newNick}`,
+        ),
+      ];
+    case 'topic': {
+      const who = you ? 'You' : event.nick;
+      return [
+        notice(
+          event.topic
+            ? `${who} set the topic of ${event.room} to: ${safeText(event.topic)}`
+            : `${who} cleared the topic of ${event.room}`,
+        ),
+      ];
+    }
+    case 'current-room':
+      return [
+        notice(
+          event.room
+            ? `Now talking in ${event.room}`
+            : 'You are not in any room now: /join #room to talk',
+        ),
+      ];
+    case 'topic-is':
+      return [
+        notice(
+          event.topic
+            ? `Topic of ${event.room}: ${safeText(event.topic)}${event.setBy ? ` (set by ${event.setBy})` : ''}`
+            : `${event.room} has no topic`,
+        ),
+      ];
+    case 'members':
+      return [
+        notice(
+          `${event.room} has ${plural(event.nicks.length, 'member')}: ${event.nicks.join(' ')}`,
+        ),
+      ];
+    case 'room-list':
+      return [
+        notice(`${plural(event.rooms.length, 'room')}:`),
+        ...event.rooms.map((room) =>
+          notice(
+            `  ${room.name} (${plural(room.members, 'member')})${room.topic ? `: ${safeText(room.topic)}` : ''}`,
+          ),
+        ),
+      ];
+    case 'help':
+      return [
+        notice('Commands (a line without a leading / is a message to your current room):'),
+        ...event.commands.map((command) =>
+          notice(`  ${command.usage.padEnd(24)} ${command.summary}`),
+        ),
+      ];
+    case 'notice':
+      return [notice(safeText(event.text))];
+    case 'error':
+      return [{ kind: 'error', code: event.code, text: safeText(event.message) }];
+  }
+}
+
+function notice(text: string): TextEntry {
+  return { kind: 'notice', text };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Other people's text goes to terminals: control characters (ESC sequences above all) are
+ * shown in caret notation so they can never move a cursor or recolour someone's screen.
+ */
+export function safeText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0080-\u009f]/g, (control) => {
+    const code = control.charCodeAt(0);
+    if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
+    if (code === 0x7f) return '^?';
+    return '\ufffd';
+  });
+}

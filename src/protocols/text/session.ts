@@ -1,0 +1,151 @@
+import type { Chat } from '../../core/chat.js';
+import { runInput } from '../../core/commands/index.js';
+import { ChatError } from '../../core/errors.js';
+import type { ChatEvent } from '../../core/events.js';
+import type { EncodingMemo, Member, Peer } from '../../core/member.js';
+import type { Logger } from '../../log.js';
+import type { Connection } from '../../net/connection.js';
+import type { InputDecoder, InputItem, TextCodec } from './codec.js';
+import { renderEvent, type TextEntry, viewpointKey, viewpointOf } from './render.js';
+
+export interface TextSessionOptions {
+  maxLineBytes: number;
+  nickTimeoutMs: number;
+  /** Inputs waiting to be handled before we stop reading the socket. */
+  maxPendingInputs?: number;
+}
+
+/**
+ * One user on a text door (line or framed): the first input is the nickname, later ones are
+ * messages or /commands. Inputs are handled one at a time, in order; if they pile up, the
+ * socket is paused rather than the queue allowed to grow.
+ */
+export class TextSession implements Peer {
+  readonly protocol: string;
+  private readonly member: Member;
+  private readonly decoder: InputDecoder;
+  private readonly pending: string[] = [];
+  private draining: Promise<void> | undefined;
+  private nickTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly chat: Chat,
+    private readonly codec: TextCodec,
+    private readonly connection: Connection,
+    private readonly options: TextSessionOptions,
+    private readonly log: Logger,
+  ) {
+    this.protocol = codec.protocol;
+    this.decoder = codec.createDecoder({ maxLineBytes: options.maxLineBytes });
+    this.member = chat.attach(this);
+    this.sendEntries([
+      { kind: 'notice', text: `Welcome to ${chat.serverName}. What is your nickname?` },
+    ]);
+    this.nickTimer = setTimeout(() => {
+      this.sendError(new ChatError('NICK_TIMEOUT', 'No nickname was given in time; goodbye.'));
+      connection.end('No nickname given in time');
+    }, options.nickTimeoutMs);
+    connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    connection.onClose((reason) => {
+      clearTimeout(this.nickTimer);
+      // Inputs already received are still handled: a client that sends and hangs up at once
+      // (printf ... | nc) has its messages delivered before it is announced as gone.
+      void this.drained().then(() => chat.detach(this.member, reason));
+    });
+  }
+
+  deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
+    if (this.connection.isClosing) return;
+    const view = viewpointOf(event, viewer);
+    const key = viewpointKey(view);
+    let encodings = memo.get(this.codec) as Array<Buffer | undefined> | undefined;
+    if (!encodings) {
+      encodings = [];
+      memo.set(this.codec, encodings);
+    }
+    let bytes = encodings[key];
+    if (!bytes) {
+      bytes = this.codec.encode(renderEvent(event, view));
+      encodings[key] = bytes;
+    }
+    this.connection.send(bytes);
+  }
+
+  disconnect(reason: string): void {
+    this.connection.end(reason);
+  }
+
+  private receive(chunk: Buffer): void {
+    for (const item of this.decoder.push(chunk)) this.accept(item);
+  }
+
+  private accept(item: InputItem): void {
+    if (item.kind === 'error') {
+      this.log.info(
+        { event: 'error', conn: this.connection.id, door: this.protocol, code: item.error.code },
+        'bad input',
+      );
+      this.sendError(item.error);
+      if (item.fatal) this.connection.end(item.error.message);
+      return;
+    }
+    this.pending.push(item.text);
+    if (this.pending.length > (this.options.maxPendingInputs ?? 64)) this.connection.socket.pause();
+    this.draining ??= this.drain();
+  }
+
+  private drained(): Promise<void> {
+    return this.draining ?? Promise.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    for (let input = this.pending.shift(); input !== undefined; input = this.pending.shift()) {
+      if (this.connection.socket.isPaused() && this.pending.length < 8) {
+        this.connection.socket.resume();
+      }
+      await this.handle(input);
+    }
+    this.draining = undefined;
+  }
+
+  private async handle(input: string): Promise<void> {
+    try {
+      if (this.member.gone) return;
+      if (!this.member.registered) await this.register(input);
+      else if (input.trim() !== '') await runInput({ chat: this.chat, member: this.member }, input);
+    } catch (error) {
+      if (error instanceof ChatError) {
+        this.sendError(error);
+        if (!this.member.registered) this.askForNick();
+      } else {
+        this.log.error({ event: 'error', conn: this.connection.id, err: error }, 'internal error');
+        this.sendError(new ChatError('BAD_ARGUMENTS', 'Internal error; the request was not done.'));
+      }
+    }
+  }
+
+  private async register(input: string): Promise<void> {
+    const words = input.trim().split(/\s+/);
+    const [first = '', second] = words;
+    if (/^\/(quit|exit|bye)$/i.test(first)) {
+      this.connection.end('Quit before choosing a nickname');
+      return;
+    }
+    // Accept "/nick alice" as well as "alice": people type what they know from IRC.
+    const nick = /^\/nick$/i.test(first) && second !== undefined ? second : input.trim();
+    await this.chat.register(this.member, nick);
+    if (this.member.registered) clearTimeout(this.nickTimer);
+  }
+
+  private askForNick(): void {
+    this.sendEntries([{ kind: 'notice', text: 'Choose another nickname:' }]);
+  }
+
+  private sendError(error: ChatError): void {
+    this.member.send({ type: 'error', code: error.code, message: error.message });
+  }
+
+  private sendEntries(entries: TextEntry[]): void {
+    this.connection.send(this.codec.encode(entries));
+  }
+}
