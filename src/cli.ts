@@ -127,10 +127,7 @@ async function serve(args: string[]): Promise<void> {
     }
     throw error;
   });
-  if (server.doors.length === 0) log.warn('every front door is off; nobody can connect');
-  for (const door of server.doors) {
-    process.stdout.write(`${door.door} listening on ${door.host}:${door.port}\n`);
-  }
+  // Handlers go in before the doors are announced: whoever reads that line may signal at once.
   let signals = 0;
   const shutdown = (signal: string) => {
     signals += 1;
@@ -140,6 +137,10 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (server.doors.length === 0) log.warn('every front door is off; nobody can connect');
+  for (const door of server.doors) {
+    process.stdout.write(`${door.door} listening on ${door.host}:${door.port}\n`);
+  }
 }
 
 async function connect(args: string[]): Promise<void> {

@@ -1,0 +1,129 @@
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FramedClient, LineClient, onCleanup } from './helpers.js';
+
+// The built CLI, as users run it (npm test builds it first).
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
+}
+
+interface ServerProcess {
+  child: ChildProcessWithoutNullStreams;
+  ports: Map<string, number>;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+async function serve(args: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args]);
+  onCleanup(() => {
+    child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const ports = new Map<string, number>();
+  await new Promise<void>((resolve, reject) => {
+    child.on('exit', () => reject(new Error(`server exited early: ${stderr}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const match of stdout.matchAll(/^(\w+) listening on [\d.]+:(\d+)$/gm)) {
+        ports.set(match[1]!, Number(match[2]));
+      }
+      if (ports.size === 2) resolve();
+    });
+  });
+  return { child, ports, stderr: () => stderr, exited };
+}
+
+describe('chatroom CLI', () => {
+  it('documents every serve flag', () => {
+    const help = run(['serve', '--help']);
+    expect(help.status).toBe(0);
+    for (const flag of [
+      '--host',
+      '--line-port',
+      '--framed-port',
+      '--max-line-bytes',
+      '--max-queue-bytes',
+      '--nick-timeout',
+      '--shutdown-grace',
+      '--log-level',
+      '--help',
+    ]) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(run(['--help']).stdout).toContain('chatroom connect [HOST] [PORT] --nick NAME');
+    expect(run(['connect', '--help']).stdout).toContain('--nick NAME');
+  });
+
+  it('rejects bad flags with a hint, not a stack trace', () => {
+    for (const args of [['serve', '--line-port', 'lots'], ['serve', '--bogus'], ['dance']]) {
+      const result = run(args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^chatroom: .*\nTry "chatroom --help"\.\n$/);
+    }
+  });
+
+  it('says clearly when a port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const port = (blocker.address() as { port: number }).port;
+    const result = run(['serve', '--line-port', String(port), '--framed-port', 'off']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('EADDRINUSE');
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('prints its doors, and on SIGTERM tells every client, closes and exits 0', async () => {
+    const server = await serve(['--line-port', '0', '--framed-port', '0']);
+    const alice = await LineClient.join(server.ports.get('line')!, 'alice');
+    const bob = await FramedClient.connect(server.ports.get('framed')!);
+    bob.send('bob');
+    await bob.waitFor('*', 'Now talking in #lobby');
+    const unnamed = await LineClient.connect(server.ports.get('line')!);
+    await unnamed.waitFor(/What is your nickname/);
+
+    server.child.kill('SIGTERM');
+    await alice.waitFor('*** The server is shutting down. Goodbye!');
+    await bob.waitFor('*', 'The server is shutting down. Goodbye!');
+    await unnamed.waitFor('*** The server is shutting down. Goodbye!');
+    await Promise.all([alice.closed, bob.closed, unnamed.closed]);
+    expect(await server.exited).toBe(0);
+    // Everyone was told once; nobody heard the others leave one by one.
+    expect(alice.sawLine(/left the chat/)).toBe(false);
+    const events = server
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event?: string });
+    expect(events.filter((e) => e.event === 'connect')).toHaveLength(3);
+    expect(events.filter((e) => e.event === 'disconnect')).toHaveLength(3);
+  });
+
+  it('serves only the doors asked for', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--line-port', '0', '--framed-port', 'off']);
+    onCleanup(() => {
+      child.kill('SIGKILL');
+    });
+    let stdout = '';
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/^line listening on 127\.0\.0\.1:\d+\n$/);
+  });
+});

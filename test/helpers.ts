@@ -1,0 +1,210 @@
+import { connect, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach } from 'vitest';
+import { createLogger, type Logger } from '../src/log.js';
+import { LineSplitter } from '../src/net/line-splitter.js';
+import { encodeFrame, FrameDecoder } from '../src/net/frame-decoder.js';
+import { DEFAULTS, type RunningServer, type ServerConfig, startServer } from '../src/server.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
+/** A real server on ports the system picks, stopped after the test. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const server = await startServer({
+    ...DEFAULTS,
+    linePort: 0,
+    framedPort: 0,
+    log: createLogger('silent'),
+    ...overrides,
+  });
+  onCleanup(() => server.stop());
+  return server;
+}
+
+/** A logger whose JSON lines a test can read back. */
+export function capturingLogger(): { log: Logger; records: Array<Record<string, unknown>> } {
+  const records: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) records.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, sink), records };
+}
+
+type Matcher = string | RegExp | ((line: string) => boolean);
+
+function matches(line: string, matcher: Matcher): boolean {
+  if (typeof matcher === 'string') return line === matcher;
+  if (matcher instanceof RegExp) return matcher.test(line);
+  return matcher(line);
+}
+
+/** Something that receives items over a socket and lets a test wait for one. */
+abstract class TestPeer<Item> {
+  readonly received: Item[] = [];
+  readonly closed: Promise<void>;
+  private waiters: Array<() => void> = [];
+  private read = 0;
+
+  constructor(readonly socket: Socket) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+    socket.on('close', () => this.wake());
+    onCleanup(() => {
+      socket.destroy();
+    });
+  }
+
+  protected push(item: Item): void {
+    this.received.push(item);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  /**
+   * Waits for the next item (after those already consumed) that matches, and returns it.
+   * Fails with everything received so far, which is what one wants to read when it fails.
+   */
+  async next(test: (item: Item) => boolean, timeoutMs = 5000): Promise<Item> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (this.read < this.received.length) {
+        const item = this.received[this.read++]!;
+        if (test(item)) return item;
+      }
+      if (this.socket.destroyed && this.socket.readableEnded !== false) {
+        throw new Error(`closed while waiting; received:\n${this.describe()}`);
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`timed out waiting; received:\n${this.describe()}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Whether anything received (consumed or not) matches. */
+  saw(test: (item: Item) => boolean): boolean {
+    return this.received.some(test);
+  }
+
+  protected abstract describe(): string;
+}
+
+export class LineClient extends TestPeer<string> {
+  static async connect(port: number): Promise<LineClient> {
+    const socket = connect({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new LineClient(socket);
+  }
+
+  /** Connects and chooses a nickname, waiting until the server has put us in #lobby. */
+  static async join(port: number, nick: string): Promise<LineClient> {
+    const client = await LineClient.connect(port);
+    client.send(nick);
+    await client.waitFor('*** Now talking in #lobby');
+    return client;
+  }
+
+  constructor(socket: Socket) {
+    super(socket);
+    const splitter = new LineSplitter({ maxLineBytes: 1 << 20, maxUnterminatedBytes: 1 << 20 });
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of splitter.push(chunk)) {
+        if (item.kind === 'line') this.push(item.bytes.toString('utf8'));
+      }
+    });
+  }
+
+  send(line: string): void {
+    this.socket.write(`${line}\n`);
+  }
+
+  write(bytes: Buffer | string): void {
+    this.socket.write(bytes);
+  }
+
+  waitFor(matcher: Matcher, timeoutMs?: number): Promise<string> {
+    return this.next((line) => matches(line, matcher), timeoutMs);
+  }
+
+  sawLine(matcher: Matcher): boolean {
+    return this.saw((line) => matches(line, matcher));
+  }
+
+  protected describe(): string {
+    return this.received.join('\n');
+  }
+}
+
+export interface Pair {
+  name: string;
+  text: string;
+}
+
+/** Speaks the tutorials' framing; what the server sends arrives as (name, text) pairs. */
+export class FramedClient extends TestPeer<Pair> {
+  static async connect(port: number): Promise<FramedClient> {
+    const socket = connect({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new FramedClient(socket);
+  }
+
+  private name: string | undefined;
+
+  constructor(socket: Socket) {
+    super(socket);
+    const decoder = new FrameDecoder(1 << 20);
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of decoder.push(chunk)) {
+        if (item.kind !== 'frame') throw new Error(item.message);
+        const text = item.bytes.toString('utf8');
+        if (this.name === undefined) this.name = text;
+        else {
+          this.push({ name: this.name, text });
+          this.name = undefined;
+        }
+      }
+    });
+  }
+
+  send(text: string): void {
+    this.socket.write(encodeFrame(Buffer.from(text, 'utf8')));
+  }
+
+  waitFor(name: string, text: Matcher, timeoutMs?: number): Promise<Pair> {
+    return this.next((pair) => pair.name === name && matches(pair.text, text), timeoutMs);
+  }
+
+  protected describe(): string {
+    return this.received.map((pair) => `${pair.name} > ${pair.text}`).join('\n');
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
