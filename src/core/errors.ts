@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   FRAME_TOO_LONG: 'A frame was longer than the limit.',
   SEND_QUEUE_FULL: 'The client stopped reading and its outbound queue overflowed.',
   NICK_TIMEOUT: 'No nickname was given in time.',
-  SHUTTING_DOWN: 'The server is shutting down.',
+  INTERNAL_ERROR: 'The server failed to carry out the request.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -119,7 +119,7 @@ export class TextSession implements Peer {
         if (!this.member.registered) this.askForNick();
       } else {
         this.log.error({ event: 'error', conn: this.connection.id, err: error }, 'internal error');
-        this.sendError(new ChatError('BAD_ARGUMENTS', 'Internal error; the request was not done.'));
+        this.sendError(new ChatError('INTERNAL_ERROR'));
       }
     }
   }
