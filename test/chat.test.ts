@@ -149,11 +149,23 @@ describe('chatting over the line and framed doors', () => {
     const alice = await LineClient.join(server.port('line'), 'alice');
     const bob = await LineClient.join(server.port('line'), 'bob');
     alice.send('/help');
-    for (const command of ['/nick', '/join', '/part', '/rooms', '/who', '/msg', '/me', '/topic', '/quit']) {
+    for (const command of [
+      '/nick',
+      '/join',
+      '/part',
+      '/rooms',
+      '/who',
+      '/msg',
+      '/me',
+      '/topic',
+      '/quit',
+    ]) {
       await alice.waitFor((line) => line.startsWith(`***   ${command}`));
     }
     alice.send('/frobnicate now');
-    await alice.waitFor('!!! Unknown command /frobnicate. Type /help for the list. (UNKNOWN_COMMAND)');
+    await alice.waitFor(
+      '!!! Unknown command /frobnicate. Type /help for the list. (UNKNOWN_COMMAND)',
+    );
     alice.send('//frobnicate is a slash word');
     await bob.waitFor('<alice> /frobnicate is a slash word');
     expect(bob.sawLine(/frobnicate now/)).toBe(false);

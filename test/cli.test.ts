@@ -110,7 +110,14 @@ describe('chatroom CLI', () => {
   });
 
   it('serves only the doors asked for', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--line-port', '0', '--framed-port', 'off']);
+    const child = spawn(process.execPath, [
+      CLI,
+      'serve',
+      '--line-port',
+      '0',
+      '--framed-port',
+      'off',
+    ]);
     onCleanup(() => {
       child.kill('SIGKILL');
     });

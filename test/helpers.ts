@@ -3,8 +3,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import { createLogger, type Logger } from '../src/log.js';
-import { LineSplitter } from '../src/net/line-splitter.js';
 import { encodeFrame, FrameDecoder } from '../src/net/frame-decoder.js';
+import { LineSplitter } from '../src/net/line-splitter.js';
 import { DEFAULTS, type RunningServer, type ServerConfig, startServer } from '../src/server.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -18,7 +18,9 @@ export function onCleanup(cleanup: () => Promise<void> | void): void {
 }
 
 /** A real server on ports the system picks, stopped after the test. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+): Promise<RunningServer> {
   const server = await startServer({
     ...DEFAULTS,
     linePort: 0,

@@ -45,6 +45,7 @@ export function runClient(options: ClientOptions): Promise<number> {
   // What to restore after a reconnect: the rooms and current room before the connection dropped.
   let restoreRooms: string[] = [];
   let restoreCurrent: string | undefined;
+  let restorePending = false;
 
   const updatePrompt = () => {
     screen.setPrompt(registered ? `${currentRoom ?? ''}> ` : 'nickname> ');
@@ -55,8 +56,10 @@ export function runClient(options: ClientOptions): Promise<number> {
     finish = resolve;
   });
 
+  const connected = () => socket !== undefined && !socket.destroyed && !socket.connecting;
+
   const send = (line: string) => {
-    if (!socket || socket.destroyed || socket.connecting) {
+    if (!socket || !connected()) {
       screen.print(colors.error('!!! Not connected; that was not sent.'));
       return;
     }
@@ -66,12 +69,14 @@ export function runClient(options: ClientOptions): Promise<number> {
   // The notices the client follows, from docs/protocols/line.md.
   const followers: Array<[RegExp, (match: RegExpExecArray) => void]> = [
     [
-      /^\*\*\* Welcome to .*! Type \/help/,
-      () => {
+      /^\*\*\* Welcome to .*, (\S+)! Type \/help/,
+      (match) => {
         registered = true;
+        // The server's word, not our guess: a line typed while registering may not have been it.
+        nick = match[1];
         backoff = minBackoff;
         nickRetries = 0;
-        if (everRegistered) restorePlace();
+        restorePending = everRegistered;
         everRegistered = true;
       },
     ],
@@ -79,6 +84,11 @@ export function runClient(options: ClientOptions): Promise<number> {
       /^\*\*\* Now talking in (#\S+)$/,
       (match) => {
         currentRoom = match[1];
+        // Only once the server has put us in its lobby do we know which rooms to leave again.
+        if (restorePending) {
+          restorePending = false;
+          restorePlace();
+        }
       },
     ],
     [
@@ -167,7 +177,8 @@ export function runClient(options: ClientOptions): Promise<number> {
         finish(0);
         return;
       }
-      if (registered) {
+      // Dropped halfway through a restore: what to restore has not changed.
+      if (registered && !restorePending) {
         restoreRooms = [...rooms];
         restoreCurrent = currentRoom;
       }
@@ -203,7 +214,9 @@ export function runClient(options: ClientOptions): Promise<number> {
       quit(line.replace(/^\/\S+\s*/, ''));
       return;
     }
-    if (!registered && !line.startsWith('/')) {
+    // A line typed while disconnected is a message that could not be sent, not a new nickname,
+    // unless we have no nickname at all yet.
+    if (!registered && !line.startsWith('/') && (connected() || nick === undefined)) {
       const wanted = line.trim();
       if (!wanted) return;
       nick = wanted;
@@ -213,10 +226,16 @@ export function runClient(options: ClientOptions): Promise<number> {
   });
   screen.readline.on('close', () => quit(''));
   screen.readline.on('SIGINT', () => quit(''));
+  // Without a terminal (input piped, or kill -INT) Ctrl-C is a signal to the process, not a key.
+  const onSignal = () => quit('');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   updatePrompt();
   open();
   return finished.then((code) => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     screen.close();
     return code;
   });

@@ -18,8 +18,11 @@ describe('FrameDecoder', () => {
     for (let cut = 0; cut <= input.length; cut++) {
       for (let cut2 = cut; cut2 <= input.length; cut2 += 3) {
         const decoder = new FrameDecoder(100);
-        const items = [input.subarray(0, cut), input.subarray(cut, cut2), input.subarray(cut2)]
-          .flatMap((chunk) => decoder.push(chunk));
+        const items = [
+          input.subarray(0, cut),
+          input.subarray(cut, cut2),
+          input.subarray(cut2),
+        ].flatMap((chunk) => decoder.push(chunk));
         expect(describeItems(items)).toEqual(['alice', '', 'hello wörld', '/join #dev']);
       }
     }

@@ -1,0 +1,438 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { palette } from '../src/client/colors.js';
+import { LineClient, onCleanup, startTestServer } from './helpers.js';
+
+// The client is tested as people run it: the built CLI in a child process of its own.
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const PTY_RUN = fileURLToPath(new URL('./fixtures/pty-run.py', import.meta.url));
+// Generous, for a slow shared machine; a passing run never waits this long.
+const WAIT_MS = 10_000;
+const COLUMNS = 100;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+type Matcher = string | RegExp;
+
+/** A child process whose output a test can wait on, killed after the test if still running. */
+class Spawned {
+  output = '';
+  errors = '';
+  exit: Exit | undefined;
+  readonly exited: Promise<Exit>;
+  private waiters: Array<() => void> = [];
+  private linesRead = 0;
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      this.output += text;
+      this.wake();
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      this.errors += text;
+    });
+    // Typing into a process that has just gone is not what a failing test should report.
+    child.stdin.on('error', () => {});
+    // 'close' rather than 'exit': by then all of its output has been read.
+    this.exited = new Promise((resolve) => {
+      const ended = (exit: Exit) => {
+        this.exit ??= exit;
+        resolve(this.exit);
+        this.wake();
+      };
+      child.once('close', (code, signal) => ended({ code, signal }));
+      // It could not be started at all (python3 missing, say).
+      child.once('error', (error) => {
+        this.errors += String(error);
+        ended({ code: null, signal: null });
+      });
+    });
+    onCleanup(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await this.exited;
+    });
+  }
+
+  type(text: string): void {
+    this.child.stdin.write(text);
+  }
+
+  /** Waits until the condition holds, failing with the output so far if it does not in time. */
+  async waitUntil(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      const remaining = deadline - Date.now();
+      if (this.exit || remaining <= 0) {
+        const why = this.exit ? `exited (${JSON.stringify(this.exit)})` : 'timed out';
+        throw new Error(
+          `${why} waiting for ${what}; output:\n${JSON.stringify(this.output)}\nstderr:\n${this.errors}`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits for the next complete output line (after those already consumed) that matches. */
+  async nextLine(matcher: Matcher, timeoutMs?: number): Promise<string> {
+    let found: string | undefined;
+    await this.waitUntil(
+      () => {
+        const lines = this.output.split('\n');
+        while (this.linesRead < lines.length - 1) {
+          const line = lines[this.linesRead++]!;
+          if (typeof matcher === 'string' ? line === matcher : matcher.test(line)) {
+            found = line;
+            return true;
+          }
+        }
+        return false;
+      },
+      `a line matching ${JSON.stringify(String(matcher))}`,
+      timeoutMs,
+    );
+    return found!;
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}
+
+function connectArgs(port: number, nick: string): string[] {
+  return [CLI, 'connect', '127.0.0.1', String(port), '--nick', nick];
+}
+
+/** The client with stdin and stdout piped, as in `... | chatroom connect`: no terminal. */
+function spawnClient(port: number, nick: string): Spawned {
+  return new Spawned(spawn(process.execPath, connectArgs(port, nick), { stdio: 'pipe' }));
+}
+
+/** The client in a pseudo-terminal: what is typed goes to stdin, what it draws comes out. */
+function spawnClientInTerminal(port: number, nick: string): Spawned {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name !== 'NO_COLOR' && name !== 'TERM'),
+  );
+  return new Spawned(
+    spawn(
+      'python3',
+      [PTY_RUN, String(COLUMNS), '30', process.execPath, ...connectArgs(port, nick)],
+      { stdio: 'pipe', env: { ...env, TERM: 'xterm' } },
+    ),
+  );
+}
+
+interface TerminalScreen {
+  /** Every row written so far (scrollback included), without trailing blanks or blank rows. */
+  rows: string[];
+  cursorRow: number;
+  cursorColumn: number;
+}
+
+/**
+ * Plays terminal output onto a screen: text, CR, LF, backspace, and the CSI cursor moves and
+ * erases readline uses. Colours are dropped. What the user would see is what we assert on, so
+ * a message drawn over the line being typed shows up as one garbled row.
+ */
+function renderTerminal(output: string): TerminalScreen {
+  const rows: string[][] = [[]];
+  let row = 0;
+  let column = 0;
+  const cells = () => {
+    while (rows.length <= row) rows.push([]);
+    return rows[row]!;
+  };
+  let i = 0;
+  while (i < output.length) {
+    const char = output[i]!;
+    if (char === '\x1b') {
+      if (output[i + 1] !== '[') {
+        i += 2;
+        continue;
+      }
+      let end = i + 2;
+      while (end < output.length && !/[@-~]/.test(output[end]!)) end++;
+      if (end >= output.length) break; // cut off mid-sequence: the rest is still on its way
+      const params = output.slice(i + 2, end);
+      const command = output[end]!;
+      const first = Number.parseInt(params, 10);
+      const count = Number.isNaN(first) || first === 0 ? 1 : first;
+      const mode = Number.isNaN(first) ? 0 : first;
+      switch (command) {
+        case 'A':
+          row = Math.max(0, row - count);
+          break;
+        case 'B':
+          row += count;
+          break;
+        case 'C':
+          column = Math.min(COLUMNS - 1, column + count);
+          break;
+        case 'D':
+          column = Math.max(0, column - count);
+          break;
+        case 'G':
+          column = Math.min(COLUMNS - 1, count - 1);
+          break;
+        case 'K': {
+          const line = cells();
+          if (mode === 0) line.length = Math.min(line.length, column);
+          else if (mode === 1) for (let c = 0; c <= column && c < line.length; c++) line[c] = ' ';
+          else line.length = 0;
+          break;
+        }
+        case 'J':
+          if (mode === 0) {
+            const line = cells();
+            line.length = Math.min(line.length, column);
+            rows.length = row + 1;
+          } else {
+            for (const line of rows) line.length = 0;
+          }
+          break;
+        default: // colours and anything else that does not move text
+      }
+      i = end + 1;
+      continue;
+    }
+    if (char === '\r') column = 0;
+    else if (char === '\n') row++;
+    else if (char === '\b') column = Math.max(0, column - 1);
+    else if (char >= ' ') {
+      if (column >= COLUMNS) {
+        row++;
+        column = 0;
+      }
+      const line = cells();
+      while (line.length < column) line.push(' ');
+      line[column++] = char;
+    }
+    i++;
+  }
+  const text = rows.map((line) => line.join('').trimEnd());
+  while (text.length > row + 1 && text[text.length - 1] === '') text.pop();
+  return { rows: text, cursorRow: row, cursorColumn: column };
+}
+
+/** Waits until the terminal shows `rows` as its last rows, with the cursor on the last one. */
+async function waitForScreen(
+  terminal: Spawned,
+  rows: string[],
+  cursorColumn: number,
+): Promise<TerminalScreen> {
+  const expected = JSON.stringify(rows.map((row) => row.trimEnd()));
+  let screen = renderTerminal('');
+  const drawn = terminal.waitUntil(
+    () => {
+      screen = renderTerminal(terminal.output);
+      return (
+        screen.cursorRow === screen.rows.length - 1 &&
+        screen.cursorColumn === cursorColumn &&
+        JSON.stringify(screen.rows.slice(-rows.length)) === expected
+      );
+    },
+    `a screen ending with ${JSON.stringify(rows)}, cursor in column ${cursorColumn}`,
+  );
+  await drawn.catch((error: Error) => {
+    throw new Error(`${error.message}\nscreen:\n${screen.rows.join('\n')}`);
+  });
+  return screen;
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
+});
+
+describe('the terminal client without a terminal (piped stdin and stdout)', () => {
+  it('registers, sends what is typed, shows what arrives, passes /commands on, and quits', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const port = server.port('line');
+    const alice = await LineClient.join(port, 'alice');
+    const carol = spawnClient(port, 'carol');
+
+    await carol.nextLine(`*** Connected to 127.0.0.1:${port}`);
+    await carol.nextLine('*** Welcome to chatroom, carol! Type /help for commands.');
+    await carol.nextLine('*** Now talking in #lobby');
+    await alice.waitFor('*** carol joined #lobby');
+
+    carol.type('hello from the terminal\n');
+    await alice.waitFor('<carol> hello from the terminal');
+    alice.send('hi carol');
+    await carol.nextLine('<alice> hi carol');
+
+    carol.type('/join #dev\n');
+    await carol.nextLine('*** You joined #dev');
+    await carol.nextLine('*** Now talking in #dev');
+    // Still in #lobby, which is no longer the current room, so the server says where.
+    alice.send('still there?');
+    await carol.nextLine('[#lobby] <alice> still there?');
+
+    carol.type('/quit bye\n');
+    expect(await carol.exited).toEqual({ code: 0, signal: null });
+    await alice.waitFor('*** carol left the chat (bye)');
+    // Not a terminal: no prompt, no colours, no cursor movement.
+    expect(carol.output).not.toContain('\x1b');
+    expect(carol.output).not.toContain('nickname> ');
+    expect(carol.output).not.toContain('#lobby> ');
+  });
+
+  it('exits with code 0 at the end of its input (Ctrl-D)', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const port = server.port('line');
+    const alice = await LineClient.join(port, 'alice');
+    const carol = spawnClient(port, 'carol');
+    await carol.nextLine('*** Now talking in #lobby');
+    await alice.waitFor('*** carol joined #lobby');
+
+    carol.child.stdin.end();
+    expect(await carol.exited).toEqual({ code: 0, signal: null });
+    await alice.waitFor('*** carol left the chat (Quit)');
+  });
+
+  it('exits with code 0 on SIGINT (Ctrl-C), saying goodbye to the server first', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const port = server.port('line');
+    const alice = await LineClient.join(port, 'alice');
+    const carol = spawnClient(port, 'carol');
+    await carol.nextLine('*** Now talking in #lobby');
+    await alice.waitFor('*** carol joined #lobby');
+
+    carol.child.kill('SIGINT');
+    expect(await carol.exited).toEqual({ code: 0, signal: null });
+    // A /quit, not a dropped connection.
+    await alice.waitFor('*** carol left the chat (Quit)');
+  });
+});
+
+describe('the terminal client when the server goes away', () => {
+  it('says so, reconnects by itself, registers again and rejoins its rooms', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const port = server.port('line');
+    const carol = spawnClient(port, 'carol');
+    await carol.nextLine('*** Now talking in #lobby');
+    carol.type('/join #dev\n');
+    await carol.nextLine('*** Now talking in #dev');
+
+    await server.stop();
+    await carol.nextLine('*** The server is shutting down. Goodbye!');
+    await carol.nextLine(/^!!! Disconnected from the server \(.+\)\. Reconnecting in 1 s\.\.\.$/);
+
+    // Same port, new server: nothing of carol is left on it.
+    const again = await startTestServer({ linePort: port, framedPort: null });
+    expect(again.port('line')).toBe(port);
+    const dave = await LineClient.join(port, 'dave');
+    dave.send('/join #dev');
+    const members = await dave.waitFor(/^\*\*\* #dev has \d+ members?: /);
+    // The client retries after 1 s, so dave is almost always there first and sees carol come
+    // in; on a very slow machine she may have beaten him to it, which proves the same.
+    if (!members.split(': ')[1]!.split(' ').includes('carol')) {
+      await dave.waitFor('*** carol joined #dev', WAIT_MS);
+    }
+
+    await carol.nextLine(`*** Connected to 127.0.0.1:${port}`);
+    await carol.nextLine('*** Welcome to chatroom, carol! Type /help for commands.');
+    await carol.nextLine('*** You joined #dev');
+    await carol.nextLine('*** Now talking in #dev');
+    dave.send('/who #lobby');
+    await dave.waitFor(/^\*\*\* #lobby has 2 members: (carol dave|dave carol)$/);
+
+    carol.type('back again\n');
+    await dave.waitFor('<carol> back again');
+    carol.type('/quit\n');
+    expect(await carol.exited).toEqual({ code: 0, signal: null });
+    await dave.waitFor('*** carol left the chat (Quit)');
+  }, 30_000);
+
+  it('leaves again the rooms it had left, and keeps its nickname through lines it could not send', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const port = server.port('line');
+    const carol = spawnClient(port, 'carol');
+    await carol.nextLine('*** Now talking in #lobby');
+    carol.type('/join #dev\n');
+    await carol.nextLine('*** Now talking in #dev');
+    carol.type('/part #lobby\n');
+    await carol.nextLine('*** You left #lobby');
+
+    await server.stop();
+    await carol.nextLine(/^!!! Disconnected from the server/);
+    carol.type('lost words\n');
+    await carol.nextLine('!!! Not connected; that was not sent.');
+
+    await startTestServer({ linePort: port, framedPort: null });
+    // Registering puts everyone in #lobby; the client leaves it again, as before the outage.
+    await carol.nextLine('*** Welcome to chatroom, carol! Type /help for commands.', 20_000);
+    await carol.nextLine('*** You joined #lobby');
+    await carol.nextLine('*** You joined #dev');
+    await carol.nextLine('*** You left #lobby');
+
+    const erin = await LineClient.join(port, 'erin');
+    erin.send('/who #lobby');
+    await erin.waitFor('*** #lobby has 1 member: erin');
+    erin.send('/who #dev');
+    await erin.waitFor('*** #dev has 1 member: carol');
+    erin.send('/join #dev');
+    await erin.waitFor('*** #dev has 2 members: carol erin');
+    carol.type('still here\n');
+    await erin.waitFor('<carol> still here');
+  }, 30_000);
+});
+
+describe('the terminal client in a terminal', () => {
+  it('redraws the prompt and the half-typed line under incoming messages, in colour', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const port = server.port('line');
+    const bob = await LineClient.join(port, 'bob');
+    const carol = spawnClientInTerminal(port, 'carol');
+    await waitForScreen(carol, ['*** Now talking in #lobby', '#lobby> '], 8);
+
+    carol.type('half-typed');
+    await waitForScreen(carol, ['*** Now talking in #lobby', '#lobby> half-typed'], 18);
+    const before = carol.output.length;
+    bob.send('hello there');
+    const screen = await waitForScreen(
+      carol,
+      ['*** Now talking in #lobby', '<bob> hello there', '#lobby> half-typed'],
+      18,
+    );
+    // Nowhere on the screen do the two run into each other.
+    expect(screen.rows.filter((row) => row.includes('hello there'))).toEqual(['<bob> hello there']);
+    // In the bytes themselves: the message, in bob's colour, then the prompt and text redrawn.
+    const drawn = carol.output.slice(before);
+    const message = `<${palette(true).nick('bob')}> hello there`;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: an ANSI colour is the point
+    expect(palette(true).nick('bob')).toMatch(/^\x1b\[\d+mbob\x1b\[0m$/);
+    expect(drawn).toContain(message);
+    expect(drawn.slice(drawn.indexOf(message) + message.length)).toContain('#lobby> half-typed');
+
+    carol.type('\r');
+    await bob.waitFor('<carol> half-typed');
+
+    // The cursor stays where it was inside the line too, not just at its end.
+    carol.type('abc\x1b[D');
+    await waitForScreen(carol, ['#lobby> abc'], 10);
+    bob.send('another one');
+    await waitForScreen(carol, ['<bob> another one', '#lobby> abc'], 10);
+    // One key at a time, as people type: Node's readline appends a pasted chunk at the end of
+    // the line wherever the cursor is, so 'X\r' in one write would not test the cursor.
+    carol.type('X');
+    await waitForScreen(carol, ['<bob> another one', '#lobby> abXc'], 11);
+    carol.type('\r');
+    await bob.waitFor('<carol> abXc');
+
+    carol.type('\x03');
+    expect(await carol.exited).toEqual({ code: 0, signal: null });
+    await bob.waitFor('*** carol left the chat (Quit)');
+  });
+});
