@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { runClient } from './client/client.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
-import { DEFAULTS, startServer } from './server.js';
+import { DEFAULTS, type StoreConfig, startServer } from './server.js';
+import { StoreOpenError } from './store/migrations.js';
 
 const MAIN_HELP = `chatroom: a chat server with several front doors onto the same rooms, and its terminal client.
 
@@ -33,6 +34,20 @@ Options:
                          (default ${DEFAULTS.maxQueueBytes})
   --nick-timeout SECS    seconds a new connection has to choose a nickname (default ${DEFAULTS.nickTimeoutMs / 1000})
   --shutdown-grace SECS  seconds shutdown waits for clients to read their last messages (default ${DEFAULTS.shutdownGraceMs / 1000})
+
+History (every message is stored before anyone receives it):
+  --data-dir DIR         where the SQLite history lives, created if absent (default ./${DEFAULTS.dataDir})
+  --database-url URL     keep history in PostgreSQL instead (postgres://user@host:5432/db)
+  --store KIND           sqlite, postgres or memory (default: postgres with --database-url, else sqlite;
+                         memory forgets everything on restart)
+  --sqlite-synchronous MODE
+                         normal (default: survives a crash of the server, may lose the last
+                         commits to a power cut) or full (fsync every commit: survives that too)
+  --history-on-join N    messages shown to whoever joins a room (default ${DEFAULTS.historyOnJoin}; 0 shows none)
+  --history-days N       drop messages older than N days (default 0: keep for ever)
+  --history-max-per-room N
+                         keep at most N messages per room or conversation (default 0: no limit)
+
   --log-level LEVEL      ${LOG_LEVELS.join(', ')} (default info)
   -h, --help             this text
 `;
@@ -55,6 +70,37 @@ Options:
 `;
 
 class UsageError extends Error {}
+/** A problem with the machine rather than the command line: reported plainly, exit 1. */
+class StartupError extends Error {}
+
+function parseCount(flag: string, value: string | undefined, fallback: number): number {
+  return value === undefined ? fallback : parseInteger(flag, value);
+}
+
+function storeConfig(values: {
+  store?: string;
+  'data-dir'?: string;
+  'database-url'?: string;
+  'sqlite-synchronous'?: string;
+}): StoreConfig {
+  const url = values['database-url'];
+  const kind = values.store ?? (url ? 'postgres' : 'sqlite');
+  const synchronous = values['sqlite-synchronous'] ?? 'normal';
+  if (synchronous !== 'normal' && synchronous !== 'full') {
+    throw new UsageError('--sqlite-synchronous must be normal or full');
+  }
+  switch (kind) {
+    case 'sqlite':
+      return { kind, dataDir: values['data-dir'] ?? DEFAULTS.dataDir, synchronous };
+    case 'postgres':
+      if (!url) throw new UsageError('--store postgres needs --database-url');
+      return { kind, url };
+    case 'memory':
+      return { kind };
+    default:
+      throw new UsageError('--store must be sqlite, postgres or memory');
+  }
+}
 
 function parsePort(flag: string, value: string | undefined, fallback: number): number | null {
   if (value === undefined) return fallback;
@@ -88,6 +134,13 @@ async function serve(args: string[]): Promise<void> {
       'max-queue-bytes': { type: 'string' },
       'nick-timeout': { type: 'string' },
       'shutdown-grace': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      store: { type: 'string' },
+      'sqlite-synchronous': { type: 'string' },
+      'history-on-join': { type: 'string' },
+      'history-days': { type: 'string' },
+      'history-max-per-room': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -101,6 +154,7 @@ async function serve(args: string[]): Promise<void> {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   }
   const log = createLogger(level);
+  const store = storeConfig(values);
   const server = await startServer({
     host: values.host ?? DEFAULTS.host,
     linePort: parsePort('--line-port', values['line-port'], DEFAULTS.linePort),
@@ -120,11 +174,27 @@ async function serve(args: string[]): Promise<void> {
     shutdownGraceMs:
       1000 *
       parsePositive('--shutdown-grace', values['shutdown-grace'], DEFAULTS.shutdownGraceMs / 1000),
+    store,
+    historyOnJoin: parseCount(
+      '--history-on-join',
+      values['history-on-join'],
+      DEFAULTS.historyOnJoin,
+    ),
+    retention: {
+      days: parseCount('--history-days', values['history-days'], DEFAULTS.retention.days),
+      maxPerRoom: parseCount(
+        '--history-max-per-room',
+        values['history-max-per-room'],
+        DEFAULTS.retention.maxPerRoom,
+      ),
+      intervalMs: DEFAULTS.retention.intervalMs,
+    },
     log,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
       throw new UsageError(`cannot listen: ${error.message}`);
     }
+    if (error instanceof StoreOpenError) throw new StartupError(error.message);
     throw error;
   });
   // Handlers go in before the doors are announced: whoever reads that line may signal at once.
@@ -198,6 +268,12 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`chatroom: ${(error as Error).message}\nTry "chatroom --help".\n`);
     process.exit(2);
   }
-  process.stderr.write(`chatroom: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof StartupError) {
+    process.stderr.write(`chatroom: ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(
+    `chatroom: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { Chat } from './core/chat.js';
+import type { HistoryStore, RetentionPolicy } from './core/history.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
 import { type Listening, listen } from './net/listener.js';
@@ -6,6 +7,23 @@ import { framedCodec } from './protocols/framed/codec.js';
 import { lineCodec } from './protocols/line/codec.js';
 import type { TextCodec } from './protocols/text/codec.js';
 import { TextSession } from './protocols/text/session.js';
+import { MemoryStore } from './store/memory.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
+import { SqliteStore, type SqliteSynchronous } from './store/sqlite/sqlite-store.js';
+
+export type StoreConfig =
+  | { kind: 'sqlite'; dataDir: string; synchronous: SqliteSynchronous }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'memory' };
+
+export interface RetentionConfig {
+  /** Days a message is kept; 0 keeps them for ever. */
+  days: number;
+  /** Messages kept per room or conversation; 0 keeps them all. */
+  maxPerRoom: number;
+  /** How often the background pruning runs. */
+  intervalMs: number;
+}
 
 export interface ServerConfig {
   host: string;
@@ -17,6 +35,9 @@ export interface ServerConfig {
   nickTimeoutMs: number;
   /** How long shutdown waits for clients to take their last bytes. */
   shutdownGraceMs: number;
+  store: StoreConfig;
+  historyOnJoin: number;
+  retention: RetentionConfig;
   log: Logger;
 }
 
@@ -28,10 +49,14 @@ export const DEFAULTS = {
   maxQueueBytes: 1024 * 1024,
   nickTimeoutMs: 30_000,
   shutdownGraceMs: 5_000,
+  dataDir: 'data',
+  historyOnJoin: 50,
+  retention: { days: 0, maxPerRoom: 0, intervalMs: 60 * 60 * 1000 },
 } as const;
 
 export interface RunningServer {
   readonly chat: Chat;
+  readonly store: HistoryStore;
   readonly doors: readonly Listening[];
   /** The bound port of a door, for tests and for the startup message. */
   port(door: string): number;
@@ -41,7 +66,19 @@ export interface RunningServer {
 /** The composition root: builds the core, opens every enabled front door, and stops them all. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const { log } = config;
-  const chat = new Chat({ maxMessageBytes: config.maxLineBytes });
+  const store = await openStore(config.store, log);
+  const chat = new Chat({
+    history: store,
+    historyOnJoin: config.historyOnJoin,
+    maxMessageBytes: config.maxLineBytes,
+  });
+  try {
+    await chat.restore();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const pruner = startPruning(store, config.retention, log);
   const connections = new Set<Connection>();
 
   const textDoor = (codec: TextCodec) => (socket: import('node:net').Socket) => {
@@ -73,12 +110,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
   } catch (error) {
     await Promise.all(doors.map((door) => door.close()));
+    clearInterval(pruner);
+    await store.close();
     throw error;
   }
 
   let stopping: Promise<void> | undefined;
   return {
     chat,
+    store,
     doors,
     port(door) {
       const found = doors.find((listening) => listening.door === door);
@@ -94,9 +134,48 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           return connection.whenClosed();
         });
         await Promise.all([...closingDoors, ...closed]);
+        clearInterval(pruner);
+        await chat.flush();
+        await store.close();
         log.info({ event: 'stopped' }, 'server stopped');
       })();
       return stopping;
     },
   };
+}
+
+async function openStore(config: StoreConfig, log: Logger): Promise<HistoryStore> {
+  switch (config.kind) {
+    case 'sqlite':
+      return SqliteStore.open({ dataDir: config.dataDir, synchronous: config.synchronous });
+    case 'postgres':
+      return PostgresStore.open({
+        url: config.url,
+        onError: (error) => log.warn({ event: 'error', err: error }, 'PostgreSQL connection error'),
+      });
+    case 'memory':
+      return new MemoryStore();
+  }
+}
+
+/** Prunes now and then every interval; a failure is logged and tried again next time. */
+function startPruning(
+  store: HistoryStore,
+  retention: RetentionConfig,
+  log: Logger,
+): NodeJS.Timeout | undefined {
+  if (retention.days === 0 && retention.maxPerRoom === 0) return undefined;
+  const prune = async () => {
+    const policy: RetentionPolicy = {};
+    if (retention.days > 0) policy.olderThan = Date.now() - retention.days * 24 * 60 * 60 * 1000;
+    if (retention.maxPerRoom > 0) policy.maxPerTarget = retention.maxPerRoom;
+    try {
+      const dropped = await store.prune(policy);
+      log.info({ event: 'prune', dropped }, 'history pruned');
+    } catch (error) {
+      log.warn({ event: 'error', err: error }, 'history pruning failed');
+    }
+  };
+  void prune();
+  return setInterval(prune, retention.intervalMs).unref();
 }

@@ -80,12 +80,18 @@ describe('chatting over the line and framed doors', () => {
     alice.send('/join #dev');
     await alice.waitFor('*** You joined #dev');
     await alice.waitFor('*** Now talking in #dev');
+    alice.send('/ids on');
+    await alice.waitFor('*** Message ids are on.');
     alice.send('in dev now');
+    await alice.waitFor('*** Sent @1 to #dev');
+    alice.send('/ids off');
     bob.send('/join #Dev');
     // Room names compare case-insensitively: #Dev is the room alice made.
     await bob.waitFor('*** #dev has 2 members: alice bob');
     await alice.waitFor('*** bob joined #dev');
-    expect(bob.sawLine(/in dev now/)).toBe(false);
+    // What was said before bob came is history, marked as such, not live chat.
+    await bob.waitFor(/^\[#dev @1 \d{4}-\d\d-\d\d \d\d:\d\d\] <alice> in dev now$/);
+    expect(bob.sawLine('<alice> in dev now')).toBe(false);
 
     bob.send('/join #lobby');
     await bob.waitFor('*** Now talking in #lobby');

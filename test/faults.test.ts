@@ -211,7 +211,7 @@ describe('fan-out', () => {
     const encode = lineCodec.encode;
     let encodings = 0;
     lineCodec.encode = (entries) => {
-      encodings += 1;
+      if (entries.some((entry) => entry.kind === 'chat')) encodings += 1;
       return encode(entries);
     };
     onCleanup(() => {

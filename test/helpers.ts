@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
@@ -17,7 +20,10 @@ export function onCleanup(cleanup: () => Promise<void> | void): void {
   cleanups.push(cleanup);
 }
 
-/** A real server on ports the system picks, stopped after the test. */
+/**
+ * A real server on ports the system picks, with its history in a fresh SQLite file unless
+ * the test says otherwise, stopped after the test.
+ */
 export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
 ): Promise<RunningServer> {
@@ -27,9 +33,17 @@ export async function startTestServer(
     framedPort: 0,
     log: createLogger('silent'),
     ...overrides,
+    store: overrides.store ?? { kind: 'sqlite', dataDir: tempDir(), synchronous: 'normal' },
   });
   onCleanup(() => server.stop());
   return server;
+}
+
+/** A directory of its own, removed after the test. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chatroom-test-'));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** A logger whose JSON lines a test can read back. */

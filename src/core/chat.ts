@@ -1,30 +1,50 @@
 import { ChatError } from './errors.js';
-import type { ChatEvent } from './events.js';
+import type { ChatEvent, HistoryEntry } from './events.js';
+import { GroupCommitter } from './group-commit.js';
+import {
+  conversationKey,
+  type HistoryStore,
+  type RoomRecord,
+  type StoredMessage,
+} from './history.js';
 import { Member, type Peer } from './member.js';
 import { checkNick, checkRoomName, foldCase } from './names.js';
 import { LocalNickRegistry, type NickRegistry } from './nick-registry.js';
 import { Room } from './room.js';
 
 export interface ChatOptions {
+  history: HistoryStore;
   serverName?: string;
   /** The room every user starts in, the tutorials' single room. */
   lobby?: string;
   nicks?: NickRegistry;
+  /** Messages shown to whoever joins a room. */
+  historyOnJoin?: number;
   maxMessageBytes?: number;
   maxTopicLength?: number;
+  /** Messages that may wait to be stored before senders are refused. */
+  maxPendingWrites?: number;
   now?: () => number;
 }
 
 const MAX_REASON_LENGTH = 200;
+/** The most messages one history, search or resume request returns. */
+export const MAX_HISTORY_PAGE = 500;
+/** Live events held for one member while its replay is read; past this it is dropped. */
+const MAX_HELD_EVENTS = 10_000;
 
 /**
  * The chat domain: members, nicknames, rooms and who hears what. It never sees a socket or a
  * byte; it turns requests into events and hands each event, once, to the members concerned.
- * Requests that break a rule throw a ChatError, which the front door reports to its user.
+ * Every message is stored before anyone receives it. Requests that break a rule throw a
+ * ChatError, which the front door reports to its user.
  */
 export class Chat {
   readonly serverName: string;
   readonly lobby: string;
+  readonly historyOnJoin: number;
+  private readonly history: HistoryStore;
+  private readonly writer: GroupCommitter;
   private readonly nickRegistry: NickRegistry;
   private readonly maxMessageBytes: number;
   private readonly maxTopicLength: number;
@@ -34,10 +54,13 @@ export class Chat {
   private readonly rooms = new Map<string, Room>();
   private nextMemberId = 1;
 
-  constructor(options: ChatOptions = {}) {
+  constructor(options: ChatOptions) {
+    this.history = options.history;
+    this.writer = new GroupCommitter(options.history, options.maxPendingWrites);
     this.serverName = options.serverName ?? 'chatroom';
     this.lobby = options.lobby ?? '#lobby';
     this.nickRegistry = options.nicks ?? new LocalNickRegistry();
+    this.historyOnJoin = options.historyOnJoin ?? 50;
     this.maxMessageBytes = options.maxMessageBytes ?? 8192;
     this.maxTopicLength = options.maxTopicLength ?? 390;
     this.now = options.now ?? Date.now;
@@ -45,6 +68,21 @@ export class Chat {
 
   get memberCount(): number {
     return this.connected.size;
+  }
+
+  /** Brings back the rooms (topics, creators) and their latest messages from the store. */
+  async restore(): Promise<void> {
+    for (const record of await this.history.loadRooms()) {
+      const room = this.roomFromRecord(record);
+      const latest = await this.history.latest(room.key, Math.max(this.historyOnJoin, 1));
+      for (const message of latest) room.remember(message, this.historyOnJoin);
+      this.rooms.set(room.key, room);
+    }
+  }
+
+  /** Resolves once every message accepted so far has been stored (or has failed to be). */
+  flush(): Promise<void> {
+    return this.writer.drain();
   }
 
   attach(peer: Peer): Member {
@@ -68,7 +106,7 @@ export class Chat {
     member.setNick(nick);
     this.byNick.set(key, member);
     member.send({ type: 'welcome', nick, serverName: this.serverName });
-    this.join(member, this.lobby);
+    await this.join(member, this.lobby);
   }
 
   async changeNick(member: Member, nick: string): Promise<void> {
@@ -96,7 +134,12 @@ export class Chat {
     this.broadcast({ type: 'nick', oldNick, newNick: nick }, audience);
   }
 
-  join(member: Member, roomName: string): void {
+  /**
+   * Joins a room, creating it if new, and shows the joiner its latest messages. The replay
+   * comes from memory in the same turn as the join, so nothing falls between it and the live
+   * stream, and nothing is in both.
+   */
+  async join(member: Member, roomName: string, options: { replay?: boolean } = {}): Promise<Room> {
     const nick = this.requireNick(member);
     const invalid = checkRoomName(roomName);
     if (invalid) throw invalid;
@@ -104,12 +147,10 @@ export class Chat {
     let room = this.rooms.get(key);
     if (room?.members.has(member)) {
       this.switchCurrentRoom(member, room);
-      return;
+      return room;
     }
-    if (!room) {
-      room = new Room(roomName, key, nick, this.now());
-      this.rooms.set(key, room);
-    }
+    if (!room) room = await this.createRoom(roomName, nick);
+    if (member.gone || room.members.has(member)) return room;
     room.members.add(member);
     member.rooms.add(key);
     this.broadcast({ type: 'join', room: room.name, nick }, room.members);
@@ -117,7 +158,11 @@ export class Chat {
       member.send({ type: 'topic-is', room: room.name, topic: room.topic, setBy: room.topicSetBy });
     }
     member.send({ type: 'members', room: room.name, nicks: room.nicks() });
+    if ((options.replay ?? true) && room.recent.length > 0) {
+      member.send(historyEvent(room.name, false, 'join', room.recent, undefined, false));
+    }
     this.switchCurrentRoom(member, room);
+    return room;
   }
 
   part(member: Member, roomName: string | undefined, reason = ''): void {
@@ -135,39 +180,64 @@ export class Chat {
     }
   }
 
-  say(member: Member, text: string, options: { action?: boolean; room?: string } = {}): void {
+  async say(
+    member: Member,
+    text: string,
+    options: { action?: boolean; room?: string } = {},
+  ): Promise<void> {
     const from = this.requireNick(member);
     this.checkText(text);
     const room = this.memberRoom(member, options.room);
-    const event: ChatEvent = {
-      type: 'message',
-      room: room.name,
-      from,
+    const action = options.action ?? false;
+    const stored = await this.store({
+      target: room.key,
+      sender: from,
       text,
-      action: options.action ?? false,
+      action,
       time: this.now(),
-    };
-    this.broadcast(event, room.members, member);
+    });
+    room.remember(stored, this.historyOnJoin);
+    member.send({ type: 'sent', target: room.name, id: stored.id });
+    this.broadcast(
+      { type: 'message', id: stored.id, room: room.name, from, text, action, time: stored.time },
+      room.members,
+      member,
+      room.key,
+    );
   }
 
-  privateMessage(member: Member, target: string, text: string, action = false): void {
+  async privateMessage(
+    member: Member,
+    target: string,
+    text: string,
+    action = false,
+  ): Promise<void> {
     const from = this.requireNick(member);
     this.checkText(text);
     const recipient = this.byNick.get(foldCase(target));
     if (!recipient?.nick) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
-    const event: ChatEvent = {
-      type: 'private',
-      from,
-      to: recipient.nick,
+    const to = recipient.nick;
+    const stored = await this.store({
+      target: conversationKey(member.nickKey!, recipient.nickKey!),
+      sender: from,
       text,
       action,
       time: this.now(),
+    });
+    const event: ChatEvent = {
+      type: 'private',
+      id: stored.id,
+      from,
+      to,
+      text,
+      action,
+      time: stored.time,
     };
     // The sender gets a copy too, so every door can show what was sent and to whom.
     this.broadcast(event, recipient === member ? [member] : [recipient, member]);
   }
 
-  setTopic(member: Member, roomName: string | undefined, topic: string): void {
+  async setTopic(member: Member, roomName: string | undefined, topic: string): Promise<void> {
     const nick = this.requireNick(member);
     const room = this.memberRoom(member, roomName);
     this.checkText(topic, true);
@@ -177,9 +247,11 @@ export class Chat {
         `Topics are at most ${this.maxTopicLength} characters.`,
       );
     }
+    const setAt = this.now();
+    await this.saveRoom({ ...recordOf(room), topic, topicSetBy: nick, topicSetAt: setAt });
     room.topic = topic;
     room.topicSetBy = nick;
-    room.topicSetAt = this.now();
+    room.topicSetAt = setAt;
     this.broadcast({ type: 'topic', room: room.name, nick, topic }, room.members);
   }
 
@@ -198,6 +270,70 @@ export class Chat {
   listMembers(member: Member, roomName: string | undefined): void {
     const room = roomName === undefined ? this.memberRoom(member, undefined) : this.room(roomName);
     member.send({ type: 'members', room: room.name, nicks: room.nicks() });
+  }
+
+  /**
+   * Reads back a room's messages (or a private conversation's, when `target` is a
+   * nickname): the latest `limit`, or the `limit` before an id.
+   */
+  async showHistory(
+    member: Member,
+    target: string | undefined,
+    options: { before?: number; limit: number },
+  ): Promise<void> {
+    const { key, name, isPrivate } = this.historyTarget(member, target);
+    const limit = clampPage(options.limit);
+    const page =
+      options.before === undefined
+        ? await this.read(() => this.history.latest(key, limit + 1))
+        : await this.read(() => this.history.before(key, options.before!, limit + 1));
+    const more = page.length > limit;
+    member.send(
+      historyEvent(name, isPrivate, 'request', more ? page.slice(1) : page, undefined, more),
+    );
+  }
+
+  async search(member: Member, roomName: string | undefined, query: string): Promise<void> {
+    const room = this.memberRoom(member, roomName);
+    const found = await this.read(() => this.history.search(room.key, query, 20));
+    member.send(historyEvent(room.name, false, 'search', found.reverse(), undefined, false));
+  }
+
+  /**
+   * Everything in a room after `afterId`, once and in order, then the live stream: for a
+   * client coming back after losing its connection. Joins the room (without the usual
+   * replay) if needed. Live messages that arrive while the store is read are held back and
+   * delivered after the replay.
+   */
+  async resume(member: Member, roomName: string, afterId: number): Promise<void> {
+    this.requireNick(member);
+    const invalid = checkRoomName(roomName);
+    if (invalid) throw invalid;
+    const joined = this.rooms.get(foldCase(roomName))?.members.has(member);
+    const room = joined
+      ? this.rooms.get(foldCase(roomName))!
+      : await this.join(member, roomName, { replay: false });
+    // Everything up to here has been broadcast, so is in the store; later ones come live.
+    const upTo = room.lastId;
+    if (afterId >= upTo || member.gone) {
+      member.send(historyEvent(room.name, false, 'resume', [], undefined, false));
+      return;
+    }
+    member.held.set(room.key, []);
+    try {
+      const page = (
+        await this.read(() => this.history.after(room.key, afterId, MAX_HISTORY_PAGE + 1))
+      ).filter((message) => message.id <= upTo);
+      const more = page.length > MAX_HISTORY_PAGE;
+      const messages = more ? page.slice(0, MAX_HISTORY_PAGE) : page;
+      const firstKept = messages[0]?.id ?? upTo + 1;
+      const gap = firstKept > afterId + 1 ? { from: afterId + 1, to: firstKept - 1 } : undefined;
+      member.send(historyEvent(room.name, false, 'resume', messages, gap, more));
+    } finally {
+      const held = member.held.get(room.key) ?? [];
+      member.held.delete(room.key);
+      for (const event of held) member.send(event);
+    }
   }
 
   /** The user asked to leave: the rooms hear the reason, then the connection is closed. */
@@ -229,11 +365,96 @@ export class Chat {
     this.broadcast({ type: 'notice', text }, this.connected);
   }
 
-  private broadcast(event: ChatEvent, recipients: Iterable<Member>, except?: Member): void {
+  /**
+   * The one place events fan out. `roomKey` marks events of a room, which a member replaying
+   * that room gets after its replay instead of now.
+   */
+  private broadcast(
+    event: ChatEvent,
+    recipients: Iterable<Member>,
+    except?: Member,
+    roomKey?: string,
+  ): void {
     const memo = new Map<unknown, unknown>();
     for (const recipient of recipients) {
-      if (recipient !== except && !recipient.gone) recipient.peer.deliver(event, recipient, memo);
+      if (recipient === except || recipient.gone) continue;
+      const held = roomKey === undefined ? undefined : recipient.held.get(roomKey);
+      if (held) {
+        if (held.length >= MAX_HELD_EVENTS) recipient.peer.disconnect('Too far behind');
+        else held.push(event);
+        continue;
+      }
+      recipient.peer.deliver(event, recipient, memo);
     }
+  }
+
+  private async store(message: Parameters<GroupCommitter['append']>[0]): Promise<StoredMessage> {
+    try {
+      return await this.writer.append(message);
+    } catch (error) {
+      throw new ChatError(
+        'STORE_FAILED',
+        'Your message could not be stored, so nobody received it. Try again shortly.',
+        { cause: error },
+      );
+    }
+  }
+
+  private async read<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      throw new ChatError('STORE_FAILED', 'History is unavailable right now. Try again shortly.', {
+        cause: error,
+      });
+    }
+  }
+
+  private async saveRoom(record: RoomRecord): Promise<void> {
+    try {
+      await this.history.saveRoom(record);
+    } catch (error) {
+      throw new ChatError('STORE_FAILED', 'The room could not be saved. Try again shortly.', {
+        cause: error,
+      });
+    }
+  }
+
+  private async createRoom(name: string, creator: string): Promise<Room> {
+    const room = new Room(name, foldCase(name), creator, this.now());
+    await this.saveRoom(recordOf(room));
+    // Someone else may have created it while we were saving: theirs wins.
+    const existing = this.rooms.get(room.key);
+    if (existing) return existing;
+    this.rooms.set(room.key, room);
+    return room;
+  }
+
+  private roomFromRecord(record: RoomRecord): Room {
+    const room = new Room(record.name, record.key, record.createdBy, record.createdAt);
+    room.topic = record.topic;
+    room.topicSetBy = record.topicSetBy;
+    room.topicSetAt = record.topicSetAt;
+    return room;
+  }
+
+  private historyTarget(
+    member: Member,
+    target: string | undefined,
+  ): { key: string; name: string; isPrivate: boolean } {
+    if (target === undefined || target.startsWith('#')) {
+      const room = this.memberRoom(member, target);
+      return { key: room.key, name: room.name, isPrivate: false };
+    }
+    this.requireNick(member);
+    const invalid = checkNick(target);
+    if (invalid) throw invalid;
+    const other = this.byNick.get(foldCase(target))?.nick ?? target;
+    return {
+      key: conversationKey(member.nickKey!, foldCase(target)),
+      name: other,
+      isPrivate: true,
+    };
   }
 
   private audienceOf(member: Member): Set<Member> {
@@ -248,8 +469,7 @@ export class Chat {
   private removeFromRoom(member: Member, room: Room): void {
     room.members.delete(member);
     member.rooms.delete(room.key);
-    // Rooms live only while someone is in them (persistent rooms come with the history store).
-    if (room.members.size === 0) this.rooms.delete(room.key);
+    member.held.delete(room.key);
   }
 
   private switchCurrentRoom(member: Member, room: Room): void {
@@ -304,6 +524,40 @@ export class Chat {
   private ownerId(member: Member): string {
     return String(member.id);
   }
+}
+
+function historyEvent(
+  target: string,
+  isPrivate: boolean,
+  reason: 'join' | 'request' | 'resume' | 'search',
+  messages: readonly StoredMessage[],
+  gap: { from: number; to: number } | undefined,
+  more: boolean,
+): ChatEvent {
+  const entries: HistoryEntry[] = messages.map((message) => ({
+    id: message.id,
+    from: message.sender,
+    text: message.text,
+    action: message.action,
+    time: message.time,
+  }));
+  return { type: 'history', target, private: isPrivate, reason, messages: entries, gap, more };
+}
+
+function recordOf(room: Room): RoomRecord {
+  return {
+    key: room.key,
+    name: room.name,
+    topic: room.topic,
+    topicSetBy: room.topicSetBy,
+    topicSetAt: room.topicSetAt,
+    createdBy: room.createdBy,
+    createdAt: room.createdAt,
+  };
+}
+
+function clampPage(limit: number): number {
+  return Math.max(1, Math.min(MAX_HISTORY_PAGE, Math.floor(limit)));
 }
 
 function cleanReason(reason: string): string {

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   FRAME_TOO_LONG: 'A frame was longer than the limit.',
   SEND_QUEUE_FULL: 'The client stopped reading and its outbound queue overflowed.',
   NICK_TIMEOUT: 'No nickname was given in time.',
+  STORE_FAILED: 'History storage failed; nothing was sent or changed.',
   INTERNAL_ERROR: 'The server failed to carry out the request.',
 } as const;
 
@@ -31,8 +32,9 @@ export class ChatError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ChatError';
   }
 }

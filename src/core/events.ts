@@ -6,8 +6,38 @@ import type { ErrorCode } from './errors.js';
  */
 export type ChatEvent =
   | { type: 'welcome'; nick: string; serverName: string }
-  | { type: 'message'; room: string; from: string; text: string; action: boolean; time: number }
-  | { type: 'private'; from: string; to: string; text: string; action: boolean; time: number }
+  | {
+      type: 'message';
+      id: number;
+      room: string;
+      from: string;
+      text: string;
+      action: boolean;
+      time: number;
+    }
+  | {
+      type: 'private';
+      id: number;
+      from: string;
+      to: string;
+      text: string;
+      action: boolean;
+      time: number;
+    }
+  /** To the sender only: where their message was stored. */
+  | { type: 'sent'; target: string; id: number }
+  | {
+      type: 'history';
+      /** A room name, or for a private conversation the other person's nickname. */
+      target: string;
+      private: boolean;
+      reason: 'join' | 'request' | 'resume' | 'search';
+      messages: readonly HistoryEntry[];
+      /** Ids asked for that retention had already dropped. */
+      gap: { from: number; to: number } | undefined;
+      /** More messages exist than were sent; ask again from the last id. */
+      more: boolean;
+    }
   | { type: 'join'; room: string; nick: string }
   | { type: 'part'; room: string; nick: string; reason: string }
   | { type: 'quit'; nick: string; reason: string }
@@ -20,6 +50,14 @@ export type ChatEvent =
   | { type: 'help'; commands: readonly CommandHelp[] }
   | { type: 'notice'; text: string }
   | { type: 'error'; code: ErrorCode; message: string };
+
+export interface HistoryEntry {
+  id: number;
+  from: string;
+  text: string;
+  action: boolean;
+  time: number;
+}
 
 export interface RoomSummary {
   name: string;
@@ -40,6 +78,8 @@ export function roomOf(event: ChatEvent): string | undefined {
     case 'part':
     case 'topic':
       return event.room;
+    case 'history':
+      return event.private ? undefined : event.target;
     default:
       return undefined;
   }

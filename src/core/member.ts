@@ -25,6 +25,13 @@ export class Member {
   currentRoom: string | undefined;
   currentRoomKey: string | undefined;
   gone = false;
+  /** Whether this member's door should show message ids (clients that resume ask for them). */
+  showIds = false;
+  /**
+   * Rooms whose live events are held back while a replay for them is being read from the
+   * store, so the replay and the live stream arrive in order.
+   */
+  readonly held = new Map<string, ChatEvent[]>();
 
   constructor(
     readonly id: number,

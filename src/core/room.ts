@@ -1,3 +1,4 @@
+import type { StoredMessage } from './history.js';
 import type { Member } from './member.js';
 
 export class Room {
@@ -5,6 +6,10 @@ export class Room {
   topic = '';
   topicSetBy: string | undefined;
   topicSetAt: number | undefined;
+  /** The newest messages broadcast here, oldest first: what a joiner is shown. */
+  readonly recent: StoredMessage[] = [];
+  /** The id of the last message broadcast here; everything up to it is in the store. */
+  lastId = 0;
 
   constructor(
     readonly name: string,
@@ -12,6 +17,13 @@ export class Room {
     readonly createdBy: string,
     readonly createdAt: number,
   ) {}
+
+  remember(message: StoredMessage, keep: number): void {
+    this.lastId = message.id;
+    if (keep === 0) return;
+    this.recent.push(message);
+    if (this.recent.length > keep) this.recent.shift();
+  }
 
   /** Nicknames in the order members joined. */
   nicks(): string[] {

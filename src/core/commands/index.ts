@@ -2,17 +2,36 @@ import { ChatError } from '../errors.js';
 import type { CommandHelp } from '../events.js';
 import type { Command, CommandContext } from './command.js';
 import { help } from './help.js';
+import { history } from './history.js';
+import { ids } from './ids.js';
 import { join } from './join.js';
 import { me } from './me.js';
 import { msg } from './msg.js';
 import { nick } from './nick.js';
 import { part } from './part.js';
 import { quit } from './quit.js';
+import { resume } from './resume.js';
 import { rooms } from './rooms.js';
+import { search } from './search.js';
 import { topic } from './topic.js';
 import { who } from './who.js';
 
-const COMMANDS: readonly Command[] = [help, nick, join, part, rooms, who, msg, me, topic, quit];
+const COMMANDS: readonly Command[] = [
+  help,
+  nick,
+  join,
+  part,
+  rooms,
+  who,
+  msg,
+  me,
+  topic,
+  history,
+  search,
+  resume,
+  ids,
+  quit,
+];
 
 const BY_NAME = new Map<string, Command>();
 for (const command of COMMANDS) {
@@ -29,7 +48,7 @@ export function commandHelp(): CommandHelp[] {
  */
 export async function runInput(context: CommandContext, input: string): Promise<void> {
   if (!input.startsWith('/') || input.startsWith('//')) {
-    context.chat.say(context.member, input.startsWith('//') ? input.slice(1) : input);
+    await context.chat.say(context.member, input.startsWith('//') ? input.slice(1) : input);
     return;
   }
   const match = /^\/(\S*)\s?([\s\S]*)$/.exec(input)!;

@@ -5,9 +5,9 @@ export const join: Command = {
   aliases: ['j'],
   usage: '/join #room',
   summary: 'join a room (created if new) and talk there',
-  run({ chat, member }, args) {
+  async run({ chat, member }, args) {
     const [room, rest] = firstWord(args);
     if (!room || rest.trim()) throw usageError(join);
-    chat.join(member, room.startsWith('#') ? room : `#${room}`);
+    await chat.join(member, room.startsWith('#') ? room : `#${room}`);
   },
 };

@@ -4,8 +4,8 @@ export const me: Command = {
   name: 'me',
   usage: '/me ACTION',
   summary: 'describe what you are doing ("/me waves" shows "* alice waves")',
-  run({ chat, member }, args) {
+  async run({ chat, member }, args) {
     if (!args.trim()) throw usageError(me);
-    chat.say(member, args, { action: true });
+    await chat.say(member, args, { action: true });
   },
 };

@@ -5,10 +5,10 @@ export const msg: Command = {
   aliases: ['m', 'query', 'tell'],
   usage: '/msg NICK|#room TEXT',
   summary: 'send a private message to someone (or a message to one of your rooms)',
-  run({ chat, member }, args) {
+  async run({ chat, member }, args) {
     const [target, text] = firstWord(args);
     if (!target || !text.trim()) throw usageError(msg);
-    if (target.startsWith('#')) chat.say(member, text, { room: target });
-    else chat.privateMessage(member, target, text);
+    if (target.startsWith('#')) await chat.say(member, text, { room: target });
+    else await chat.privateMessage(member, target, text);
   },
 };

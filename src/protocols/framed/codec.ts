@@ -40,7 +40,7 @@ export const framedCodec: TextCodec = {
 };
 
 function namedText(entry: TextEntry): [string, string] {
-  const where = 'room' in entry && entry.room ? `[${entry.room}] ` : '';
+  const where = 'label' in entry && entry.label ? `[${entry.label}] ` : '';
   switch (entry.kind) {
     case 'chat':
       return [entry.from, `${where}${entry.text}`];

@@ -58,9 +58,9 @@ export const lineCodec: TextCodec = {
 export function formatLine(entry: TextEntry): string {
   switch (entry.kind) {
     case 'chat':
-      return `${entry.room ? `[${entry.room}] ` : ''}<${entry.from}> ${entry.text}`;
+      return `${entry.label ? `[${entry.label}] ` : ''}<${entry.from}> ${entry.text}`;
     case 'action':
-      return `${entry.room ? `[${entry.room}] ` : ''}* ${entry.from} ${entry.text}`;
+      return `${entry.label ? `[${entry.label}] ` : ''}* ${entry.from} ${entry.text}`;
     case 'private-in':
       return entry.action
         ? `*${entry.from}* * ${entry.from} ${entry.text}`

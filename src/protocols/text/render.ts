@@ -8,21 +8,24 @@ import { foldCase } from '../../core/names.js';
  * always say the same thing.
  */
 export type TextEntry =
-  | { kind: 'chat'; from: string; text: string; room: string | undefined }
-  | { kind: 'action'; from: string; text: string; room: string | undefined }
+  /** label: where and when, shown in brackets before the line ("#dev @42"); none for plain live chat. */
+  | { kind: 'chat'; from: string; text: string; label: string | undefined }
+  | { kind: 'action'; from: string; text: string; label: string | undefined }
   | { kind: 'private-in'; from: string; text: string; action: boolean }
   | { kind: 'private-out'; to: string; text: string; action: boolean }
   | { kind: 'notice'; text: string }
   | { kind: 'error'; code: string; text: string };
 
 /**
- * How an event reads depends on who reads it: whether it happened in their current room and
- * whether they caused it. Those two bits are the whole viewpoint, so a broadcast is encoded
- * at most four times per codec however many people receive it.
+ * How an event reads depends on who reads it: whether it happened in their current room,
+ * whether they caused it, and whether they asked to see message ids. Those three bits are the
+ * whole viewpoint, so a broadcast is encoded at most eight times per codec however many
+ * people receive it (in practice once or twice).
  */
 export interface Viewpoint {
   inCurrentRoom: boolean;
   isActor: boolean;
+  showIds: boolean;
 }
 
 export function viewpointOf(event: ChatEvent, viewer: Member): Viewpoint {
@@ -31,11 +34,12 @@ export function viewpointOf(event: ChatEvent, viewer: Member): Viewpoint {
   return {
     inCurrentRoom: room === undefined || foldCase(room) === viewer.currentRoomKey,
     isActor: actor !== undefined && foldCase(actor) === viewer.nickKey,
+    showIds: viewer.showIds,
   };
 }
 
 export function viewpointKey(view: Viewpoint): number {
-  return (view.inCurrentRoom ? 1 : 0) | (view.isActor ? 2 : 0);
+  return (view.inCurrentRoom ? 1 : 0) | (view.isActor ? 2 : 0) | (view.showIds ? 4 : 0);
 }
 
 export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
@@ -44,14 +48,14 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
     case 'welcome':
       return [notice(`Welcome to ${event.serverName}, ${event.nick}! Type /help for commands.`)];
     case 'message': {
-      const room = view.inCurrentRoom ? undefined : event.room;
-      const text = safeText(event.text);
-      return [
-        event.action
-          ? { kind: 'action', from: event.from, text, room }
-          : { kind: 'chat', from: event.from, text, room },
-      ];
+      const parts = [view.inCurrentRoom ? '' : event.room, view.showIds ? `@${event.id}` : ''];
+      const label = parts.filter(Boolean).join(' ') || undefined;
+      return [chatEntry(event.from, event.text, event.action, label)];
     }
+    case 'sent':
+      return view.showIds ? [notice(`Sent @${event.id} to ${event.target}`)] : [];
+    case 'history':
+      return renderHistory(event);
     case 'private':
       return [
         you
@@ -134,6 +138,63 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
     case 'error':
       return [{ kind: 'error', code: event.code, text: safeText(event.message) }];
   }
+}
+
+function chatEntry(
+  from: string,
+  text: string,
+  action: boolean,
+  label: string | undefined,
+): TextEntry {
+  return { kind: action ? 'action' : 'chat', from, text: safeText(text), label };
+}
+
+type HistoryEvent = Extract<ChatEvent, { type: 'history' }>;
+
+const HISTORY_HEADINGS: Record<HistoryEvent['reason'], [string, string]> = {
+  join: ['Last %n in %t', 'No messages in %t yet'],
+  request: ['History of %t: %n', 'No messages in %t'],
+  resume: ['Missed in %t: %n', 'Nothing missed in %t'],
+  search: ['Found in %t: %n', 'Nothing found in %t'],
+};
+
+/**
+ * A replay, between a heading and an end line so it is never taken for live chat; each line
+ * carries its room, id and time (UTC) so it can be read, and paged from, on its own.
+ */
+function renderHistory(event: HistoryEvent): TextEntry[] {
+  const where = event.private ? `your conversation with ${event.target}` : event.target;
+  const [heading, empty] = HISTORY_HEADINGS[event.reason];
+  const count = plural(event.messages.length, 'message');
+  const entries: TextEntry[] = [];
+  if (event.gap) {
+    entries.push(
+      notice(`Messages @${event.gap.from} to @${event.gap.to} of ${where} are no longer kept`),
+    );
+  }
+  if (event.messages.length === 0) {
+    entries.push(notice(empty.replace('%t', where)));
+    return entries;
+  }
+  entries.push(notice(`${heading.replace('%t', where).replace('%n', count)} (times UTC):`));
+  const place = event.private ? 'private' : event.target;
+  for (const message of event.messages) {
+    const label = `${place} @${message.id} ${formatTime(message.time)}`;
+    entries.push(chatEntry(message.from, message.text, message.action, label));
+  }
+  const last = event.messages.at(-1)!.id;
+  const first = event.messages[0]!.id;
+  const more = !event.more
+    ? ''
+    : event.reason === 'resume'
+      ? ` (more: /resume ${event.target} ${last})`
+      : ` (more: /history ${event.target} before ${first})`;
+  entries.push(notice(`End of history of ${where}${more}`));
+  return entries;
+}
+
+function formatTime(time: number): string {
+  return new Date(time).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function notice(text: string): TextEntry {

@@ -68,7 +68,7 @@ export class TextSession implements Peer {
       bytes = this.codec.encode(renderEvent(event, view));
       encodings[key] = bytes;
     }
-    this.connection.send(bytes);
+    if (bytes.length > 0) this.connection.send(bytes);
   }
 
   disconnect(reason: string): void {
@@ -115,6 +115,12 @@ export class TextSession implements Peer {
       else if (input.trim() !== '') await runInput({ chat: this.chat, member: this.member }, input);
     } catch (error) {
       if (error instanceof ChatError) {
+        if (error.code === 'STORE_FAILED') {
+          this.log.warn(
+            { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
+            'store failed',
+          );
+        }
         this.sendError(error);
         if (!this.member.registered) this.askForNick();
       } else {

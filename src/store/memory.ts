@@ -1,0 +1,91 @@
+import type {
+  HistoryStore,
+  NewMessage,
+  RetentionPolicy,
+  RoomRecord,
+  StoredMessage,
+} from '../core/history.js';
+import { searchWords } from './search-words.js';
+
+interface Log {
+  messages: StoredMessage[];
+  lastId: number;
+}
+
+/** History kept in this process only: gone on restart. For tests, benchmarks and throwaway servers. */
+export class MemoryStore implements HistoryStore {
+  readonly backend = 'memory';
+  private readonly logs = new Map<string, Log>();
+  private readonly rooms = new Map<string, RoomRecord>();
+
+  async append(messages: readonly NewMessage[]): Promise<StoredMessage[]> {
+    return messages.map((message) => {
+      let log = this.logs.get(message.target);
+      if (!log) {
+        log = { messages: [], lastId: 0 };
+        this.logs.set(message.target, log);
+      }
+      const stored = { ...message, id: ++log.lastId };
+      log.messages.push(stored);
+      return stored;
+    });
+  }
+
+  async latest(target: string, limit: number): Promise<StoredMessage[]> {
+    const messages = this.logs.get(target)?.messages ?? [];
+    return messages.slice(Math.max(0, messages.length - limit));
+  }
+
+  async before(target: string, id: number, limit: number): Promise<StoredMessage[]> {
+    const older = (this.logs.get(target)?.messages ?? []).filter((message) => message.id < id);
+    return older.slice(Math.max(0, older.length - limit));
+  }
+
+  async after(target: string, id: number, limit: number): Promise<StoredMessage[]> {
+    return (this.logs.get(target)?.messages ?? [])
+      .filter((message) => message.id > id)
+      .slice(0, limit);
+  }
+
+  async search(target: string, query: string, limit: number): Promise<StoredMessage[]> {
+    const words = searchWords(query);
+    if (words.length === 0) return [];
+    const found: StoredMessage[] = [];
+    const messages = this.logs.get(target)?.messages ?? [];
+    for (let i = messages.length - 1; i >= 0 && found.length < limit; i--) {
+      const messageWords = new Set(searchWords(messages[i]!.text));
+      if (words.every((word) => messageWords.has(word))) found.push(messages[i]!);
+    }
+    return found;
+  }
+
+  async firstId(target: string): Promise<number | undefined> {
+    return this.logs.get(target)?.messages[0]?.id;
+  }
+
+  async saveRoom(room: RoomRecord): Promise<void> {
+    this.rooms.set(room.key, { ...room });
+  }
+
+  async loadRooms(): Promise<RoomRecord[]> {
+    return [...this.rooms.values()].map((room) => ({ ...room }));
+  }
+
+  async prune(policy: RetentionPolicy): Promise<number> {
+    let dropped = 0;
+    for (const log of this.logs.values()) {
+      const before = log.messages.length;
+      if (policy.olderThan !== undefined) {
+        const cutoff = policy.olderThan;
+        log.messages = log.messages.filter((message) => message.time >= cutoff);
+      }
+      if (policy.maxPerTarget !== undefined && log.messages.length > policy.maxPerTarget) {
+        log.messages = log.messages.slice(log.messages.length - policy.maxPerTarget);
+      }
+      dropped += before - log.messages.length;
+    }
+    return dropped;
+  }
+
+  async close(): Promise<void> {}
+}

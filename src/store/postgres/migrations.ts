@@ -1,0 +1,44 @@
+import type { Migration } from '../migrations.js';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'rooms, message counters and messages',
+    sql: `
+      CREATE TABLE rooms (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        topic TEXT NOT NULL DEFAULT '',
+        topic_set_by TEXT,
+        topic_set_at BIGINT,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      -- A counter per target, so ids are never reused even after retention empties a room.
+      CREATE TABLE targets (
+        key TEXT PRIMARY KEY,
+        last_id BIGINT NOT NULL
+      );
+      CREATE TABLE messages (
+        target TEXT NOT NULL,
+        id BIGINT NOT NULL,
+        sender TEXT NOT NULL,
+        body TEXT NOT NULL,
+        action BOOLEAN NOT NULL,
+        time BIGINT NOT NULL,
+        PRIMARY KEY (target, id)
+      );
+      CREATE INDEX messages_time ON messages (time);
+    `,
+  },
+  {
+    version: 2,
+    name: 'full-text search',
+    sql: `
+      -- 'simple': no language-specific stemming, so search behaves the same for every language.
+      ALTER TABLE messages
+        ADD COLUMN body_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED;
+      CREATE INDEX messages_body_tsv ON messages USING GIN (body_tsv);
+    `,
+  },
+];

@@ -1,0 +1,299 @@
+import pg from 'pg';
+import type {
+  HistoryStore,
+  NewMessage,
+  RetentionPolicy,
+  RoomRecord,
+  StoredMessage,
+} from '../../core/history.js';
+import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
+import { searchWords } from '../search-words.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** A schema of its own (created if absent); tests use one each. */
+  schema?: string;
+  /** How long to wait for a connection before failing the request. */
+  connectTimeoutMs?: number;
+  migrateTo?: number;
+  /** Told about connection errors that happen between queries. */
+  onError?: (error: Error) => void;
+}
+
+interface MessageRow {
+  target: string;
+  id: string;
+  sender: string;
+  body: string;
+  action: boolean;
+  time: string;
+}
+
+interface RoomRow {
+  key: string;
+  name: string;
+  topic: string;
+  topic_set_by: string | null;
+  topic_set_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+// BIGINT arrives as a string (it may exceed 2^53); ours are ids and ms timestamps, which don't.
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    target: row.target,
+    id: Number(row.id),
+    sender: row.sender,
+    text: row.body,
+    action: row.action,
+    time: Number(row.time),
+  };
+}
+
+const COLUMNS = 'target, id, sender, body, action, time';
+const MIGRATION_LOCK = 7_246_001;
+
+export class PostgresStore implements HistoryStore {
+  readonly backend = 'postgres';
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const schema = options.schema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+      throw new StoreOpenError(`invalid schema name ${schema}`);
+    }
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: 4,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+      idleTimeoutMillis: 30_000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle connection dropped by the server must not crash the process; the next query
+    // gets a fresh connection or a clear error.
+    pool.on('error', (error) => options.onError?.(error));
+    try {
+      const client = await pool.connect();
+      try {
+        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await migrate(client, options.migrateTo ?? latestVersion(POSTGRES_MIGRATIONS));
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreOpenError(`cannot open the PostgreSQL history database: ${reason}`, {
+        cause: error,
+      });
+    }
+    return new PostgresStore(pool);
+  }
+
+  async append(messages: readonly NewMessage[]): Promise<StoredMessage[]> {
+    if (messages.length === 0) return [];
+    const counts = new Map<string, number>();
+    for (const message of messages)
+      counts.set(message.target, (counts.get(message.target) ?? 0) + 1);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The counters make ids unique even with several servers writing: each transaction
+      // reserves a block, and the row lock holds others back until it commits.
+      const reserved = await client.query<{ key: string; last_id: string }>(
+        `INSERT INTO targets (key, last_id) SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (key) DO UPDATE SET last_id = targets.last_id + excluded.last_id
+         RETURNING key, last_id`,
+        [[...counts.keys()], [...counts.values()]],
+      );
+      const nextId = new Map<string, number>();
+      for (const row of reserved.rows) {
+        nextId.set(row.key, Number(row.last_id) - counts.get(row.key)! + 1);
+      }
+      const stored = messages.map((message) => {
+        const id = nextId.get(message.target)!;
+        nextId.set(message.target, id + 1);
+        return { ...message, id };
+      });
+      await client.query(
+        `INSERT INTO messages (${COLUMNS})
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bigint[])`,
+        [
+          stored.map((m) => m.target),
+          stored.map((m) => m.id),
+          stored.map((m) => m.sender),
+          stored.map((m) => m.text),
+          stored.map((m) => m.action),
+          stored.map((m) => m.time),
+        ],
+      );
+      await client.query('COMMIT');
+      return stored;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async latest(target: string, limit: number): Promise<StoredMessage[]> {
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE target = $1 ORDER BY id DESC LIMIT $2`,
+      [target, limit],
+    );
+    return rows.reverse().map(toMessage);
+  }
+
+  async before(target: string, id: number, limit: number): Promise<StoredMessage[]> {
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE target = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+      [target, id, limit],
+    );
+    return rows.reverse().map(toMessage);
+  }
+
+  async after(target: string, id: number, limit: number): Promise<StoredMessage[]> {
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE target = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [target, id, limit],
+    );
+    return rows.map(toMessage);
+  }
+
+  async search(target: string, query: string, limit: number): Promise<StoredMessage[]> {
+    const words = searchWords(query);
+    if (words.length === 0) return [];
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages
+       WHERE target = $1 AND body_tsv @@ plainto_tsquery('simple', $2)
+       ORDER BY id DESC LIMIT $3`,
+      [target, words.join(' '), limit],
+    );
+    return rows.map(toMessage);
+  }
+
+  async firstId(target: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ id: string | null }>(
+      'SELECT min(id) AS id FROM messages WHERE target = $1',
+      [target],
+    );
+    return rows[0]?.id == null ? undefined : Number(rows[0].id);
+  }
+
+  async saveRoom(room: RoomRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO rooms (key, name, topic, topic_set_by, topic_set_at, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (key) DO UPDATE SET name = excluded.name, topic = excluded.topic,
+         topic_set_by = excluded.topic_set_by, topic_set_at = excluded.topic_set_at`,
+      [
+        room.key,
+        room.name,
+        room.topic,
+        room.topicSetBy ?? null,
+        room.topicSetAt ?? null,
+        room.createdBy,
+        room.createdAt,
+      ],
+    );
+  }
+
+  async loadRooms(): Promise<RoomRecord[]> {
+    const { rows } = await this.pool.query<RoomRow>('SELECT * FROM rooms ORDER BY key');
+    return rows.map((row) => ({
+      key: row.key,
+      name: row.name,
+      topic: row.topic,
+      topicSetBy: row.topic_set_by ?? undefined,
+      topicSetAt: row.topic_set_at == null ? undefined : Number(row.topic_set_at),
+      createdBy: row.created_by,
+      createdAt: Number(row.created_at),
+    }));
+  }
+
+  async prune(policy: RetentionPolicy): Promise<number> {
+    let dropped = 0;
+    if (policy.olderThan !== undefined) {
+      dropped +=
+        (await this.pool.query('DELETE FROM messages WHERE time < $1', [policy.olderThan]))
+          .rowCount ?? 0;
+    }
+    if (policy.maxPerTarget !== undefined) {
+      const result = await this.pool.query(
+        `DELETE FROM messages m USING (
+           SELECT target, id, row_number() OVER (PARTITION BY target ORDER BY id DESC) AS newer
+           FROM messages) ranked
+         WHERE m.target = ranked.target AND m.id = ranked.id AND ranked.newer > $1`,
+        [policy.maxPerTarget],
+      );
+      dropped += result.rowCount ?? 0;
+    }
+    return dropped;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  async schemaVersion(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      return await currentVersion(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Upgrades the schema; used by tests that start from an old one. */
+  async migrate(target = latestVersion(POSTGRES_MIGRATIONS)): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await migrate(client, target);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+async function currentVersion(client: pg.PoolClient): Promise<number> {
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+  );
+  const { rows } = await client.query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM schema_migrations',
+  );
+  return rows[0]?.version ?? 0;
+}
+
+async function migrate(client: pg.PoolClient, target: number): Promise<void> {
+  // Several servers may start at once against one database: one migrates, the others wait.
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    const current = await currentVersion(client);
+    if (current > latestVersion(POSTGRES_MIGRATIONS)) {
+      throw new Error(
+        `the database has schema version ${current}, newer than this chatroom knows (${latestVersion(POSTGRES_MIGRATIONS)})`,
+      );
+    }
+    for (const step of pendingMigrations(POSTGRES_MIGRATIONS, current, target)) {
+      await client.query('BEGIN');
+      try {
+        await client.query(step.sql);
+        await client.query(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+          [step.version, step.name, Date.now()],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Migration } from '../migrations.js';
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'rooms, message counters and messages',
+    sql: `
+      CREATE TABLE rooms (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        topic TEXT NOT NULL DEFAULT '',
+        topic_set_by TEXT,
+        topic_set_at INTEGER,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      -- A counter per target, so ids are never reused even after retention empties a room.
+      CREATE TABLE targets (
+        key TEXT PRIMARY KEY,
+        last_id INTEGER NOT NULL
+      );
+      CREATE TABLE messages (
+        target TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        body TEXT NOT NULL,
+        action INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        UNIQUE (target, id)
+      );
+      CREATE INDEX messages_time ON messages (time);
+    `,
+  },
+  {
+    version: 2,
+    name: 'full-text search',
+    sql: `
+      CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='messages', content_rowid='rowid');
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, body) VALUES (new.rowid, new.body);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+      END;
+      INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+    `,
+  },
+];

@@ -1,0 +1,259 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  HistoryStore,
+  NewMessage,
+  RetentionPolicy,
+  RoomRecord,
+  StoredMessage,
+} from '../../core/history.js';
+import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
+import { searchWords } from '../search-words.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+export const SQLITE_FILE = 'chatroom.db';
+
+/**
+ * NORMAL (the default) with WAL: a commit is in the WAL file before anyone is told about the
+ * message, so killing the server loses nothing; a power cut or kernel crash may lose the
+ * last commits (never corrupt the database). FULL syncs the WAL on every commit and survives
+ * those too, at the cost of an fsync per group commit.
+ */
+export type SqliteSynchronous = 'normal' | 'full';
+
+export interface SqliteStoreOptions {
+  dataDir: string;
+  synchronous?: SqliteSynchronous;
+  /** Stop migrating at this version (tests use it to build an old schema). */
+  migrateTo?: number;
+}
+
+interface MessageRow {
+  target: string;
+  id: number;
+  sender: string;
+  body: string;
+  action: number;
+  time: number;
+}
+
+interface RoomRow {
+  key: string;
+  name: string;
+  topic: string;
+  topic_set_by: string | null;
+  topic_set_at: number | null;
+  created_by: string;
+  created_at: number;
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    target: row.target,
+    id: row.id,
+    sender: row.sender,
+    text: row.body,
+    action: row.action === 1,
+    time: row.time,
+  };
+}
+
+const COLUMNS = 'target, id, sender, body, action, time';
+
+export class SqliteStore implements HistoryStore {
+  readonly backend = 'sqlite';
+  private readonly statements;
+  private readonly appendAll: (messages: readonly NewMessage[]) => StoredMessage[];
+
+  private constructor(readonly db: Database.Database) {
+    this.statements = {
+      reserve: db.prepare<[string, number], { last_id: number }>(
+        `INSERT INTO targets (key, last_id) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET last_id = last_id + excluded.last_id
+         RETURNING last_id`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO messages (${COLUMNS}) VALUES (@target, @id, @sender, @body, @action, @time)`,
+      ),
+      latest: db.prepare<[string, number], MessageRow>(
+        `SELECT ${COLUMNS} FROM messages WHERE target = ? ORDER BY id DESC LIMIT ?`,
+      ),
+      before: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${COLUMNS} FROM messages WHERE target = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+      ),
+      after: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${COLUMNS} FROM messages WHERE target = ? AND id > ? ORDER BY id LIMIT ?`,
+      ),
+      search: db.prepare<[string, string, number], MessageRow>(
+        `SELECT m.target, m.id, m.sender, m.body, m.action, m.time
+         FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+         WHERE messages_fts MATCH ? AND m.target = ? ORDER BY m.id DESC LIMIT ?`,
+      ),
+      firstId: db.prepare<[string], { id: number | null }>(
+        'SELECT min(id) AS id FROM messages WHERE target = ?',
+      ),
+      saveRoom: db.prepare(
+        `INSERT INTO rooms (key, name, topic, topic_set_by, topic_set_at, created_by, created_at)
+         VALUES (@key, @name, @topic, @topicSetBy, @topicSetAt, @createdBy, @createdAt)
+         ON CONFLICT (key) DO UPDATE SET name = excluded.name, topic = excluded.topic,
+           topic_set_by = excluded.topic_set_by, topic_set_at = excluded.topic_set_at`,
+      ),
+      loadRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY key'),
+      pruneOlder: db.prepare('DELETE FROM messages WHERE time < ?'),
+      pruneBeyond: db.prepare(
+        `DELETE FROM messages WHERE rowid IN (
+           SELECT rowid FROM (
+             SELECT rowid, row_number() OVER (PARTITION BY target ORDER BY id DESC) AS newer
+             FROM messages)
+           WHERE newer > ?)`,
+      ),
+    };
+    this.appendAll = db.transaction((messages: readonly NewMessage[]) => {
+      const counts = new Map<string, number>();
+      for (const message of messages)
+        counts.set(message.target, (counts.get(message.target) ?? 0) + 1);
+      const nextId = new Map<string, number>();
+      for (const [target, count] of counts) {
+        const { last_id } = this.statements.reserve.get(target, count)!;
+        nextId.set(target, last_id - count + 1);
+      }
+      return messages.map((message) => {
+        const id = nextId.get(message.target)!;
+        nextId.set(message.target, id + 1);
+        this.statements.insert.run({
+          target: message.target,
+          id,
+          sender: message.sender,
+          body: message.text,
+          action: message.action ? 1 : 0,
+          time: message.time,
+        });
+        return { ...message, id };
+      });
+    });
+  }
+
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const path = join(options.dataDir, SQLITE_FILE);
+    let db: Database.Database | undefined;
+    try {
+      mkdirSync(options.dataDir, { recursive: true });
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'normal'}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, options.migrateTo ?? latestVersion(SQLITE_MIGRATIONS));
+      return new SqliteStore(db);
+    } catch (error) {
+      db?.close();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreOpenError(`cannot open the history database ${path}: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async append(messages: readonly NewMessage[]): Promise<StoredMessage[]> {
+    return this.appendAll(messages);
+  }
+
+  async latest(target: string, limit: number): Promise<StoredMessage[]> {
+    return this.statements.latest.all(target, limit).reverse().map(toMessage);
+  }
+
+  async before(target: string, id: number, limit: number): Promise<StoredMessage[]> {
+    return this.statements.before.all(target, id, limit).reverse().map(toMessage);
+  }
+
+  async after(target: string, id: number, limit: number): Promise<StoredMessage[]> {
+    return this.statements.after.all(target, id, limit).map(toMessage);
+  }
+
+  async search(target: string, query: string, limit: number): Promise<StoredMessage[]> {
+    const words = searchWords(query);
+    if (words.length === 0) return [];
+    // Quoted, every word is a plain term: nothing the user types is FTS5 syntax.
+    const match = words.map((word) => `"${word}"`).join(' ');
+    return this.statements.search.all(match, target, limit).map(toMessage);
+  }
+
+  async firstId(target: string): Promise<number | undefined> {
+    return this.statements.firstId.get(target)?.id ?? undefined;
+  }
+
+  async saveRoom(room: RoomRecord): Promise<void> {
+    this.statements.saveRoom.run({
+      ...room,
+      topicSetBy: room.topicSetBy ?? null,
+      topicSetAt: room.topicSetAt ?? null,
+    });
+  }
+
+  async loadRooms(): Promise<RoomRecord[]> {
+    return this.statements.loadRooms.all().map((row) => ({
+      key: row.key,
+      name: row.name,
+      topic: row.topic,
+      topicSetBy: row.topic_set_by ?? undefined,
+      topicSetAt: row.topic_set_at ?? undefined,
+      createdBy: row.created_by,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async prune(policy: RetentionPolicy): Promise<number> {
+    let dropped = 0;
+    if (policy.olderThan !== undefined)
+      dropped += this.statements.pruneOlder.run(policy.olderThan).changes;
+    if (policy.maxPerTarget !== undefined) {
+      dropped += this.statements.pruneBeyond.run(policy.maxPerTarget).changes;
+    }
+    return dropped;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  schemaVersion(): number {
+    return currentVersion(this.db);
+  }
+}
+
+function currentVersion(db: Database.Database): number {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  const row = db
+    .prepare<[], { version: number | null }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    )
+    .get();
+  return row?.version ?? 0;
+}
+
+function migrate(db: Database.Database, target: number): void {
+  const current = currentVersion(db);
+  if (current > latestVersion(SQLITE_MIGRATIONS)) {
+    throw new Error(
+      `the database has schema version ${current}, newer than this chatroom knows (${latestVersion(SQLITE_MIGRATIONS)})`,
+    );
+  }
+  for (const step of pendingMigrations(SQLITE_MIGRATIONS, current, target)) {
+    db.transaction(() => {
+      db.exec(step.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        step.version,
+        step.name,
+        Date.now(),
+      );
+    })();
+  }
+}
+
+/** Upgrades an open store's schema; used by tests that start from an old schema. */
+export function migrateSqlite(store: SqliteStore, target = latestVersion(SQLITE_MIGRATIONS)): void {
+  migrate(store.db, target);
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { NewMessage } from '../src/core/history.js';
+import { STORE_FACTORIES } from './stores.js';
+
+function message(target: string, text: string, time = 1_000, sender = 'alice'): NewMessage {
+  return { target, sender, text, action: false, time };
+}
+
+// One suite, every backend: they must be interchangeable.
+describe.each(STORE_FACTORIES)('$name history store', (factory) => {
+  it('assigns ids that increase by one per target, in order', async () => {
+    const { store } = await factory.create();
+    const stored = await store.append([
+      message('#a', 'one'),
+      message('#b', 'uno'),
+      message('#a', 'two'),
+    ]);
+    expect(stored.map((m) => [m.target, m.id, m.text])).toEqual([
+      ['#a', 1, 'one'],
+      ['#b', 1, 'uno'],
+      ['#a', 2, 'two'],
+    ]);
+    const more = await store.append([message('#a', 'three')]);
+    expect(more[0]!.id).toBe(3);
+  });
+
+  it('gives unique ids to batches appended at the same time', async () => {
+    const { store } = await factory.create();
+    const batches = await Promise.all(
+      Array.from({ length: 8 }, (_, b) =>
+        store.append(Array.from({ length: 5 }, (_, i) => message('#race', `b${b} m${i}`))),
+      ),
+    );
+    const ids = batches.flat().map((m) => m.id);
+    expect(new Set(ids).size).toBe(40);
+    expect(Math.max(...ids)).toBe(40);
+    for (const batch of batches) {
+      expect(batch.map((m) => m.id)).toEqual(batch.map((_, i) => batch[0]!.id + i));
+    }
+  });
+
+  it('reads back the latest, before and after an id, oldest first', async () => {
+    const { store } = await factory.create();
+    await store.append(Array.from({ length: 10 }, (_, i) => message('#r', `m${i + 1}`, 1000 + i)));
+    await store.append([message('#other', 'elsewhere')]);
+    const texts = (list: { text: string }[]) => list.map((m) => m.text);
+    expect(texts(await store.latest('#r', 3))).toEqual(['m8', 'm9', 'm10']);
+    expect(texts(await store.latest('#r', 50))).toHaveLength(10);
+    expect(texts(await store.before('#r', 5, 2))).toEqual(['m3', 'm4']);
+    expect(texts(await store.before('#r', 2, 5))).toEqual(['m1']);
+    expect(texts(await store.after('#r', 7, 10))).toEqual(['m8', 'm9', 'm10']);
+    expect(texts(await store.after('#r', 0, 2))).toEqual(['m1', 'm2']);
+    expect(await store.after('#r', 10, 5)).toEqual([]);
+    expect(await store.latest('#nothing', 5)).toEqual([]);
+    const [first] = await store.latest('#r', 10);
+    expect(first).toEqual({
+      target: '#r',
+      id: 1,
+      sender: 'alice',
+      text: 'm1',
+      action: false,
+      time: 1000,
+    });
+  });
+
+  it('keeps actions and non-ASCII text exactly', async () => {
+    const { store } = await factory.create();
+    await store.append([{ ...message('#u', 'waves 👋 naïve «quoted»'), action: true }]);
+    const [back] = await store.latest('#u', 1);
+    expect(back).toMatchObject({ action: true, text: 'waves 👋 naïve «quoted»' });
+  });
+
+  it('searches the words of a room, newest first, ignoring search syntax', async () => {
+    const { store } = await factory.create();
+    await store.append([
+      message('#s', 'The release is on Friday'),
+      message('#s', 'friday lunch?'),
+      message('#s', 'nothing to see'),
+      message('#elsewhere', 'friday elsewhere'),
+    ]);
+    expect((await store.search('#s', 'FRIDAY', 10)).map((m) => m.id)).toEqual([2, 1]);
+    expect((await store.search('#s', 'release friday', 10)).map((m) => m.id)).toEqual([1]);
+    expect(await store.search('#s', 'friday', 1)).toHaveLength(1);
+    for (const hostile of ['"', 'friday"', 'NEAR(', '* OR -', "'; DROP TABLE messages; --", '']) {
+      await expect(store.search('#s', hostile, 10)).resolves.toBeInstanceOf(Array);
+    }
+    expect(await store.search('#s', 'absent', 10)).toEqual([]);
+  });
+
+  it('prunes by age and by count, and never reuses ids', async () => {
+    const { store } = await factory.create();
+    await store.append(
+      Array.from({ length: 6 }, (_, i) => message('#p', `m${i + 1}`, 1000 * (i + 1))),
+    );
+    await store.append(Array.from({ length: 3 }, (_, i) => message('#q', `q${i + 1}`, 10_000)));
+    expect(await store.prune({ olderThan: 3000 })).toBe(2);
+    expect(await store.firstId('#p')).toBe(3);
+    expect(await store.prune({ maxPerTarget: 2 })).toBe(3);
+    expect((await store.latest('#p', 10)).map((m) => m.id)).toEqual([5, 6]);
+    expect((await store.latest('#q', 10)).map((m) => m.id)).toEqual([2, 3]);
+    expect(await store.prune({ olderThan: 1_000_000 })).toBe(4);
+    expect(await store.firstId('#p')).toBeUndefined();
+    const [next] = await store.append([message('#p', 'after the purge')]);
+    expect(next!.id).toBe(7);
+  });
+
+  it('saves rooms and their topics', async () => {
+    const { store } = await factory.create();
+    const room = {
+      key: '#dev',
+      name: '#Dev',
+      topic: '',
+      topicSetBy: undefined,
+      topicSetAt: undefined,
+      createdBy: 'alice',
+      createdAt: 1234,
+    };
+    await store.saveRoom(room);
+    await store.saveRoom({ ...room, topic: 'shipping', topicSetBy: 'bob', topicSetAt: 5678 });
+    expect(await store.loadRooms()).toEqual([
+      { ...room, topic: 'shipping', topicSetBy: 'bob', topicSetAt: 5678 },
+    ]);
+  });
+
+  it.runIf(factory.durable)('keeps everything across a reopen', async () => {
+    const { store, reopen } = await factory.create();
+    await store.append([message('#k', 'kept'), message('#k', 'also kept')]);
+    await store.saveRoom({
+      key: '#k',
+      name: '#k',
+      topic: 'stays',
+      topicSetBy: 'alice',
+      topicSetAt: 1,
+      createdBy: 'alice',
+      createdAt: 1,
+    });
+    await store.close();
+    const again = await reopen();
+    expect((await again.latest('#k', 10)).map((m) => m.text)).toEqual(['kept', 'also kept']);
+    expect((await again.loadRooms())[0]!.topic).toBe('stays');
+    expect((await again.append([message('#k', 'next')]))[0]!.id).toBe(3);
+  });
+});
