@@ -47,6 +47,8 @@ History (every message is stored before anyone receives it):
   --history-days N       drop messages older than N days (default 0: keep for ever)
   --history-max-per-room N
                          keep at most N messages per room or conversation (default 0: no limit)
+  --max-pending-writes N messages that may wait to be stored (say, while PostgreSQL is away)
+                         before senders get an error at once (default ${DEFAULTS.maxPendingWrites})
 
   --log-level LEVEL      ${LOG_LEVELS.join(', ')} (default info)
   -h, --help             this text
@@ -141,6 +143,7 @@ async function serve(args: string[]): Promise<void> {
       'history-on-join': { type: 'string' },
       'history-days': { type: 'string' },
       'history-max-per-room': { type: 'string' },
+      'max-pending-writes': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -175,6 +178,11 @@ async function serve(args: string[]): Promise<void> {
       1000 *
       parsePositive('--shutdown-grace', values['shutdown-grace'], DEFAULTS.shutdownGraceMs / 1000),
     store,
+    maxPendingWrites: parsePositive(
+      '--max-pending-writes',
+      values['max-pending-writes'],
+      DEFAULTS.maxPendingWrites,
+    ),
     historyOnJoin: parseCount(
       '--history-on-join',
       values['history-on-join'],

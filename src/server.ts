@@ -13,7 +13,8 @@ import { SqliteStore, type SqliteSynchronous } from './store/sqlite/sqlite-store
 
 export type StoreConfig =
   | { kind: 'sqlite'; dataDir: string; synchronous: SqliteSynchronous }
-  | { kind: 'postgres'; url: string }
+  /** schema: a PostgreSQL schema of its own, created if absent (tests use one each). */
+  | { kind: 'postgres'; url: string; schema?: string; queryTimeoutMs?: number }
   | { kind: 'memory' };
 
 export interface RetentionConfig {
@@ -38,6 +39,8 @@ export interface ServerConfig {
   store: StoreConfig;
   historyOnJoin: number;
   retention: RetentionConfig;
+  /** Messages that may wait to be stored (say, while PostgreSQL is away) before senders are refused. */
+  maxPendingWrites: number;
   log: Logger;
 }
 
@@ -51,6 +54,7 @@ export const DEFAULTS = {
   shutdownGraceMs: 5_000,
   dataDir: 'data',
   historyOnJoin: 50,
+  maxPendingWrites: 10_000,
   retention: { days: 0, maxPerRoom: 0, intervalMs: 60 * 60 * 1000 },
 } as const;
 
@@ -70,6 +74,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const chat = new Chat({
     history: store,
     historyOnJoin: config.historyOnJoin,
+    maxPendingWrites: config.maxPendingWrites,
     maxMessageBytes: config.maxLineBytes,
   });
   try {
@@ -151,6 +156,8 @@ async function openStore(config: StoreConfig, log: Logger): Promise<HistoryStore
     case 'postgres':
       return PostgresStore.open({
         url: config.url,
+        ...(config.schema ? { schema: config.schema } : {}),
+        ...(config.queryTimeoutMs ? { queryTimeoutMs: config.queryTimeoutMs } : {}),
         onError: (error) => log.warn({ event: 'error', err: error }, 'PostgreSQL connection error'),
       });
     case 'memory':

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FramedClient, LineClient, onCleanup } from './helpers.js';
+import { FramedClient, LineClient, onCleanup, tempDir } from './helpers.js';
 
 // The built CLI, as users run it (npm test builds it first).
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -19,7 +19,7 @@ interface ServerProcess {
 }
 
 async function serve(args: string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args]);
+  const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', tempDir(), ...args]);
   onCleanup(() => {
     child.kill('SIGKILL');
   });
@@ -55,6 +55,14 @@ describe('chatroom CLI', () => {
       '--max-queue-bytes',
       '--nick-timeout',
       '--shutdown-grace',
+      '--data-dir',
+      '--database-url',
+      '--store',
+      '--sqlite-synchronous',
+      '--history-on-join',
+      '--history-days',
+      '--history-max-per-room',
+      '--max-pending-writes',
       '--log-level',
       '--help',
     ]) {
@@ -77,7 +85,15 @@ describe('chatroom CLI', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     onCleanup(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
     const port = (blocker.address() as { port: number }).port;
-    const result = run(['serve', '--line-port', String(port), '--framed-port', 'off']);
+    const result = run([
+      'serve',
+      '--store',
+      'memory',
+      '--line-port',
+      String(port),
+      '--framed-port',
+      'off',
+    ]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('EADDRINUSE');
     expect(result.stderr).not.toContain('    at ');
@@ -113,6 +129,8 @@ describe('chatroom CLI', () => {
     const child = spawn(process.execPath, [
       CLI,
       'serve',
+      '--store',
+      'memory',
       '--line-port',
       '0',
       '--framed-port',

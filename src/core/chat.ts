@@ -1,6 +1,6 @@
 import { ChatError } from './errors.js';
 import type { ChatEvent, HistoryEntry } from './events.js';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter, StoreBusyError } from './group-commit.js';
 import {
   conversationKey,
   type HistoryStore,
@@ -394,7 +394,9 @@ export class Chat {
     } catch (error) {
       throw new ChatError(
         'STORE_FAILED',
-        'Your message could not be stored, so nobody received it. Try again shortly.',
+        error instanceof StoreBusyError
+          ? 'Too many messages are waiting to be stored; yours was not sent. Try again shortly.'
+          : 'Your message could not be stored, so nobody received it. Try again shortly.',
         { cause: error },
       );
     }

@@ -16,6 +16,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** How long to wait for a connection before failing the request. */
   connectTimeoutMs?: number;
+  /** How long a query may take before it fails, so a hung database cannot stall writes for ever. */
+  queryTimeoutMs?: number;
   migrateTo?: number;
   /** Told about connection errors that happen between queries. */
   onError?: (error: Error) => void;
@@ -69,6 +71,7 @@ export class PostgresStore implements HistoryStore {
       connectionString: options.url,
       max: 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+      query_timeout: options.queryTimeoutMs ?? 10_000,
       idleTimeoutMillis: 30_000,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
@@ -76,13 +79,10 @@ export class PostgresStore implements HistoryStore {
     // gets a fresh connection or a clear error.
     pool.on('error', (error) => options.onError?.(error));
     try {
-      const client = await pool.connect();
-      try {
+      await withClient(pool, async (client) => {
         if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await migrate(client, options.migrateTo ?? latestVersion(POSTGRES_MIGRATIONS));
-      } finally {
-        client.release();
-      }
+      });
     } catch (error) {
       await pool.end().catch(() => {});
       const reason = error instanceof Error ? error.message : String(error);
@@ -98,46 +98,53 @@ export class PostgresStore implements HistoryStore {
     const counts = new Map<string, number>();
     for (const message of messages)
       counts.set(message.target, (counts.get(message.target) ?? 0) + 1);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // The counters make ids unique even with several servers writing: each transaction
-      // reserves a block, and the row lock holds others back until it commits.
-      const reserved = await client.query<{ key: string; last_id: string }>(
-        `INSERT INTO targets (key, last_id) SELECT * FROM unnest($1::text[], $2::bigint[])
-         ON CONFLICT (key) DO UPDATE SET last_id = targets.last_id + excluded.last_id
-         RETURNING key, last_id`,
-        [[...counts.keys()], [...counts.values()]],
-      );
-      const nextId = new Map<string, number>();
-      for (const row of reserved.rows) {
-        nextId.set(row.key, Number(row.last_id) - counts.get(row.key)! + 1);
+    return this.withClient(async (client) => {
+      try {
+        await client.query('BEGIN');
+        // The counters make ids unique even with several servers writing: each transaction
+        // reserves a block, and the row lock holds others back until it commits.
+        const reserved = await client.query<{ key: string; last_id: string }>(
+          `INSERT INTO targets (key, last_id) SELECT * FROM unnest($1::text[], $2::bigint[])
+           ON CONFLICT (key) DO UPDATE SET last_id = targets.last_id + excluded.last_id
+           RETURNING key, last_id`,
+          [[...counts.keys()], [...counts.values()]],
+        );
+        const nextId = new Map<string, number>();
+        for (const row of reserved.rows) {
+          nextId.set(row.key, Number(row.last_id) - counts.get(row.key)! + 1);
+        }
+        const stored = messages.map((message) => {
+          const id = nextId.get(message.target)!;
+          nextId.set(message.target, id + 1);
+          return { ...message, id };
+        });
+        await client.query(
+          `INSERT INTO messages (${COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bigint[])`,
+          [
+            stored.map((m) => m.target),
+            stored.map((m) => m.id),
+            stored.map((m) => m.sender),
+            stored.map((m) => m.text),
+            stored.map((m) => m.action),
+            stored.map((m) => m.time),
+          ],
+        );
+        await client.query('COMMIT');
+        return stored;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
       }
-      const stored = messages.map((message) => {
-        const id = nextId.get(message.target)!;
-        nextId.set(message.target, id + 1);
-        return { ...message, id };
-      });
-      await client.query(
-        `INSERT INTO messages (${COLUMNS})
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bigint[])`,
-        [
-          stored.map((m) => m.target),
-          stored.map((m) => m.id),
-          stored.map((m) => m.sender),
-          stored.map((m) => m.text),
-          stored.map((m) => m.action),
-          stored.map((m) => m.time),
-        ],
-      );
-      await client.query('COMMIT');
-      return stored;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+  }
+
+  /**
+   * Lends a pooled connection. A connection that dies while lent emits an error event besides
+   * failing its query; without a listener that event would crash the process.
+   */
+  private async withClient<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withClient(this.pool, use);
   }
 
   async latest(target: string, limit: number): Promise<StoredMessage[]> {
@@ -240,22 +247,31 @@ export class PostgresStore implements HistoryStore {
   }
 
   async schemaVersion(): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      return await currentVersion(client);
-    } finally {
-      client.release();
-    }
+    return this.withClient(currentVersion);
   }
 
   /** Upgrades the schema; used by tests that start from an old one. */
   async migrate(target = latestVersion(POSTGRES_MIGRATIONS)): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await migrate(client, target);
-    } finally {
-      client.release();
-    }
+    await this.withClient((client) => migrate(client, target));
+  }
+}
+
+async function withClient<T>(
+  pool: pg.Pool,
+  use: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  const onError = (error: Error) => {
+    failure = error;
+  };
+  client.on('error', onError);
+  try {
+    return await use(client);
+  } finally {
+    client.off('error', onError);
+    // A broken connection goes back destroyed, not to be lent again.
+    client.release(failure);
   }
 }
 

@@ -64,6 +64,8 @@ const COLUMNS = 'target, id, sender, body, action, time';
 export class SqliteStore implements HistoryStore {
   readonly backend = 'sqlite';
   private readonly statements;
+  // Prepared on first use: a store opened at an old schema version (tests) has no FTS table.
+  private searchStatement: Database.Statement<[string, string, number], MessageRow> | undefined;
   private readonly appendAll: (messages: readonly NewMessage[]) => StoredMessage[];
 
   private constructor(readonly db: Database.Database) {
@@ -84,11 +86,6 @@ export class SqliteStore implements HistoryStore {
       ),
       after: db.prepare<[string, number, number], MessageRow>(
         `SELECT ${COLUMNS} FROM messages WHERE target = ? AND id > ? ORDER BY id LIMIT ?`,
-      ),
-      search: db.prepare<[string, string, number], MessageRow>(
-        `SELECT m.target, m.id, m.sender, m.body, m.action, m.time
-         FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-         WHERE messages_fts MATCH ? AND m.target = ? ORDER BY m.id DESC LIMIT ?`,
       ),
       firstId: db.prepare<[string], { id: number | null }>(
         'SELECT min(id) AS id FROM messages WHERE target = ?',
@@ -176,7 +173,12 @@ export class SqliteStore implements HistoryStore {
     if (words.length === 0) return [];
     // Quoted, every word is a plain term: nothing the user types is FTS5 syntax.
     const match = words.map((word) => `"${word}"`).join(' ');
-    return this.statements.search.all(match, target, limit).map(toMessage);
+    this.searchStatement ??= this.db.prepare<[string, string, number], MessageRow>(
+      `SELECT m.target, m.id, m.sender, m.body, m.action, m.time
+       FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+       WHERE messages_fts MATCH ? AND m.target = ? ORDER BY m.id DESC LIMIT ?`,
+    );
+    return this.searchStatement.all(match, target, limit).map(toMessage);
   }
 
   async firstId(target: string): Promise<number | undefined> {
