@@ -103,8 +103,8 @@ describe('chatting over the line and framed doors', () => {
 
     alice.send('/rooms');
     await alice.waitFor('*** 2 rooms:');
-    await alice.waitFor('***   #dev (2 members)');
-    await alice.waitFor('***   #lobby (2 members)');
+    await alice.waitFor('***   #dev (2 members, created by alice)');
+    await alice.waitFor('***   #lobby (2 members, created by alice)');
 
     alice.send('/part');
     await alice.waitFor('*** You left #dev');

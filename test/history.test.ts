@@ -181,13 +181,34 @@ describe.each(BACKENDS)('history on $name', (backend) => {
     const second = await startTestServer({ store });
     const bob = await LineClient.join(second.port('line'), 'bob');
     bob.send('/rooms');
-    await bob.waitFor('***   #Dev (0 members): Ship it');
+    await bob.waitFor('***   #Dev (0 members, created by alice): Ship it');
     bob.send('/join #dev');
     await bob.waitFor('*** Topic of #Dev: Ship it (set by alice)');
     await bob.waitFor(/^\[#Dev @1 .*\] <alice> remember me$/);
     bob.send('/ids on');
     bob.send('after the restart');
     await bob.waitFor('*** Sent @2 to #Dev');
+  });
+});
+
+describe('retention', () => {
+  it('prunes in the background by count per room, keeping ids', async () => {
+    const store: StoreConfig = { kind: 'sqlite', dataDir: tempDir(), synchronous: 'normal' };
+    const first = await startTestServer({ store });
+    const alice = await joinWithIds(first.port('line'), 'alice');
+    for (let i = 1; i <= 8; i++) alice.send(`note ${i}`);
+    await alice.waitFor('*** Sent @8 to #lobby');
+    await first.stop();
+
+    const second = await startTestServer({
+      store,
+      retention: { days: 0, maxPerRoom: 3, intervalMs: 60_000 },
+    });
+    await expect.poll(async () => (await second.store.latest('#lobby', 100)).length).toBe(3);
+    const bob = await joinWithIds(second.port('line'), 'bob');
+    bob.send('/history 10');
+    await bob.waitFor('*** History of #lobby: 3 messages (times UTC):');
+    expect(await bob.waitFor(HISTORY_LINE)).toMatch(/@6 .*note 6$/);
   });
 });
 

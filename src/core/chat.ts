@@ -262,7 +262,12 @@ export class Chat {
 
   listRooms(member: Member): void {
     const rooms = [...this.rooms.values()]
-      .map((room) => ({ name: room.name, members: room.members.size, topic: room.topic }))
+      .map((room) => ({
+        name: room.name,
+        members: room.members.size,
+        topic: room.topic,
+        createdBy: room.createdBy,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
     member.send({ type: 'room-list', rooms });
   }

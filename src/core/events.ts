@@ -63,6 +63,7 @@ export interface RoomSummary {
   name: string;
   members: number;
   topic: string;
+  createdBy: string;
 }
 
 export interface CommandHelp {

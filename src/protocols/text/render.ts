@@ -122,7 +122,7 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
         notice(`${plural(event.rooms.length, 'room')}:`),
         ...event.rooms.map((room) =>
           notice(
-            `  ${room.name} (${plural(room.members, 'member')})${room.topic ? `: ${safeText(room.topic)}` : ''}`,
+            `  ${room.name} (${plural(room.members, 'member')}, created by ${room.createdBy})${room.topic ? `: ${safeText(room.topic)}` : ''}`,
           ),
         ),
       ];
