@@ -58,8 +58,9 @@ const CONNECT_HELP = `Usage: chatroom connect [HOST] [PORT] --nick NAME
 
 Chats from this terminal through the server's line door. Incoming messages never garble the
 line you are typing; the prompt shows your current room. If the server goes away, the client
-says so, reconnects with growing pauses (1 s up to 30 s) and rejoins your rooms.
-/commands are passed to the server (/help lists them). /quit, Ctrl-D or Ctrl-C exits.
+says so, reconnects with growing pauses (1 s up to 30 s), rejoins your rooms and shows, once,
+what was said in them while you were away. /commands are passed to the server (/help lists
+them). /quit, Ctrl-D or Ctrl-C exits.
 
 Arguments:
   HOST                   server address (default 127.0.0.1)

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { LineSplitter } from '../net/line-splitter.js';
+import { CatchUp } from './catch-up.js';
 import { colorize, palette } from './colors.js';
 import { Screen } from './screen.js';
 
@@ -23,7 +24,8 @@ const NICK_RETRIES_ON_RECONNECT = 3;
 /**
  * The terminal client: keyboard and socket at once, over the line door. It follows the
  * server's notices (docs/protocols/line.md) to know its nickname, rooms and current room,
- * which is what lets it put you back where you were after a reconnect.
+ * which is what lets it put you back where you were after a reconnect; and, with message ids
+ * on (see CatchUp), show you what was said there meanwhile, once.
  */
 export function runClient(options: ClientOptions): Promise<number> {
   const output = options.output ?? process.stdout;
@@ -46,6 +48,8 @@ export function runClient(options: ClientOptions): Promise<number> {
   let restoreRooms: string[] = [];
   let restoreCurrent: string | undefined;
   let restorePending = false;
+  // Rooms asked back after a reconnect that the server has not put us in yet.
+  const rejoining = new Set<string>();
 
   const updatePrompt = () => {
     screen.setPrompt(registered ? `${currentRoom ?? ''}> ` : 'nickname> ');
@@ -57,6 +61,7 @@ export function runClient(options: ClientOptions): Promise<number> {
   });
 
   const connected = () => socket !== undefined && !socket.destroyed && !socket.connecting;
+  const show = (line: string) => screen.print(colorize(line, colors));
 
   const send = (line: string) => {
     if (!socket || !connected()) {
@@ -65,6 +70,8 @@ export function runClient(options: ClientOptions): Promise<number> {
     }
     socket.write(`${line}\n`);
   };
+
+  const catchUp = new CatchUp({ show, send, currentRoom: () => currentRoom });
 
   // The notices the client follows, from docs/protocols/line.md.
   const followers: Array<[RegExp, (match: RegExpExecArray) => void]> = [
@@ -78,6 +85,10 @@ export function runClient(options: ClientOptions): Promise<number> {
         nickRetries = 0;
         restorePending = everRegistered;
         everRegistered = true;
+        catchUp.requestIds();
+        // The server puts us in its lobby and shows its latest messages before we can ask for
+        // anything: in a room we are about to resume, they wait for what we missed before them.
+        if (restorePending) for (const room of restoreRooms) catchUp.hold(room);
       },
     ],
     [
@@ -101,6 +112,7 @@ export function runClient(options: ClientOptions): Promise<number> {
       /^\*\*\* You joined (#\S+)$/,
       (match) => {
         if (!rooms.includes(match[1]!)) rooms.push(match[1]!);
+        rejoining.delete(match[1]!);
       },
     ],
     [
@@ -140,7 +152,12 @@ export function runClient(options: ClientOptions): Promise<number> {
   };
 
   const restorePlace = () => {
-    for (const room of restoreRooms) if (!rooms.includes(room)) send(`/join ${room}`);
+    // A room where we had seen messages is resumed (which joins it too): everything said there
+    // since comes once, then the live stream.
+    for (const room of restoreRooms) {
+      if (!rooms.includes(room)) rejoining.add(room);
+      if (!catchUp.resume(room) && !rooms.includes(room)) send(`/join ${room}`);
+    }
     for (const room of rooms) if (!restoreRooms.includes(room)) send(`/part ${room}`);
     if (restoreCurrent) send(`/join ${restoreCurrent}`);
   };
@@ -165,7 +182,7 @@ export function runClient(options: ClientOptions): Promise<number> {
         if (item.kind !== 'line') continue;
         const line = decoder.decode(item.bytes);
         followServer(line);
-        screen.print(colorize(line, colors));
+        catchUp.receive(line);
       }
     });
     connection.on('error', (error: NodeJS.ErrnoException) => {
@@ -177,12 +194,15 @@ export function runClient(options: ClientOptions): Promise<number> {
         finish(0);
         return;
       }
-      // Dropped halfway through a restore: what to restore has not changed.
+      // Dropped halfway through a restore: what to restore has not changed, and rooms asked
+      // back but not rejoined yet still count (as does the current room we were going back to).
       if (registered && !restorePending) {
-        restoreRooms = [...rooms];
-        restoreCurrent = currentRoom;
+        restoreRooms = [...rooms, ...[...rejoining].filter((room) => !rooms.includes(room))];
+        if (rejoining.size === 0) restoreCurrent = currentRoom;
       }
+      rejoining.clear();
       registered = false;
+      catchUp.disconnected();
       rooms.length = 0;
       currentRoom = undefined;
       screen.print(
@@ -212,6 +232,11 @@ export function runClient(options: ClientOptions): Promise<number> {
   screen.readline.on('line', (line) => {
     if (/^\/(quit|exit|bye)(\s|$)/i.test(line)) {
       quit(line.replace(/^\/\S+\s*/, ''));
+      return;
+    }
+    if (/^\/ids(\s|$)/i.test(line)) {
+      // Turning them off would leave the client unable to catch up after a reconnect.
+      show('*** This client keeps message ids on (to catch up after a reconnect) and hides them.');
       return;
     }
     // A line typed while disconnected is a message that could not be sent, not a new nickname,

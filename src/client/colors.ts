@@ -30,8 +30,11 @@ function hash(text: string): number {
 }
 
 const NICK = String.raw`[A-Za-z_[\]{}\\|^][A-Za-z0-9_[\]{}\\|^-]*`;
-const CHAT = new RegExp(String.raw`^(\[#\S+\] )?<(${NICK})> (.*)$`, 's');
-const ACTION = new RegExp(String.raw`^(\[#\S+\] )?\* (${NICK}) (.*)$`, 's');
+const TIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
+// A label: the room ("[#dev] "), or for a replayed message its room (or private), id and time.
+const LABEL = String.raw`\[(?:#\S+?(?: @\d+ ${TIME})?|private @\d+ ${TIME})\] `;
+const CHAT = new RegExp(`^(${LABEL})?<(${NICK})> (.*)$`, 's');
+const ACTION = new RegExp(String.raw`^(${LABEL})?\* (${NICK}) (.*)$`, 's');
 const PRIVATE_IN = new RegExp(String.raw`^\*(${NICK})\* (.*)$`, 's');
 
 /** Colours one line of the line protocol (docs/protocols/line.md) for the terminal. */
