@@ -159,10 +159,15 @@ async function serve(args: string[]): Promise<void> {
   }
   const log = createLogger(level);
   const store = storeConfig(values);
+  const linePort = parsePort('--line-port', values['line-port'], DEFAULTS.linePort);
+  const framedPort = parsePort('--framed-port', values['framed-port'], DEFAULTS.framedPort);
+  if (linePort === null && framedPort === null) {
+    throw new UsageError('every front door is off; nobody could connect');
+  }
   const server = await startServer({
     host: values.host ?? DEFAULTS.host,
-    linePort: parsePort('--line-port', values['line-port'], DEFAULTS.linePort),
-    framedPort: parsePort('--framed-port', values['framed-port'], DEFAULTS.framedPort),
+    linePort,
+    framedPort,
     maxLineBytes: parsePositive(
       '--max-line-bytes',
       values['max-line-bytes'],
@@ -216,7 +221,6 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  if (server.doors.length === 0) log.warn('every front door is off; nobody can connect');
   for (const door of server.doors) {
     process.stdout.write(`${door.door} listening on ${door.host}:${door.port}\n`);
   }
@@ -238,8 +242,10 @@ async function connect(args: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 2) throw new UsageError('connect takes at most HOST and PORT');
-  const port = parsePort('PORT', positionals[1], DEFAULTS.linePort);
-  if (port === null || port === 0) throw new UsageError('PORT must be a port number (1-65535)');
+  const port = positionals[1] === undefined ? DEFAULTS.linePort : Number(positionals[1]);
+  if (!/^\d+$/.test(positionals[1] ?? '1') || port < 1 || port > 65535) {
+    throw new UsageError('PORT must be a port number (1-65535)');
+  }
   const code = await runClient({
     host: positionals[0] ?? DEFAULTS.host,
     port,

@@ -73,7 +73,14 @@ describe('chatroom CLI', () => {
   });
 
   it('rejects bad flags with a hint, not a stack trace', () => {
-    for (const args of [['serve', '--line-port', 'lots'], ['serve', '--bogus'], ['dance']]) {
+    for (const args of [
+      ['serve', '--line-port', 'lots'],
+      ['serve', '--bogus'],
+      ['serve', '--line-port', 'off', '--framed-port', 'off'],
+      ['serve', '--store', 'postgres'],
+      ['connect', '127.0.0.1', '70000'],
+      ['dance'],
+    ]) {
       const result = run(args);
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(/^chatroom: .*\nTry "chatroom --help"\.\n$/);

@@ -165,6 +165,14 @@ describe.each(BACKENDS)('history on $name', (backend) => {
     expect(await bob.waitFor(HISTORY_LINE)).toMatch(/^\[private @2 .*<bob> got it$/);
     carol.send('/history alice');
     await carol.waitFor('*** No messages in your conversation with alice');
+
+    // Nicknames are not accounts: whoever takes "bob" next does not inherit bob's secrets.
+    bob.send('/quit');
+    await alice.waitFor(/^\*\*\* bob left the chat/);
+    const impostor = await LineClient.join(server.port('line'), 'bob');
+    impostor.send('/history alice');
+    await impostor.waitFor('*** No messages in your conversation with alice');
+    expect(impostor.sawLine(/1234/)).toBe(false);
   });
 
   it('keeps rooms, topics and messages across a restart', async () => {

@@ -104,6 +104,7 @@ export class Chat {
       return;
     }
     member.setNick(nick);
+    member.registeredAt = this.now();
     this.byNick.set(key, member);
     member.send({ type: 'welcome', nick, serverName: this.serverName });
     await this.join(member, this.lobby);
@@ -146,7 +147,9 @@ export class Chat {
     const key = foldCase(roomName);
     let room = this.rooms.get(key);
     if (room?.members.has(member)) {
-      this.switchCurrentRoom(member, room);
+      // Already there: say where we are talking now even if that did not change.
+      member.setCurrentRoom(room.name);
+      member.send({ type: 'current-room', room: room.name });
       return room;
     }
     if (!room) room = await this.createRoom(roomName, nick);
@@ -288,10 +291,14 @@ export class Chat {
   ): Promise<void> {
     const { key, name, isPrivate } = this.historyTarget(member, target);
     const limit = clampPage(options.limit);
-    const page =
+    let page =
       options.before === undefined
         ? await this.read(() => this.history.latest(key, limit + 1))
         : await this.read(() => this.history.before(key, options.before!, limit + 1));
+    // Nicknames are not accounts (yet): whoever holds "bob" now may not be who talked as bob
+    // yesterday, so a private conversation shows only what was said since this connection
+    // took its nickname.
+    if (isPrivate) page = page.filter((message) => message.time >= member.registeredAt);
     const more = page.length > limit;
     member.send(
       historyEvent(name, isPrivate, 'request', more ? page.slice(1) : page, undefined, more),
@@ -344,7 +351,8 @@ export class Chat {
   /** The user asked to leave: the rooms hear the reason, then the connection is closed. */
   quit(member: Member, reason: string): void {
     this.detach(member, reason || 'Quit');
-    member.peer.disconnect(reason || 'Quit');
+    // The reason is the user's own words: the rooms hear it, the server's log does not.
+    member.peer.disconnect('Quit');
   }
 
   /** The connection is gone, for whatever reason. Safe to call more than once. */

@@ -20,7 +20,6 @@ export const ERROR_CODES = {
   INVALID_UTF8: 'The input was not valid UTF-8 and was discarded.',
   FRAME_INVALID: 'A frame header was not a valid length.',
   FRAME_TOO_LONG: 'A frame was longer than the limit.',
-  SEND_QUEUE_FULL: 'The client stopped reading and its outbound queue overflowed.',
   NICK_TIMEOUT: 'No nickname was given in time.',
   STORE_FAILED: 'History storage failed; nothing was sent or changed.',
   INTERNAL_ERROR: 'The server failed to carry out the request.',

@@ -41,7 +41,7 @@ export function checkRoomName(room: string): ChatError | undefined {
   if (room.length > ROOM_MAX_LENGTH || !ROOM_PATTERN.test(room)) {
     return new ChatError(
       'ROOM_INVALID',
-      `"${printable(room)}" is not a valid room name: "#" followed by up to ${ROOM_MAX_LENGTH - 1} letters, digits or ${NICK_SPECIALS}.`,
+      `"${printable(room)}" is not a valid room name: "#" followed by up to ${ROOM_MAX_LENGTH - 1} letters, digits, "." or ${NICK_SPECIALS}.`,
     );
   }
   return undefined;

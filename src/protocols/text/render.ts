@@ -114,7 +114,9 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
     case 'members':
       return [
         notice(
-          `${event.room} has ${plural(event.nicks.length, 'member')}: ${event.nicks.join(' ')}`,
+          event.nicks.length === 0
+            ? `${event.room} has no members`
+            : `${event.room} has ${plural(event.nicks.length, 'member')}: ${event.nicks.join(' ')}`,
         ),
       ];
     case 'room-list':
@@ -130,7 +132,7 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
       return [
         notice('Commands (a line without a leading / is a message to your current room):'),
         ...event.commands.map((command) =>
-          notice(`  ${command.usage.padEnd(24)} ${command.summary}`),
+          notice(`  ${command.usage.padEnd(38)} ${command.summary}`),
         ),
       ];
     case 'notice':

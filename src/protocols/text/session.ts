@@ -27,6 +27,8 @@ export class TextSession implements Peer {
   private readonly pending: string[] = [];
   private draining: Promise<void> | undefined;
   private nickTimer: NodeJS.Timeout | undefined;
+  /** Once the nickname deadline has passed, a late nickname must not sneak in. */
+  private timedOut = false;
 
   constructor(
     private readonly chat: Chat,
@@ -42,6 +44,7 @@ export class TextSession implements Peer {
       { kind: 'notice', text: `Welcome to ${chat.serverName}. What is your nickname?` },
     ]);
     this.nickTimer = setTimeout(() => {
+      this.timedOut = true;
       this.sendError(new ChatError('NICK_TIMEOUT', 'No nickname was given in time; goodbye.'));
       connection.end('No nickname given in time');
     }, options.nickTimeoutMs);
@@ -87,6 +90,7 @@ export class TextSession implements Peer {
       );
       this.sendError(item.error);
       if (item.fatal) this.connection.end(item.error.message);
+      else if (!this.member.registered) this.askForNick();
       return;
     }
     this.pending.push(item.text);
@@ -110,7 +114,7 @@ export class TextSession implements Peer {
 
   private async handle(input: string): Promise<void> {
     try {
-      if (this.member.gone) return;
+      if (this.member.gone || this.timedOut) return;
       if (!this.member.registered) await this.register(input);
       else if (input.trim() !== '') await runInput({ chat: this.chat, member: this.member }, input);
     } catch (error) {
@@ -139,8 +143,12 @@ export class TextSession implements Peer {
     }
     // Accept "/nick alice" as well as "alice": people type what they know from IRC.
     const nick = /^\/nick$/i.test(first) && second !== undefined ? second : input.trim();
-    await this.chat.register(this.member, nick);
-    if (this.member.registered) clearTimeout(this.nickTimer);
+    try {
+      await this.chat.register(this.member, nick);
+    } finally {
+      // Registered even if joining the lobby then failed: the deadline no longer applies.
+      if (this.member.registered) clearTimeout(this.nickTimer);
+    }
   }
 
   private askForNick(): void {
