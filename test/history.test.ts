@@ -173,6 +173,14 @@ describe.each(BACKENDS)('history on $name', (backend) => {
     impostor.send('/history alice');
     await impostor.waitFor('*** No messages in your conversation with alice');
     expect(impostor.sawLine(/1234/)).toBe(false);
+    // Nor does someone who was already connected and switches to the freed nickname.
+    impostor.send('/quit');
+    await impostor.closed;
+    await alice.waitFor(/^\*\*\* bob left the chat/);
+    carol.send('/nick bob');
+    await carol.waitFor('*** You are now known as bob');
+    carol.send('/history alice');
+    await carol.waitFor('*** No messages in your conversation with alice');
   });
 
   it('keeps rooms, topics and messages across a restart', async () => {

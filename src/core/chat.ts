@@ -128,6 +128,7 @@ export class Chat {
     const current = member.nickKey!;
     this.byNick.delete(current);
     member.setNick(nick);
+    if (key !== current) member.registeredAt = this.now();
     this.byNick.set(key, member);
     if (current !== key) await this.nickRegistry.release(current, this.ownerId(member));
     const audience = this.audienceOf(member);

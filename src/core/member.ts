@@ -25,7 +25,7 @@ export class Member {
   currentRoom: string | undefined;
   currentRoomKey: string | undefined;
   gone = false;
-  /** When this member took its nickname (ms since the epoch). */
+  /** When this member took its current nickname (ms since the epoch). */
   registeredAt = 0;
   /** Whether this member's door should show message ids (clients that resume ask for them). */
   showIds = false;
