@@ -22,6 +22,7 @@ export class Connection {
   private reason: string | undefined;
   private closing = false;
   private closed = false;
+  private corked = false;
   private readonly closeListeners: Array<(reason: string) => void> = [];
 
   constructor(
@@ -70,8 +71,20 @@ export class Connection {
       this.abort(`Send queue exceeded ${this.limits.maxQueueBytes} bytes`);
       return;
     }
+    // Everything sent to this socket in one turn of the event loop (say, every message of a
+    // stored batch) leaves in one writev instead of one syscall each.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     this.socket.write(bytes);
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   /** Flushes what is queued (plus a last word) and closes; cut short if the peer won't read. */
   end(reason: string, lastWord?: Buffer): void {

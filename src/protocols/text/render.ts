@@ -28,12 +28,25 @@ export interface Viewpoint {
   showIds: boolean;
 }
 
-export function viewpointOf(event: ChatEvent, viewer: Member): Viewpoint {
+/** The case-folded room and actor of an event: worked out once per broadcast, not per reader. */
+export interface EventKeys {
+  room: string | undefined;
+  actor: string | undefined;
+}
+
+export function eventKeys(event: ChatEvent): EventKeys {
   const room = roomOf(event);
   const actor = actorOf(event);
   return {
-    inCurrentRoom: room === undefined || foldCase(room) === viewer.currentRoomKey,
-    isActor: actor !== undefined && foldCase(actor) === viewer.nickKey,
+    room: room === undefined ? undefined : foldCase(room),
+    actor: actor === undefined ? undefined : foldCase(actor),
+  };
+}
+
+export function viewpointOf(keys: EventKeys, viewer: Member): Viewpoint {
+  return {
+    inCurrentRoom: keys.room === undefined || keys.room === viewer.currentRoomKey,
+    isActor: keys.actor !== undefined && keys.actor === viewer.nickKey,
     showIds: viewer.showIds,
   };
 }

@@ -6,7 +6,20 @@ import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
 import type { InputDecoder, InputItem, TextCodec } from './codec.js';
-import { renderEvent, type TextEntry, viewpointKey, viewpointOf } from './render.js';
+import {
+  type EventKeys,
+  eventKeys,
+  renderEvent,
+  type TextEntry,
+  viewpointKey,
+  viewpointOf,
+} from './render.js';
+
+/** One broadcast's encodings for one codec, by viewpoint. */
+interface SharedEncodings {
+  keys: EventKeys;
+  bytes: Array<Buffer | undefined>;
+}
 
 export interface TextSessionOptions {
   maxLineBytes: number;
@@ -59,17 +72,17 @@ export class TextSession implements Peer {
 
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.connection.isClosing) return;
-    const view = viewpointOf(event, viewer);
-    const key = viewpointKey(view);
-    let encodings = memo.get(this.codec) as Array<Buffer | undefined> | undefined;
-    if (!encodings) {
-      encodings = [];
-      memo.set(this.codec, encodings);
+    let shared = memo.get(this.codec) as SharedEncodings | undefined;
+    if (!shared) {
+      shared = { keys: eventKeys(event), bytes: [] };
+      memo.set(this.codec, shared);
     }
-    let bytes = encodings[key];
+    const view = viewpointOf(shared.keys, viewer);
+    const key = viewpointKey(view);
+    let bytes = shared.bytes[key];
     if (!bytes) {
       bytes = this.codec.encode(renderEvent(event, view));
-      encodings[key] = bytes;
+      shared.bytes[key] = bytes;
     }
     if (bytes.length > 0) this.connection.send(bytes);
   }
