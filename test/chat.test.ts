@@ -47,6 +47,21 @@ describe('chatting over the line and framed doors', () => {
     await bob.closed;
   });
 
+  it('keeps one sender\'s messages and commands in the order typed', async () => {
+    const server = await startTestServer();
+    const alice = await LineClient.join(server.port('line'), 'alice');
+    const bob = await LineClient.join(server.port('line'), 'bob');
+    alice.write('one\ntwo\nthree\n/quit last words\n');
+    await bob.waitFor('*** alice left the chat (last words)');
+    const seen = bob.received.filter((line) => line.startsWith('<alice>') || line.includes('left'));
+    expect(seen).toEqual([
+      '<alice> one',
+      '<alice> two',
+      '<alice> three',
+      '*** alice left the chat (last words)',
+    ]);
+  });
+
   it('delivers private messages only to their recipient', async () => {
     const server = await startTestServer();
     const alice = await LineClient.join(server.port('line'), 'alice');

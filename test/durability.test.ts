@@ -125,10 +125,12 @@ describe('durability', () => {
 });
 
 describe('schema migrations', () => {
-  it('upgrades an old SQLite schema in place, keeping its messages', async () => {
+  it.each([
+    1, 2,
+  ])('upgrades a SQLite schema from version %i in place, keeping its messages', async (from) => {
     const dataDir = tempDir();
-    const old = SqliteStore.open({ dataDir, migrateTo: 1 });
-    expect(old.schemaVersion()).toBe(1);
+    const old = SqliteStore.open({ dataDir, migrateTo: from });
+    expect(old.schemaVersion()).toBe(from);
     await old.append([
       {
         target: '#a',
@@ -141,10 +143,15 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = SqliteStore.open({ dataDir });
     onCleanup(() => upgraded.close());
-    expect(upgraded.schemaVersion()).toBe(2);
+    expect(upgraded.schemaVersion()).toBe(3);
     expect((await upgraded.search('#a', 'search existed', 5)).map((m) => m.id)).toEqual([1]);
+    // New messages are indexed too, once each.
+    await upgraded.append([
+      { target: '#a', sender: 'bob', text: 'search me too', action: false, time: 2 },
+    ]);
+    expect((await upgraded.search('#a', 'search', 5)).map((m) => m.id)).toEqual([2, 1]);
     migrateSqlite(upgraded);
-    expect(upgraded.schemaVersion()).toBe(2);
+    expect(upgraded.schemaVersion()).toBe(3);
   });
 
   it('upgrades an old PostgreSQL schema in place, keeping its messages', async () => {

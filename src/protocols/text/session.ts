@@ -26,6 +26,8 @@ export interface TextSessionOptions {
   nickTimeoutMs: number;
   /** Inputs waiting to be handled before we stop reading the socket. */
   maxPendingInputs?: number;
+  /** Messages of this connection being stored at once before its next input waits. */
+  maxMessagesInFlight?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export class TextSession implements Peer {
   private readonly decoder: InputDecoder;
   private readonly pending: string[] = [];
   private draining: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private nickTimer: NodeJS.Timeout | undefined;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
   private timedOut = false;
@@ -111,8 +114,9 @@ export class TextSession implements Peer {
     this.draining ??= this.drain();
   }
 
-  private drained(): Promise<void> {
-    return this.draining ?? Promise.resolve();
+  private async drained(): Promise<void> {
+    await this.draining;
+    await Promise.all(this.inFlight);
   }
 
   private async drain(): Promise<void> {
@@ -129,21 +133,46 @@ export class TextSession implements Peer {
     try {
       if (this.member.gone || this.timedOut) return;
       if (!this.member.registered) await this.register(input);
-      else if (input.trim() !== '') await runInput({ chat: this.chat, member: this.member }, input);
+      else if (input.trim() === '') return;
+      else if (input.startsWith('/') && !input.startsWith('//')) {
+        // A command acts after the messages typed before it ("hello" then "/quit": the room
+        // hears hello first).
+        await Promise.all(this.inFlight);
+        await runInput({ chat: this.chat, member: this.member }, input);
+      } else await this.pipeline(runInput({ chat: this.chat, member: this.member }, input));
     } catch (error) {
-      if (error instanceof ChatError) {
-        if (error.code === 'STORE_FAILED') {
-          this.log.warn(
-            { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
-            'store failed',
-          );
-        }
-        this.sendError(error);
-        if (!this.member.registered) this.askForNick();
-      } else {
-        this.log.error({ event: 'error', conn: this.connection.id, err: error }, 'internal error');
-        this.sendError(new ChatError('INTERNAL_ERROR'));
+      this.report(error);
+    }
+  }
+
+  /**
+   * Plain messages are not waited for one by one: the core has already checked them and
+   * picked their room, and the store keeps them in order, so the next line can be read while
+   * this one is stored. That lets one connection's messages share a commit. A bounded number
+   * may be in flight; past it, reading waits.
+   */
+  private async pipeline(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((error: unknown) => this.report(error));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+    if (this.inFlight.size >= (this.options.maxMessagesInFlight ?? 32)) {
+      await Promise.race(this.inFlight);
+    }
+  }
+
+  private report(error: unknown): void {
+    if (error instanceof ChatError) {
+      if (error.code === 'STORE_FAILED') {
+        this.log.warn(
+          { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
+          'store failed',
+        );
       }
+      this.sendError(error);
+      if (!this.member.registered) this.askForNick();
+    } else {
+      this.log.error({ event: 'error', conn: this.connection.id, err: error }, 'internal error');
+      this.sendError(new ChatError('INTERNAL_ERROR'));
     }
   }
 

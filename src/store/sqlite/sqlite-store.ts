@@ -68,7 +68,10 @@ export class SqliteStore implements HistoryStore {
   private searchStatement: Database.Statement<[string, string, number], MessageRow> | undefined;
   private readonly appendAll: (messages: readonly NewMessage[]) => StoredMessage[];
 
-  private constructor(readonly db: Database.Database) {
+  private constructor(
+    readonly db: Database.Database,
+    schemaVersion: number,
+  ) {
     this.statements = {
       reserve: db.prepare<[string, number], { last_id: number }>(
         `INSERT INTO targets (key, last_id) VALUES (?, ?)
@@ -78,6 +81,13 @@ export class SqliteStore implements HistoryStore {
       insert: db.prepare(
         `INSERT INTO messages (${COLUMNS}) VALUES (@target, @id, @sender, @body, @action, @time)`,
       ),
+      // From schema 3 on, the search index is fed a batch at a time (no trigger).
+      indexFrom:
+        schemaVersion >= 3
+          ? db.prepare<[number | bigint]>(
+              'INSERT INTO messages_fts (rowid, body) SELECT rowid, body FROM messages WHERE rowid >= ?',
+            )
+          : undefined,
       latest: db.prepare<[string, number], MessageRow>(
         `SELECT ${COLUMNS} FROM messages WHERE target = ? ORDER BY id DESC LIMIT ?`,
       ),
@@ -115,10 +125,11 @@ export class SqliteStore implements HistoryStore {
         const { last_id } = this.statements.reserve.get(target, count)!;
         nextId.set(target, last_id - count + 1);
       }
-      return messages.map((message) => {
+      let firstRowid: number | bigint | undefined;
+      const stored = messages.map((message) => {
         const id = nextId.get(message.target)!;
         nextId.set(message.target, id + 1);
-        this.statements.insert.run({
+        const { lastInsertRowid } = this.statements.insert.run({
           target: message.target,
           id,
           sender: message.sender,
@@ -126,8 +137,11 @@ export class SqliteStore implements HistoryStore {
           action: message.action ? 1 : 0,
           time: message.time,
         });
+        firstRowid ??= lastInsertRowid;
         return { ...message, id };
       });
+      if (firstRowid !== undefined) this.statements.indexFrom?.run(firstRowid);
+      return stored;
     });
   }
 
@@ -142,7 +156,7 @@ export class SqliteStore implements HistoryStore {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       migrate(db, options.migrateTo ?? latestVersion(SQLITE_MIGRATIONS));
-      return new SqliteStore(db);
+      return new SqliteStore(db, currentVersion(db));
     } catch (error) {
       db?.close();
       const reason = error instanceof Error ? error.message : String(error);
