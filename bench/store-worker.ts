@@ -12,12 +12,12 @@ import { GroupCommitter } from '../src/core/group-commit.js';
 import type { HistoryStore, NewMessage } from '../src/core/history.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { ThreadedSqliteStore } from '../src/store/sqlite/threaded-store.js';
+import { dropInsertTriggers } from './diagnostics.js';
 import { busyCores, cpuTimes } from './machine.js';
 import { textPool } from './messages.js';
 
-/** sqlite-thread: the normal SQLite store on its own thread, as the server runs it. */
-export type StoreKind = 'sqlite-normal' | 'sqlite-full' | 'memory' | 'sqlite-thread';
+/** sqlite-no-fts: a diagnostic, SQLite (normal) with the full-text index's insert trigger dropped. */
+export type StoreKind = 'sqlite-normal' | 'sqlite-full' | 'sqlite-no-fts' | 'memory';
 
 export interface StoreRunConfig {
   store: StoreKind;
@@ -45,13 +45,13 @@ async function run(config: StoreRunConfig): Promise<StoreRunResult> {
   try {
     let store: HistoryStore;
     if (config.store === 'memory') store = new MemoryStore();
-    else if (config.store === 'sqlite-thread') {
-      store = await ThreadedSqliteStore.open({ dataDir: dir, synchronous: 'normal' });
-    } else {
-      store = SqliteStore.open({
+    else {
+      const sqlite = SqliteStore.open({
         dataDir: dir,
         synchronous: config.store === 'sqlite-full' ? 'full' : 'normal',
       });
+      if (config.store === 'sqlite-no-fts') dropInsertTriggers(sqlite);
+      store = sqlite;
     }
     let batches = 0;
     const append = store.append.bind(store);

@@ -9,8 +9,7 @@ import type { TextCodec } from './protocols/text/codec.js';
 import { TextSession } from './protocols/text/session.js';
 import { MemoryStore } from './store/memory.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
-import type { SqliteSynchronous } from './store/sqlite/sqlite-store.js';
-import { ThreadedSqliteStore } from './store/sqlite/threaded-store.js';
+import { SqliteStore, type SqliteSynchronous } from './store/sqlite/sqlite-store.js';
 
 export type StoreConfig =
   | { kind: 'sqlite'; dataDir: string; synchronous: SqliteSynchronous }
@@ -153,7 +152,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 async function openStore(config: StoreConfig, log: Logger): Promise<HistoryStore> {
   switch (config.kind) {
     case 'sqlite':
-      return ThreadedSqliteStore.open({ dataDir: config.dataDir, synchronous: config.synchronous });
+      return SqliteStore.open({ dataDir: config.dataDir, synchronous: config.synchronous });
     case 'postgres':
       return PostgresStore.open({
         url: config.url,

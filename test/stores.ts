@@ -4,7 +4,6 @@ import type { HistoryStore } from '../src/core/history.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { ThreadedSqliteStore } from '../src/store/sqlite/threaded-store.js';
 import { onCleanup, tempDir } from './helpers.js';
 
 /** The PostgreSQL the tests use; CI starts one on this address if none is running. */
@@ -50,15 +49,6 @@ export const STORE_FACTORIES: StoreFactory[] = [
     async create() {
       const dataDir = tempDir();
       const open = async () => closing(SqliteStore.open({ dataDir }));
-      return { store: await open(), reopen: open };
-    },
-  },
-  {
-    name: 'sqlite on its own thread',
-    durable: true,
-    async create() {
-      const dataDir = tempDir();
-      const open = async () => closing(await ThreadedSqliteStore.open({ dataDir }));
       return { store: await open(), reopen: open };
     },
   },
