@@ -220,17 +220,13 @@ async function storeBenchmark(quick: boolean, report: Record<string, unknown>): 
             burst,
             bytes,
           })),
-          { store: 'sqlite-no-fts', total, burst: 100, bytes },
         ],
         runs,
       );
   console.log(`\n${storeTable([...main, ...sweep])}`);
   console.log(
     '   msg/txn: messages per transaction (store.append call). CPU: this process, share of one core.\n' +
-      '   others: the most cores that other processes used during a run (0 = a quiet machine).' +
-      (quick
-        ? ''
-        : "\n   sqlite-no-fts: a diagnostic, not a configuration: SQLite with the full-text index's insert trigger dropped."),
+      '   others: the most cores that other processes used during a run (0 = a quiet machine).',
   );
   const normal = median(main[0]!.runs.map((run) => run.perSecond));
   const memory = median(main[2]!.runs.map((run) => run.perSecond));
@@ -265,7 +261,6 @@ async function fanoutBenchmark(
   const results: Record<ServerStore, FanoutResult[]> = {
     sqlite: [],
     memory: [],
-    'sqlite-no-fts': [],
   };
   // Every run, kept or discarded as disturbed, must have delivered exactly.
   const everyRun: FanoutResult[] = [];
@@ -288,19 +283,11 @@ async function fanoutBenchmark(
       await measure(store, `fan-out ${store} run ${run}/${runs}`);
     }
   }
-  // A diagnostic, not a configuration: how much of the drop the full-text index accounts for.
-  const diagnosticRuns = options.quick ? 0 : 3;
-  for (let run = 1; run <= diagnosticRuns; run++) {
-    await measure('sqlite-no-fts', `fan-out sqlite-no-fts run ${run}/${diagnosticRuns}`);
-  }
   console.log(`\n${fanoutTable(results)}`);
   console.log(
     '   deliveries: message lines received, summed over all clients. ELU: event-loop utilisation (100% = never\n' +
       '   idle). CPU: share of one core. others: the most cores other processes used during a run. msg/commit:\n' +
-      "   messages per group commit. in store: share of the server's wall time spent inside store.append." +
-      (results['sqlite-no-fts'].length > 0
-        ? "\n   sqlite-no-fts: a diagnostic, not a configuration: SQLite with the full-text index's insert trigger dropped."
-        : ''),
+      "   messages per group commit. in store: share of the server's wall time spent inside store.append.",
   );
   const sqlite = results.sqlite.map((run) => run.deliveriesPerSecond);
   const memory = results.memory.map((run) => run.deliveriesPerSecond);
@@ -324,13 +311,6 @@ async function fanoutBenchmark(
   console.log(
     `Target: fan-out throughput with history drops < ${percent(TARGET_FANOUT_DROP, 0)} vs memory: ${met ? 'MET' : 'MISSED'} (drop ${percent(drop)})`,
   );
-  if (results['sqlite-no-fts'].length > 0) {
-    const noFts = median(results['sqlite-no-fts'].map((run) => run.deliveriesPerSecond));
-    console.log(
-      `Diagnostic: with the full-text index's insert trigger dropped, sqlite/memory would be ${(noFts / median(memory)).toFixed(3)} ` +
-        `(drop ${percent(1 - noFts / median(memory))}).`,
-    );
-  }
   const exact = everyRun.every((run) => run.problems.length === 0 && run.received === run.expected);
   console.log(
     `Every message delivered to every other client exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,

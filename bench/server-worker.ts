@@ -10,11 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/log.js';
 import { DEFAULTS, type StoreConfig, startServer } from '../src/server.js';
-import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { dropInsertTriggers } from './diagnostics.js';
 
-/** sqlite-no-fts: a diagnostic, SQLite with the full-text index's insert trigger dropped. */
-export type ServerStore = 'sqlite' | 'memory' | 'sqlite-no-fts';
+export type ServerStore = 'sqlite' | 'memory';
 
 export type WorkerMessage =
   | { type: 'listening'; port: number }
@@ -42,7 +39,6 @@ const server = await startServer({
   log: createLogger('silent'),
   store,
 });
-if (kind === 'sqlite-no-fts') dropInsertTriggers(server.store as SqliteStore);
 
 // Count the group commits and time them. The SQLite store does its work synchronously inside
 // append(), so the time around the call is the store's share of the event loop.

@@ -12,12 +12,10 @@ import { GroupCommitter } from '../src/core/group-commit.js';
 import type { HistoryStore, NewMessage } from '../src/core/history.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { dropInsertTriggers } from './diagnostics.js';
 import { busyCores, cpuTimes } from './machine.js';
 import { textPool } from './messages.js';
 
-/** sqlite-no-fts: a diagnostic, SQLite (normal) with the full-text index's insert trigger dropped. */
-export type StoreKind = 'sqlite-normal' | 'sqlite-full' | 'sqlite-no-fts' | 'memory';
+export type StoreKind = 'sqlite-normal' | 'sqlite-full' | 'memory';
 
 export interface StoreRunConfig {
   store: StoreKind;
@@ -46,12 +44,10 @@ async function run(config: StoreRunConfig): Promise<StoreRunResult> {
     let store: HistoryStore;
     if (config.store === 'memory') store = new MemoryStore();
     else {
-      const sqlite = SqliteStore.open({
+      store = SqliteStore.open({
         dataDir: dir,
         synchronous: config.store === 'sqlite-full' ? 'full' : 'normal',
       });
-      if (config.store === 'sqlite-no-fts') dropInsertTriggers(sqlite);
-      store = sqlite;
     }
     let batches = 0;
     const append = store.append.bind(store);

@@ -47,7 +47,7 @@ describe('chatting over the line and framed doors', () => {
     await bob.closed;
   });
 
-  it('keeps one sender\'s messages and commands in the order typed', async () => {
+  it("keeps one sender's messages and commands in the order typed", async () => {
     const server = await startTestServer();
     const alice = await LineClient.join(server.port('line'), 'alice');
     const bob = await LineClient.join(server.port('line'), 'bob');
