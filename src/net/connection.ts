@@ -10,6 +10,16 @@ export interface ConnectionLimits {
 
 let nextConnectionId = 1;
 
+/** Connections with output waiting for the end of this turn of the event loop. */
+const dirty: Connection[] = [];
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
+  dirty.length = 0;
+}
+
 /**
  * What every front door's connection shares: a socket whose outbound queue is bounded
  * (writes never block the sender; a client that stops reading is dropped instead of growing
@@ -22,7 +32,9 @@ export class Connection {
   private reason: string | undefined;
   private closing = false;
   private closed = false;
-  private corked = false;
+  /** Output of this turn, written as one buffer when the turn ends. */
+  private outbox: Buffer[] | undefined;
+  private outboxBytes = 0;
   private readonly closeListeners: Array<(reason: string) => void> = [];
 
   constructor(
@@ -67,28 +79,40 @@ export class Connection {
 
   send(bytes: Buffer): void {
     if (this.closing) return;
-    if (this.socket.writableLength + bytes.length > this.limits.maxQueueBytes) {
+    const queued = this.socket.writableLength + this.outboxBytes + bytes.length;
+    if (queued > this.limits.maxQueueBytes) {
       this.abort(`Send queue exceeded ${this.limits.maxQueueBytes} bytes`);
       return;
     }
     // Everything sent to this socket in one turn of the event loop (say, every message of a
-    // stored batch) leaves in one writev instead of one syscall each.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
+    // stored batch) is gathered and leaves in one write: one trip through the stream
+    // machinery and one syscall per socket per turn, not per message.
+    if (this.outbox === undefined) this.outbox = [];
+    if (this.outbox.length === 0) {
+      dirty.push(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        process.nextTick(flushAll);
+      }
     }
-    this.socket.write(bytes);
+    this.outbox.push(bytes);
+    this.outboxBytes += bytes.length;
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
+  /** Writes what this turn gathered. */
+  flush(): void {
+    const outbox = this.outbox;
+    if (outbox === undefined || outbox.length === 0) return;
+    const data = outbox.length === 1 ? outbox[0]! : Buffer.concat(outbox, this.outboxBytes);
+    outbox.length = 0;
+    this.outboxBytes = 0;
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
+  }
 
   /** Flushes what is queued (plus a last word) and closes; cut short if the peer won't read. */
   end(reason: string, lastWord?: Buffer): void {
     if (this.closing) return;
+    this.flush();
     this.closing = true;
     this.reason ??= reason;
     if (lastWord) this.socket.end(lastWord);

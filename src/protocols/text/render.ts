@@ -43,16 +43,15 @@ export function eventKeys(event: ChatEvent): EventKeys {
   };
 }
 
-export function viewpointOf(keys: EventKeys, viewer: Member): Viewpoint {
-  return {
-    inCurrentRoom: keys.room === undefined || keys.room === viewer.currentRoomKey,
-    isActor: keys.actor !== undefined && keys.actor === viewer.nickKey,
-    showIds: viewer.showIds,
-  };
+/** The viewer's viewpoint as three bits: computed per recipient, so it allocates nothing. */
+export function viewpointKey(keys: EventKeys, viewer: Member): number {
+  const inCurrentRoom = keys.room === undefined || keys.room === viewer.currentRoomKey;
+  const isActor = keys.actor !== undefined && keys.actor === viewer.nickKey;
+  return (inCurrentRoom ? 1 : 0) | (isActor ? 2 : 0) | (viewer.showIds ? 4 : 0);
 }
 
-export function viewpointKey(view: Viewpoint): number {
-  return (view.inCurrentRoom ? 1 : 0) | (view.isActor ? 2 : 0) | (view.showIds ? 4 : 0);
+export function viewpointFromKey(key: number): Viewpoint {
+  return { inCurrentRoom: (key & 1) !== 0, isActor: (key & 2) !== 0, showIds: (key & 4) !== 0 };
 }
 
 export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {

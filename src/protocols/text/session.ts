@@ -11,8 +11,8 @@ import {
   eventKeys,
   renderEvent,
   type TextEntry,
+  viewpointFromKey,
   viewpointKey,
-  viewpointOf,
 } from './render.js';
 
 /** One broadcast's encodings for one codec, by viewpoint. */
@@ -80,11 +80,10 @@ export class TextSession implements Peer {
       shared = { keys: eventKeys(event), bytes: [] };
       memo.set(this.codec, shared);
     }
-    const view = viewpointOf(shared.keys, viewer);
-    const key = viewpointKey(view);
+    const key = viewpointKey(shared.keys, viewer);
     let bytes = shared.bytes[key];
     if (!bytes) {
-      bytes = this.codec.encode(renderEvent(event, view));
+      bytes = this.codec.encode(renderEvent(event, viewpointFromKey(key)));
       shared.bytes[key] = bytes;
     }
     if (bytes.length > 0) this.connection.send(bytes);
