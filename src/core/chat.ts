@@ -332,6 +332,7 @@ export class Chat {
       member.send(historyEvent(room.name, false, 'resume', [], undefined, false));
       return;
     }
+    member.held ??= new Map();
     member.held.set(room.key, []);
     try {
       const page = (
@@ -343,8 +344,9 @@ export class Chat {
       const gap = firstKept > afterId + 1 ? { from: afterId + 1, to: firstKept - 1 } : undefined;
       member.send(historyEvent(room.name, false, 'resume', messages, gap, more));
     } finally {
-      const held = member.held.get(room.key) ?? [];
-      member.held.delete(room.key);
+      const held = member.held?.get(room.key) ?? [];
+      member.held?.delete(room.key);
+      if (member.held?.size === 0) member.held = undefined;
       for (const event of held) member.send(event);
     }
   }
@@ -392,7 +394,7 @@ export class Chat {
     const memo = new Map<unknown, unknown>();
     for (const recipient of recipients) {
       if (recipient === except || recipient.gone) continue;
-      const held = roomKey === undefined ? undefined : recipient.held.get(roomKey);
+      const held = roomKey === undefined ? undefined : recipient.held?.get(roomKey);
       if (held) {
         if (held.length >= MAX_HELD_EVENTS) recipient.peer.disconnect('Too far behind');
         else held.push(event);
@@ -485,7 +487,7 @@ export class Chat {
   private removeFromRoom(member: Member, room: Room): void {
     room.members.delete(member);
     member.rooms.delete(room.key);
-    member.held.delete(room.key);
+    member.held?.delete(room.key);
   }
 
   private switchCurrentRoom(member: Member, room: Room): void {

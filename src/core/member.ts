@@ -33,7 +33,8 @@ export class Member {
    * Rooms whose live events are held back while a replay for them is being read from the
    * store, so the replay and the live stream arrive in order.
    */
-  readonly held = new Map<string, ChatEvent[]>();
+  // Created on first use: an idle connection should cost as little memory as possible.
+  held: Map<string, ChatEvent[]> | undefined;
 
   constructor(
     readonly id: number,

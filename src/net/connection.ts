@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.js';
 
 export interface ConnectionLimits {
@@ -13,11 +14,32 @@ let nextConnectionId = 1;
 /** Connections with output waiting for the end of this turn of the event loop. */
 const dirty: Connection[] = [];
 let flushScheduled = false;
+/** How long the last flush took: a write costs a syscall per socket, whatever it carries. */
+let lastFlushMs = 0;
+/** The longest a flush is held back to let more output gather. */
+const MAX_FLUSH_DELAY_MS = 20;
+/** Flushes shorter than this (a room of a few hundred) never wait. */
+const FLUSH_DELAY_THRESHOLD_MS = 4;
 
 function flushAll(): void {
   flushScheduled = false;
+  const started = performance.now();
   for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
   dirty.length = 0;
+  lastFlushMs = performance.now() - started;
+}
+
+/**
+ * Normally right after the poll phase. But when the last flush was long (a join in a room of
+ * thousands writes to thousands of sockets), the next one waits about as long, so whatever
+ * happens meanwhile shares its writes: at most half the time goes to flushing, and the
+ * batches grow with the load instead of the server falling behind one write per socket per
+ * event.
+ */
+function scheduleFlush(): void {
+  flushScheduled = true;
+  if (lastFlushMs < FLUSH_DELAY_THRESHOLD_MS) setImmediate(flushAll);
+  else setTimeout(flushAll, Math.min(lastFlushMs, MAX_FLUSH_DELAY_MS));
 }
 
 /**
@@ -90,10 +112,9 @@ export class Connection {
     if (this.outbox === undefined) this.outbox = [];
     if (this.outbox.length === 0) {
       dirty.push(this);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        process.nextTick(flushAll);
-      }
+      // After the poll phase, not after this callback: when many sockets' input is handled
+      // in one pass, each socket still gets one write for all of it.
+      if (!flushScheduled) scheduleFlush();
     }
     this.outbox.push(bytes);
     this.outboxBytes += bytes.length;
