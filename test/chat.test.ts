@@ -132,6 +132,19 @@ describe('chatting over the line and framed doors', () => {
     await alice.waitFor(/\(NO_CURRENT_ROOM\)$/);
   });
 
+  it('names the first 50 members on joining a big room, and all of them on /who', async () => {
+    const server = await startTestServer();
+    const crowd = [];
+    for (let i = 0; i < 51; i++) crowd.push(await LineClient.join(server.port('line'), `m${i}`));
+    const late = await LineClient.join(server.port('line'), 'late');
+    const names = Array.from({ length: 50 }, (_, i) => `m${i}`).join(' ');
+    expect(
+      late.sawLine(`*** #lobby has 52 members: ${names} and 2 more (/who #lobby lists them all)`),
+    ).toBe(true);
+    late.send('/who');
+    await late.waitFor(`*** #lobby has 52 members: ${names} m50 late`);
+  });
+
   it('sets and shows topics and announces them', async () => {
     const server = await startTestServer();
     const alice = await LineClient.join(server.port('line'), 'alice');

@@ -30,6 +30,8 @@ export interface ChatOptions {
 const MAX_REASON_LENGTH = 200;
 /** The most messages one history, search or resume request returns. */
 export const MAX_HISTORY_PAGE = 500;
+/** Members named to whoever joins a room; the rest are counted. */
+const MEMBERS_SHOWN_ON_JOIN = 50;
 /** Live events held for one member while its replay is read; past this it is dropped. */
 const MAX_HELD_EVENTS = 10_000;
 
@@ -161,7 +163,14 @@ export class Chat {
     if (room.topic) {
       member.send({ type: 'topic-is', room: room.name, topic: room.topic, setBy: room.topicSetBy });
     }
-    member.send({ type: 'members', room: room.name, nicks: room.nicks() });
+    // Only the first few on joining: in a room of thousands the full list costs every joiner
+    // (and the server) a lot and tells a person nothing; /who gives it on demand.
+    member.send({
+      type: 'members',
+      room: room.name,
+      nicks: room.nicks(MEMBERS_SHOWN_ON_JOIN),
+      total: room.members.size,
+    });
     if ((options.replay ?? true) && room.recent.length > 0) {
       member.send(historyEvent(room.name, false, 'join', room.recent, undefined, false));
     }
@@ -278,7 +287,12 @@ export class Chat {
 
   listMembers(member: Member, roomName: string | undefined): void {
     const room = roomName === undefined ? this.memberRoom(member, undefined) : this.room(roomName);
-    member.send({ type: 'members', room: room.name, nicks: room.nicks() });
+    member.send({
+      type: 'members',
+      room: room.name,
+      nicks: room.nicks(),
+      total: room.members.size,
+    });
   }
 
   /**

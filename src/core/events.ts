@@ -45,7 +45,8 @@ export type ChatEvent =
   | { type: 'topic'; room: string; nick: string; topic: string }
   | { type: 'current-room'; room: string | undefined }
   | { type: 'topic-is'; room: string; topic: string; setBy: string | undefined }
-  | { type: 'members'; room: string; nicks: readonly string[] }
+  /** nicks may be the first few of `total` (on joining a big room); /who lists them all. */
+  | { type: 'members'; room: string; nicks: readonly string[]; total: number }
   | { type: 'room-list'; rooms: readonly RoomSummary[] }
   | { type: 'help'; commands: readonly CommandHelp[] }
   | { type: 'notice'; text: string }

@@ -25,10 +25,13 @@ export class Room {
     if (this.recent.length > keep) this.recent.shift();
   }
 
-  /** Nicknames in the order members joined. */
-  nicks(): string[] {
+  /** Nicknames in the order members joined, at most `limit` of them. */
+  nicks(limit = Number.POSITIVE_INFINITY): string[] {
     const nicks: string[] = [];
-    for (const member of this.members) if (member.nick !== undefined) nicks.push(member.nick);
+    for (const member of this.members) {
+      if (nicks.length >= limit) break;
+      if (member.nick !== undefined) nicks.push(member.nick);
+    }
     return nicks;
   }
 }

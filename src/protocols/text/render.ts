@@ -126,9 +126,13 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
     case 'members':
       return [
         notice(
-          event.nicks.length === 0
+          event.total === 0
             ? `${event.room} has no members`
-            : `${event.room} has ${plural(event.nicks.length, 'member')}: ${event.nicks.join(' ')}`,
+            : `${event.room} has ${plural(event.total, 'member')}: ${event.nicks.join(' ')}${
+                event.total > event.nicks.length
+                  ? ` and ${event.total - event.nicks.length} more (/who ${event.room} lists them all)`
+                  : ''
+              }`,
         ),
       ];
     case 'room-list':
