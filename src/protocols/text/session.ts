@@ -41,7 +41,8 @@ export class TextSession implements Peer {
   private readonly decoder: InputDecoder;
   private readonly pending: string[] = [];
   private draining: Promise<void> | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  // Created on first message: an idle connection should cost as little memory as possible.
+  private inFlight: Set<Promise<void>> | undefined;
   private nickTimer: NodeJS.Timeout | undefined;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
   private timedOut = false;
@@ -115,7 +116,7 @@ export class TextSession implements Peer {
 
   private async drained(): Promise<void> {
     await this.draining;
-    await Promise.all(this.inFlight);
+    if (this.inFlight) await Promise.all(this.inFlight);
   }
 
   private async drain(): Promise<void> {
@@ -136,7 +137,7 @@ export class TextSession implements Peer {
       else if (input.startsWith('/') && !input.startsWith('//')) {
         // A command acts after the messages typed before it ("hello" then "/quit": the room
         // hears hello first).
-        await Promise.all(this.inFlight);
+        if (this.inFlight) await Promise.all(this.inFlight);
         await runInput({ chat: this.chat, member: this.member }, input);
       } else await this.pipeline(runInput({ chat: this.chat, member: this.member }, input));
     } catch (error) {
@@ -152,10 +153,11 @@ export class TextSession implements Peer {
    */
   private async pipeline(work: Promise<void>): Promise<void> {
     const tracked = work.catch((error: unknown) => this.report(error));
-    this.inFlight.add(tracked);
-    void tracked.finally(() => this.inFlight.delete(tracked));
-    if (this.inFlight.size >= (this.options.maxMessagesInFlight ?? 32)) {
-      await Promise.race(this.inFlight);
+    const inFlight = (this.inFlight ??= new Set());
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
+    if (inFlight.size >= (this.options.maxMessagesInFlight ?? 32)) {
+      await Promise.race(inFlight);
     }
   }
 
