@@ -16,6 +16,7 @@ const dirty: Connection[] = [];
 let flushScheduled = false;
 /** How long the last flush took: a write costs a syscall per socket, whatever it carries. */
 let lastFlushMs = 0;
+let lastFlushEnded = 0;
 /** The longest a flush is held back to let more output gather. */
 const MAX_FLUSH_DELAY_MS = 20;
 /** Flushes shorter than this (a room of a few hundred) never wait. */
@@ -26,20 +27,22 @@ function flushAll(): void {
   const started = performance.now();
   for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
   dirty.length = 0;
-  lastFlushMs = performance.now() - started;
+  lastFlushEnded = performance.now();
+  lastFlushMs = lastFlushEnded - started;
 }
 
 /**
- * Normally right after the poll phase. But when the last flush was long (a join in a room of
- * thousands writes to thousands of sockets), the next one waits about as long, so whatever
- * happens meanwhile shares its writes: at most half the time goes to flushing, and the
- * batches grow with the load instead of the server falling behind one write per socket per
- * event.
+ * Normally right after the poll phase. But when flushes are long (a join in a room of
+ * thousands writes to thousands of sockets) and come back to back, the next one waits until
+ * as long has passed since the last, so whatever happens meanwhile shares its writes: at most
+ * about half the time goes to flushing, and batches grow with the load instead of the server
+ * falling behind by one write per socket per event. A quiet server never waits.
  */
 function scheduleFlush(): void {
   flushScheduled = true;
-  if (lastFlushMs < FLUSH_DELAY_THRESHOLD_MS) setImmediate(flushAll);
-  else setTimeout(flushAll, Math.min(lastFlushMs, MAX_FLUSH_DELAY_MS));
+  const wait = Math.min(lastFlushMs - (performance.now() - lastFlushEnded), MAX_FLUSH_DELAY_MS);
+  if (lastFlushMs < FLUSH_DELAY_THRESHOLD_MS || wait <= 0) setImmediate(flushAll);
+  else setTimeout(flushAll, wait);
 }
 
 /**
