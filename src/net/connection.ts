@@ -32,7 +32,8 @@ function flushAll(): void {
 }
 
 /**
- * Normally right after the poll phase. But when flushes are long (a join in a room of
+ * Normally at the end of the current callback: a group commit's whole batch is broadcast in
+ * one callback, so it leaves in one write per socket. But when flushes are long (a join in a room of
  * thousands writes to thousands of sockets) and come back to back, the next one waits until
  * as long has passed since the last, so whatever happens meanwhile shares its writes: at most
  * about half the time goes to flushing, and batches grow with the load instead of the server
@@ -41,7 +42,7 @@ function flushAll(): void {
 function scheduleFlush(): void {
   flushScheduled = true;
   const wait = Math.min(lastFlushMs - (performance.now() - lastFlushEnded), MAX_FLUSH_DELAY_MS);
-  if (lastFlushMs < FLUSH_DELAY_THRESHOLD_MS || wait <= 0) setImmediate(flushAll);
+  if (lastFlushMs < FLUSH_DELAY_THRESHOLD_MS || wait <= 0) process.nextTick(flushAll);
   else setTimeout(flushAll, wait);
 }
 
@@ -115,8 +116,6 @@ export class Connection {
     if (this.outbox === undefined) this.outbox = [];
     if (this.outbox.length === 0) {
       dirty.push(this);
-      // After the poll phase, not after this callback: when many sockets' input is handled
-      // in one pass, each socket still gets one write for all of it.
       if (!flushScheduled) scheduleFlush();
     }
     this.outbox.push(bytes);
