@@ -153,7 +153,8 @@ export class TextSession implements Peer {
    */
   private async pipeline(work: Promise<void>): Promise<void> {
     const tracked = work.catch((error: unknown) => this.report(error));
-    const inFlight = (this.inFlight ??= new Set());
+    this.inFlight ??= new Set();
+    const inFlight = this.inFlight;
     inFlight.add(tracked);
     void tracked.finally(() => inFlight.delete(tracked));
     if (inFlight.size >= (this.options.maxMessagesInFlight ?? 32)) {
