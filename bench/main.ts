@@ -1,54 +1,93 @@
 /**
- * `npm run bench -- [--quick] [--json FILE] [--only store|fanout] [--window N]`
+ * `npm run bench -- [--quick] [--only PARTS] [--runs N] [--json FILE] [--window N]
+ *                   [--generators N] [--targets NAMES]`
  *
- * Benchmarks for "Durable history":
- *  1. store throughput: GroupCommitter over SqliteStore (synchronous NORMAL and FULL) and over
- *     MemoryStore, each run in a fresh child process (bench/store-worker.ts);
- *  2. fan-out through the real server with the SQLite store vs the memory store: the server in
- *     a child process (bench/server-worker.ts), 100 line clients driven from this one
- *     (bench/fanout.ts).
- * Runs of different configurations are interleaved so that slow drift of the machine hits
- * them alike, and each waits for the machine to be quiet first; each figure is the median of
- * the runs, with the spread (min–max). Exits 1 if a delivery was lost, duplicated or reordered
- * (a missed performance target is reported, not an error).
+ * The benchmarks of the issue "Benchmarks" (BENCHMARKS.md), each for every front door beside
+ * the baselines measured in the same run (bench/targets.ts):
+ *   fanout   fan-out throughput at 100 and 1,000 clients in one room;
+ *   latency  per-delivery latency and the time until every receiver has a message;
+ *   memory   server RSS growth per idle connection at 1,000 and 10,000 clients;
+ *   join     a join storm of 5,000 clients;
+ * and those of "Durable history" (docs/benchmarks.md):
+ *   store    the history store's throughput;
+ *   history  fan-out with the SQLite store vs the memory store.
+ * Runs of the different targets alternate so that slow drift of the machine hits them alike,
+ * each waits for the machine to be quiet first, and each figure is the median of the runs with
+ * the spread (min–max). Exits 1 if a fan-out delivery was lost, duplicated or reordered (a
+ * missed performance target is reported, not an error).
  */
-import { fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { type FanoutConfig, type FanoutResult, runFanout } from './fanout.js';
-import { waitForQuiet } from './machine.js';
-import type { ServerStore } from './server-worker.js';
-import { count, median, percent, spread, summary, table } from './stats.js';
-import type { StoreKind, StoreRunConfig, StoreRunResult } from './store-worker.js';
+import { historyFanout, storeBenchmark } from './history.js';
+import { childFdLimit } from './rpc.js';
+import { progress, runner, undisturbed } from './runner.js';
+import {
+  fanoutRun,
+  generatorsFor,
+  joinRun,
+  type LatencyRun,
+  latencyRun,
+  type MemoryPending,
+  type MemoryRun,
+  memoryStart,
+  serverCanHold,
+  type Usage,
+} from './scenarios.js';
+import { count, kib, median, ms, percent, summaryOf, table } from './stats.js';
+import { TARGETS, type Target } from './targets.js';
 
-const TARGET_STORE_RATE = 50_000;
-const TARGET_FANOUT_DROP = 0.15;
+const PARTS = ['fanout', 'latency', 'memory', 'join', 'store', 'history'] as const;
+type Part = (typeof PARTS)[number];
 
 interface Options {
   quick: boolean;
   json: string | undefined;
-  only: 'store' | 'fanout' | undefined;
+  only: Set<Part>;
+  runs: number | undefined;
   window: number;
+  generators: number;
+  targets: string[] | undefined;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--json FILE] [--only store|fanout] [--window N]';
+const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--runs N] [--json FILE]
+                      [--window N] [--generators N] [--targets "${TARGETS.map((t) => t.name).join(',')}"]`;
+
+function positive(value: string | undefined, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a positive whole number`);
+  return n;
+}
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { quick: false, json: undefined, only: undefined, window: 8 };
+  const options: Options = {
+    quick: false,
+    json: undefined,
+    only: new Set(PARTS),
+    runs: undefined,
+    window: 64,
+    generators: 1,
+    targets: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
     else if (arg === '--json') options.json = argv[++i];
-    else if (arg === '--window') {
-      options.window = Number(argv[++i]);
-      if (!Number.isInteger(options.window) || options.window < 1) {
-        throw new Error('--window takes a positive whole number');
+    else if (arg === '--window') options.window = positive(argv[++i], arg);
+    else if (arg === '--runs') options.runs = positive(argv[++i], arg);
+    else if (arg === '--generators') options.generators = positive(argv[++i], arg);
+    else if (arg === '--targets') {
+      options.targets = (argv[++i] ?? '').split(',').map((name) => name.trim());
+      for (const name of options.targets) {
+        if (!TARGETS.some((target) => target.name === name)) throw new Error(`no target "${name}"`);
       }
     } else if (arg === '--only') {
-      const only = argv[++i];
-      if (only !== 'store' && only !== 'fanout') throw new Error('--only takes store or fanout');
-      options.only = only;
+      const parts = (argv[++i] ?? '').split(',');
+      for (const part of parts) {
+        if (!PARTS.includes(part as Part))
+          throw new Error(`--only takes some of ${PARTS.join(',')}`);
+      }
+      options.only = new Set(parts as Part[]);
     } else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -57,291 +96,665 @@ function parseArgs(argv: readonly string[]): Options {
   return options;
 }
 
-const progress = (text: string) => process.stderr.write(`${text}\n`);
+/**
+ * Messages each sender may have in flight in the history comparison: 8, as when its figures in
+ * docs/benchmarks.md were first taken (the scenarios' --window defaults to 64).
+ */
+const HISTORY_WINDOW = 8;
 
-let maxQuietWaitMs = 60_000;
+/** The issue's targets. */
+const GOAL = {
+  fanoutDeliveries: 5_000_000,
+  fanoutAt: [100, 1_000],
+  deliveryP99Ms: 12,
+  everyoneP50Ms: 8,
+  rssPerConnection: 6 * 1024,
+  memoryAt: 10_000,
+  joinMs: 10_000,
+  joinClients: 5_000,
+};
 
-/** Before each run: wait (up to a minute) for other processes to leave the CPUs alone. */
-async function quietMoment(): Promise<void> {
-  const { waitedMs, busy } = await waitForQuiet(0.15, 500, maxQuietWaitMs);
-  if (waitedMs >= maxQuietWaitMs) {
-    progress(
-      `  (the machine is busy: other processes use ${busy.toFixed(2)} cores; gave up waiting after ${(waitedMs / 1000).toFixed(0)} s)`,
-    );
-  } else if (waitedMs > 1_000) {
-    progress(`  (waited ${(waitedMs / 1000).toFixed(0)} s for other processes to quieten down)`);
-  }
+interface Sizes {
+  runs: number;
+  fanoutClients: number[];
+  fanout: { senders: number; bytes: number; warmupMs: number; measureMs: number };
+  latency: {
+    clients: number;
+    senders: number;
+    rate: number;
+    bytes: number;
+    warmupMs: number;
+    measureMs: number;
+    graceMs: number;
+  };
+  memoryClients: number[];
+  /** How long each server is left idle before its memory is read. */
+  memoryIdleMs: number;
+  joinClients: number;
+  joinConcurrency: number;
 }
 
-/** Other processes' CPU (in cores) above which a run is judged disturbed and done again. */
-const BUSY_CORES = 0.25;
-let attempts = 3;
+function sizes(options: Options): Sizes {
+  const quick = options.quick;
+  return {
+    runs: options.runs ?? (quick ? 1 : 3),
+    // --quick: 500 rather than 1,000, as the ws baseline takes half a minute to get through
+    // what is in flight at 1,000.
+    fanoutClients: quick ? [100, 500] : [100, 1_000],
+    fanout: {
+      senders: 10,
+      bytes: 64,
+      warmupMs: quick ? 500 : 1_000,
+      measureMs: quick ? 1_500 : 5_000,
+    },
+    latency: {
+      clients: 500,
+      senders: 10,
+      rate: 100,
+      bytes: 64,
+      warmupMs: quick ? 500 : 1_000,
+      measureMs: quick ? 2_000 : 10_000,
+      graceMs: quick ? 1_000 : 2_000,
+    },
+    memoryClients: quick ? [1_000, 2_000] : [1_000, GOAL.memoryAt],
+    memoryIdleMs: 8_000,
+    joinClients: quick ? 1_000 : GOAL.joinClients,
+    joinConcurrency: 250,
+  };
+}
+
+interface Outcome<R> {
+  target: Target;
+  runs: R[];
+  errors: string[];
+}
 
 /**
- * Runs `attempt` after a quiet moment; if other processes took more than BUSY_CORES meanwhile,
- * tries again (up to `attempts` in all) and keeps the least disturbed run.
+ * Runs `run` `runs` times for each target, the targets alternating within each round; a run
+ * that throws is reported and counted as missing.
  */
-async function undisturbed<T extends { otherCores: number }>(
+async function series<R extends { otherCores: number; problems: string[] }>(
   label: string,
-  attempt: () => Promise<T>,
-): Promise<T> {
-  let best: T | undefined;
-  for (let i = 1; i <= attempts; i++) {
-    await quietMoment();
-    const result = await attempt();
-    if (!best || result.otherCores < best.otherCores) best = result;
-    if (!(result.otherCores > BUSY_CORES)) break;
-    progress(
-      `  ${label}: other processes took ${result.otherCores.toFixed(2)} cores during the run; ` +
-        (i < attempts ? 'running it again' : 'keeping the least disturbed run'),
-    );
+  targets: readonly Target[],
+  runs: number,
+  run: (target: Target) => Promise<R>,
+  describe: (result: R) => string,
+  rerunWhenDisturbed = true,
+): Promise<Outcome<R>[]> {
+  const outcomes: Outcome<R>[] = targets.map((target) => ({ target, runs: [], errors: [] }));
+  for (let round = 1; round <= runs; round++) {
+    for (const outcome of outcomes) {
+      const name = `${label}: ${outcome.target.name} run ${round}/${runs}`;
+      try {
+        const result = await undisturbed(
+          name,
+          () => run(outcome.target),
+          rerunWhenDisturbed ? runner.attempts : 1,
+        );
+        for (const problem of result.problems) progress(`    problem: ${problem}`);
+        progress(`  ${name}: ${describe(result)}`);
+        outcome.runs.push(result);
+      } catch (error) {
+        const text = error instanceof Error ? error.message : String(error);
+        progress(`  ${name}: FAILED: ${text}`);
+        outcome.errors.push(text.split('\n')[0]!);
+      }
+    }
   }
-  return best!;
+  return outcomes;
 }
 
-function storeRun(config: StoreRunConfig): Promise<StoreRunResult> {
-  const child = fork(fileURLToPath(new URL('./store-worker.js', import.meta.url)), [
-    JSON.stringify(config),
-  ]);
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: { ok: boolean; result?: StoreRunResult; error?: string }) => {
-      if (message.ok) resolve(message.result!);
-      else reject(new Error(`store run ${JSON.stringify(config)} failed: ${message.error}`));
-    });
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`store worker exited with ${code}`));
-    });
-    child.once('error', reject);
+function usageText(usage: Usage): string {
+  return (
+    `server ELU ${percent(usage.serverElu, 0)} CPU ${percent(usage.serverCpu, 0)}, ` +
+    `generator ELU ${percent(usage.generatorElu, 0)} CPU ${percent(usage.generatorCpu, 0)}, ` +
+    `others ${usage.otherCores.toFixed(2)}` +
+    (usage.bound === 'generator' ? ' [GENERATOR-BOUND]' : '')
+  );
+}
+
+/** How many runs each process bound the figure: e.g. "generator 3/3". */
+function boundText(usages: Usage[]): string {
+  const counts = new Map<string, number>();
+  for (const usage of usages) counts.set(usage.bound, (counts.get(usage.bound) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([bound, n]) => `${bound === 'generator' ? 'GENERATOR' : bound} ${n}/${usages.length}`)
+    .join(', ');
+}
+
+function usageCells(usages: Usage[]): string[] {
+  const med = (pick: (usage: Usage) => number) => median(usages.map(pick));
+  return [
+    percent(
+      med((u) => u.serverElu),
+      0,
+    ),
+    percent(
+      med((u) => u.serverCpu),
+      0,
+    ),
+    percent(
+      med((u) => u.generatorElu),
+      0,
+    ),
+    percent(
+      med((u) => u.generatorCpu),
+      0,
+    ),
+    usages.length > 0 ? Math.max(...usages.map((u) => u.otherCores)).toFixed(2) : 'n/a',
+    boundText(usages),
+  ];
+}
+
+const USAGE_HEADER = ['server ELU', 'server CPU', 'gen ELU', 'gen CPU', 'others', 'bound by'];
+
+const USAGE_NOTE =
+  '   ELU: event-loop utilisation (100% = never idle); CPU: share of one core (generators summed);\n' +
+  '   others: the most cores other processes used during a run; bound by: whose event loop was\n' +
+  `   saturated (ELU ≥ 90%) per run; GENERATOR means the load generator, not the server, set the figure.`;
+
+/** The median of `pick` over a target's runs divided by the same for its baseline. */
+function ratio<R>(
+  outcomes: Outcome<R>[],
+  outcome: Outcome<R>,
+  pick: (run: R) => number,
+): number | undefined {
+  const base = outcomes.find((other) => other.target.name === outcome.target.baseline);
+  if (!base) return undefined;
+  return median(outcome.runs.map(pick)) / median(base.runs.map(pick));
+}
+
+function ratioCell<R>(outcomes: Outcome<R>[], outcome: Outcome<R>, pick: (run: R) => number) {
+  if (!outcome.target.baseline) return 'baseline';
+  const value = ratio(outcomes, outcome, pick);
+  return value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(2)}×`;
+}
+
+function errorsNote<R>(outcomes: Outcome<R>[]): void {
+  for (const outcome of outcomes) {
+    for (const error of outcome.errors)
+      console.log(`   ${outcome.target.name}: a run failed: ${error}`);
+  }
+}
+
+interface Verdict {
+  goal: string;
+  measured: string;
+  met: boolean | undefined;
+  note: string;
+}
+
+const verdicts: Verdict[] = [];
+
+function judge(
+  goal: string,
+  value: number,
+  limit: number,
+  higherIsBetter: boolean,
+  unit: (v: number) => string,
+) {
+  if (!Number.isFinite(value)) {
+    verdicts.push({ goal, measured: 'n/a', met: undefined, note: 'not measured' });
+    return;
+  }
+  const met = higherIsBetter ? value >= limit : value <= limit;
+  const by = higherIsBetter ? 1 - value / limit : value / limit - 1;
+  verdicts.push({
+    goal,
+    measured: unit(value),
+    met,
+    note: met
+      ? `met: ${unit(value)} (limit ${unit(limit)})`
+      : higherIsBetter
+        ? `MISSED: ${unit(value)} is ${percent(value / limit, 0)} of ${unit(limit)} (short by ${percent(by, 0)})`
+        : `MISSED: ${unit(value)} is ${(value / limit).toFixed(2)}× the limit of ${unit(limit)} (over by ${percent(by, 0)})`,
   });
 }
 
-interface StoreRow {
-  config: StoreRunConfig;
-  runs: StoreRunResult[];
+function chatroomOutcomes<R>(outcomes: Outcome<R>[]): Outcome<R>[] {
+  return outcomes.filter((outcome) => outcome.target.baseline !== undefined);
 }
 
-async function storeSeries(configs: StoreRunConfig[], runs: number): Promise<StoreRow[]> {
-  const rows: StoreRow[] = configs.map((config) => ({ config, runs: [] }));
-  for (let run = 1; run <= runs; run++) {
-    for (const row of rows) {
-      const label = `store ${row.config.store} burst ${row.config.burst} run ${run}/${runs}`;
-      const result = await undisturbed(label, () => storeRun(row.config));
-      progress(
-        `  ${label}: ` +
-          `${count(result.perSecond)} msg/s, other processes ${result.otherCores.toFixed(2)} cores`,
-      );
-      row.runs.push(result);
+// ---------------------------------------------------------------------------------------------
+
+async function fanoutPart(
+  options: Options,
+  s: Sizes,
+  targets: Target[],
+  report: Record<string, unknown>,
+) {
+  let exact = true;
+  const parts: Record<string, unknown> = {};
+  for (const clients of s.fanoutClients) {
+    const config = { ...s.fanout, clients, window: options.window, generators: options.generators };
+    console.log(
+      `\nFan-out, ${count(clients)} clients in #lobby: ${config.senders} of them send ${config.bytes}-byte messages in a closed loop,\n` +
+        `   each with at most ${config.window} messages that some client has not received yet; ${config.warmupMs / 1000} s warm-up,\n` +
+        `   ${config.measureMs / 1000} s measured; ${generatorsFor(clients, options.generators)} generator process(es); median of ${s.runs} run(s).`,
+    );
+    const outcomes = await series(
+      `fan-out ${clients}`,
+      targets,
+      s.runs,
+      (target) => fanoutRun(target, config),
+      (r) =>
+        `${count(r.deliveriesPerSecond)} deliveries/s, received/expected ${r.received}/${r.expected}, ${usageText(r.usage)}`,
+    );
+    for (const outcome of outcomes) {
+      for (const run of outcome.runs) {
+        if (run.problems.length > 0 || run.received !== run.expected) exact = false;
+      }
+      if (outcome.errors.length > 0) exact = false;
     }
+    console.log(
+      `\n${table(
+        [
+          'target',
+          'runs',
+          'deliveries/s median (min–max)',
+          '× baseline',
+          'msg/s',
+          'received/expected',
+          ...USAGE_HEADER,
+        ],
+        outcomes.map((outcome) => {
+          const received = outcome.runs.reduce((sum, run) => sum + run.received, 0);
+          const expected = outcome.runs.reduce((sum, run) => sum + run.expected, 0);
+          return [
+            outcome.target.name,
+            String(outcome.runs.length),
+            summaryOf(
+              outcome.runs.map((run) => run.deliveriesPerSecond),
+              count,
+            ),
+            ratioCell(outcomes, outcome, (run) => run.deliveriesPerSecond),
+            count(median(outcome.runs.map((run) => run.messagesPerSecond))),
+            expected > 0 ? `${(received / expected).toFixed(6)} (${count(received)})` : 'n/a',
+            ...usageCells(outcome.runs.map((run) => run.usage)),
+          ];
+        }),
+      )}`,
+    );
+    console.log(
+      '   deliveries: chat messages received, summed over all clients (one message to one receiver = one).\n' +
+        '   received/expected: over the whole run after the drain; must be exactly 1, in order, no duplicates.',
+    );
+    console.log(USAGE_NOTE);
+    errorsNote(outcomes);
+    for (const outcome of GOAL.fanoutAt.includes(clients) ? chatroomOutcomes(outcomes) : []) {
+      judge(
+        `${outcome.target.name}: fan-out at ${count(clients)} clients ≥ ${count(GOAL.fanoutDeliveries)} deliveries/s`,
+        median(outcome.runs.map((run) => run.deliveriesPerSecond)),
+        GOAL.fanoutDeliveries,
+        true,
+        (v) => `${(v / 1e6).toFixed(2)} M/s`,
+      );
+    }
+    parts[String(clients)] = { config, outcomes };
   }
-  return rows;
+  report.fanout = parts;
+  return exact;
 }
 
-function storeTable(rows: StoreRow[]): string {
-  return table(
-    ['store', 'burst', 'messages', 'runs', 'msg/s median (min–max)', 'msg/txn', 'CPU', 'others'],
-    rows.map(({ config, runs }) => [
-      config.store,
-      String(config.burst),
-      count(config.total),
-      String(runs.length),
-      summary(runs.map((run) => run.perSecond)),
-      count(median(runs.map((run) => run.messages / run.batches))),
-      percent(median(runs.map((run) => run.cpu)), 0),
-      Math.max(...runs.map((run) => run.otherCores)).toFixed(2),
+async function latencyPart(
+  s: Sizes,
+  options: Options,
+  targets: Target[],
+  report: Record<string, unknown>,
+) {
+  const config = { ...s.latency, generators: options.generators };
+  console.log(
+    `\nLatency, ${count(config.clients)} clients in #lobby: ${config.senders} of them send ${config.rate} messages/s in all on a fixed\n` +
+      `   schedule (open loop), ${config.bytes} B each; ${config.warmupMs / 1000} s warm-up, ${config.measureMs / 1000} s measured (${count((config.rate * config.measureMs) / 1000)} messages, each to ${count(config.clients - 1)}\n` +
+      `   receivers); median of ${s.runs} run(s) of each percentile.`,
+  );
+  const outcomes = await series(
+    'latency',
+    targets,
+    s.runs,
+    (target) => latencyRun(target, config),
+    (r) =>
+      `per delivery p50 ${ms(r.delivery.p50)} p99 ${ms(r.delivery.p99)} ms, until everyone p50 ${ms(r.everyone.p50)} p99 ${ms(r.everyone.p99)} ms, ${usageText(r.usage)}`,
+  );
+  const cell = (outcome: Outcome<LatencyRun>, pick: (run: LatencyRun) => number) =>
+    summaryOf(outcome.runs.map(pick), (v) => ms(v));
+  console.log(
+    `\n${table(
+      [
+        'target',
+        'runs',
+        'delivery p50 ms',
+        'p95',
+        'p99 (min–max)',
+        '× baseline',
+        'everyone p50 (min–max)',
+        '× baseline',
+        'p95',
+        'p99',
+        'messages',
+        ...USAGE_HEADER,
+      ],
+      outcomes.map((outcome) => [
+        outcome.target.name,
+        String(outcome.runs.length),
+        ms(median(outcome.runs.map((run) => run.delivery.p50))),
+        ms(median(outcome.runs.map((run) => run.delivery.p95))),
+        cell(outcome, (run) => run.delivery.p99),
+        ratioCell(outcomes, outcome, (run) => run.delivery.p99),
+        cell(outcome, (run) => run.everyone.p50),
+        ratioCell(outcomes, outcome, (run) => run.everyone.p50),
+        ms(median(outcome.runs.map((run) => run.everyone.p95))),
+        ms(median(outcome.runs.map((run) => run.everyone.p99))),
+        count(median(outcome.runs.map((run) => run.messages))),
+        ...usageCells(outcome.runs.map((run) => run.usage)),
+      ]),
+    )}`,
+  );
+  console.log(
+    '   delivery: from the sender writing a message to one receiver reading it; everyone: from the write until\n' +
+      '   the last of the receivers read it. Both are read in the generator, so they include its own time\n' +
+      '   to get round all its sockets. × baseline: p99 per delivery, p50 until everyone.',
+  );
+  console.log(USAGE_NOTE);
+  errorsNote(outcomes);
+  for (const outcome of chatroomOutcomes(outcomes)) {
+    const unit = (v: number) => `${ms(v)} ms`;
+    judge(
+      `${outcome.target.name}: latency p99 per delivery ≤ ${GOAL.deliveryP99Ms} ms`,
+      median(outcome.runs.map((run) => run.delivery.p99)),
+      GOAL.deliveryP99Ms,
+      false,
+      unit,
+    );
+    judge(
+      `${outcome.target.name}: latency p50 until every receiver ≤ ${GOAL.everyoneP50Ms} ms`,
+      median(outcome.runs.map((run) => run.everyone.p50)),
+      GOAL.everyoneP50Ms,
+      false,
+      unit,
+    );
+  }
+  report.latency = { config, outcomes };
+}
+
+/**
+ * Memory rounds: in each, every target's clients join (one target, then one size, after
+ * another), then each target's server is read once it has been idle for `memoryIdleMs`, so
+ * the idle times overlap. Returns the outcomes by size.
+ */
+async function memorySeries(
+  sizes: readonly number[],
+  options: Options,
+  targets: readonly Target[],
+  s: Sizes,
+): Promise<Map<number, Outcome<MemoryRun>[]>> {
+  const bySize = new Map(
+    sizes.map((clients) => [
+      clients,
+      targets.map((target): Outcome<MemoryRun> => ({ target, runs: [], errors: [] })),
     ]),
   );
-}
-
-function fanoutTable(results: Record<ServerStore, FanoutResult[]>): string {
-  return table(
-    [
-      'store',
-      'runs',
-      'deliveries/s median (min–max)',
-      'msg/s',
-      'received/expected',
-      'server ELU',
-      'server CPU',
-      'client ELU',
-      'client CPU',
-      'others',
-      'msg/commit',
-      'in store',
-    ],
-    (Object.keys(results) as ServerStore[])
-      .filter((store) => results[store].length > 0)
-      .map((store) => {
-        const runs = results[store];
-        const received = runs.reduce((sum, run) => sum + run.received, 0);
-        const expected = runs.reduce((sum, run) => sum + run.expected, 0);
-        return [
-          store,
-          String(runs.length),
-          summary(runs.map((run) => run.deliveriesPerSecond)),
-          count(median(runs.map((run) => run.messagesPerSecond))),
-          `${count(received)}/${count(expected)} = ${(received / expected).toFixed(6)}`,
-          percent(median(runs.map((run) => run.serverElu)), 0),
-          percent(median(runs.map((run) => run.serverCpu)), 0),
-          percent(median(runs.map((run) => run.clientElu)), 0),
-          percent(median(runs.map((run) => run.clientCpu)), 0),
-          Math.max(...runs.map((run) => run.otherCores)).toFixed(2),
-          median(runs.map((run) => run.messagesPerCommit)).toFixed(1),
-          percent(median(runs.map((run) => run.storeShare))),
-        ];
-      }),
-  );
-}
-
-async function storeBenchmark(quick: boolean, report: Record<string, unknown>): Promise<void> {
-  const runs = quick ? 1 : 3;
-  const total = quick ? 50_000 : 200_000;
-  const bytes = 64;
-  console.log(
-    `\n1. Store throughput: GroupCommitter → store, ${count(total)} appends of ${bytes}-byte messages to one room,\n` +
-      '   issued <burst> per event-loop turn (as if <burst> connections each sent one message in the same turn);\n' +
-      '   a fresh process and a fresh database (in the temp dir) per run.',
-  );
-  const main = await storeSeries(
-    (['sqlite-normal', 'sqlite-full', 'memory'] as StoreKind[]).map((store) => ({
-      store,
-      total,
-      burst: 100,
-      bytes,
-    })),
-    runs,
-  );
-  const sweep = quick
-    ? []
-    : await storeSeries(
-        [
-          ...[1, 10, 1_000].map((burst) => ({
-            store: 'sqlite-normal' as StoreKind,
-            total: burst === 1 ? 50_000 : total,
-            burst,
-            bytes,
-          })),
-        ],
-        runs,
-      );
-  console.log(`\n${storeTable([...main, ...sweep])}`);
-  console.log(
-    '   msg/txn: messages per transaction (store.append call). CPU: this process, share of one core.\n' +
-      '   others: the most cores that other processes used during a run (0 = a quiet machine).',
-  );
-  const normal = median(main[0]!.runs.map((run) => run.perSecond));
-  const memory = median(main[2]!.runs.map((run) => run.perSecond));
-  const verdict = normal >= TARGET_STORE_RATE ? 'MET' : 'MISSED';
-  console.log(
-    `\nTarget: SQLite store (synchronous normal, burst 100) sustains ≥ ${count(TARGET_STORE_RATE)} msg/s: ${verdict}\n` +
-      `   ${count(normal)} msg/s = ${percent(normal / TARGET_STORE_RATE, 0)} of the target` +
-      (verdict === 'MISSED' ? ` (short by ${percent(1 - normal / TARGET_STORE_RATE, 0)})` : '') +
-      `; the memory store over the same committer: ${count(memory)} msg/s.`,
-  );
-  report.store = [...main, ...sweep];
-}
-
-async function fanoutBenchmark(
-  options: Options,
-  report: Record<string, unknown>,
-): Promise<{ met: boolean; exact: boolean }> {
-  const runs = options.quick ? 1 : 7;
-  const base: Omit<FanoutConfig, 'store'> = {
-    clients: 100,
-    senders: 10,
-    window: options.window,
-    bytes: 64,
-    warmupMs: options.quick ? 500 : 1_000,
-    measureMs: options.quick ? 2_000 : 5_000,
+  const failed = (outcome: Outcome<MemoryRun>, name: string, error: unknown) => {
+    const text = error instanceof Error ? error.message : String(error);
+    progress(`  ${name}: FAILED: ${text}`);
+    outcome.errors.push(text.split('\n')[0]!);
   };
-  console.log(
-    `\n2. Fan-out: the real server in a child process, ${base.clients} line clients in #lobby over loopback driven from\n` +
-      `   this process; ${base.senders} of them send ${base.bytes}-byte messages, each with at most ${base.window} not yet seen by an\n` +
-      `   observer client; ${base.warmupMs / 1000} s warm-up, ${base.measureMs / 1000} s measured; a fresh server per run, sqlite and memory alternating.`,
-  );
-  const results: Record<ServerStore, FanoutResult[]> = {
-    sqlite: [],
-    memory: [],
-  };
-  // Every run, kept or discarded as disturbed, must have delivered exactly.
-  const everyRun: FanoutResult[] = [];
-  const measure = async (store: ServerStore, label: string) => {
-    const result = await undisturbed(label, async () => {
-      const attempt = await runFanout({ ...base, store });
-      everyRun.push(attempt);
-      for (const problem of attempt.problems) progress(`    problem: ${problem}`);
-      return attempt;
-    });
-    progress(
-      `  ${label}: ${count(result.deliveriesPerSecond)} deliveries/s, ` +
-        `received/expected ${result.received}/${result.expected}, server ELU ${percent(result.serverElu, 0)}, ` +
-        `client ELU ${percent(result.clientElu, 0)}, other processes ${result.otherCores.toFixed(2)} cores`,
-    );
-    results[store].push(result);
-  };
-  for (let run = 1; run <= runs; run++) {
-    for (const store of ['sqlite', 'memory'] as const) {
-      await measure(store, `fan-out ${store} run ${run}/${runs}`);
+  for (let round = 1; round <= s.runs; round++) {
+    const pending: Array<[Outcome<MemoryRun>, string, MemoryPending]> = [];
+    for (const [clients, outcomes] of bySize) {
+      const config = { clients, generators: options.generators, concurrency: MEMORY_CONCURRENCY };
+      for (const outcome of outcomes) {
+        const name = `memory ${clients}: ${outcome.target.name} run ${round}/${s.runs}`;
+        try {
+          pending.push([outcome, name, await memoryStart(outcome.target, config)]);
+        } catch (error) {
+          failed(outcome, name, error);
+        }
+      }
+    }
+    for (const [outcome, name, run] of pending) {
+      try {
+        const r = await run.finish(s.memoryIdleMs);
+        for (const problem of r.problems) progress(`    problem: ${problem}`);
+        progress(
+          `  ${name}: ${kib(r.rssPerConnection)} KiB RSS per connection (${(r.rssBefore / 2 ** 20).toFixed(1)} → ${(r.rssAfter / 2 ** 20).toFixed(1)} MiB), heap ${kib(r.heapPerConnection)} KiB, joined in ${(r.joinMs / 1000).toFixed(1)} s`,
+        );
+        outcome.runs.push(r);
+      } catch (error) {
+        failed(outcome, name, error);
+      }
     }
   }
-  console.log(`\n${fanoutTable(results)}`);
+  return bySize;
+}
+
+/** Clients joining at once in the memory scenario. */
+const MEMORY_CONCURRENCY = 100;
+
+async function memoryPart(
+  s: Sizes,
+  options: Options,
+  targets: Target[],
+  report: Record<string, unknown>,
+) {
+  const parts: Record<string, unknown> = {};
+  const sizes = s.memoryClients.filter((clients) => {
+    if (serverCanHold(clients)) return true;
+    console.log(
+      `\nMemory at ${count(clients)} clients: skipped, the open-file limit (${childFdLimit()}) is too low for the server.`,
+    );
+    return false;
+  });
   console.log(
-    '   deliveries: message lines received, summed over all clients. ELU: event-loop utilisation (100% = never\n' +
-      '   idle). CPU: share of one core. others: the most cores other processes used during a run. msg/commit:\n' +
-      "   messages per group commit. in store: share of the server's wall time spent inside store.append.",
+    `\nMemory, ${sizes.map(count).join(' and ')} idle clients in #lobby: server RSS after a full GC before the first client\n` +
+      `   connects, and again after a full GC once all have joined (${MEMORY_CONCURRENCY} joining at a time), nothing has arrived for 1 s\n` +
+      `   and the server has been left idle for ${s.memoryIdleMs / 1000} s more; median of ${s.runs} run(s).`,
   );
-  const sqlite = results.sqlite.map((run) => run.deliveriesPerSecond);
-  const memory = results.memory.map((run) => run.deliveriesPerSecond);
-  const ratio = median(sqlite) / median(memory);
-  const pairs = sqlite.map((value, i) => value / memory[i]!);
-  const { min, max } = spread(pairs);
-  // With the server saturated, its time per message is what sets the rate: the extra time the
-  // SQLite store takes per message predicts the ratio, without the noise of two throughputs.
-  const predicted =
-    (1 - median(results.sqlite.map((run) => run.storeShare))) /
-    (1 - median(results.memory.map((run) => run.storeShare)));
-  const drop = 1 - ratio;
-  const met = drop < TARGET_FANOUT_DROP;
+  // --quick: both sizes in the same rounds, so that all the idle times overlap.
+  const results = new Map<number, Outcome<MemoryRun>[]>();
+  for (const group of options.quick ? [sizes] : sizes.map((clients) => [clients])) {
+    for (const [clients, outcomes] of await memorySeries(group, options, targets, s)) {
+      results.set(clients, outcomes);
+    }
+  }
+  for (const [clients, outcomes] of results) {
+    const config = {
+      clients,
+      generators: generatorsFor(clients, options.generators),
+      concurrency: MEMORY_CONCURRENCY,
+    };
+    console.log(
+      `\nMemory, ${count(clients)} idle clients (${config.generators} generator process(es)):`,
+    );
+    console.log(
+      `\n${table(
+        [
+          'target',
+          'runs',
+          'RSS/conn KiB (min–max)',
+          '× baseline',
+          'heap used/conn',
+          'heap reserved/conn',
+          'external/conn',
+          'RSS before MiB',
+          'RSS after MiB',
+          'join s',
+        ],
+        outcomes.map((outcome) => [
+          outcome.target.name,
+          String(outcome.runs.length),
+          summaryOf(
+            outcome.runs.map((run) => run.rssPerConnection),
+            kib,
+          ),
+          ratioCell(outcomes, outcome, (run) => run.rssPerConnection),
+          kib(median(outcome.runs.map((run) => run.heapPerConnection))),
+          kib(median(outcome.runs.map((run) => run.heapTotalPerConnection))),
+          kib(median(outcome.runs.map((run) => run.externalPerConnection))),
+          (median(outcome.runs.map((run) => run.rssBefore)) / 2 ** 20).toFixed(1),
+          (median(outcome.runs.map((run) => run.rssAfter)) / 2 ** 20).toFixed(1),
+          (median(outcome.runs.map((run) => run.joinMs)) / 1000).toFixed(1),
+        ]),
+      )}`,
+    );
+    console.log(
+      '   RSS/conn: (RSS with every client idle − RSS before the first) / clients; KiB = 1,024 bytes. The same\n' +
+        "   for V8's heap in use and reserved, and for memory V8 knows of outside its heap (Buffers); all KiB.\n" +
+        "   Kernel socket buffers are in no process's RSS.",
+    );
+    errorsNote(outcomes);
+    if (clients === GOAL.memoryAt) {
+      for (const outcome of chatroomOutcomes(outcomes)) {
+        judge(
+          `${outcome.target.name}: ≤ 6 KiB RSS per idle connection at ${count(clients)}`,
+          median(outcome.runs.map((run) => run.rssPerConnection)),
+          GOAL.rssPerConnection,
+          false,
+          (v) => `${kib(v)} KiB`,
+        );
+      }
+    }
+    parts[String(clients)] = { config, outcomes };
+  }
+  report.memory = parts;
+}
+
+async function joinPart(
+  s: Sizes,
+  options: Options,
+  targets: Target[],
+  report: Record<string, unknown>,
+) {
+  const config = {
+    clients: s.joinClients,
+    generators: options.generators,
+    concurrency: s.joinConcurrency,
+  };
   console.log(
-    `\nsqlite/memory deliveries per second: ${ratio.toFixed(3)} (ratio of the medians; run-by-run pairs ${min.toFixed(3)}–${max.toFixed(3)},` +
-      ` median pair ${median(pairs).toFixed(3)})`,
+    `\nJoin storm: ${count(config.clients)} clients connect and join #lobby, ${config.concurrency} connecting or joining at a time; from the\n` +
+      `   first connect until the last client is in #lobby; median of ${s.runs} run(s).`,
+  );
+  const outcomes = await series(
+    'join storm',
+    targets,
+    s.runs,
+    (target) => joinRun(target, config),
+    (r) => `${(r.ms / 1000).toFixed(2)} s, ${usageText(r.usage)}`,
   );
   console.log(
-    `   predicted from the time spent in the store: ${predicted.toFixed(3)} (drop ${percent(1 - predicted)})`,
+    `\n${table(
+      ['target', 'runs', 'seconds median (min–max)', '× baseline', 'joins/s', ...USAGE_HEADER],
+      outcomes.map((outcome) => [
+        outcome.target.name,
+        String(outcome.runs.length),
+        summaryOf(
+          outcome.runs.map((run) => run.ms / 1000),
+          (v) => v.toFixed(2),
+        ),
+        ratioCell(outcomes, outcome, (run) => run.ms),
+        count(config.clients / (median(outcome.runs.map((run) => run.ms)) / 1000)),
+        ...usageCells(outcome.runs.map((run) => run.usage)),
+      ]),
+    )}`,
   );
   console.log(
-    `Target: fan-out throughput with history drops < ${percent(TARGET_FANOUT_DROP, 0)} vs memory: ${met ? 'MET' : 'MISSED'} (drop ${percent(drop)})`,
+    '   chatroom announces each join to the room (about n²/2 notices in all) and names up to 50 members to\n' +
+      '   each joiner; the baselines only answer the nickname.',
   );
-  const exact = everyRun.every((run) => run.problems.length === 0 && run.received === run.expected);
-  console.log(
-    `Every message delivered to every other client exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,
-  );
-  report.fanout = { config: base, results, ratio, pairs, predicted };
-  return { met, exact };
+  console.log(USAGE_NOTE);
+  errorsNote(outcomes);
+  if (config.clients === GOAL.joinClients) {
+    for (const outcome of chatroomOutcomes(outcomes)) {
+      judge(
+        `${outcome.target.name}: join storm of ${count(config.clients)} < 10 s`,
+        median(outcome.runs.map((run) => run.ms)),
+        GOAL.joinMs,
+        false,
+        (v) => `${(v / 1000).toFixed(2)} s`,
+      );
+    }
+  }
+  report.join = { config, outcomes };
+}
+
+function gitState(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      encoding: 'utf8',
+    }).trim();
+    return `${head}${dirty ? ' with uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (options.quick) {
-    maxQuietWaitMs = 5_000;
-    attempts = 1;
+    runner.maxQuietWaitMs = 2_000;
+    runner.quietSampleMs = 200;
+    runner.quietBudgetMs = 10_000;
+    runner.attempts = 1;
   }
+  const s = sizes(options);
+  const targets = TARGETS.filter(
+    (target) => !options.targets || options.targets.includes(target.name),
+  );
   const report: Record<string, unknown> = {};
+  const started = Date.now();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const machine =
     `${availableParallelism()} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
-    `${process.platform} ${release()}, Node ${process.version}, temp dir ${tmpdir()}`;
+    `${process.platform} ${release()}, Node ${process.version}, temp dir ${tmpdir()}, ` +
+    `open files per process ${childFdLimit()}`;
+  const code = gitState();
   console.log(
-    `chatroom benchmarks${options.quick ? ' (--quick: a smoke run; the figures are rough)' : ''}`,
+    `chatroom benchmarks${options.quick ? ' (--quick: a smoke run, one short run each; the figures are rough)' : ''}`,
   );
   console.log(`machine: ${machine}`);
-  report.machine = machine;
-  report.options = options;
-  report.date = new Date().toISOString();
+  console.log(`code: ${code}; started ${new Date(started).toISOString()}`);
+  console.log(
+    `targets: ${targets.map((t) => t.name + (t.baseline ? ` (against ${t.baseline})` : '')).join('; ')}`,
+  );
+  Object.assign(report, {
+    machine,
+    code,
+    date: new Date(started).toISOString(),
+    options: { ...options, only: [...options.only] },
+  });
 
-  if (options.only !== 'fanout') await storeBenchmark(options.quick, report);
   let exact = true;
-  if (options.only !== 'store') ({ exact } = await fanoutBenchmark(options, report));
+  if (options.only.has('fanout')) exact = (await fanoutPart(options, s, targets, report)) && exact;
+  if (options.only.has('latency')) await latencyPart(s, options, targets, report);
+  if (options.only.has('memory')) await memoryPart(s, options, targets, report);
+  if (options.only.has('join')) await joinPart(s, options, targets, report);
 
+  if (verdicts.length > 0) {
+    console.log('\nTargets of the issue "Benchmarks" (history on, the default SQLite store):');
+    for (const verdict of verdicts) console.log(`   ${verdict.goal}: ${verdict.note}`);
+    if (options.quick) {
+      console.log(
+        '   (--quick: one short run each and smaller memory and join-storm sizes; see the full run.)',
+      );
+    }
+    report.verdicts = verdicts;
+  }
+
+  if (options.only.has('store')) await storeBenchmark(options.quick, report);
+  if (options.only.has('history')) {
+    exact =
+      (await historyFanout(
+        { quick: options.quick, window: HISTORY_WINDOW, generators: options.generators },
+        report,
+      )) && exact;
+  }
+
+  console.log(
+    `\nEvery fan-out message delivered to every other client exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,
+  );
+  console.log(`Took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (!exact) process.exitCode = 1;
 }

@@ -1,36 +1,25 @@
 /**
- * The chat server under test, in a process of its own so that the load generator
- * (bench/main.ts) does not share its event loop. Started with the store kind as argument; says
- * { port } once listening; answers 'mark' with its CPU time and event-loop utilisation so far;
- * stops cleanly on 'stop'.
+ * The chat server under test, in a process of its own so that the load generators do not
+ * share its event loop. Arguments: the store (`sqlite` or `memory`) and, for sqlite, the data
+ * directory (made and removed by the orchestrator, so that a killed server leaves nothing
+ * behind). Otherwise the server's DEFAULTS, the silent logger, and every front door it has on
+ * a port of the system's choosing (only the line door for now; when a door is added, open it
+ * here and report its port under the door's name from bench/doors.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/log.js';
 import { DEFAULTS, type StoreConfig, startServer } from '../src/server.js';
+import { serveServer } from './server-common.js';
 
 export type ServerStore = 'sqlite' | 'memory';
 
-export type WorkerMessage =
-  | { type: 'listening'; port: number }
-  | {
-      type: 'mark';
-      cpuMs: number;
-      elu: { idle: number; active: number };
-      /** store.append calls (one per group commit), messages they carried, ms spent in them. */
-      batches: number;
-      stored: number;
-      storeMs: number;
-    }
-  | { type: 'stopped' };
-
 const kind = process.argv[2] as ServerStore;
-const dir = kind !== 'memory' ? mkdtempSync(join(tmpdir(), 'chatroom-bench-')) : undefined;
-const store: StoreConfig = dir
-  ? { kind: 'sqlite', dataDir: dir, synchronous: 'normal' }
-  : { kind: 'memory' };
+const dataDir = process.argv[3];
+if (kind !== 'memory' && !dataDir) throw new Error('the sqlite store needs a data directory');
+const store: StoreConfig =
+  kind === 'memory'
+    ? { kind: 'memory' }
+    : { kind: 'sqlite', dataDir: dataDir!, synchronous: 'normal' };
 
 const server = await startServer({
   ...DEFAULTS,
@@ -53,19 +42,4 @@ server.store.append = (messages) => {
   return stored;
 };
 
-const reply = (message: WorkerMessage) => process.send!(message);
-
-process.on('message', (message: string) => {
-  if (message === 'mark') {
-    const cpu = process.cpuUsage();
-    const { idle, active } = performance.eventLoopUtilization();
-    reply({ type: 'mark', cpuMs: (cpu.user + cpu.system) / 1000, elu: { idle, active }, ...stats });
-  } else if (message === 'stop') {
-    void server.stop().finally(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      process.send!({ type: 'stopped' } satisfies WorkerMessage, () => process.exit(0));
-    });
-  }
-});
-
-reply({ type: 'listening', port: server.port('line') });
+serveServer({ line: server.port('line') }, () => ({ ...stats }));

@@ -1,0 +1,211 @@
+/**
+ * The load generator's side of each front door: how to connect, take a nickname and join
+ * #lobby, send a chat message, and read what arrives. The scenarios (bench/generator.ts) only
+ * see `Door`, so adding a door is adding one entry to DOORS (plus its port in the server
+ * worker and a target in bench/targets.ts). A door on TCP lines needs only `tcpLineDoor`'s
+ * four functions; for example an IRC door would be:
+ *
+ *   irc: tcpLineDoor({
+ *     register: (nick) => `NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nJOIN #lobby\r\n`,
+ *     message: (text) => `PRIVMSG #lobby :${text}\r\n`,
+ *     joined: (line) => line.includes(' 366 '),               // end of NAMES for #lobby
+ *     chat: ircPrivmsg,                                       // `:sNNNNN!... PRIVMSG #lobby :text`
+ *   }),
+ *
+ * Senders are named `s` + digits (their index), everyone else `r` + digits; the text of every
+ * chat message starts with fields the scenarios read (bench/generator.ts).
+ */
+import { connect } from 'node:net';
+import { WebSocket } from 'ws';
+import { clock } from './clock.js';
+
+/** What a client does with what it receives. */
+export interface Sink {
+  /** The server confirmed that this client is in #lobby (and its nickname was taken). */
+  joined(): void;
+  /** A chat message from sender number `sender`, its text in buf[start, end); `at`: clock(). */
+  chat(sender: number, buf: Buffer, start: number, end: number, at: number): void;
+  /** Any other line (a notice, the join reply, an error) arrived at `at`. */
+  notice(at: number): void;
+  /** An error line from the server. */
+  error(text: string): void;
+  /** The connection is gone. */
+  closed(): void;
+}
+
+export interface DoorClient {
+  /** Asks for the nickname `nick` and a place in #lobby; the sink hears `joined` when done. */
+  register(nick: string): void;
+  /** Sends chat messages to #lobby, in order, with as few writes as the door allows. */
+  send(texts: readonly string[]): void;
+  close(): void;
+}
+
+export interface Door {
+  readonly name: string;
+  connect(port: number, sink: Sink): Promise<DoorClient>;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const LT = 0x3c; // '<'
+const GT = 0x3e; // '>'
+const S = 0x73; // 's'
+
+/** Every line client's reads land here in turn (each read is handled before the next). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * `<sNNNNN> text` (the line door's and the baselines' form of a chat message) → sink.chat.
+ * Returns false for any other line.
+ */
+export function angleChat(buf: Buffer, start: number, end: number, sink: Sink, at: number) {
+  if (buf[start] !== LT || buf[start + 1] !== S) return false;
+  let i = start + 2;
+  let sender = 0;
+  for (; i < end && buf[i] !== GT; i++) sender = sender * 10 + buf[i]! - 48;
+  sink.chat(sender, buf, i + 2, end, at);
+  return true;
+}
+
+export interface LineDoorSpec {
+  /** Bytes that take the nickname and join #lobby. */
+  register(nick: string): string;
+  /** Bytes that send one chat message to #lobby. */
+  message(text: string): string;
+  /** Whether this (non-chat) line says the join is complete. */
+  joined(line: string): boolean;
+  /** Hands a chat line to sink.chat and returns true; false for any other line. */
+  chat(buf: Buffer, start: number, end: number, sink: Sink, at: number): boolean;
+  /** Whether this (non-chat) line is an error; by default, lines starting with `!!!`. */
+  error?(line: string): boolean;
+}
+
+/** A door that speaks lines over plain TCP. */
+export function tcpLineDoor(name: string, spec: LineDoorSpec): Door {
+  const isError = spec.error ?? ((line: string) => line.startsWith('!!!'));
+  return {
+    name,
+    async connect(port, sink) {
+      let joined = false;
+      let rest: Buffer | undefined;
+      const line = (buf: Buffer, start: number, nl: number, at: number) => {
+        const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+        if (spec.chat(buf, start, end, sink, at)) return;
+        sink.notice(at);
+        // Notices are many (every join is announced to everyone) and, once joined, of no
+        // interest: only look at them closely when they could matter.
+        if (buf[start] === 0x21 /* ! */ || !joined) {
+          const text = buf.toString('utf8', start, end);
+          if (isError(text)) sink.error(text);
+          else if (!joined && spec.joined(text)) {
+            joined = true;
+            sink.joined();
+          }
+        }
+      };
+      // `chunk` is a view of READ_BUFFER, which the next read reuses.
+      const receive = (chunk: Buffer) => {
+        const at = clock();
+        let start = 0;
+        if (rest) {
+          // Finish the line left over from the last read.
+          const nl = chunk.indexOf(LF);
+          if (nl < 0) {
+            rest = Buffer.concat([rest, chunk]);
+            return;
+          }
+          const first = Buffer.concat([rest, chunk.subarray(0, nl + 1)]);
+          rest = undefined;
+          line(first, 0, first.length - 1, at);
+          start = nl + 1;
+        }
+        for (let nl = chunk.indexOf(LF, start); nl >= 0; nl = chunk.indexOf(LF, start)) {
+          line(chunk, start, nl, at);
+          start = nl + 1;
+        }
+        if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
+      };
+      // Reads go straight into one buffer shared by every socket of this process, without the
+      // stream machinery: the generator's cost per read is what limits it.
+      const socket = connect({
+        host: '127.0.0.1',
+        port,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (length: number, chunk: Uint8Array) => {
+            receive((chunk as Buffer).subarray(0, length));
+            return true;
+          },
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', reject);
+      });
+      socket.setNoDelay(true);
+      socket.on('error', () => {});
+      socket.on('close', () => sink.closed());
+      return {
+        register: (nick) => {
+          socket.write(spec.register(nick));
+        },
+        send: (texts) => {
+          let out = '';
+          for (const text of texts) out += spec.message(text);
+          socket.write(out);
+        },
+        close: () => {
+          socket.destroy();
+        },
+      };
+    },
+  };
+}
+
+const NOW_TALKING = '*** Now talking in #lobby';
+
+/** The chatroom line door (docs/protocols/line.md), and the line baseline. */
+export const lineDoor = tcpLineDoor('line', {
+  register: (nick) => `${nick}\n`,
+  message: (text) => `${text}\n`,
+  joined: (line) => line === NOW_TALKING,
+  chat: angleChat,
+});
+
+/** WebSocket text messages with the line door's conversation: the ws baseline's door. */
+export const wsDoor: Door = {
+  name: 'ws',
+  async connect(port, sink) {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    let joined = false;
+    ws.on('message', (data: Buffer) => {
+      const at = clock();
+      if (angleChat(data, 0, data.length, sink, at)) return;
+      sink.notice(at);
+      if (data[0] === 0x21 /* ! */ || !joined) {
+        const text = data.toString();
+        if (text.startsWith('!!!')) sink.error(text);
+        else if (!joined && text === NOW_TALKING) {
+          joined = true;
+          sink.joined();
+        }
+      }
+    });
+    ws.on('error', () => {});
+    ws.on('close', () => sink.closed());
+    return {
+      register: (nick) => ws.send(nick),
+      send: (texts) => {
+        for (const text of texts) ws.send(text);
+      },
+      close: () => ws.terminate(),
+    };
+  },
+};
+
+export const DOORS: Record<string, Door> = { line: lineDoor, ws: wsDoor };

@@ -1,0 +1,69 @@
+/**
+ * What every server under test (the chatroom worker and the baselines) answers to the
+ * orchestrator: its CPU time, event-loop utilisation and memory at a moment (`mark`), the
+ * same after a full garbage collection (`gc`, when started with --expose-gc), and, once
+ * ready, the port of each front door it opened.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { clock } from './clock.js';
+import { serve } from './rpc.js';
+
+export interface ServerMark {
+  /** bench/clock.ts time of the reading. */
+  at: number;
+  /** CPU time (user + system) since the process started. */
+  cpuMs: number;
+  elu: { idle: number; active: number };
+  rss: number;
+  heapUsed: number;
+  /** V8 heap reserved (used or not), and memory outside it (Buffers and other native objects). */
+  heapTotal: number;
+  external: number;
+  /** Server-specific counters (the chatroom worker: store.append calls, messages, ms in them). */
+  extra: Record<string, number>;
+}
+
+export type ServerApi = {
+  mark(): ServerMark;
+  /** Collects garbage (twice, with a pause for the heap to shrink), then marks. */
+  gc(): Promise<ServerMark>;
+};
+
+/** Ports by front door, e.g. { line: 40123 }. */
+export type Ports = Record<string, number>;
+
+export function serverMark(extra: Record<string, number> = {}): ServerMark {
+  const cpu = process.cpuUsage();
+  const { idle, active } = performance.eventLoopUtilization();
+  const memory = process.memoryUsage();
+  return {
+    at: clock(),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    elu: { idle, active },
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
+    extra,
+  };
+}
+
+/** Serves the orchestrator's requests; `extra` adds server-specific counters to each mark. */
+export function serveServer(ports: Ports, extra: () => Record<string, number> = () => ({})): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  serve<ServerApi>(
+    {
+      mark: () => serverMark(extra()),
+      async gc() {
+        if (collect) {
+          collect();
+          await sleep(100);
+          collect();
+          await sleep(400);
+        }
+        return serverMark(extra());
+      },
+    },
+    ports,
+  );
+}
