@@ -5,11 +5,11 @@
  * worker and a target in bench/targets.ts). A door on TCP lines needs only `tcpLineDoor`'s
  * four functions; for example an IRC door would be:
  *
- *   irc: tcpLineDoor({
+ *   irc: tcpLineDoor('irc', {
  *     register: (nick) => `NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nJOIN #lobby\r\n`,
  *     message: (text) => `PRIVMSG #lobby :${text}\r\n`,
- *     joined: (line) => line.includes(' 366 '),               // end of NAMES for #lobby
- *     chat: ircPrivmsg,                                       // `:sNNNNN!... PRIVMSG #lobby :text`
+ *     joined: (line) => line.includes(' 366 '),   // end of NAMES for #lobby
+ *     chat: ircPrivmsg,   // like angleChat, for `:sNNNNN!user@host PRIVMSG #lobby :text`
  *   }),
  *
  * Senders are named `s` + digits (their index), everyone else `r` + digits; the text of every

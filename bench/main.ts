@@ -247,6 +247,9 @@ function usageCells(usages: Usage[]): string[] {
   ];
 }
 
+const fixed = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+
 const USAGE_HEADER = ['server ELU', 'server CPU', 'gen ELU', 'gen CPU', 'others', 'bound by'];
 
 const USAGE_NOTE =
@@ -307,8 +310,8 @@ function judge(
     note: met
       ? `met: ${unit(value)} (limit ${unit(limit)})`
       : higherIsBetter
-        ? `MISSED: ${unit(value)} is ${percent(value / limit, 0)} of ${unit(limit)} (short by ${percent(by, 0)})`
-        : `MISSED: ${unit(value)} is ${(value / limit).toFixed(2)}× the limit of ${unit(limit)} (over by ${percent(by, 0)})`,
+        ? `MISSED: ${unit(value)} is ${percent(value / limit, 0)} of ${unit(limit)} (short by ${percent(by, by < 0.01 ? 2 : 0)})`
+        : `MISSED: ${unit(value)} is ${(value / limit).toFixed(2)}× the limit of ${unit(limit)} (over by ${percent(by, by < 0.01 ? 2 : 0)})`,
   });
 }
 
@@ -357,6 +360,8 @@ async function fanoutPart(
           'msg/s',
           'received/expected',
           ...USAGE_HEADER,
+          'msg/commit',
+          'in store',
         ],
         outcomes.map((outcome) => {
           const received = outcome.runs.reduce((sum, run) => sum + run.received, 0);
@@ -372,13 +377,16 @@ async function fanoutPart(
             count(median(outcome.runs.map((run) => run.messagesPerSecond))),
             expected > 0 ? `${(received / expected).toFixed(6)} (${count(received)})` : 'n/a',
             ...usageCells(outcome.runs.map((run) => run.usage)),
+            fixed(median(outcome.runs.map((run) => run.messagesPerCommit)), 1),
+            percent(median(outcome.runs.map((run) => run.storeShare))),
           ];
         }),
       )}`,
     );
     console.log(
       '   deliveries: chat messages received, summed over all clients (one message to one receiver = one).\n' +
-        '   received/expected: over the whole run after the drain; must be exactly 1, in order, no duplicates.',
+        '   received/expected: over the whole run after the drain; must be exactly 1, in order, no duplicates.\n' +
+        "   msg/commit: messages per group commit; in store: share of the server's time inside store.append.",
     );
     console.log(USAGE_NOTE);
     errorsNote(outcomes);

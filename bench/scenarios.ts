@@ -185,6 +185,9 @@ class Rig {
    * to the clients still connected), then the generators.
    */
   async close(): Promise<void> {
+    // Exiting on request lets a profile (BENCH_SERVER_NODE_ARGS=--cpu-prof) be written.
+    await this.server.call('exit').catch(() => {});
+    await Promise.race([this.server.exited, sleep(5_000)]);
     await this.server.kill();
     await Promise.all(
       this.generators.map(async (generator) => {
