@@ -255,7 +255,8 @@ const USAGE_HEADER = ['server ELU', 'server CPU', 'gen ELU', 'gen CPU', 'others'
 const USAGE_NOTE =
   '   ELU: event-loop utilisation (100% = never idle); CPU: share of one core (generators summed);\n' +
   '   others: the most cores other processes used during a run; bound by: whose event loop was\n' +
-  `   saturated (ELU ≥ 90%) per run; GENERATOR means the load generator, not the server, set the figure.`;
+  '   saturated (ELU ≥ 90%) per run; GENERATOR means the load generator, not the server, set the figure;\n' +
+  "   cpus: neither loop was, but the machine's CPUs were 90% busy.";
 
 /** The median of `pick` over a target's runs divided by the same for its baseline. */
 function ratio<R>(

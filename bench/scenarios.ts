@@ -6,7 +6,7 @@
  * interval, and reads the whole machine's CPU time from /proc/stat to see what others took.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +55,11 @@ export interface Usage {
   generatorElu: number;
   /** Cores' worth of CPU that other processes (and unattributed kernel work) used meanwhile. */
   otherCores: number;
-  /** 'generator' when a generator's loop was (nearly) saturated and the server's was not. */
-  bound: 'server' | 'generator' | 'both' | 'neither';
+  /**
+   * Whose event loop was (nearly) saturated: 'generator' when a generator's was and the
+   * server's was not; 'cpus' when neither was but the machine's CPUs were (nearly) all busy.
+   */
+  bound: 'server' | 'generator' | 'both' | 'cpus' | 'neither';
 }
 
 /** Event-loop utilisation at or above which a process counts as saturated. */
@@ -86,13 +89,14 @@ function usage(before: Marks, after: Marks): Usage {
   }
   const serverBound = serverElu >= SATURATED;
   const generatorBound = generatorElu >= SATURATED;
+  const busy = busyCores(before.machine, after.machine, ms);
   return {
     ms,
     serverCpu,
     serverElu,
     generatorCpu,
     generatorElu,
-    otherCores: busyCores(before.machine, after.machine, ms) - serverCpu - generatorCpu,
+    otherCores: busy - serverCpu - generatorCpu,
     bound:
       serverBound && generatorBound
         ? 'both'
@@ -100,7 +104,9 @@ function usage(before: Marks, after: Marks): Usage {
           ? 'server'
           : generatorBound
             ? 'generator'
-            : 'neither',
+            : busy >= SATURATED * availableParallelism()
+              ? 'cpus'
+              : 'neither',
   };
 }
 

@@ -63,7 +63,18 @@ export class Histogram {
 
   constructor(counts?: Uint32Array) {
     this.counts = counts ?? new Uint32Array(FINE_BUCKETS + COARSE_BUCKETS);
-    if (counts) for (const n of counts) this.total += n;
+    if (counts) {
+      for (const n of counts) this.total += n;
+      // The exact maximum stayed behind: the upper edge of the highest bucket in use.
+      const top = counts.findLastIndex((n) => n > 0);
+      if (top >= 0) this.max = Histogram.upperEdge(top);
+    }
+  }
+
+  private static upperEdge(bucket: number): number {
+    return bucket < FINE_BUCKETS
+      ? (bucket + 1) * FINE_US
+      : FINE_BUCKETS * FINE_US + (bucket - FINE_BUCKETS + 1) * COARSE_US;
   }
 
   record(us: number): void {
@@ -95,11 +106,7 @@ export class Histogram {
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i]!;
-      if (seen >= rank) {
-        return i < FINE_BUCKETS
-          ? (i + 1) * FINE_US
-          : FINE_BUCKETS * FINE_US + (i - FINE_BUCKETS + 1) * COARSE_US;
-      }
+      if (seen >= rank) return Histogram.upperEdge(i);
     }
     return this.max;
   }
