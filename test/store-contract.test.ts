@@ -39,6 +39,26 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     }
   });
 
+  it('stores a large mixed batch whole: every row readable and searchable', async () => {
+    const { store } = await factory.create();
+    // 151 rows: a backend that inserts in chunks meets every chunk size and a remainder.
+    const batch = Array.from({ length: 151 }, (_, i) =>
+      message(i % 3 === 0 ? '#big' : '#other', `row${i} needle${i % 7}`, 1000 + i, `u${i % 5}`),
+    );
+    const stored = await store.append(batch);
+    expect(stored.map((m) => m.text)).toEqual(batch.map((m) => m.text));
+    const big = await store.latest('#big', 100);
+    expect(big.map((m) => m.text)).toEqual(batch.filter((_, i) => i % 3 === 0).map((m) => m.text));
+    expect(big.map((m) => m.id)).toEqual(big.map((_, i) => i + 1));
+    expect(big.at(-1)).toMatchObject({ sender: 'u0', time: 1150 });
+    const found = await store.search('#other', 'needle3', 200);
+    expect(found.map((m) => m.text).sort()).toEqual(
+      batch
+        .filter((m, i) => m.target === '#other' && i % 7 === 3)
+        .map((m) => m.text)
+        .sort(),
+    );
+  });
   it('reads back the latest, before and after an id, oldest first', async () => {
     const { store } = await factory.create();
     await store.append(Array.from({ length: 10 }, (_, i) => message('#r', `m${i + 1}`, 1000 + i)));
