@@ -11,6 +11,58 @@ export interface ConnectionLimits {
 
 let nextConnectionId = 1;
 
+/**
+ * Output some connections will be written this turn: the chunks sent so far, as a path from
+ * the turn's empty root. Connections sent the same chunks in the same order (every member of
+ * a room but its speakers) end on the same node, so their output is gathered into one buffer
+ * once and that buffer is written to each: the cost per recipient of a message is a pointer
+ * step, not a copy.
+ */
+export class Output {
+  private firstChunk: Buffer | undefined;
+  private firstChild: Output | undefined;
+  private otherChildren: Map<Buffer, Output> | undefined;
+  private gathered: Buffer | undefined;
+
+  constructor(
+    private readonly parent: Output | undefined,
+    private readonly chunk: Buffer | undefined,
+    readonly bytes: number,
+  ) {}
+
+  /** The output of whoever is sent `chunk` after this one's. */
+  then(chunk: Buffer): Output {
+    if (this.firstChunk === chunk) return this.firstChild!;
+    if (this.firstChild === undefined) {
+      this.firstChunk = chunk;
+      this.firstChild = new Output(this, chunk, this.bytes + chunk.length);
+      return this.firstChild;
+    }
+    this.otherChildren ??= new Map();
+    let child = this.otherChildren.get(chunk);
+    if (child === undefined) {
+      child = new Output(this, chunk, this.bytes + chunk.length);
+      this.otherChildren.set(chunk, child);
+    }
+    return child;
+  }
+
+  gather(): Buffer {
+    if (this.gathered === undefined) {
+      const chunks: Buffer[] = [];
+      for (let node: Output | undefined = this; node?.chunk !== undefined; node = node.parent) {
+        chunks.push(node.chunk);
+      }
+      chunks.reverse();
+      this.gathered = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.bytes);
+    }
+    return this.gathered;
+  }
+}
+
+/** Where every connection's output starts until the next flush; replaced at each flush. */
+let turnRoot = new Output(undefined, undefined, 0);
+
 /** Connections with output waiting for the end of this turn of the event loop. */
 const dirty: Connection[] = [];
 let flushScheduled = false;
@@ -27,6 +79,7 @@ function flushAll(): void {
   const started = performance.now();
   for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
   dirty.length = 0;
+  turnRoot = new Output(undefined, undefined, 0);
   lastFlushEnded = performance.now();
   lastFlushMs = lastFlushEnded - started;
 }
@@ -59,8 +112,7 @@ export class Connection {
   private closing = false;
   private closed = false;
   /** Output of this turn, written as one buffer when the turn ends. */
-  private outbox: Buffer[] | undefined;
-  private outboxBytes = 0;
+  private output: Output | undefined;
   private readonly closeListeners: Array<(reason: string) => void> = [];
 
   constructor(
@@ -105,7 +157,7 @@ export class Connection {
 
   send(bytes: Buffer): void {
     if (this.closing) return;
-    const queued = this.socket.writableLength + this.outboxBytes + bytes.length;
+    const queued = this.socket.writableLength + (this.output?.bytes ?? 0) + bytes.length;
     if (queued > this.limits.maxQueueBytes) {
       this.abort(`Send queue exceeded ${this.limits.maxQueueBytes} bytes`);
       return;
@@ -113,23 +165,20 @@ export class Connection {
     // Everything sent to this socket in one turn of the event loop (say, every message of a
     // stored batch) is gathered and leaves in one write: one trip through the stream
     // machinery and one syscall per socket per turn, not per message.
-    if (this.outbox === undefined) this.outbox = [];
-    if (this.outbox.length === 0) {
+    if (this.output === undefined) {
       dirty.push(this);
       if (!flushScheduled) scheduleFlush();
+      this.output = turnRoot;
     }
-    this.outbox.push(bytes);
-    this.outboxBytes += bytes.length;
+    this.output = this.output.then(bytes);
   }
 
   /** Writes what this turn gathered. */
   flush(): void {
-    const outbox = this.outbox;
-    if (outbox === undefined || outbox.length === 0) return;
-    const data = outbox.length === 1 ? outbox[0]! : Buffer.concat(outbox, this.outboxBytes);
-    outbox.length = 0;
-    this.outboxBytes = 0;
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
+    const output = this.output;
+    if (output === undefined) return;
+    this.output = undefined;
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(output.gather());
   }
 
   /** Flushes what is queued (plus a last word) and closes; cut short if the peer won't read. */
