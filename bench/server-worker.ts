@@ -25,6 +25,7 @@ const server = await startServer({
   ...DEFAULTS,
   linePort: 0,
   framedPort: null,
+  httpPort: null,
   log: createLogger('silent'),
   store,
 });

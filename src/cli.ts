@@ -14,7 +14,8 @@ Usage:
   chatroom COMMAND --help                      every option of serve or connect
 
 Quick start:
-  chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed door on :${DEFAULTS.framedPort}
+  chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed door on :${DEFAULTS.framedPort},
+                                 # web client and WebSocket API on http://127.0.0.1:${DEFAULTS.httpPort}/
   chatroom connect --nick alice  # in another terminal (or: nc 127.0.0.1 ${DEFAULTS.linePort})
 `;
 
@@ -28,6 +29,11 @@ Options:
   --host ADDR            address to listen on (default ${DEFAULTS.host}; 0.0.0.0 serves a LAN)
   --line-port N|off      line door for netcat/telnet (default ${DEFAULTS.linePort}; 0 picks a free port; off disables it)
   --framed-port N|off    the tutorials' 10-byte length-framed door (default ${DEFAULTS.framedPort}; 0 picks; off disables)
+  --http-port N|off      the web client at /, the JSON WebSocket API at /ws and GET /healthz
+                         (default ${DEFAULTS.httpPort}; 0 picks; off disables)
+  --allowed-origins LIST comma-separated origins browsers may open the WebSocket from, e.g.
+                         https://chat.example.org; * allows any (default: the page's own origin only;
+                         clients that send no Origin header, which browsers always do, are let in)
   --max-line-bytes N     longest line or frame accepted, in bytes (default ${DEFAULTS.maxLineBytes}); a line door
                          connection sending ${4}x this without a newline is closed
   --max-queue-bytes N    outbound bytes a client may leave unread before it is disconnected
@@ -125,6 +131,31 @@ function parsePositive(flag: string, value: string | undefined, fallback: number
   return number;
 }
 
+/** A comma-separated list of origins as browsers send them (scheme://host[:port]), or *. */
+function parseOrigins(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  if (origins.length === 0) throw new UsageError('--allowed-origins needs at least one origin');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new UsageError(
+        `--allowed-origins: "${origin}" is not an origin like https://chat.example.org`,
+      );
+    }
+  }
+  return origins;
+}
+
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -133,6 +164,8 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string' },
       'line-port': { type: 'string' },
       'framed-port': { type: 'string' },
+      'http-port': { type: 'string' },
+      'allowed-origins': { type: 'string' },
       'max-line-bytes': { type: 'string' },
       'max-queue-bytes': { type: 'string' },
       'nick-timeout': { type: 'string' },
@@ -161,13 +194,17 @@ async function serve(args: string[]): Promise<void> {
   const store = storeConfig(values);
   const linePort = parsePort('--line-port', values['line-port'], DEFAULTS.linePort);
   const framedPort = parsePort('--framed-port', values['framed-port'], DEFAULTS.framedPort);
-  if (linePort === null && framedPort === null) {
+  const httpPort = parsePort('--http-port', values['http-port'], DEFAULTS.httpPort);
+  if (linePort === null && framedPort === null && httpPort === null) {
     throw new UsageError('every front door is off; nobody could connect');
   }
+  const allowedOrigins = parseOrigins(values['allowed-origins']);
   const server = await startServer({
     host: values.host ?? DEFAULTS.host,
     linePort,
     framedPort,
+    httpPort,
+    allowedOrigins,
     maxLineBytes: parsePositive(
       '--max-line-bytes',
       values['max-line-bytes'],

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { Chat } from './core/chat.js';
 import type { HistoryStore, RetentionPolicy } from './core/history.js';
+import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
 import { type Listening, listen } from './net/listener.js';
@@ -7,6 +9,7 @@ import { framedCodec } from './protocols/framed/codec.js';
 import { lineCodec } from './protocols/line/codec.js';
 import type { TextCodec } from './protocols/text/codec.js';
 import { TextSession } from './protocols/text/session.js';
+import { createWsDoor } from './protocols/ws/door.js';
 import { MemoryStore } from './store/memory.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore, type SqliteSynchronous } from './store/sqlite/sqlite-store.js';
@@ -31,6 +34,12 @@ export interface ServerConfig {
   /** null disables the door; 0 lets the system pick a port. */
   linePort: number | null;
   framedPort: number | null;
+  /** The web client and the WebSocket API. */
+  httpPort: number | null;
+  /** Origins browsers may open the WebSocket from; undefined: the page's own only. */
+  allowedOrigins?: readonly string[] | undefined;
+  /** The built web client; defaults to dist/web of this package. */
+  webRoot?: string;
   maxLineBytes: number;
   maxQueueBytes: number;
   nickTimeoutMs: number;
@@ -48,6 +57,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   linePort: 9009,
   framedPort: 1234,
+  httpPort: 8080,
   maxLineBytes: 8192,
   maxQueueBytes: 1024 * 1024,
   nickTimeoutMs: 30_000,
@@ -57,6 +67,9 @@ export const DEFAULTS = {
   maxPendingWrites: 10_000,
   retention: { days: 0, maxPerRoom: 0, intervalMs: 60 * 60 * 1000 },
 } as const;
+
+/** Where `npm run build` puts the web client: dist/web, from src/ (tests) or dist/ alike. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 export interface RunningServer {
   readonly chat: Chat;
@@ -113,6 +126,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       if (port !== null)
         doors.push(await listen(codec.protocol, config.host, port, textDoor(codec)));
     }
+    if (config.httpPort !== null) {
+      const ws = createWsDoor({
+        chat,
+        log,
+        nickTimeoutMs: config.nickTimeoutMs,
+        maxQueueBytes: config.maxQueueBytes,
+        shutdownGraceMs: config.shutdownGraceMs,
+      });
+      doors.push(
+        await startHttp({
+          host: config.host,
+          port: config.httpPort,
+          webRoot: config.webRoot ?? DEFAULT_WEB_ROOT,
+          allowedOrigins: config.allowedOrigins,
+          shutdownGraceMs: config.shutdownGraceMs,
+          chat,
+          store,
+          ws,
+          log,
+        }),
+      );
+    }
   } catch (error) {
     await Promise.all(doors.map((door) => door.close()));
     clearInterval(pruner);
@@ -132,8 +167,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     stop() {
       stopping ??= (async () => {
-        const closingDoors = doors.map((door) => door.close());
+        // Said first: closing the WebSocket door sends its clients their close frames.
         chat.announce('The server is shutting down. Goodbye!');
+        const closingDoors = doors.map((door) => door.close());
         const closed = [...connections].map((connection) => {
           connection.end('Server shutting down');
           return connection.whenClosed();

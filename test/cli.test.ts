@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FramedClient, LineClient, onCleanup, tempDir } from './helpers.js';
+import { WsClient } from './ws-client.js';
 
 // The built CLI, as users run it (npm test builds it first).
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -37,7 +38,7 @@ async function serve(args: string[]): Promise<ServerProcess> {
       for (const match of stdout.matchAll(/^(\w+) listening on [\d.]+:(\d+)$/gm)) {
         ports.set(match[1]!, Number(match[2]));
       }
-      if (ports.size === 2) resolve();
+      if (ports.size === 3) resolve();
     });
   });
   return { child, ports, stderr: () => stderr, exited };
@@ -51,6 +52,8 @@ describe('chatroom CLI', () => {
       '--host',
       '--line-port',
       '--framed-port',
+      '--http-port',
+      '--allowed-origins',
       '--max-line-bytes',
       '--max-queue-bytes',
       '--nick-timeout',
@@ -76,7 +79,9 @@ describe('chatroom CLI', () => {
     for (const args of [
       ['serve', '--line-port', 'lots'],
       ['serve', '--bogus'],
-      ['serve', '--line-port', 'off', '--framed-port', 'off'],
+      ['serve', '--line-port', 'off', '--framed-port', 'off', '--http-port', 'off'],
+      ['serve', '--http-port', '70000'],
+      ['serve', '--allowed-origins', 'example.org'],
       ['serve', '--store', 'postgres'],
       ['connect', '127.0.0.1', '70000'],
       ['dance'],
@@ -100,6 +105,8 @@ describe('chatroom CLI', () => {
       String(port),
       '--framed-port',
       'off',
+      '--http-port',
+      'off',
     ]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('EADDRINUSE');
@@ -107,19 +114,22 @@ describe('chatroom CLI', () => {
   });
 
   it('prints its doors, and on SIGTERM tells every client, closes and exits 0', async () => {
-    const server = await serve(['--line-port', '0', '--framed-port', '0']);
+    const server = await serve(['--line-port', '0', '--framed-port', '0', '--http-port', '0']);
     const alice = await LineClient.join(server.ports.get('line')!, 'alice');
     const bob = await FramedClient.connect(server.ports.get('framed')!);
     bob.send('bob');
     await bob.waitFor('*', 'Now talking in #lobby');
     const unnamed = await LineClient.connect(server.ports.get('line')!);
     await unnamed.waitFor(/What is your nickname/);
+    const carol = await WsClient.join(server.ports.get('http')!, 'carol');
 
     server.child.kill('SIGTERM');
     await alice.waitFor('*** The server is shutting down. Goodbye!');
     await bob.waitFor('*', 'The server is shutting down. Goodbye!');
     await unnamed.waitFor('*** The server is shutting down. Goodbye!');
+    await carol.waitFor({ type: 'notice', text: 'The server is shutting down. Goodbye!' });
     await Promise.all([alice.closed, bob.closed, unnamed.closed]);
+    expect((await carol.closed).code).toBe(1001);
     expect(await server.exited).toBe(0);
     // Everyone was told once; nobody heard the others leave one by one.
     expect(alice.sawLine(/left the chat/)).toBe(false);
@@ -128,8 +138,8 @@ describe('chatroom CLI', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { event?: string });
-    expect(events.filter((e) => e.event === 'connect')).toHaveLength(3);
-    expect(events.filter((e) => e.event === 'disconnect')).toHaveLength(3);
+    expect(events.filter((e) => e.event === 'connect')).toHaveLength(4);
+    expect(events.filter((e) => e.event === 'disconnect')).toHaveLength(4);
   });
 
   it('serves only the doors asked for', async () => {
@@ -141,6 +151,8 @@ describe('chatroom CLI', () => {
       '--line-port',
       '0',
       '--framed-port',
+      'off',
+      '--http-port',
       'off',
     ]);
     onCleanup(() => {

@@ -31,6 +31,7 @@ export async function startTestServer(
     ...DEFAULTS,
     linePort: 0,
     framedPort: 0,
+    httpPort: 0,
     log: createLogger('silent'),
     ...overrides,
     store: overrides.store ?? { kind: 'sqlite', dataDir: tempDir(), synchronous: 'normal' },

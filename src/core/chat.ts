@@ -93,7 +93,11 @@ export class Chat {
     return member;
   }
 
-  async register(member: Member, nick: string): Promise<void> {
+  /**
+   * Takes a nickname and joins the lobby. `replay: false` skips the lobby's join replay, for a
+   * client that is about to resume the lobby from the last message it saw.
+   */
+  async register(member: Member, nick: string, options: { replay?: boolean } = {}): Promise<void> {
     if (member.registered) throw new ChatError('BAD_ARGUMENTS', 'You already have a nickname.');
     const invalid = checkNick(nick);
     if (invalid) throw invalid;
@@ -109,7 +113,7 @@ export class Chat {
     member.registeredAt = this.now();
     this.byNick.set(key, member);
     member.send({ type: 'welcome', nick, serverName: this.serverName });
-    await this.join(member, this.lobby);
+    await this.join(member, this.lobby, options);
   }
 
   async changeNick(member: Member, nick: string): Promise<void> {
@@ -197,7 +201,7 @@ export class Chat {
     member: Member,
     text: string,
     options: { action?: boolean; room?: string } = {},
-  ): Promise<void> {
+  ): Promise<StoredMessage> {
     const from = this.requireNick(member);
     this.checkText(text);
     const room = this.memberRoom(member, options.room);
@@ -217,6 +221,7 @@ export class Chat {
       member,
       room.key,
     );
+    return stored;
   }
 
   async privateMessage(
@@ -224,7 +229,7 @@ export class Chat {
     target: string,
     text: string,
     action = false,
-  ): Promise<void> {
+  ): Promise<StoredMessage> {
     const from = this.requireNick(member);
     this.checkText(text);
     const recipient = this.byNick.get(foldCase(target));
@@ -248,6 +253,7 @@ export class Chat {
     };
     // The sender gets a copy too, so every door can show what was sent and to whom.
     this.broadcast(event, recipient === member ? [member] : [recipient, member]);
+    return stored;
   }
 
   async setTopic(member: Member, roomName: string | undefined, topic: string): Promise<void> {
@@ -297,27 +303,31 @@ export class Chat {
 
   /**
    * Reads back a room's messages (or a private conversation's, when `target` is a
-   * nickname): the latest `limit`, or the `limit` before an id.
+   * nickname): the latest `limit`, the `limit` before an id, or the `limit` after one.
    */
   async showHistory(
     member: Member,
     target: string | undefined,
-    options: { before?: number; limit: number },
+    options: { before?: number; after?: number; limit: number },
   ): Promise<void> {
     const { key, name, isPrivate } = this.historyTarget(member, target);
     const limit = clampPage(options.limit);
+    const { before, after } = options;
     let page =
-      options.before === undefined
-        ? await this.read(() => this.history.latest(key, limit + 1))
-        : await this.read(() => this.history.before(key, options.before!, limit + 1));
+      after !== undefined
+        ? await this.read(() => this.history.after(key, after, limit + 1))
+        : before !== undefined
+          ? await this.read(() => this.history.before(key, before, limit + 1))
+          : await this.read(() => this.history.latest(key, limit + 1));
     // Nicknames are not accounts (yet): whoever holds "bob" now may not be who talked as bob
     // yesterday, so a private conversation shows only what was said since this connection
     // took its nickname.
     if (isPrivate) page = page.filter((message) => message.time >= member.registeredAt);
     const more = page.length > limit;
-    member.send(
-      historyEvent(name, isPrivate, 'request', more ? page.slice(1) : page, undefined, more),
-    );
+    // One too many was read to learn whether there is more: it is the oldest one, or when
+    // paging forward the newest.
+    const shown = !more ? page : after !== undefined ? page.slice(0, limit) : page.slice(1);
+    member.send(historyEvent(name, isPrivate, 'request', shown, undefined, more));
   }
 
   async search(member: Member, roomName: string | undefined, query: string): Promise<void> {

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   INVALID_UTF8: 'The input was not valid UTF-8 and was discarded.',
   FRAME_INVALID: 'A frame header was not a valid length.',
   FRAME_TOO_LONG: 'A frame was longer than the limit.',
+  JSON_INVALID: 'A message was not a JSON object.',
+  UNKNOWN_TYPE: 'A message had a type the server does not know.',
   NICK_TIMEOUT: 'No nickname was given in time.',
   STORE_FAILED: 'History storage failed; nothing was sent or changed.',
   INTERNAL_ERROR: 'The server failed to carry out the request.',

@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Chat } from '../core/chat.js';
+import type { HistoryStore } from '../core/history.js';
+import type { Logger } from '../log.js';
+import type { Listening } from '../net/listener.js';
+import type { WsDoor } from '../protocols/ws/door.js';
+import { WS_PATH } from '../protocols/ws/protocol.js';
+import { createStaticHandler, plain } from './static-files.js';
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  /** The built web client (index.html and assets/). */
+  webRoot: string;
+  /**
+   * Origins browsers may open the WebSocket from. undefined: only the page's own origin (the
+   * Host it was asked on); '*' anywhere. Clients that send no Origin (not browsers) are let in
+   * either way: the check protects browser users from other sites, not the server from
+   * programs.
+   */
+  allowedOrigins: readonly string[] | undefined;
+  chat: Chat;
+  store: HistoryStore;
+  ws: WsDoor;
+  log: Logger;
+  /** How long shutdown waits for requests in progress, and a bad request for its answer. */
+  shutdownGraceMs: number;
+  /** How long /healthz waits for the store before calling it unreachable. */
+  healthTimeoutMs?: number;
+}
+
+export interface HttpDoor extends Listening {
+  /** Stops accepting, closes the WebSocket clients (1001), then idle HTTP connections. */
+  close(): Promise<void>;
+}
+
+/** One HTTP server: the web client at /, GET /healthz, and WebSocket upgrades at /ws. */
+export function startHttp(options: HttpOptions): Promise<HttpDoor> {
+  const serveStatic = createStaticHandler(options.webRoot);
+  const startedAt = Date.now();
+
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const pathname = pathOf(request);
+    if (pathname === '/healthz') {
+      void health(options, startedAt).then(({ ok, body }) => {
+        response.writeHead(ok ? 200 : 503, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        response.end(`${JSON.stringify(body)}\n`);
+      });
+      return;
+    }
+    if (pathname === WS_PATH) {
+      plain(response, 426, 'This address takes WebSocket connections.\n', { upgrade: 'websocket' });
+      return;
+    }
+    serveStatic(request, response, pathname).catch((error: unknown) => {
+      options.log.error({ event: 'error', err: error }, 'static file failed');
+      if (!response.headersSent) plain(response, 500, 'Internal error\n');
+      else response.destroy();
+    });
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    if (pathOf(request) !== WS_PATH) {
+      refuse(socket, 404, 'Not Found');
+      return;
+    }
+    if (!originAllowed(request, options.allowedOrigins)) {
+      options.log.info(
+        { event: 'error', door: 'ws', origin: request.headers.origin },
+        'websocket origin refused',
+      );
+      refuse(socket, 403, 'Forbidden');
+      return;
+    }
+    options.ws.accept(request, socket, head);
+  };
+
+  const server = createServer(onRequest);
+  server.on('upgrade', onUpgrade);
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    // A client that does not read even that is not waited for.
+    setTimeout(() => socket.destroy(), options.shutdownGraceMs).unref();
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      resolve({
+        door: 'http',
+        host: options.host,
+        port,
+        async close() {
+          const stopped = new Promise<void>((done) => server.close(() => done()));
+          await options.ws.close();
+          server.closeIdleConnections();
+          // Requests still being answered get the grace period, then are cut.
+          const cut = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs);
+          await stopped;
+          clearTimeout(cut);
+        },
+      });
+    });
+  });
+}
+
+function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+export function originAllowed(
+  request: IncomingMessage,
+  allowed: readonly string[] | undefined,
+): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed === undefined) {
+    // Same origin: the Origin's host:port is the Host the page was loaded from.
+    try {
+      return new URL(origin).host === request.headers.host;
+    } catch {
+      return false;
+    }
+  }
+  return allowed.includes('*') || allowed.includes(origin);
+}
+
+async function health(
+  options: HttpOptions,
+  startedAt: number,
+): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+  const reachable = await storeReachable(options.store, options.healthTimeoutMs ?? 2000);
+  return {
+    ok: reachable,
+    body: {
+      status: reachable ? 'ok' : 'degraded',
+      store: { backend: options.store.backend, reachable },
+      members: options.chat.memberCount,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    },
+  };
+}
+
+/**
+ * Asks the store a real question (the oldest id of a target that cannot exist, so it is
+ * cheap), with a deadline: a PostgreSQL that hangs is as unreachable as one that refuses.
+ */
+async function storeReachable(store: HistoryStore, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      store.firstId('@healthz').then(
+        () => true,
+        () => false,
+      ),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

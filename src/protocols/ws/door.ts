@@ -1,0 +1,72 @@
+import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { Connection } from '../../net/connection.js';
+import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES } from './protocol.js';
+import { RecentSends } from './recent-sends.js';
+import { type WsDoorContext, WsSession } from './session.js';
+
+export interface WsDoorOptions extends Omit<WsDoorContext, 'recentSends' | 'closeGraceMs'> {
+  /** Outbound bytes a client may leave unread before it is dropped. */
+  maxQueueBytes: number;
+  /** How long shutdown waits for clients to take their last bytes and close. */
+  shutdownGraceMs: number;
+  recentSends?: RecentSends;
+}
+
+export interface WsDoor {
+  /** Takes over an HTTP upgrade request already routed here (path and origin checked). */
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Says goodbye (close code 1001) to every client and resolves once all are gone. */
+  close(): Promise<void>;
+}
+
+/** The WebSocket front door: ws does the handshake and reading; sessions do the rest. */
+export function createWsDoor(options: WsDoorOptions): WsDoor {
+  const context: WsDoorContext = {
+    ...options,
+    recentSends: options.recentSends ?? new RecentSends(),
+    closeGraceMs: options.shutdownGraceMs,
+  };
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+    // Compression would cost each connection a zlib context (tens of KB) and every broadcast
+    // a deflate per recipient, undoing "frame once for everyone".
+    perMessageDeflate: false,
+    // We track our own sessions; ws's set would be a second copy.
+    clientTracking: false,
+  });
+  const sessions = new Map<WsSession, Connection>();
+  let closing = false;
+
+  return {
+    accept(request, socket, head) {
+      // An http.Server hands upgrades a net.Socket; our writes go to it directly.
+      if (closing || !(socket instanceof Socket)) {
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const connection = new Connection(
+          socket,
+          'ws',
+          { maxQueueBytes: options.maxQueueBytes, lingerMs: options.shutdownGraceMs },
+          options.log,
+        );
+        const session = new WsSession(ws, connection, context);
+        sessions.set(session, connection);
+        connection.onClose(() => sessions.delete(session));
+      });
+    },
+    async close() {
+      closing = true;
+      const closed = [...sessions].map(([session, connection]) => {
+        session.close(CLOSE_CODES.GOING_AWAY, 'Server shutting down');
+        return connection.whenClosed();
+      });
+      await Promise.all(closed);
+    },
+  };
+}

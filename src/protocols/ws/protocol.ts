@@ -1,0 +1,155 @@
+/**
+ * The WebSocket door's messages: one JSON object per WebSocket text message, told apart by
+ * `type`. The server (src/protocols/ws) and the browser client (web/) both import this module,
+ * so it must stay free of Node.js: types and a few constants only. docs/websocket.md
+ * describes every message with an example.
+ */
+import type { ErrorCode } from '../../core/errors.js';
+
+/** The path the HTTP server upgrades to a WebSocket. */
+export const WS_PATH = '/ws';
+/** The largest message a client may send; ws closes the connection with 1009 past it. */
+export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+/** Longest `ref` a client may attach to a request. */
+export const MAX_REF_LENGTH = 64;
+/** Most rooms one `hello` may ask to resume. */
+export const MAX_RESUME_ROOMS = 100;
+
+/** Close codes the server uses (the 1xxx ones are RFC 6455's, sent by the ws library or us). */
+export const CLOSE_CODES = {
+  /** The client sent `quit`. */
+  NORMAL: 1000,
+  /** The server is shutting down. */
+  GOING_AWAY: 1001,
+  /** A frame broke the WebSocket protocol (sent by ws). */
+  PROTOCOL_ERROR: 1002,
+  /** A binary message: this door speaks JSON text only. */
+  UNSUPPORTED_DATA: 1003,
+  /** A text message that was not valid UTF-8 (sent by ws). */
+  INVALID_UTF8: 1007,
+  /** A message larger than MAX_CLIENT_MESSAGE_BYTES (sent by ws). */
+  MESSAGE_TOO_BIG: 1009,
+  /** No `hello` came within the nickname timeout. */
+  NICK_TIMEOUT: 4000,
+  /** The server could not keep up with what this client had to be sent (a resume fell too far behind). */
+  TOO_FAR_BEHIND: 4001,
+} as const;
+
+/** Rooms to resume in a `hello`: room name and the id of the last message seen there. */
+export interface ResumePoint {
+  room: string;
+  after: number;
+}
+
+/**
+ * What a client sends. Any request may carry `ref`, a string of the client's choosing (at most
+ * MAX_REF_LENGTH characters): an `error` the request causes, and a `send`'s `ack`, repeat it.
+ */
+export type ClientMessage =
+  | {
+      type: 'hello';
+      nick: string;
+      /**
+       * After a reconnect: rooms to resume from the last message seen. Skips the lobby's usual
+       * join replay when the lobby is among them.
+       */
+      resume?: ResumePoint[];
+      ref?: string;
+    }
+  | { type: 'nick'; nick: string; ref?: string }
+  | { type: 'join'; room: string; ref?: string }
+  | { type: 'part'; room: string; reason?: string; ref?: string }
+  /**
+   * To a room ("#dev") or a nickname. With a `ref`, a retry (say, after a reconnect) of a
+   * send already stored under this nickname is acknowledged again, not stored twice.
+   */
+  | { type: 'send'; to: string; text: string; action?: boolean; ref?: string }
+  /** Without `topic`, asks for the topic (answered with `topic-is`); with it, sets it. */
+  | { type: 'topic'; room: string; topic?: string; ref?: string }
+  | { type: 'rooms'; ref?: string }
+  | { type: 'members'; room: string; ref?: string }
+  /** A room's or a private conversation's messages: the latest, or before or after an id. */
+  | {
+      type: 'history';
+      target: string;
+      before?: number;
+      after?: number;
+      limit?: number;
+      ref?: string;
+    }
+  | { type: 'search'; room: string; query: string; ref?: string }
+  /** Every message of a room after `after`, once, then the live stream; joins if needed. */
+  | { type: 'resume'; room: string; after: number; ref?: string }
+  | { type: 'ping'; ref?: string }
+  | { type: 'quit'; reason?: string; ref?: string };
+
+export type ClientMessageType = ClientMessage['type'];
+
+/** A stored chat message as history carries it; the room is the history's `target`. */
+export interface HistoryMessage {
+  id: number;
+  from: string;
+  text: string;
+  action: boolean;
+  /** Server time, ms since the epoch. */
+  time: number;
+}
+
+export interface RoomInfo {
+  name: string;
+  members: number;
+  topic: string;
+  createdBy: string;
+}
+
+/** What the server sends. */
+export type ServerMessage =
+  | { type: 'welcome'; nick: string; serverName: string }
+  | {
+      type: 'message';
+      id: number;
+      room: string;
+      from: string;
+      text: string;
+      action: boolean;
+      time: number;
+    }
+  | {
+      type: 'private';
+      id: number;
+      from: string;
+      to: string;
+      text: string;
+      action: boolean;
+      time: number;
+    }
+  /** To the sender of a `send`: where it was stored. `to` is as the server spells it. */
+  | { type: 'ack'; ref: string | null; id: number; to: string; time: number }
+  | {
+      type: 'history';
+      /** A room, or for a private conversation the other person's nickname. */
+      target: string;
+      private: boolean;
+      reason: 'join' | 'request' | 'resume' | 'search';
+      messages: HistoryMessage[];
+      /** Ids asked for that retention had already dropped. */
+      gap: { from: number; to: number } | null;
+      /** More messages exist than were sent: page on from the first (or, resuming, the last). */
+      more: boolean;
+    }
+  | { type: 'join'; room: string; nick: string }
+  | { type: 'part'; room: string; nick: string; reason: string }
+  | { type: 'quit'; nick: string; reason: string }
+  | { type: 'nick'; oldNick: string; newNick: string }
+  | { type: 'topic'; room: string; nick: string; topic: string }
+  | { type: 'topic-is'; room: string; topic: string; setBy: string | null }
+  /** `nicks` may be the first few of `total` (on joining a big room); `members` lists all. */
+  | { type: 'members'; room: string; nicks: string[]; total: number }
+  | { type: 'room-list'; rooms: RoomInfo[] }
+  /** The room plain text goes to on the line door; the web client may follow it or not. */
+  | { type: 'current-room'; room: string | null }
+  | { type: 'notice'; text: string }
+  | { type: 'pong'; ref: string | null }
+  | { type: 'error'; code: ErrorCode; message: string; ref: string | null };
+
+export type ServerMessageType = ServerMessage['type'];

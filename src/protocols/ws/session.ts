@@ -1,0 +1,279 @@
+import type { Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import type { Chat } from '../../core/chat.js';
+import { ChatError } from '../../core/errors.js';
+import type { ChatEvent } from '../../core/events.js';
+import type { StoredMessage } from '../../core/history.js';
+import type { EncodingMemo, Member, Peer } from '../../core/member.js';
+import { foldCase } from '../../core/names.js';
+import type { Logger } from '../../log.js';
+import type { Connection } from '../../net/connection.js';
+import { decodeClientMessage, encodeServerMessage, toServerMessage } from './codec.js';
+import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.js';
+import type { RecentSends } from './recent-sends.js';
+
+/** What every WebSocket session shares: the core, the door's settings, recent sends. */
+export interface WsDoorContext {
+  chat: Chat;
+  recentSends: RecentSends;
+  log: Logger;
+  nickTimeoutMs: number;
+  /** How long a closing connection may wait for the client's close frame. */
+  closeGraceMs: number;
+  /** Requests waiting to be handled before we stop reading the socket. */
+  maxPendingRequests?: number;
+  /** Sends of this connection being stored at once before its next request waits. */
+  maxSendsInFlight?: number;
+}
+
+/** The memo key under which a broadcast's frame (or null: nothing to send) is kept. */
+const FRAME = Symbol('ws frame');
+
+/** Requests that need no nickname. */
+const BEFORE_NICK: ReadonlySet<ClientMessage['type']> = new Set(['hello', 'ping', 'quit']);
+
+/**
+ * One WebSocket client as the core sees it. The ws library reads (frames, masks, UTF-8,
+ * size limit, ping/pong, the close handshake); writes bypass it: each broadcast is framed once
+ * and the same bytes go to every recipient's socket through the shared per-turn batching of
+ * Connection, which also drops a client whose unread output passes the limit.
+ */
+export class WsSession implements Peer {
+  readonly protocol = 'ws';
+  private readonly member: Member;
+  private readonly pending: Array<{ message: ClientMessage }> = [];
+  private draining: Promise<void> | undefined;
+  // Created on first send: an idle connection should cost as little memory as possible.
+  private inFlight: Set<Promise<void>> | undefined;
+  private nickTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly connection: Connection,
+    private readonly door: WsDoorContext,
+  ) {
+    this.member = door.chat.attach(this);
+    this.nickTimer = setTimeout(() => {
+      this.sendError(new ChatError('NICK_TIMEOUT', 'No hello came in time; goodbye.'), undefined);
+      this.close(CLOSE_CODES.NICK_TIMEOUT, 'No nickname given in time');
+    }, door.nickTimeoutMs);
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    // ws reports protocol violations (bad UTF-8, oversized or malformed frames) here, then
+    // closes with the matching code itself; all that is left to do is to note it.
+    ws.on('error', (error: Error & { code?: string }) => {
+      door.log.info(
+        { event: 'error', conn: connection.id, door: 'ws', code: error.code },
+        'bad websocket input',
+      );
+    });
+    connection.onClose((reason) => {
+      clearTimeout(this.nickTimer);
+      // Requests already received are still handled, as on the other doors.
+      void this.drained().then(() => door.chat.detach(this.member, reason));
+    });
+  }
+
+  deliver(event: ChatEvent, _viewer: Member, memo: EncodingMemo): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    let frame = memo.get(FRAME) as Buffer | null | undefined;
+    if (frame === undefined) {
+      const message = toServerMessage(event);
+      frame = message === undefined ? null : encodeServerMessage(message);
+      memo.set(FRAME, frame);
+    }
+    if (frame !== null) this.connection.send(frame);
+  }
+
+  disconnect(reason: string): void {
+    this.close(reason === 'Quit' ? CLOSE_CODES.NORMAL : CLOSE_CODES.TOO_FAR_BEHIND, reason);
+  }
+
+  /** Closes with a close frame, after whatever this turn has already queued for the client. */
+  close(code: number, reason: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.connection.flush();
+    // A close reason is at most 123 bytes; ours are short ASCII.
+    this.ws.close(code, reason.slice(0, 120));
+    const socket: Socket = this.connection.socket;
+    setTimeout(() => socket.destroy(), this.door.closeGraceMs).unref();
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.connection.send(encodeServerMessage(message));
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      this.badInput('BINARY');
+      this.close(CLOSE_CODES.UNSUPPORTED_DATA, 'Send JSON as text messages');
+      return;
+    }
+    // ws has already checked the UTF-8 (closing with 1007 when it was not).
+    const decoded = decodeClientMessage(data.toString('utf8'));
+    if (!decoded.ok) {
+      this.badInput(decoded.error.code);
+      this.sendError(decoded.error, decoded.ref);
+      return;
+    }
+    this.pending.push({ message: decoded.message });
+    if (this.pending.length > (this.door.maxPendingRequests ?? 64)) this.ws.pause();
+    this.draining ??= this.drain();
+  }
+
+  private badInput(code: string): void {
+    this.door.log.info({ event: 'error', conn: this.connection.id, door: 'ws', code }, 'bad input');
+  }
+
+  private async drained(): Promise<void> {
+    await this.draining;
+    if (this.inFlight) await Promise.all(this.inFlight);
+  }
+
+  private async drain(): Promise<void> {
+    for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
+      if (this.ws.isPaused && this.pending.length < 8) this.ws.resume();
+      const { message } = next;
+      try {
+        if (this.member.gone) continue;
+        if (message.type === 'send') await this.pipeline(this.sendMessage(message));
+        else {
+          // Anything else waits for the sends before it, so it sees their effects.
+          if (this.inFlight) await Promise.all(this.inFlight);
+          await this.handle(message);
+        }
+      } catch (error) {
+        this.report(error, message.ref);
+      }
+    }
+    this.draining = undefined;
+  }
+
+  /**
+   * Sends are not waited for one by one: the core checks them and picks their target before
+   * storing, and the store keeps them in order, so the next request can be read while this one
+   * is stored, and one client's burst shares a commit. A bounded number may be in flight.
+   */
+  private async pipeline(work: Promise<void>): Promise<void> {
+    this.inFlight ??= new Set();
+    const inFlight = this.inFlight;
+    const tracked = work.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= (this.door.maxSendsInFlight ?? 32)) await Promise.race(inFlight);
+  }
+
+  private async sendMessage(message: Extract<ClientMessage, { type: 'send' }>): Promise<void> {
+    const { chat, recentSends } = this.door;
+    const member = this.member;
+    try {
+      if (!member.registered) throw new ChatError('NICK_REQUIRED');
+      const store = (): Promise<StoredMessage> =>
+        message.to.startsWith('#')
+          ? chat.say(member, message.text, { room: message.to, action: message.action ?? false })
+          : chat.privateMessage(member, message.to, message.text, message.action ?? false);
+      const stored =
+        message.ref === undefined
+          ? await store()
+          : await recentSends.once(member.nickKey!, message.ref, store);
+      this.send({
+        type: 'ack',
+        ref: message.ref ?? null,
+        id: stored.id,
+        to: message.to,
+        time: stored.time,
+      });
+    } catch (error) {
+      this.report(error, message.ref);
+    }
+  }
+
+  private async handle(message: Exclude<ClientMessage, { type: 'send' }>): Promise<void> {
+    const { chat } = this.door;
+    const member = this.member;
+    if (!member.registered && !BEFORE_NICK.has(message.type)) {
+      throw new ChatError('NICK_REQUIRED', 'Send "hello" with a nickname first.');
+    }
+    switch (message.type) {
+      case 'hello':
+        return this.hello(message);
+      case 'nick':
+        return chat.changeNick(member, message.nick);
+      case 'join':
+        await chat.join(member, message.room);
+        return;
+      case 'part':
+        return chat.part(member, message.room, message.reason ?? '');
+      case 'topic':
+        if (message.topic === undefined) return chat.showTopic(member, message.room);
+        return chat.setTopic(member, message.room, message.topic.trim());
+      case 'rooms':
+        return chat.listRooms(member);
+      case 'members':
+        return chat.listMembers(member, message.room);
+      case 'history':
+        return chat.showHistory(member, message.target, {
+          before: message.before,
+          after: message.after,
+          limit: message.limit ?? 50,
+        });
+      case 'search':
+        if (message.query.trim() === '') {
+          throw new ChatError('BAD_ARGUMENTS', '"query" needs at least one word.');
+        }
+        return chat.search(member, message.room, message.query);
+      case 'resume':
+        return chat.resume(member, message.room, message.after);
+      case 'ping':
+        this.send({ type: 'pong', ref: message.ref ?? null });
+        return;
+      case 'quit':
+        if (member.registered) chat.quit(member, message.reason ?? '');
+        else this.close(CLOSE_CODES.NORMAL, 'Quit');
+        return;
+    }
+  }
+
+  /**
+   * Takes the nickname, then resumes the rooms the client was in. Each room is resumed on
+   * its own: one that fails (say, a room name no longer valid) is reported and the rest go on.
+   */
+  private async hello(message: Extract<ClientMessage, { type: 'hello' }>): Promise<void> {
+    const { chat } = this.door;
+    const lobby = foldCase(chat.lobby);
+    const resume = message.resume ?? [];
+    const replay = !resume.some((point) => foldCase(point.room) === lobby);
+    try {
+      await chat.register(this.member, message.nick, { replay });
+    } finally {
+      if (this.member.registered) clearTimeout(this.nickTimer);
+    }
+    for (const point of resume) {
+      try {
+        await chat.resume(this.member, point.room, point.after);
+      } catch (error) {
+        this.report(error, message.ref);
+      }
+    }
+  }
+
+  private report(error: unknown, ref: string | undefined): void {
+    if (error instanceof ChatError) {
+      if (error.code === 'STORE_FAILED') {
+        this.door.log.warn(
+          { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
+          'store failed',
+        );
+      }
+      this.sendError(error, ref);
+    } else {
+      this.door.log.error(
+        { event: 'error', conn: this.connection.id, err: error },
+        'internal error',
+      );
+      this.sendError(new ChatError('INTERNAL_ERROR'), ref);
+    }
+  }
+
+  private sendError(error: ChatError, ref: string | undefined): void {
+    this.send({ type: 'error', code: error.code, message: error.message, ref: ref ?? null });
+  }
+}
