@@ -1,0 +1,142 @@
+import { linkify } from './linkify.js';
+import type { Conversation, Entry } from './state.js';
+
+/**
+ * DOM building. Every piece of text from the server goes in through textContent or a text
+ * node, never innerHTML: a message saying <script> is shown as those characters.
+ */
+
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} is missing from index.html`);
+  return node as T;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+});
+
+function dayOf(time: number): string {
+  const date = new Date(time);
+  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+}
+
+function timeElement(time: number): HTMLTimeElement {
+  const node = element('time', 'time', timeFormat.format(time));
+  const date = new Date(time);
+  node.dateTime = date.toISOString();
+  node.title = date.toLocaleString();
+  return node;
+}
+
+/** Message text with its web addresses as links that open in a new tab, without an opener. */
+function richText(text: string): HTMLSpanElement {
+  const span = element('span', 'text');
+  for (const segment of linkify(text)) {
+    if (segment.kind === 'text') span.append(document.createTextNode(segment.text));
+    else {
+      const link = element('a', undefined, segment.text);
+      link.href = segment.href;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      span.append(link);
+    }
+  }
+  return span;
+}
+
+function entryElement(entry: Entry, myNick: string | undefined): HTMLLIElement {
+  if (entry.kind === 'notice') {
+    const item = element('li', entry.tone === 'error' ? 'notice error' : 'notice');
+    item.append(timeElement(entry.time), ' ', element('span', 'text', entry.text));
+    return item;
+  }
+  const classes = ['message'];
+  if (entry.action) classes.push('action');
+  if (entry.id === undefined) classes.push(entry.failed ? 'failed' : 'pending');
+  if (entry.from === myNick) classes.push('mine');
+  const item = element('li', classes.join(' '));
+  if (entry.id !== undefined) item.dataset.id = String(entry.id);
+  // Real spaces between the parts, so copied text reads "10:02 alice hello".
+  item.append(
+    timeElement(entry.time),
+    ' ',
+    element('span', 'from', entry.action ? `* ${entry.from}` : entry.from),
+    ' ',
+    richText(entry.text),
+  );
+  if (entry.failed) item.append(element('span', 'failure', `not sent: ${entry.failed}`));
+  return item;
+}
+
+/** The conversation's lines, with a separator wherever the day changes. */
+export function renderEntries(
+  list: HTMLElement,
+  conversation: Conversation | undefined,
+  myNick: string | undefined,
+): void {
+  const fragment = document.createDocumentFragment();
+  if (conversation) {
+    if (conversation.historyComplete) {
+      fragment.append(element('li', 'beginning', `This is the beginning of ${conversation.name}.`));
+    } else if (conversation.loadingHistory) {
+      fragment.append(element('li', 'beginning', 'Loading older messages…'));
+    }
+    let day: string | undefined;
+    for (const entry of conversation.entries) {
+      const entryDay = dayOf(entry.time);
+      if (entryDay !== day) {
+        day = entryDay;
+        const separator = element('li', 'day');
+        separator.append(element('span', undefined, dayFormat.format(entry.time)));
+        fragment.append(separator);
+      }
+      fragment.append(entryElement(entry, myNick));
+    }
+  }
+  list.replaceChildren(fragment);
+}
+
+export function tab(
+  label: string,
+  unread: number,
+  active: boolean,
+  onOpen: () => void,
+  onClose?: () => void,
+): HTMLLIElement {
+  const item = element('li', active ? 'tab active' : 'tab');
+  const open = element('button', 'open', label);
+  open.type = 'button';
+  if (active) open.setAttribute('aria-current', 'page');
+  open.addEventListener('click', onOpen);
+  item.append(open);
+  if (unread > 0) {
+    const badge = element('span', 'unread', unread > 99 ? '99+' : String(unread));
+    badge.title = `${unread} unread`;
+    item.append(badge);
+  }
+  if (onClose) {
+    const close = element('button', 'close', '×');
+    close.type = 'button';
+    close.title = `Close ${label}`;
+    close.setAttribute('aria-label', `Close ${label}`);
+    close.addEventListener('click', onClose);
+    item.append(close);
+  }
+  return item;
+}
