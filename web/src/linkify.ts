@@ -4,19 +4,14 @@ export type Segment = { kind: 'text'; text: string } | { kind: 'link'; text: str
 // http(s) only: a javascript: or data: "link" must stay text.
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
 // Punctuation that usually ends the sentence rather than the address.
-const TRAILING = /[.,;:!?'"\])}]+$/;
+const TRAILING = new Set(['.', ',', ';', ':', '!', '?', "'", '"', ']', '}', ')']);
 
 export function linkify(text: string): Segment[] {
   const segments: Segment[] = [];
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
-    let address = match[0];
     const start = match.index;
-    const trailing = TRAILING.exec(address);
-    // Keep a closing parenthesis that has its opening one inside (Wikipedia-style links).
-    if (trailing && !(trailing[0] === ')' && address.includes('('))) {
-      address = address.slice(0, -trailing[0].length);
-    }
+    const address = trimTrailing(match[0]);
     let href: string;
     try {
       href = new URL(address).href;
@@ -29,4 +24,20 @@ export function linkify(text: string): Segment[] {
   }
   if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) });
   return segments;
+}
+
+function trimTrailing(address: string): string {
+  let end = address.length;
+  while (end > 0 && TRAILING.has(address[end - 1]!)) {
+    // A closing parenthesis whose opening one is in the address belongs to it (Wikipedia).
+    if (address[end - 1] === ')' && count(address, '(', end) >= count(address, ')', end)) break;
+    end--;
+  }
+  return address.slice(0, end);
+}
+
+function count(text: string, char: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (text[i] === char) n++;
+  return n;
 }

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { parseInput } from './commands.js';
+import { linkify } from './linkify.js';
+import { ChatState } from './state.js';
+
+describe('parseInput', () => {
+  it.each([
+    ['hello', { kind: 'send', to: '#dev', text: 'hello', action: false }],
+    ['//slash', { kind: 'send', to: '#dev', text: '/slash', action: false }],
+    ['/me waves  twice', { kind: 'send', to: '#dev', text: 'waves  twice', action: true }],
+    ['/join ops', { kind: 'request', message: { type: 'join', room: '#ops' } }],
+    ['/part', { kind: 'request', message: { type: 'part', room: '#dev' } }],
+    [
+      '/part #x gone home',
+      { kind: 'request', message: { type: 'part', room: '#x', reason: 'gone home' } },
+    ],
+    ['/msg bob hi there', { kind: 'open', nick: 'bob', text: 'hi there' }],
+    ['/query bob', { kind: 'open', nick: 'bob' }],
+    ['/msg #x hi', { kind: 'send', to: '#x', text: 'hi', action: false }],
+    [
+      '/topic new one',
+      { kind: 'request', message: { type: 'topic', room: '#dev', topic: 'new one' } },
+    ],
+    ['/topic', { kind: 'request', message: { type: 'topic', room: '#dev' } }],
+    ['/who', { kind: 'request', message: { type: 'members', room: '#dev' } }],
+    [
+      '/search deploy friday',
+      { kind: 'request', message: { type: 'search', room: '#dev', query: 'deploy friday' } },
+    ],
+    ['/NICK alicia', { kind: 'request', message: { type: 'nick', nick: 'alicia' } }],
+    ['/quit bye', { kind: 'request', message: { type: 'quit', reason: 'bye' } }],
+    [
+      '/frobnicate',
+      { kind: 'error', text: 'Unknown command /frobnicate. Type /help for the list.' },
+    ],
+    ['/me', { kind: 'error', text: 'Usage: /me ACTION' }],
+  ])('reads %s', (input, action) => {
+    expect(parseInput(input, '#dev')).toEqual(action);
+  });
+
+  it('needs a conversation for plain text', () => {
+    expect(parseInput('hello', undefined).kind).toBe('error');
+    expect(parseInput('hi', 'bob')).toEqual({ kind: 'send', to: 'bob', text: 'hi', action: false });
+  });
+});
+
+describe('linkify', () => {
+  it('links http(s) addresses only, leaving sentence punctuation out', () => {
+    expect(
+      linkify('see https://example.com/a?b=1. and (http://x.org/wiki/A_(b)) javascript:alert(1)'),
+    ).toEqual([
+      { kind: 'text', text: 'see ' },
+      { kind: 'link', text: 'https://example.com/a?b=1', href: 'https://example.com/a?b=1' },
+      { kind: 'text', text: '. and (' },
+      { kind: 'link', text: 'http://x.org/wiki/A_(b)', href: 'http://x.org/wiki/A_(b)' },
+      { kind: 'text', text: ') javascript:alert(1)' },
+    ]);
+    expect(linkify('<script>')).toEqual([{ kind: 'text', text: '<script>' }]);
+  });
+});
+
+describe('ChatState', () => {
+  function joined(): ChatState {
+    const state = new ChatState(() => 1000);
+    state.apply({ type: 'welcome', nick: 'alice', serverName: 'chatroom' });
+    state.apply({ type: 'join', room: '#lobby', nick: 'alice' });
+    return state;
+  }
+  const message = (id: number, from = 'bob') =>
+    ({
+      type: 'message',
+      id,
+      room: '#lobby',
+      from,
+      text: `m${id}`,
+      action: false,
+      time: id,
+    }) as const;
+  const ids = (state: ChatState, key = '#lobby') =>
+    state.conversations
+      .get(key)!
+      .entries.flatMap((entry) => (entry.kind === 'message' ? [entry.id ?? -1] : []));
+
+  it('keeps messages once each, in id order, whatever order they come in', () => {
+    const state = joined();
+    state.apply(message(5));
+    state.apply(message(6));
+    state.apply({
+      type: 'history',
+      target: '#lobby',
+      private: false,
+      reason: 'request',
+      messages: [3, 4, 5].map((id) => ({
+        id,
+        from: 'bob',
+        text: `m${id}`,
+        action: false,
+        time: id,
+      })),
+      gap: null,
+      more: false,
+    });
+    state.apply(message(6));
+    expect(ids(state)).toEqual([3, 4, 5, 6]);
+    expect(state.conversations.get('#lobby')!.historyComplete).toBe(true);
+    expect(state.resumePoints()).toEqual([{ room: '#lobby', after: 6 }]);
+  });
+
+  it('turns a pending send into the stored message on its ack, and counts unread elsewhere', () => {
+    const state = joined();
+    state.addPending('#lobby', 'r1', 'mine', false);
+    state.apply(message(1));
+    expect(ids(state)).toEqual([1, -1]);
+    state.apply({ type: 'ack', ref: 'r1', id: 2, to: '#lobby', time: 5 });
+    expect(ids(state)).toEqual([1, 2]);
+    state.apply({ type: 'join', room: '#dev', nick: 'alice' });
+    state.activate('#dev');
+    state.apply(message(3));
+    state.apply(message(4, 'alice'));
+    expect(state.conversations.get('#lobby')!.unread).toBe(1);
+  });
+
+  it('files private messages under the other person, both ways', () => {
+    const state = joined();
+    const base = { type: 'private', action: false, time: 1 } as const;
+    state.apply({ ...base, id: 1, from: 'Bob', to: 'alice', text: 'hi' });
+    state.addPending('bob', 'r', 'hello back', false);
+    state.apply({ ...base, id: 2, from: 'alice', to: 'Bob', text: 'hello back' });
+    state.apply({ type: 'ack', ref: 'r', id: 2, to: 'bob', time: 1 });
+    expect(ids(state, 'bob')).toEqual([1, 2]);
+    expect(state.conversations.get('bob')!.kind).toBe('private');
+  });
+});
