@@ -208,4 +208,63 @@ export const wsDoor: Door = {
   },
 };
 
-export const DOORS: Record<string, Door> = { line: lineDoor, ws: wsDoor };
+const FROM_SENDER = Buffer.from('"from":"s');
+const TEXT_FIELD = Buffer.from('","text":"');
+const TEXT_END = Buffer.from('","action":');
+const CURRENT_LOBBY = '{"type":"current-room","room":"#lobby"}';
+
+/**
+ * chatroom's own WebSocket API (docs/websocket.md): JSON messages at /ws. A chat message is
+ * `{"type":"message","id":N,"room":"#lobby","from":"sNNNNN","text":"...","action":false,...}`;
+ * its sender and text are found by scanning the bytes, not by JSON.parse, so the load
+ * generator spends as little as it can per delivery (the benchmark texts have no characters
+ * JSON escapes).
+ */
+export const jsonWsDoor: Door = {
+  name: 'json-ws',
+  async connect(port, sink) {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    let joined = false;
+    ws.on('message', (data: Buffer) => {
+      const at = clock();
+      const from = data.indexOf(FROM_SENDER);
+      if (from !== -1) {
+        let i = from + FROM_SENDER.length;
+        let sender = 0;
+        for (; i < data.length && data[i] !== 0x22; i++) sender = sender * 10 + data[i]! - 48;
+        const text = data.indexOf(TEXT_FIELD, i);
+        const end = data.indexOf(TEXT_END, text);
+        if (text !== -1 && end !== -1) {
+          sink.chat(sender, data, text + TEXT_FIELD.length, end, at);
+          return;
+        }
+      }
+      sink.notice(at);
+      const message = data.toString();
+      if (message.startsWith('{"type":"error"')) sink.error(message);
+      else if (!joined && message === CURRENT_LOBBY) {
+        joined = true;
+        sink.joined();
+      }
+    });
+    ws.on('error', () => {});
+    ws.on('close', () => sink.closed());
+    return {
+      register: (nick) => ws.send(JSON.stringify({ type: 'hello', nick })),
+      send: (texts) => {
+        for (const text of texts) ws.send(JSON.stringify({ type: 'send', to: '#lobby', text }));
+      },
+      close: () => ws.terminate(),
+    };
+  },
+};
+
+export const DOORS: Record<string, Door> = {
+  line: lineDoor,
+  ws: wsDoor,
+  'json-ws': jsonWsDoor,
+};

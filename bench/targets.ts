@@ -21,6 +21,7 @@ export const TARGETS: readonly Target[] = [
   { name: 'line baseline', server: 'line-baseline', door: 'line' },
   { name: 'ws baseline', server: 'ws-baseline', door: 'ws' },
   { name: 'chatroom line', server: 'chatroom', door: 'line', baseline: 'line baseline' },
+  { name: 'chatroom ws', server: 'chatroom', door: 'json-ws', baseline: 'ws baseline' },
 ];
 
 /** The history comparison: the same line door, the SQLite store against the memory store. */
