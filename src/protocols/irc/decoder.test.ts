@@ -41,12 +41,12 @@ describe('IrcDecoder', () => {
   const tags8191 = `@${'t'.repeat(8189)} `;
 
   it.each([
-    ['a body of 510 bytes plus CR LF', `${body510}\r\n`, ['PRIVMSG|#a|' + 'x'.repeat(498)]],
+    ['a body of 510 bytes plus CR LF', `${body510}\r\n`, [`PRIVMSG|#a|${'x'.repeat(498)}`]],
     ['a body of 511 bytes', `${body510}y\r\n`, ['<INPUT_TOO_LONG PRIVMSG>']],
     [
       '8191 bytes of tags and a 510-byte body',
       `${tags8191}${body510}\r\n`,
-      ['PRIVMSG|#a|' + 'x'.repeat(498)],
+      [`PRIVMSG|#a|${'x'.repeat(498)}`],
     ],
     ['8192 bytes of tags', `@${'t'.repeat(8190)} PING x\r\n`, ['<INPUT_TOO_LONG PING>']],
     [
