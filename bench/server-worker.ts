@@ -25,6 +25,7 @@ const server = await startServer({
   ...DEFAULTS,
   linePort: 0,
   framedPort: null,
+  ircPort: null,
   log: createLogger('silent'),
   store,
 });

@@ -51,6 +51,8 @@ describe('chatroom CLI', () => {
       '--host',
       '--line-port',
       '--framed-port',
+      '--irc-port',
+      '--server-name',
       '--max-line-bytes',
       '--max-queue-bytes',
       '--nick-timeout',
@@ -76,7 +78,8 @@ describe('chatroom CLI', () => {
     for (const args of [
       ['serve', '--line-port', 'lots'],
       ['serve', '--bogus'],
-      ['serve', '--line-port', 'off', '--framed-port', 'off'],
+      ['serve', '--server-name', 'not a host name'],
+      ['serve', '--line-port', 'off', '--framed-port', 'off', '--irc-port', 'off'],
       ['serve', '--store', 'postgres'],
       ['connect', '127.0.0.1', '70000'],
       ['dance'],
@@ -100,6 +103,8 @@ describe('chatroom CLI', () => {
       String(port),
       '--framed-port',
       'off',
+      '--irc-port',
+      'off',
     ]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('EADDRINUSE');
@@ -107,7 +112,7 @@ describe('chatroom CLI', () => {
   });
 
   it('prints its doors, and on SIGTERM tells every client, closes and exits 0', async () => {
-    const server = await serve(['--line-port', '0', '--framed-port', '0']);
+    const server = await serve(['--line-port', '0', '--framed-port', '0', '--irc-port', 'off']);
     const alice = await LineClient.join(server.ports.get('line')!, 'alice');
     const bob = await FramedClient.connect(server.ports.get('framed')!);
     bob.send('bob');
@@ -141,6 +146,8 @@ describe('chatroom CLI', () => {
       '--line-port',
       '0',
       '--framed-port',
+      'off',
+      '--irc-port',
       'off',
     ]);
     onCleanup(() => {

@@ -324,6 +324,10 @@ export class Chat {
     return this.rooms.values();
   }
 
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
   /** Registered members. */
   get userCount(): number {
     return this.byNick.size;
