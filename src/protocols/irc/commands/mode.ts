@@ -87,8 +87,8 @@ function userMode(
     else if (char === 'i') session.markInvisible(adding);
     else unknown = true;
   }
-  if (unknown) session.reply(ERR_UMODEUNKNOWNFLAG, 'Unknown MODE flag');
   if (session.invisible !== before) announce(session, session.invisible ? '+i' : '-i');
+  if (unknown) session.reply(ERR_UMODEUNKNOWNFLAG, 'Unknown MODE flag');
 }
 
 function announce(session: IrcSession, change: string): void {
