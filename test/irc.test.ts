@@ -467,7 +467,10 @@ describe('IRC capabilities', () => {
     await modern.waitFor(
       new RegExp(`^@batch=${ref};time=\\S+ :liner!liner@irc\\.test PRIVMSG #lobby :first$`),
     );
-    await modern.waitFor(/:liner!liner@irc\.test PRIVMSG #lobby :\x01ACTION second\x01$/);
+    await modern.waitFor(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: CTCP ACTION is delimited by \x01
+      /:liner!liner@irc\.test PRIVMSG #lobby :\x01ACTION second\x01$/,
+    );
     await modern.waitFor(`${S} BATCH -${ref}`);
     await plain.waitFor(
       /^:liner!liner@irc\.test PRIVMSG #lobby :\[\d{4}-\d\d-\d\d \d\d:\d\d\] first$/,
