@@ -135,6 +135,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     log,
   );
+  // IRC clients expect an ERROR line before the server closes on them.
+  const ircSessions = new Set<IrcSession>();
   const ircSocket = (socket: import('node:net').Socket) => {
     const connection = new Connection(
       socket,
@@ -143,8 +145,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       log,
     );
     connections.add(connection);
-    connection.onClose(() => connections.delete(connection));
-    new IrcSession(ircDoor, connection);
+    const session = new IrcSession(ircDoor, connection);
+    ircSessions.add(session);
+    connection.onClose(() => {
+      connections.delete(connection);
+      ircSessions.delete(session);
+    });
   };
 
   const doors: Listening[] = [];
@@ -180,6 +186,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       stopping ??= (async () => {
         const closingDoors = doors.map((door) => door.close());
         chat.announce('The server is shutting down. Goodbye!');
+        for (const session of ircSessions) session.close('Server shutting down');
         const closed = [...connections].map((connection) => {
           connection.end('Server shutting down');
           return connection.whenClosed();

@@ -627,3 +627,15 @@ describe('IRC chathistory', () => {
     expect(client.sawLine(/BATCH/)).toBe(false);
   });
 });
+
+describe('IRC and the server’s life', () => {
+  it('tells IRC clients the server is shutting down, with a NOTICE and an ERROR', async () => {
+    const server = await startTestServer();
+    const alice = await IrcClient.register(server.port('irc'), 'alice');
+    const stopped = server.stop();
+    await alice.waitFor(`${S} NOTICE alice :The server is shutting down. Goodbye!`);
+    await alice.waitFor('ERROR :Closing Link: alice (Server shutting down)');
+    await alice.closed;
+    await stopped;
+  });
+});
