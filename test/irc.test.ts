@@ -26,7 +26,7 @@ describe('IRC registration', () => {
       'CHANMODES=,,,n',
       'NETWORK=chatroom',
       'CHATHISTORY=500',
-      'MSGREFTYPES=msgid',
+      'MSGREFTYPES=timestamp,msgid',
       'UTF8ONLY',
     ]) {
       expect(isupport).toContain(token);
@@ -555,6 +555,58 @@ describe('IRC chathistory', () => {
     expect(await fetch(client, 'CHATHISTORY AFTER #lobby msgid=#lobby/31 10')).toEqual([]);
   });
 
+  it('takes timestamps as references, between the messages said before and after', async () => {
+    const server = await startTestServer();
+    const line = await LineClient.join(server.port('line'), 'liner');
+    line.send('/ids on');
+    // Three groups of messages, far enough apart in time to tell them apart by timestamp.
+    for (const group of ['a', 'b', 'c']) {
+      for (let i = 1; i <= 3; i++) line.send(`${group}${i}`);
+      await line.waitFor(`*** Sent @${{ a: 3, b: 6, c: 9 }[group]} to #lobby`);
+      await sleep(30);
+    }
+    const client = await IrcClient.register(server.port('irc'), 'reader', [
+      'draft/chathistory',
+      'batch',
+      'server-time',
+    ]);
+    await client.join('#lobby');
+    expect(await fetch(client, 'CHATHISTORY LATEST #lobby * 9')).toHaveLength(9);
+    const timeOf = (text: string) =>
+      /time=([^; ]+)/.exec(client.received.find((line) => line.endsWith(` :${text}`))!)![1]!;
+    const b1 = timeOf('b1');
+    const b3 = timeOf('b3');
+    expect(await fetch(client, `CHATHISTORY BEFORE #lobby timestamp=${b1} 10`)).toEqual([
+      'a1',
+      'a2',
+      'a3',
+    ]);
+    expect(await fetch(client, `CHATHISTORY AFTER #lobby timestamp=${b3} 10`)).toEqual([
+      'c1',
+      'c2',
+      'c3',
+    ]);
+    expect(await fetch(client, `CHATHISTORY LATEST #lobby timestamp=${b3} 2`)).toEqual([
+      'c2',
+      'c3',
+    ]);
+    const between = await fetch(
+      client,
+      `CHATHISTORY BETWEEN #lobby timestamp=${timeOf('a3')} timestamp=${timeOf('c1')} 10`,
+    );
+    expect(between).toEqual(['b1', 'b2', 'b3']);
+    // Before the first message and after the last: nothing.
+    expect(
+      await fetch(client, 'CHATHISTORY BEFORE #lobby timestamp=2000-01-01T00:00:00.000Z 5'),
+    ).toEqual([]);
+    expect(
+      await fetch(client, 'CHATHISTORY AFTER #lobby timestamp=2999-01-01T00:00:00.000Z 5'),
+    ).toEqual([]);
+    expect(
+      await fetch(client, 'CHATHISTORY AFTER #lobby timestamp=2000-01-01T00:00:00.000Z 2'),
+    ).toEqual(['a1', 'a2']);
+  });
+
   it('reads private conversations, and refuses bad requests with FAIL', async () => {
     const { server, client } = await withHistory(2);
     const bob = await IrcClient.register(server.port('irc'), 'bob');
@@ -583,15 +635,15 @@ describe('IRC chathistory', () => {
       ],
       [
         'CHATHISTORY BEFORE #lobby * 10',
-        'FAIL CHATHISTORY INVALID_PARAMS BEFORE :Message references are * (LATEST only) or msgid= of a message of #lobby',
+        'FAIL CHATHISTORY INVALID_PARAMS BEFORE :Message references are * (LATEST only), timestamp= or msgid= of a message of #lobby',
       ],
       [
         'CHATHISTORY BEFORE #lobby msgid=#other/3 10',
-        'FAIL CHATHISTORY INVALID_PARAMS BEFORE :Message references are * (LATEST only) or msgid= of a message of #lobby',
+        'FAIL CHATHISTORY INVALID_PARAMS BEFORE :Message references are * (LATEST only), timestamp= or msgid= of a message of #lobby',
       ],
       [
-        'CHATHISTORY BEFORE #lobby timestamp=2020-01-01T00:00:00.000Z 10',
-        'FAIL CHATHISTORY INVALID_PARAMS BEFORE :Message references are * (LATEST only) or msgid= of a message of #lobby',
+        'CHATHISTORY BEFORE #lobby timestamp=yesterday 10',
+        'FAIL CHATHISTORY INVALID_PARAMS BEFORE :Message references are * (LATEST only), timestamp= or msgid= of a message of #lobby',
       ],
       [
         'CHATHISTORY BETWEEN #lobby msgid=#lobby/1 10',

@@ -404,6 +404,28 @@ export class Chat {
     return { target: name, isPrivate, messages: page, more };
   }
 
+  /**
+   * The id of the first message of a room (or conversation) said at or after `time`, or one
+   * past the last message if none was. The store is indexed by id, and ids follow time, so
+   * this is a binary search of single-message reads: about log2(messages) of them.
+   */
+  async idAtTime(member: Member, target: string | undefined, time: number): Promise<number> {
+    const { key } = this.historyTarget(member, target);
+    const first = await this.read(() => this.history.firstId(key));
+    if (first === undefined) return 1;
+    const last = (await this.read(() => this.history.latest(key, 1)))[0]?.id ?? first;
+    let low = first;
+    let high = last + 1;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      // The first message kept at or after `middle` (retention may have left gaps).
+      const [probe] = await this.read(() => this.history.after(key, middle - 1, 1));
+      if (probe === undefined || probe.id >= high || probe.time >= time) high = middle;
+      else low = probe.id + 1;
+    }
+    return low;
+  }
+
   async search(member: Member, roomName: string | undefined, query: string): Promise<void> {
     const room = this.memberRoom(member, roomName);
     const found = await this.read(() => this.history.search(room.key, query, 20));

@@ -37,7 +37,7 @@ export function isupportTokens(door: IrcDoor): string[] {
     `CHANNELLEN=${ROOM_MAX_LENGTH}`,
     'CHANTYPES=#',
     `CHATHISTORY=${MAX_HISTORY_PAGE}`,
-    'MSGREFTYPES=msgid',
+    'MSGREFTYPES=timestamp,msgid',
     `NETWORK=${door.chat.serverName.replace(/[^A-Za-z0-9._-]/g, '-')}`,
     `NICKLEN=${NICK_MAX_LENGTH}`,
     'PREFIX=',

@@ -8,8 +8,14 @@ import type { IrcCommand, IrcContext } from './command.js';
 
 /**
  * CHATHISTORY (IRCv3 draft/chathistory) over the durable history: LATEST, BEFORE, AFTER,
- * AROUND and BETWEEN, with msgid references (MSGREFTYPES=msgid: the store is indexed by
- * message id, not by time). Replies are a `chathistory` batch, oldest message first.
+ * AROUND and BETWEEN, with msgid= and timestamp= references. Replies are a `chathistory`
+ * batch, oldest message first.
+ *
+ * Every reference becomes bounds among message ids: what is before it (ids below `before`)
+ * and what is after it (ids above `after`). A msgid is its own id on both sides; a timestamp
+ * T has the messages said before T below it and those said after T above it (those said
+ * within T's millisecond are neither). "Before", "after" and "around" are then the same
+ * arithmetic for both kinds.
  */
 export const chathistory: IrcCommand = {
   names: ['CHATHISTORY'],
@@ -21,12 +27,7 @@ export const chathistory: IrcCommand = {
     const invalid = (why: string) => session.fail('CHATHISTORY', 'INVALID_PARAMS', subcommand, why);
     const shape = SHAPES[subcommand];
     if (shape === undefined) {
-      session.fail(
-        'CHATHISTORY',
-        'INVALID_PARAMS',
-        subcommand,
-        'Unknown or unsupported subcommand',
-      );
+      invalid('Unknown or unsupported subcommand');
       return;
     }
     if (rest.length !== shape) {
@@ -39,19 +40,23 @@ export const chathistory: IrcCommand = {
       return;
     }
     const key = target.startsWith('#') ? foldCase(target) : privateKey(session.nick, target);
-    const refs: Array<number | '*'> = [];
-    for (const ref of rest.slice(0, -1)) {
-      const id = parseRef(ref, key, subcommand === 'LATEST');
-      if (id === undefined) {
-        invalid(`Message references are * (LATEST only) or msgid= of a message of ${target}`);
+    const refs: Ref[] = [];
+    for (const text of rest.slice(0, -1)) {
+      const ref = parseRef(text, key, subcommand === 'LATEST');
+      if (ref === undefined) {
+        invalid(
+          `Message references are * (LATEST only), timestamp= or msgid= of a message of ${target}`,
+        );
         return;
       }
-      refs.push(id);
+      refs.push(ref);
     }
     let messages: readonly StoredMessage[];
     let page: HistoryPage;
     try {
-      ({ page, messages } = await query(context, subcommand, target, refs, limit));
+      const bounds: Array<Bounds | '*'> = [];
+      for (const ref of refs) bounds.push(await boundsOf(context, target, ref));
+      ({ page, messages } = await query(context, subcommand, target, bounds, limit));
     } catch (error) {
       if (
         error instanceof ChatError &&
@@ -98,58 +103,96 @@ function parseLimit(text: string): number | undefined {
   return limit >= 1 && limit <= MAX_HISTORY_PAGE ? limit : undefined;
 }
 
-function parseRef(ref: string, key: string, starAllowed: boolean): number | '*' | undefined {
+type Ref = '*' | { id: number } | { time: number };
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/;
+
+function parseRef(ref: string, key: string, starAllowed: boolean): Ref | undefined {
   if (ref === '*') return starAllowed ? '*' : undefined;
-  if (!ref.startsWith('msgid=')) return undefined;
-  return parseMsgid(ref.slice('msgid='.length), key);
+  if (ref.startsWith('msgid=')) {
+    const id = parseMsgid(ref.slice('msgid='.length), key);
+    return id === undefined ? undefined : { id };
+  }
+  if (ref.startsWith('timestamp=')) {
+    const text = ref.slice('timestamp='.length);
+    const time = Date.parse(text);
+    return TIMESTAMP.test(text) && Number.isFinite(time) ? { time } : undefined;
+  }
+  return undefined;
+}
+
+interface Bounds {
+  /** Ids below this are before the reference. */
+  before: number;
+  /** Ids above this are after it. */
+  after: number;
+}
+
+async function boundsOf(
+  { chat, member }: IrcContext,
+  target: string,
+  ref: Ref,
+): Promise<Bounds | '*'> {
+  if (ref === '*') return ref;
+  if ('id' in ref) return { before: ref.id, after: ref.id };
+  return {
+    before: await chat.idAtTime(member, target, ref.time),
+    after: (await chat.idAtTime(member, target, ref.time + 1)) - 1,
+  };
 }
 
 async function query(
   { chat, member }: IrcContext,
   subcommand: string,
   target: string,
-  refs: Array<number | '*'>,
+  refs: Array<Bounds | '*'>,
   limit: number,
 ): Promise<{ page: HistoryPage; messages: readonly StoredMessage[] }> {
-  const [first, second] = refs;
+  const [first = '*', second = '*'] = refs;
+  const at = first === '*' ? { before: 1, after: 0 } : first;
   switch (subcommand) {
     case 'LATEST': {
       const page = await chat.readHistory(member, target, { limit });
       // "Latest, but nothing up to the reference": what a client missed since it last saw it.
-      const messages = first === '*' ? page.messages : page.messages.filter((m) => m.id > first!);
+      const messages = page.messages.filter((m) => m.id > at.after);
       return { page, messages };
     }
     case 'BEFORE': {
-      const page = await chat.readHistory(member, target, { before: first as number, limit });
+      const page = await chat.readHistory(member, target, { before: at.before, limit });
       return { page, messages: page.messages };
     }
     case 'AFTER': {
-      const page = await chat.readHistory(member, target, { after: first as number, limit });
+      const page = await chat.readHistory(member, target, { after: at.after, limit });
       return { page, messages: page.messages };
     }
     case 'AROUND': {
-      // The referenced message and those just before it, then those just after.
-      const after = Math.floor(limit / 2);
+      // The referenced message (or those of the referenced millisecond) and the ones just
+      // before, then the ones just after.
+      const laterCount = Math.floor(limit / 2);
       const page = await chat.readHistory(member, target, {
-        before: (first as number) + 1,
-        limit: limit - after,
+        before: at.after + 1,
+        limit: limit - laterCount,
       });
       const later =
-        after === 0
+        laterCount === 0
           ? []
-          : (await chat.readHistory(member, target, { after: first as number, limit: after }))
+          : (await chat.readHistory(member, target, { after: at.after, limit: laterCount }))
               .messages;
       return { page, messages: [...page.messages, ...later] };
     }
     default: {
       // BETWEEN: from the first reference towards the second, both excluded.
-      const [from, to] = [first as number, second as number];
-      if (from <= to) {
-        const page = await chat.readHistory(member, target, { after: from, before: to, limit });
+      const to = second === '*' ? { before: 1, after: 0 } : second;
+      if (at.before <= to.before) {
+        const page = await chat.readHistory(member, target, {
+          after: at.after,
+          before: to.before,
+          limit,
+        });
         return { page, messages: page.messages };
       }
-      const page = await chat.readHistory(member, target, { before: from, limit });
-      return { page, messages: page.messages.filter((m) => m.id > to) };
+      const page = await chat.readHistory(member, target, { before: at.before, limit });
+      return { page, messages: page.messages.filter((m) => m.id > to.after) };
     }
   }
 }
