@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FramedClient, LineClient, onCleanup, tempDir } from './helpers.js';
+import { FramedClient, IrcClient, LineClient, onCleanup, tempDir } from './helpers.js';
 
 // The built CLI, as users run it (npm test builds it first).
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -164,5 +164,41 @@ describe('chatroom CLI', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/^line listening on 127\.0\.0\.1:\d+\n$/);
+  });
+
+  it('opens the IRC door alone, under the --server-name given', async () => {
+    const child = spawn(process.execPath, [
+      CLI,
+      'serve',
+      '--store',
+      'memory',
+      '--line-port',
+      'off',
+      '--framed-port',
+      'off',
+      '--irc-port',
+      '0',
+      '--server-name',
+      'irc.example.org',
+    ]);
+    onCleanup(() => {
+      child.kill('SIGKILL');
+    });
+    let stdout = '';
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve();
+      }),
+    );
+    const port = Number(/^irc listening on 127\.0\.0\.1:(\d+)\n$/.exec(stdout)![1]);
+    const irc = await IrcClient.register(port, 'alice');
+    expect(irc.sawLine(':irc.example.org 004 alice irc.example.org chatroom i n')).toBe(true);
+    irc.send('PING :x');
+    await irc.waitFor(':irc.example.org PONG irc.example.org :x');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await irc.waitFor('ERROR :Closing Link: alice (Server shutting down)');
+    expect(await exited).toBe(0);
   });
 });

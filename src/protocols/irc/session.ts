@@ -13,7 +13,7 @@ import {
   ENCODING_BITS,
 } from './caps.js';
 import { IRC_COMMANDS } from './commands/index.js';
-import { IrcDecoder, type IrcInput } from './decoder.js';
+import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
 import { encodeShared, historyLines, packWords, privmsgLines, userSource } from './encode.js';
 import { IrcEncodeError, type IrcMessage, serializeMessage } from './message.js';
 import {
@@ -415,7 +415,7 @@ export class IrcSession implements Peer {
     const command = input.command ?? '*';
     switch (input.code) {
       case 'FLOOD':
-        this.close(`Input line over ${16} KiB`);
+        this.close(`Input line over ${FLOOD_BYTES / 1024} KiB`);
         return;
       case 'INPUT_TOO_LONG':
         this.reply(ERR_INPUTTOOLONG, 'Input line was too long');
