@@ -3,8 +3,8 @@
  * share its event loop. Arguments: the store (`sqlite` or `memory`) and, for sqlite, the data
  * directory (made and removed by the orchestrator, so that a killed server leaves nothing
  * behind). Otherwise the server's DEFAULTS, the silent logger, and every front door it has on
- * a port of the system's choosing (only the line door for now; when a door is added, open it
- * here and report its port under the door's name from bench/doors.ts).
+ * a port of the system's choosing (line and IRC; when a door is added, open it here and
+ * report its port under the door's name from bench/doors.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/log.js';
@@ -25,6 +25,7 @@ const server = await startServer({
   ...DEFAULTS,
   linePort: 0,
   framedPort: null,
+  ircPort: 0,
   log: createLogger('silent'),
   store,
 });
@@ -42,4 +43,4 @@ server.store.append = (messages) => {
   return stored;
 };
 
-serveServer({ line: server.port('line') }, () => ({ ...stats }));
+serveServer({ line: server.port('line'), irc: server.port('irc') }, () => ({ ...stats }));

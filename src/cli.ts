@@ -14,7 +14,7 @@ Usage:
   chatroom COMMAND --help                      every option of serve or connect
 
 Quick start:
-  chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed door on :${DEFAULTS.framedPort}
+  chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed on :${DEFAULTS.framedPort}, IRC on :${DEFAULTS.ircPort}
   chatroom connect --nick alice  # in another terminal (or: nc 127.0.0.1 ${DEFAULTS.linePort})
 `;
 
@@ -28,6 +28,8 @@ Options:
   --host ADDR            address to listen on (default ${DEFAULTS.host}; 0.0.0.0 serves a LAN)
   --line-port N|off      line door for netcat/telnet (default ${DEFAULTS.linePort}; 0 picks a free port; off disables it)
   --framed-port N|off    the tutorials' 10-byte length-framed door (default ${DEFAULTS.framedPort}; 0 picks; off disables)
+  --irc-port N|off       IRC door for irssi, WeeChat, HexChat and IRC bots (default ${DEFAULTS.ircPort}; 0 picks; off disables)
+  --server-name NAME     the name the server gives itself on IRC (default: this host's name, now ${DEFAULTS.serverName})
   --max-line-bytes N     longest line or frame accepted, in bytes (default ${DEFAULTS.maxLineBytes}); a line door
                          connection sending ${4}x this without a newline is closed
   --max-queue-bytes N    outbound bytes a client may leave unread before it is disconnected
@@ -133,6 +135,8 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string' },
       'line-port': { type: 'string' },
       'framed-port': { type: 'string' },
+      'irc-port': { type: 'string' },
+      'server-name': { type: 'string' },
       'max-line-bytes': { type: 'string' },
       'max-queue-bytes': { type: 'string' },
       'nick-timeout': { type: 'string' },
@@ -161,13 +165,23 @@ async function serve(args: string[]): Promise<void> {
   const store = storeConfig(values);
   const linePort = parsePort('--line-port', values['line-port'], DEFAULTS.linePort);
   const framedPort = parsePort('--framed-port', values['framed-port'], DEFAULTS.framedPort);
-  if (linePort === null && framedPort === null) {
+  const ircPort = parsePort('--irc-port', values['irc-port'], DEFAULTS.ircPort);
+  const serverName = values['server-name'] ?? DEFAULTS.serverName;
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(serverName) || serverName.length > 63) {
+    throw new UsageError('--server-name must be a host name: letters, digits, "." and "-"');
+  }
+  if (linePort === null && framedPort === null && ircPort === null) {
     throw new UsageError('every front door is off; nobody could connect');
   }
   const server = await startServer({
     host: values.host ?? DEFAULTS.host,
     linePort,
     framedPort,
+    ircPort,
+    serverName,
+    ircPingIntervalMs: DEFAULTS.ircPingIntervalMs,
+    ircPingTimeoutMs: DEFAULTS.ircPingTimeoutMs,
+    ircMotd: DEFAULTS.ircMotd,
     maxLineBytes: parsePositive(
       '--max-line-bytes',
       values['max-line-bytes'],

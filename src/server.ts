@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import { Chat } from './core/chat.js';
 import type { HistoryStore, RetentionPolicy } from './core/history.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
 import { type Listening, listen } from './net/listener.js';
 import { framedCodec } from './protocols/framed/codec.js';
+import { IrcDoor, IrcSession } from './protocols/irc/session.js';
 import { lineCodec } from './protocols/line/codec.js';
 import type { TextCodec } from './protocols/text/codec.js';
 import { TextSession } from './protocols/text/session.js';
@@ -31,6 +33,15 @@ export interface ServerConfig {
   /** null disables the door; 0 lets the system pick a port. */
   linePort: number | null;
   framedPort: number | null;
+  ircPort: number | null;
+  /** The name the server gives itself on IRC (prefix of its messages, 004, PONG, WHOIS). */
+  serverName: string;
+  /** An IRC client silent this long is pinged... */
+  ircPingIntervalMs: number;
+  /** ...and dropped if it still says nothing this long after. */
+  ircPingTimeoutMs: number;
+  /** The IRC message of the day; empty sends 422 (no MOTD). */
+  ircMotd: readonly string[];
   maxLineBytes: number;
   maxQueueBytes: number;
   nickTimeoutMs: number;
@@ -48,6 +59,14 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   linePort: 9009,
   framedPort: 1234,
+  ircPort: 6667,
+  serverName: hostname(),
+  ircPingIntervalMs: 120_000,
+  ircPingTimeoutMs: 60_000,
+  ircMotd: [
+    'This is chatroom: IRC, netcat (line) and framed clients share its rooms and nicknames.',
+    'Everyone meets in #lobby. Messages are stored: draft/chathistory clients can page back.',
+  ],
   maxLineBytes: 8192,
   maxQueueBytes: 1024 * 1024,
   nickTimeoutMs: 30_000,
@@ -104,6 +123,36 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   };
 
+  const ircDoor = new IrcDoor(
+    chat,
+    {
+      serverName: config.serverName,
+      motd: config.ircMotd,
+      registrationTimeoutMs: config.nickTimeoutMs,
+      pingIntervalMs: config.ircPingIntervalMs,
+      pingTimeoutMs: config.ircPingTimeoutMs,
+      version: 'chatroom',
+    },
+    log,
+  );
+  // IRC clients expect an ERROR line before the server closes on them.
+  const ircSessions = new Set<IrcSession>();
+  const ircSocket = (socket: import('node:net').Socket) => {
+    const connection = new Connection(
+      socket,
+      'irc',
+      { maxQueueBytes: config.maxQueueBytes, lingerMs: config.shutdownGraceMs },
+      log,
+    );
+    connections.add(connection);
+    const session = new IrcSession(ircDoor, connection);
+    ircSessions.add(session);
+    connection.onClose(() => {
+      connections.delete(connection);
+      ircSessions.delete(session);
+    });
+  };
+
   const doors: Listening[] = [];
   try {
     for (const [port, codec] of [
@@ -112,6 +161,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ] as const) {
       if (port !== null)
         doors.push(await listen(codec.protocol, config.host, port, textDoor(codec)));
+    }
+    if (config.ircPort !== null) {
+      doors.push(await listen('irc', config.host, config.ircPort, ircSocket));
     }
   } catch (error) {
     await Promise.all(doors.map((door) => door.close()));
@@ -134,6 +186,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       stopping ??= (async () => {
         const closingDoors = doors.map((door) => door.close());
         chat.announce('The server is shutting down. Goodbye!');
+        for (const session of ircSessions) session.close('Server shutting down');
         const closed = [...connections].map((connection) => {
           connection.end('Server shutting down');
           return connection.whenClosed();

@@ -28,6 +28,8 @@ async function serve(dataDir: string): Promise<Served> {
     '0',
     '--framed-port',
     'off',
+    '--irc-port',
+    'off',
     '--log-level',
     'warn',
   ]);
