@@ -5,7 +5,7 @@ const root = () => new Output(undefined, undefined, 0);
 
 describe('Output', () => {
   it('gathers the chunks sent, in order', () => {
-    const out = root().then(Buffer.from('a')).then(Buffer.from('bc')).then(Buffer.from('d'));
+    const out = root().followedBy(Buffer.from('a')).followedBy(Buffer.from('bc')).followedBy(Buffer.from('d'));
     expect(out.gather().toString()).toBe('abcd');
     expect(out.bytes).toBe(4);
   });
@@ -13,8 +13,8 @@ describe('Output', () => {
   it('lets connections sent the same chunks share one gathered buffer', () => {
     const start = root();
     const [one, two] = [Buffer.from('one\n'), Buffer.from('two\n')];
-    const first = start.then(one).then(two);
-    const second = start.then(one).then(two);
+    const first = start.followedBy(one).followedBy(two);
+    const second = start.followedBy(one).followedBy(two);
     expect(second).toBe(first);
     expect(second.gather()).toBe(first.gather());
   });
@@ -23,14 +23,14 @@ describe('Output', () => {
     const start = root();
     const shared = Buffer.from('x\n');
     const branches = Array.from({ length: 5 }, (_, i) =>
-      start.then(shared).then(Buffer.from(`only ${i}\n`)),
+      start.followedBy(shared).followedBy(Buffer.from(`only ${i}\n`)),
     );
     expect(branches.map((b) => b.gather().toString())).toEqual(
       Array.from({ length: 5 }, (_, i) => `x\nonly ${i}\n`),
     );
     // A speaker who skips its own message follows a path of its own from there on.
-    const speaker = start.then(Buffer.from('y\n'));
+    const speaker = start.followedBy(Buffer.from('y\n'));
     expect(speaker.gather().toString()).toBe('y\n');
-    expect(start.then(shared).gather().toString()).toBe('x\n');
+    expect(start.followedBy(shared).gather().toString()).toBe('x\n');
   });
 });

@@ -31,7 +31,7 @@ export class Output {
   ) {}
 
   /** The output of whoever is sent `chunk` after this one's. */
-  then(chunk: Buffer): Output {
+  followedBy(chunk: Buffer): Output {
     if (this.firstChunk === chunk) return this.firstChild!;
     if (this.firstChild === undefined) {
       this.firstChunk = chunk;
@@ -170,7 +170,7 @@ export class Connection {
       if (!flushScheduled) scheduleFlush();
       this.output = turnRoot;
     }
-    this.output = this.output.then(bytes);
+    this.output = this.output.followedBy(bytes);
   }
 
   /** Writes what this turn gathered. */
