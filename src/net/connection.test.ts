@@ -5,7 +5,10 @@ const root = () => new Output(undefined, undefined, 0);
 
 describe('Output', () => {
   it('gathers the chunks sent, in order', () => {
-    const out = root().followedBy(Buffer.from('a')).followedBy(Buffer.from('bc')).followedBy(Buffer.from('d'));
+    const out = root()
+      .followedBy(Buffer.from('a'))
+      .followedBy(Buffer.from('bc'))
+      .followedBy(Buffer.from('d'));
     expect(out.gather().toString()).toBe('abcd');
     expect(out.bytes).toBe(4);
   });
