@@ -3,14 +3,7 @@
  * #lobby, send a chat message, and read what arrives. The scenarios (bench/generator.ts) only
  * see `Door`, so adding a door is adding one entry to DOORS (plus its port in the server
  * worker and a target in bench/targets.ts). A door on TCP lines needs only `tcpLineDoor`'s
- * four functions; for example an IRC door would be:
- *
- *   irc: tcpLineDoor('irc', {
- *     register: (nick) => `NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nJOIN #lobby\r\n`,
- *     message: (text) => `PRIVMSG #lobby :${text}\r\n`,
- *     joined: (line) => line.includes(' 366 '),   // end of NAMES for #lobby
- *     chat: ircPrivmsg,   // like angleChat, for `:sNNNNN!user@host PRIVMSG #lobby :text`
- *   }),
+ * four functions (see ircDoor below).
  *
  * Senders are named `s` + digits (their index), everyone else `r` + digits; the text of every
  * chat message starts with fields the scenarios read (bench/generator.ts).
@@ -79,6 +72,11 @@ export interface LineDoorSpec {
   chat(buf: Buffer, start: number, end: number, sink: Sink, at: number): boolean;
   /** Whether this (non-chat) line is an error; by default, lines starting with `!!!`. */
   error?(line: string): boolean;
+  /**
+   * Bytes to send back for a (non-chat) line, if any: an IRC server pings its clients and
+   * drops the ones that never answer.
+   */
+  answer?(buf: Buffer, start: number, end: number): string | undefined;
 }
 
 /** A door that speaks lines over plain TCP. */
@@ -93,6 +91,8 @@ export function tcpLineDoor(name: string, spec: LineDoorSpec): Door {
         const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
         if (spec.chat(buf, start, end, sink, at)) return;
         sink.notice(at);
+        const answer = spec.answer?.(buf, start, end);
+        if (answer) socket.write(answer);
         // Notices are many (every join is announced to everyone) and, once joined, of no
         // interest: only look at them closely when they could matter.
         if (buf[start] === 0x21 /* ! */ || !joined) {
@@ -263,8 +263,45 @@ export const jsonWsDoor: Door = {
   },
 };
 
+const COLON = 0x3a;
+const BANG = 0x21;
+const SPACE = 0x20;
+const PRIVMSG_LOBBY = Buffer.from(' PRIVMSG #lobby :');
+const PING = Buffer.from('PING ');
+
+/** `:sNNNNN!sNNNNN@host PRIVMSG #lobby :text` → sink.chat; false for any other line. */
+export function ircPrivmsg(buf: Buffer, start: number, end: number, sink: Sink, at: number) {
+  if (buf[start] !== COLON || buf[start + 1] !== S) return false;
+  let i = start + 2;
+  let sender = 0;
+  for (; i < end && buf[i] !== BANG; i++) sender = sender * 10 + buf[i]! - 48;
+  const space = buf.indexOf(SPACE, i);
+  if (space < 0 || space + PRIVMSG_LOBBY.length > end) return false;
+  if (buf.compare(PRIVMSG_LOBBY, 0, PRIVMSG_LOBBY.length, space, space + PRIVMSG_LOBBY.length)) {
+    return false;
+  }
+  sink.chat(sender, buf, space + PRIVMSG_LOBBY.length, end, at);
+  return true;
+}
+
+/** chatroom's IRC door (docs/irc.md): plain IRC, no capabilities, as simple bots use it. */
+export const ircDoor = tcpLineDoor('irc', {
+  register: (nick) => `NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nJOIN #lobby\r\n`,
+  message: (text) => `PRIVMSG #lobby :${text}\r\n`,
+  // The end of the names of #lobby: the join is complete.
+  joined: (line) => / 366 \S+ #lobby /.test(line),
+  chat: ircPrivmsg,
+  error: (line) =>
+    /^:\S+ [45]\d\d /.test(line) || line.startsWith('ERROR') || line.includes(' FAIL '),
+  answer: (buf, start, end) =>
+    buf.compare(PING, 0, PING.length, start, Math.min(start + PING.length, end)) === 0
+      ? `PONG ${buf.toString('utf8', start + PING.length, end)}\r\n`
+      : undefined,
+});
+
 export const DOORS: Record<string, Door> = {
   line: lineDoor,
   ws: wsDoor,
   'json-ws': jsonWsDoor,
+  irc: ircDoor,
 };

@@ -3,8 +3,8 @@
  * share its event loop. Arguments: the store (`sqlite` or `memory`) and, for sqlite, the data
  * directory (made and removed by the orchestrator, so that a killed server leaves nothing
  * behind). Otherwise the server's DEFAULTS, the silent logger, and every front door it has on
- * a port of the system's choosing (the line door, and the WebSocket API as "json-ws"; when a
- * door is added, open it here and report its port under the door's name from bench/doors.ts).
+ * a port of the system's choosing (line, IRC, and the WebSocket API as "json-ws"; when a door
+ * is added, open it here and report its port under the door's name from bench/doors.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/log.js';
@@ -26,6 +26,7 @@ const server = await startServer({
   linePort: 0,
   framedPort: null,
   httpPort: 0,
+  ircPort: 0,
   log: createLogger('silent'),
   store,
 });
@@ -43,6 +44,7 @@ server.store.append = (messages) => {
   return stored;
 };
 
-serveServer({ line: server.port('line'), 'json-ws': server.port('http') }, () => ({
-  ...stats,
-}));
+serveServer(
+  { line: server.port('line'), irc: server.port('irc'), 'json-ws': server.port('http') },
+  () => ({ ...stats }),
+);

@@ -22,6 +22,8 @@ export const TARGETS: readonly Target[] = [
   { name: 'ws baseline', server: 'ws-baseline', door: 'ws' },
   { name: 'chatroom line', server: 'chatroom', door: 'line', baseline: 'line baseline' },
   { name: 'chatroom ws', server: 'chatroom', door: 'json-ws', baseline: 'ws baseline' },
+  // The IRC door has the line door's targets, so it is measured against the same baseline.
+  { name: 'chatroom irc', server: 'chatroom', door: 'irc', baseline: 'line baseline' },
 ];
 
 /** The history comparison: the same line door, the SQLite store against the memory store. */

@@ -14,7 +14,7 @@ Usage:
   chatroom COMMAND --help                      every option of serve or connect
 
 Quick start:
-  chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed door on :${DEFAULTS.framedPort},
+  chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed on :${DEFAULTS.framedPort}, IRC on :${DEFAULTS.ircPort},
                                  # web client and WebSocket API on http://127.0.0.1:${DEFAULTS.httpPort}/
   chatroom connect --nick alice  # in another terminal (or: nc 127.0.0.1 ${DEFAULTS.linePort})
 `;
@@ -34,6 +34,8 @@ Options:
   --allowed-origins LIST comma-separated origins browsers may open the WebSocket from, e.g.
                          https://chat.example.org; * allows any (default: the page's own origin only;
                          clients that send no Origin header, which browsers always do, are let in)
+  --irc-port N|off       IRC door for irssi, WeeChat, HexChat and IRC bots (default ${DEFAULTS.ircPort}; 0 picks; off disables)
+  --server-name NAME     the name the server gives itself on IRC (default: this host's name, now ${DEFAULTS.serverName})
   --max-line-bytes N     longest line or frame accepted, in bytes (default ${DEFAULTS.maxLineBytes}); a line door
                          connection sending ${4}x this without a newline is closed
   --max-queue-bytes N    outbound bytes a client may leave unread before it is disconnected
@@ -166,6 +168,8 @@ async function serve(args: string[]): Promise<void> {
       'framed-port': { type: 'string' },
       'http-port': { type: 'string' },
       'allowed-origins': { type: 'string' },
+      'irc-port': { type: 'string' },
+      'server-name': { type: 'string' },
       'max-line-bytes': { type: 'string' },
       'max-queue-bytes': { type: 'string' },
       'nick-timeout': { type: 'string' },
@@ -195,7 +199,12 @@ async function serve(args: string[]): Promise<void> {
   const linePort = parsePort('--line-port', values['line-port'], DEFAULTS.linePort);
   const framedPort = parsePort('--framed-port', values['framed-port'], DEFAULTS.framedPort);
   const httpPort = parsePort('--http-port', values['http-port'], DEFAULTS.httpPort);
-  if (linePort === null && framedPort === null && httpPort === null) {
+  const ircPort = parsePort('--irc-port', values['irc-port'], DEFAULTS.ircPort);
+  const serverName = values['server-name'] ?? DEFAULTS.serverName;
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(serverName) || serverName.length > 63) {
+    throw new UsageError('--server-name must be a host name: letters, digits, "." and "-"');
+  }
+  if (linePort === null && framedPort === null && httpPort === null && ircPort === null) {
     throw new UsageError('every front door is off; nobody could connect');
   }
   const allowedOrigins = parseOrigins(values['allowed-origins']);
@@ -205,6 +214,11 @@ async function serve(args: string[]): Promise<void> {
     framedPort,
     httpPort,
     allowedOrigins,
+    ircPort,
+    serverName,
+    ircPingIntervalMs: DEFAULTS.ircPingIntervalMs,
+    ircPingTimeoutMs: DEFAULTS.ircPingTimeoutMs,
+    ircMotd: DEFAULTS.ircMotd,
     maxLineBytes: parsePositive(
       '--max-line-bytes',
       values['max-line-bytes'],

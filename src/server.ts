@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Chat } from './core/chat.js';
 import type { HistoryStore, RetentionPolicy } from './core/history.js';
@@ -6,6 +7,7 @@ import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
 import { type Listening, listen } from './net/listener.js';
 import { framedCodec } from './protocols/framed/codec.js';
+import { IrcDoor, IrcSession } from './protocols/irc/session.js';
 import { lineCodec } from './protocols/line/codec.js';
 import type { TextCodec } from './protocols/text/codec.js';
 import { TextSession } from './protocols/text/session.js';
@@ -40,6 +42,15 @@ export interface ServerConfig {
   allowedOrigins?: readonly string[] | undefined;
   /** The built web client; defaults to dist/web of this package. */
   webRoot?: string;
+  ircPort: number | null;
+  /** The name the server gives itself on IRC (prefix of its messages, 004, PONG, WHOIS). */
+  serverName: string;
+  /** An IRC client silent this long is pinged... */
+  ircPingIntervalMs: number;
+  /** ...and dropped if it still says nothing this long after. */
+  ircPingTimeoutMs: number;
+  /** The IRC message of the day; empty sends 422 (no MOTD). */
+  ircMotd: readonly string[];
   maxLineBytes: number;
   maxQueueBytes: number;
   nickTimeoutMs: number;
@@ -58,6 +69,14 @@ export const DEFAULTS = {
   linePort: 9009,
   framedPort: 1234,
   httpPort: 8080,
+  ircPort: 6667,
+  serverName: hostname(),
+  ircPingIntervalMs: 120_000,
+  ircPingTimeoutMs: 60_000,
+  ircMotd: [
+    'This is chatroom: IRC, web, netcat (line) and framed clients share its rooms and nicknames.',
+    'Everyone meets in #lobby. Messages are stored: draft/chathistory clients can page back.',
+  ],
   maxLineBytes: 8192,
   maxQueueBytes: 1024 * 1024,
   nickTimeoutMs: 30_000,
@@ -117,6 +136,36 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   };
 
+  const ircDoor = new IrcDoor(
+    chat,
+    {
+      serverName: config.serverName,
+      motd: config.ircMotd,
+      registrationTimeoutMs: config.nickTimeoutMs,
+      pingIntervalMs: config.ircPingIntervalMs,
+      pingTimeoutMs: config.ircPingTimeoutMs,
+      version: 'chatroom',
+    },
+    log,
+  );
+  // IRC clients expect an ERROR line before the server closes on them.
+  const ircSessions = new Set<IrcSession>();
+  const ircSocket = (socket: import('node:net').Socket) => {
+    const connection = new Connection(
+      socket,
+      'irc',
+      { maxQueueBytes: config.maxQueueBytes, lingerMs: config.shutdownGraceMs },
+      log,
+    );
+    connections.add(connection);
+    const session = new IrcSession(ircDoor, connection);
+    ircSessions.add(session);
+    connection.onClose(() => {
+      connections.delete(connection);
+      ircSessions.delete(session);
+    });
+  };
+
   const doors: Listening[] = [];
   try {
     for (const [port, codec] of [
@@ -148,6 +197,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         }),
       );
     }
+    if (config.ircPort !== null) {
+      doors.push(await listen('irc', config.host, config.ircPort, ircSocket));
+    }
   } catch (error) {
     await Promise.all(doors.map((door) => door.close()));
     clearInterval(pruner);
@@ -169,6 +221,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       stopping ??= (async () => {
         // Said first: closing the WebSocket door sends its clients their close frames.
         chat.announce('The server is shutting down. Goodbye!');
+        for (const session of ircSessions) session.close('Server shutting down');
         const closingDoors = doors.map((door) => door.close());
         const closed = [...connections].map((connection) => {
           connection.end('Server shutting down');

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FramedClient, LineClient, onCleanup, tempDir } from './helpers.js';
+import { FramedClient, IrcClient, LineClient, onCleanup, tempDir } from './helpers.js';
 import { WsClient } from './ws-client.js';
 
 // The built CLI, as users run it (npm test builds it first).
@@ -54,6 +54,8 @@ describe('chatroom CLI', () => {
       '--framed-port',
       '--http-port',
       '--allowed-origins',
+      '--irc-port',
+      '--server-name',
       '--max-line-bytes',
       '--max-queue-bytes',
       '--nick-timeout',
@@ -79,9 +81,20 @@ describe('chatroom CLI', () => {
     for (const args of [
       ['serve', '--line-port', 'lots'],
       ['serve', '--bogus'],
-      ['serve', '--line-port', 'off', '--framed-port', 'off', '--http-port', 'off'],
+      [
+        'serve',
+        '--line-port',
+        'off',
+        '--framed-port',
+        'off',
+        '--http-port',
+        'off',
+        '--irc-port',
+        'off',
+      ],
       ['serve', '--http-port', '70000'],
       ['serve', '--allowed-origins', 'example.org'],
+      ['serve', '--server-name', 'not a host name'],
       ['serve', '--store', 'postgres'],
       ['connect', '127.0.0.1', '70000'],
       ['dance'],
@@ -107,6 +120,8 @@ describe('chatroom CLI', () => {
       'off',
       '--http-port',
       'off',
+      '--irc-port',
+      'off',
     ]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('EADDRINUSE');
@@ -114,7 +129,16 @@ describe('chatroom CLI', () => {
   });
 
   it('prints its doors, and on SIGTERM tells every client, closes and exits 0', async () => {
-    const server = await serve(['--line-port', '0', '--framed-port', '0', '--http-port', '0']);
+    const server = await serve([
+      '--line-port',
+      '0',
+      '--framed-port',
+      '0',
+      '--http-port',
+      '0',
+      '--irc-port',
+      'off',
+    ]);
     const alice = await LineClient.join(server.ports.get('line')!, 'alice');
     const bob = await FramedClient.connect(server.ports.get('framed')!);
     bob.send('bob');
@@ -154,6 +178,8 @@ describe('chatroom CLI', () => {
       'off',
       '--http-port',
       'off',
+      '--irc-port',
+      'off',
     ]);
     onCleanup(() => {
       child.kill('SIGKILL');
@@ -169,5 +195,43 @@ describe('chatroom CLI', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/^line listening on 127\.0\.0\.1:\d+\n$/);
+  });
+
+  it('opens the IRC door alone, under the --server-name given', async () => {
+    const child = spawn(process.execPath, [
+      CLI,
+      'serve',
+      '--store',
+      'memory',
+      '--line-port',
+      'off',
+      '--framed-port',
+      'off',
+      '--http-port',
+      'off',
+      '--irc-port',
+      '0',
+      '--server-name',
+      'irc.example.org',
+    ]);
+    onCleanup(() => {
+      child.kill('SIGKILL');
+    });
+    let stdout = '';
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve();
+      }),
+    );
+    const port = Number(/^irc listening on 127\.0\.0\.1:(\d+)\n$/.exec(stdout)![1]);
+    const irc = await IrcClient.register(port, 'alice');
+    expect(irc.sawLine(':irc.example.org 004 alice irc.example.org chatroom i n')).toBe(true);
+    irc.send('PING :x');
+    await irc.waitFor(':irc.example.org PONG irc.example.org :x');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await irc.waitFor('ERROR :Closing Link: alice (Server shutting down)');
+    expect(await exited).toBe(0);
   });
 });

@@ -30,6 +30,8 @@ async function serve(dataDir: string): Promise<Served> {
     'off',
     '--http-port',
     'off',
+    '--irc-port',
+    'off',
     '--log-level',
     'warn',
   ]);

@@ -32,6 +32,8 @@ export async function startTestServer(
     linePort: 0,
     framedPort: 0,
     httpPort: 0,
+    ircPort: 0,
+    serverName: 'irc.test',
     log: createLogger('silent'),
     ...overrides,
     store: overrides.store ?? { kind: 'sqlite', dataDir: tempDir(), synchronous: 'normal' },
@@ -224,4 +226,53 @@ export class FramedClient extends TestPeer<Pair> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A raw IRC connection: lines in and out exactly as on the wire (without CR LF). */
+export class IrcClient extends LineClient {
+  static override async connect(port: number): Promise<IrcClient> {
+    const socket = connect({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new IrcClient(socket);
+  }
+
+  /**
+   * Connects and registers (asking for `caps` first, if any), waiting for the end of the
+   * welcome burst (376 or 422).
+   */
+  static async register(
+    port: number,
+    nick: string,
+    caps: readonly string[] = [],
+  ): Promise<IrcClient> {
+    const client = await IrcClient.connect(port);
+    if (caps.length > 0) {
+      client.send('CAP LS 302');
+      client.send(`CAP REQ :${caps.join(' ')}`);
+      await client.waitFor(/ CAP \S+ ACK /);
+      client.send('CAP END');
+    }
+    client.send(`NICK ${nick}`);
+    client.send(`USER ${nick} 0 * :${nick} the tester`);
+    await client.waitFor(/^(@\S+ )?:\S+ (376|422) /);
+    return client;
+  }
+
+  override send(line: string): void {
+    this.socket.write(`${line}\r\n`);
+  }
+
+  /** Joins a channel and waits for the end of its names. */
+  async join(channel: string): Promise<void> {
+    this.send(`JOIN ${channel}`);
+    await this.waitFor((line) => line.includes(` 366 `) && line.includes(` ${channel} `));
+  }
+
+  /** Lines received so far, with any tags taken off. */
+  untagged(): string[] {
+    return this.received.map((line) => line.replace(/^@\S+ /, ''));
+  }
 }

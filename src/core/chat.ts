@@ -28,6 +28,8 @@ export interface ChatOptions {
 }
 
 const MAX_REASON_LENGTH = 200;
+/** Away messages are cut to this many characters. */
+export const MAX_AWAY_LENGTH = 200;
 /** The most messages one history, search or resume request returns. */
 export const MAX_HISTORY_PAGE = 500;
 /** Members named to whoever joins a room; the rest are counted. */
@@ -49,7 +51,7 @@ export class Chat {
   private readonly writer: GroupCommitter;
   private readonly nickRegistry: NickRegistry;
   private readonly maxMessageBytes: number;
-  private readonly maxTopicLength: number;
+  readonly maxTopicLength: number;
   private readonly now: () => number;
   private readonly connected = new Set<Member>();
   private readonly byNick = new Map<string, Member>();
@@ -94,10 +96,15 @@ export class Chat {
   }
 
   /**
-   * Takes a nickname and joins the lobby. `replay: false` skips the lobby's join replay, for a
-   * client that is about to resume the lobby from the last message it saw.
+   * Gives a member its nickname. Text doors' users start in the lobby; doors whose clients
+   * choose their own rooms (IRC) pass joinLobby: false. `replay: false` skips the lobby's join
+   * replay, for a client that is about to resume the lobby from the last message it saw.
    */
-  async register(member: Member, nick: string, options: { replay?: boolean } = {}): Promise<void> {
+  async register(
+    member: Member,
+    nick: string,
+    options: { joinLobby?: boolean; replay?: boolean } = {},
+  ): Promise<void> {
     if (member.registered) throw new ChatError('BAD_ARGUMENTS', 'You already have a nickname.');
     const invalid = checkNick(nick);
     if (invalid) throw invalid;
@@ -113,7 +120,7 @@ export class Chat {
     member.registeredAt = this.now();
     this.byNick.set(key, member);
     member.send({ type: 'welcome', nick, serverName: this.serverName });
-    await this.join(member, this.lobby, options);
+    if (options.joinLobby ?? true) await this.join(member, this.lobby, { replay: options.replay });
   }
 
   async changeNick(member: Member, nick: string): Promise<void> {
@@ -145,9 +152,14 @@ export class Chat {
   /**
    * Joins a room, creating it if new, and shows the joiner its latest messages. The replay
    * comes from memory in the same turn as the join, so nothing falls between it and the live
-   * stream, and nothing is in both.
+   * stream, and nothing is in both. allMembers: name every member, not just the first few
+   * (IRC clients build their member list from the names sent on joining).
    */
-  async join(member: Member, roomName: string, options: { replay?: boolean } = {}): Promise<Room> {
+  async join(
+    member: Member,
+    roomName: string,
+    options: { replay?: boolean; allMembers?: boolean } = {},
+  ): Promise<Room> {
     const nick = this.requireNick(member);
     const invalid = checkRoomName(roomName);
     if (invalid) throw invalid;
@@ -164,15 +176,13 @@ export class Chat {
     room.members.add(member);
     member.rooms.add(key);
     this.broadcast({ type: 'join', room: room.name, nick }, room.members);
-    if (room.topic) {
-      member.send({ type: 'topic-is', room: room.name, topic: room.topic, setBy: room.topicSetBy });
-    }
+    if (room.topic) member.send(topicIs(room));
     // Only the first few on joining: in a room of thousands the full list costs every joiner
     // (and the server) a lot and tells a person nothing; /who gives it on demand.
     member.send({
       type: 'members',
       room: room.name,
-      nicks: room.nicks(MEMBERS_SHOWN_ON_JOIN),
+      nicks: room.nicks(options.allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN),
       total: room.members.size,
     });
     if ((options.replay ?? true) && room.recent.length > 0) {
@@ -214,7 +224,15 @@ export class Chat {
       time: this.now(),
     });
     room.remember(stored, this.historyOnJoin);
-    member.send({ type: 'sent', target: room.name, id: stored.id });
+    member.send({
+      type: 'sent',
+      target: room.name,
+      id: stored.id,
+      from,
+      text,
+      action,
+      time: stored.time,
+    });
     this.broadcast(
       { type: 'message', id: stored.id, room: room.name, from, text, action, time: stored.time },
       room.members,
@@ -276,7 +294,46 @@ export class Chat {
 
   showTopic(member: Member, roomName: string | undefined): void {
     const room = roomName === undefined ? this.memberRoom(member, undefined) : this.room(roomName);
-    member.send({ type: 'topic-is', room: room.name, topic: room.topic, setBy: room.topicSetBy });
+    member.send(topicIs(room));
+  }
+
+  /**
+   * Marks a member away (with a message) or back (undefined); everyone sharing a room with
+   * them hears of it. Saying the same thing twice tells nobody anything.
+   */
+  setAway(member: Member, message: string | undefined): void {
+    const nick = this.requireNick(member);
+    const clean = message === undefined ? undefined : cleanReason(message, MAX_AWAY_LENGTH);
+    const away = clean === '' ? undefined : clean;
+    if (away === member.away) return;
+    member.away = away;
+    const audience = this.audienceOf(member);
+    audience.delete(member);
+    this.broadcast({ type: 'away', nick, message: away }, audience);
+  }
+
+  /** The connected member with this nickname, if any (for doors that describe users). */
+  findMember(nick: string): Member | undefined {
+    return this.byNick.get(foldCase(nick));
+  }
+
+  /** The room with this name, if it exists (for doors that describe rooms). */
+  findRoom(name: string): Room | undefined {
+    return this.rooms.get(foldCase(name));
+  }
+
+  /** Every room, in no particular order. */
+  allRooms(): IterableIterator<Room> {
+    return this.rooms.values();
+  }
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  /** Registered members. */
+  get userCount(): number {
+    return this.byNick.size;
   }
 
   listRooms(member: Member): void {
@@ -310,24 +367,66 @@ export class Chat {
     target: string | undefined,
     options: { before?: number; after?: number; limit: number },
   ): Promise<void> {
+    const page = await this.readHistory(member, target, options);
+    member.send(
+      historyEvent(page.target, page.isPrivate, 'request', page.messages, undefined, page.more),
+    );
+  }
+
+  /**
+   * A page of a room's messages (or a private conversation's), oldest first: the latest
+   * `limit`; or the `limit` just before `before`; or the first `limit` after `after`; or, with
+   * both, the first `limit` strictly between them. `more` says the page was cut short.
+   */
+  async readHistory(
+    member: Member,
+    target: string | undefined,
+    query: { before?: number; after?: number; limit: number },
+  ): Promise<HistoryPage> {
     const { key, name, isPrivate } = this.historyTarget(member, target);
-    const limit = clampPage(options.limit);
-    const { before, after } = options;
-    let page =
-      after !== undefined
-        ? await this.read(() => this.history.after(key, after, limit + 1))
-        : before !== undefined
-          ? await this.read(() => this.history.before(key, before, limit + 1))
-          : await this.read(() => this.history.latest(key, limit + 1));
+    const limit = clampPage(query.limit);
+    const { before, after } = query;
+    let page: StoredMessage[];
+    let newestFirst = true;
+    if (after !== undefined) {
+      newestFirst = false;
+      page = await this.read(() => this.history.after(key, after, limit + 1));
+      if (before !== undefined) page = page.filter((message) => message.id < before);
+    } else if (before !== undefined) {
+      page = await this.read(() => this.history.before(key, before, limit + 1));
+    } else {
+      page = await this.read(() => this.history.latest(key, limit + 1));
+    }
     // Nicknames are not accounts (yet): whoever holds "bob" now may not be who talked as bob
     // yesterday, so a private conversation shows only what was said since this connection
     // took its nickname.
     if (isPrivate) page = page.filter((message) => message.time >= member.registeredAt);
     const more = page.length > limit;
-    // One too many was read to learn whether there is more: it is the oldest one, or when
-    // paging forward the newest.
-    const shown = !more ? page : after !== undefined ? page.slice(0, limit) : page.slice(1);
-    member.send(historyEvent(name, isPrivate, 'request', shown, undefined, more));
+    // The extra message read to learn whether there is more is the one furthest from the anchor.
+    if (more) page = newestFirst ? page.slice(1) : page.slice(0, limit);
+    return { target: name, isPrivate, messages: page, more };
+  }
+
+  /**
+   * The id of the first message of a room (or conversation) said at or after `time`, or one
+   * past the last message if none was. The store is indexed by id, and ids follow time, so
+   * this is a binary search of single-message reads: about log2(messages) of them.
+   */
+  async idAtTime(member: Member, target: string | undefined, time: number): Promise<number> {
+    const { key } = this.historyTarget(member, target);
+    const first = await this.read(() => this.history.firstId(key));
+    if (first === undefined) return 1;
+    const last = (await this.read(() => this.history.latest(key, 1)))[0]?.id ?? first;
+    let low = first;
+    let high = last + 1;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      // The first message kept at or after `middle` (retention may have left gaps).
+      const [probe] = await this.read(() => this.history.after(key, middle - 1, 1));
+      if (probe === undefined || probe.id >= high || probe.time >= time) high = middle;
+      else low = probe.id + 1;
+    }
+    return low;
   }
 
   async search(member: Member, roomName: string | undefined, query: string): Promise<void> {
@@ -568,6 +667,24 @@ export class Chat {
   }
 }
 
+export interface HistoryPage {
+  /** The room's name, or for a private conversation the other person's nickname. */
+  target: string;
+  isPrivate: boolean;
+  messages: readonly StoredMessage[];
+  more: boolean;
+}
+
+function topicIs(room: Room): ChatEvent {
+  return {
+    type: 'topic-is',
+    room: room.name,
+    topic: room.topic,
+    setBy: room.topicSetBy,
+    setAt: room.topicSetAt,
+  };
+}
+
 function historyEvent(
   target: string,
   isPrivate: boolean,
@@ -602,7 +719,7 @@ function clampPage(limit: number): number {
   return Math.max(1, Math.min(MAX_HISTORY_PAGE, Math.floor(limit)));
 }
 
-function cleanReason(reason: string): string {
+function cleanReason(reason: string, maxLength = MAX_REASON_LENGTH): string {
   const clean = reason.replace(/[\0\r\n]/g, ' ').trim();
-  return clean.length > MAX_REASON_LENGTH ? clean.slice(0, MAX_REASON_LENGTH) : clean;
+  return clean.length > maxLength ? clean.slice(0, maxLength) : clean;
 }

@@ -24,8 +24,19 @@ export type ChatEvent =
       action: boolean;
       time: number;
     }
-  /** To the sender only: where their message was stored. */
-  | { type: 'sent'; target: string; id: number }
+  /**
+   * To the sender only: where their message was stored. It carries the message itself so a
+   * door whose clients want their own messages echoed (IRC's echo-message) can show it.
+   */
+  | {
+      type: 'sent';
+      target: string;
+      id: number;
+      from: string;
+      text: string;
+      action: boolean;
+      time: number;
+    }
   | {
       type: 'history';
       /** A room name, or for a private conversation the other person's nickname. */
@@ -44,7 +55,15 @@ export type ChatEvent =
   | { type: 'nick'; oldNick: string; newNick: string }
   | { type: 'topic'; room: string; nick: string; topic: string }
   | { type: 'current-room'; room: string | undefined }
-  | { type: 'topic-is'; room: string; topic: string; setBy: string | undefined }
+  | {
+      type: 'topic-is';
+      room: string;
+      topic: string;
+      setBy: string | undefined;
+      setAt: number | undefined;
+    }
+  /** message: undefined when the member is back. */
+  | { type: 'away'; nick: string; message: string | undefined }
   /** nicks may be the first few of `total` (on joining a big room); /who lists them all. */
   | { type: 'members'; room: string; nicks: readonly string[]; total: number }
   | { type: 'room-list'; rooms: readonly RoomSummary[] }
@@ -97,6 +116,7 @@ export function actorOf(event: ChatEvent): string | undefined {
     case 'part':
     case 'quit':
     case 'topic':
+    case 'away':
       return event.nick;
     case 'nick':
       return event.newNick;

@@ -27,6 +27,8 @@ export class Member {
   gone = false;
   /** When this member took its current nickname (ms since the epoch). */
   registeredAt = 0;
+  /** The away message, while the member has said they are away (IRC's AWAY). */
+  away: string | undefined;
   /** Whether this member's door should show message ids (clients that resume ask for them). */
   showIds = false;
   /**

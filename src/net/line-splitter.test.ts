@@ -44,6 +44,19 @@ describe('LineSplitter', () => {
     expect(lines(splitter.push(Buffer.from('\nnext\n')))).toEqual(['<too-long>', 'next']);
   });
 
+  it('says how long a discarded line was, however it arrived', () => {
+    const input = Buffer.from(`${'q'.repeat(25)}\r\nok\n${'w'.repeat(11)}\n`);
+    for (let cut = 0; cut <= input.length; cut++) {
+      const splitter = new LineSplitter(limits);
+      const items = feed(splitter, [input.subarray(0, cut), input.subarray(cut)]);
+      expect(items).toEqual([
+        { kind: 'too-long', bytes: 26 },
+        { kind: 'line', bytes: Buffer.from('ok') },
+        { kind: 'too-long', bytes: 11 },
+      ]);
+    }
+  });
+
   it('reports a flood once, then ignores the connection', () => {
     const splitter = new LineSplitter(limits);
     expect(lines(splitter.push(Buffer.alloc(41, 'z')))).toEqual(['<flood>']);

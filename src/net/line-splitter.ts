@@ -1,7 +1,10 @@
 export type LineItem =
   | { kind: 'line'; bytes: Buffer }
-  /** A line longer than the limit ended; its bytes were dropped as they came. */
-  | { kind: 'too-long' }
+  /**
+   * A line longer than the limit ended; its bytes were dropped as they came. bytes: how long
+   * it was (without its LF), for doors that treat a merely long line and a huge one apart.
+   */
+  | { kind: 'too-long'; bytes: number }
   /** So much arrived without a newline that the sender is not speaking a line protocol. */
   | { kind: 'flood' };
 
@@ -35,14 +38,16 @@ export class LineSplitter {
       const segment = chunk.subarray(start, newline);
       start = newline + 1;
       if (this.discarding || this.pending + segment.length > this.limits.maxLineBytes + 1) {
-        items.push({ kind: 'too-long' });
+        items.push({ kind: 'too-long', bytes: this.discarded + this.pending + segment.length });
         this.reset();
         continue;
       }
       let line = this.pending === 0 ? segment : Buffer.concat([...this.parts, segment]);
       if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, -1);
       this.reset();
-      if (line.length > this.limits.maxLineBytes) items.push({ kind: 'too-long' });
+      if (line.length > this.limits.maxLineBytes) {
+        items.push({ kind: 'too-long', bytes: line.length });
+      }
       // Copy: the caller may hold the line longer than the socket's chunk lives.
       else items.push({ kind: 'line', bytes: Buffer.from(line) });
     }

@@ -130,4 +130,17 @@ describe('ChatState', () => {
     expect(ids(state, 'bob')).toEqual([1, 2]);
     expect(state.conversations.get('bob')!.kind).toBe('private');
   });
+
+  it('tracks who is away, through nick changes, until they come back or quit', () => {
+    const state = joined();
+    state.apply({ type: 'away', nick: 'Dave', message: 'lunch' });
+    expect(state.away.get('dave')).toBe('lunch');
+    state.apply({ type: 'nick', oldNick: 'dave', newNick: 'dave_' });
+    expect([...state.away]).toEqual([['dave_', 'lunch']]);
+    state.apply({ type: 'away', nick: 'dave_', message: null });
+    expect(state.away.size).toBe(0);
+    state.apply({ type: 'away', nick: 'erin', message: 'brb' });
+    state.apply({ type: 'quit', nick: 'erin', reason: 'bye' });
+    expect(state.away.size).toBe(0);
+  });
 });

@@ -149,7 +149,9 @@ function renderMembers(): void {
     const item = element('li', 'member');
     const button = element('button', 'open', nick);
     button.type = 'button';
-    button.title = `Talk privately with ${nick}`;
+    const away = state.away.get(foldCase(nick));
+    button.title = away === undefined ? `Talk privately with ${nick}` : `${nick} is away: ${away}`;
+    if (away !== undefined) item.classList.add('away');
     button.addEventListener('click', () => openPrivate(nick));
     item.append(button);
     return item;

@@ -68,6 +68,8 @@ export class ChatState {
   active: string | undefined;
   /** Every room on the server, from the last room list. */
   allRooms: RoomInfo[] = [];
+  /** Away messages of people we share a room with (IRC users can set them), by folded nick. */
+  readonly away = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -201,6 +203,7 @@ export class ChatState {
       case 'quit': {
         const key = foldCase(message.nick);
         const change: Change = { members: true };
+        this.away.delete(key);
         for (const conversation of this.conversations.values()) {
           const inRoom = conversation.members.delete(key);
           if (inRoom) conversation.memberTotal = Math.max(0, conversation.memberTotal - 1);
@@ -257,6 +260,10 @@ export class ChatState {
           if (failed.entries) return failed;
         }
         return this.notice(`${message.message} (${message.code})`, 'error');
+      case 'away':
+        if (message.message === null) this.away.delete(foldCase(message.nick));
+        else this.away.set(foldCase(message.nick), message.message);
+        return { members: true };
       case 'pong':
         return {};
     }
@@ -372,6 +379,11 @@ export class ChatState {
     const oldKey = foldCase(oldNick);
     const you = oldKey === this.myKey;
     if (you) this.nick = newNick;
+    const away = this.away.get(oldKey);
+    if (away !== undefined) {
+      this.away.delete(oldKey);
+      this.away.set(foldCase(newNick), away);
+    }
     for (const conversation of this.conversations.values()) {
       if (conversation.members.delete(oldKey)) {
         conversation.members.set(foldCase(newNick), newNick);

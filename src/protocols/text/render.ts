@@ -115,6 +115,9 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
             : 'You are not in any room now: /join #room to talk',
         ),
       ];
+    case 'away':
+      // Away states come and go all day on IRC; text users would only see noise.
+      return [];
     case 'topic-is':
       return [
         notice(

@@ -97,7 +97,22 @@ describe('decodeClientMessage', () => {
 
 describe('toServerMessage', () => {
   it('leaves out what the session answers itself, and turns undefined into null', () => {
-    expect(toServerMessage({ type: 'sent', target: '#x', id: 1 })).toBeUndefined();
+    expect(
+      toServerMessage({
+        type: 'sent',
+        target: '#x',
+        id: 1,
+        from: 'alice',
+        text: 'hi',
+        action: false,
+        time: 1,
+      }),
+    ).toBeUndefined();
+    expect(toServerMessage({ type: 'away', nick: 'bob', message: undefined })).toEqual({
+      type: 'away',
+      nick: 'bob',
+      message: null,
+    });
     expect(toServerMessage({ type: 'current-room', room: undefined })).toEqual({
       type: 'current-room',
       room: null,

@@ -221,7 +221,9 @@ export function toServerMessage(event: ChatEvent): ServerMessage | undefined {
         more: event.more,
       };
     case 'topic-is':
-      return { ...event, setBy: event.setBy ?? null };
+      return { ...event, setBy: event.setBy ?? null, setAt: event.setAt ?? null };
+    case 'away':
+      return { type: 'away', nick: event.nick, message: event.message ?? null };
     case 'current-room':
       return { type: 'current-room', room: event.room ?? null };
     case 'members':

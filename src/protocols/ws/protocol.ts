@@ -142,7 +142,10 @@ export type ServerMessage =
   | { type: 'quit'; nick: string; reason: string }
   | { type: 'nick'; oldNick: string; newNick: string }
   | { type: 'topic'; room: string; nick: string; topic: string }
-  | { type: 'topic-is'; room: string; topic: string; setBy: string | null }
+  /** `setBy`/`setAt` (ms since the epoch): who set the topic and when, if known. */
+  | { type: 'topic-is'; room: string; topic: string; setBy: string | null; setAt: number | null }
+  /** Someone you share a room with went away (`message`) or came back (`message: null`). */
+  | { type: 'away'; nick: string; message: string | null }
   /** `nicks` may be the first few of `total` (on joining a big room); `members` lists all. */
   | { type: 'members'; room: string; nicks: string[]; total: number }
   | { type: 'room-list'; rooms: RoomInfo[] }

@@ -1,0 +1,51 @@
+import { away } from './away.js';
+import { cap } from './cap.js';
+import { chathistory } from './chathistory.js';
+import type { IrcCommand } from './command.js';
+import { join } from './join.js';
+import { list } from './list.js';
+import { lusers } from './lusers.js';
+import { mode } from './mode.js';
+import { motd } from './motd.js';
+import { names } from './names.js';
+import { nick } from './nick.js';
+import { part } from './part.js';
+import { pass } from './pass.js';
+import { ping } from './ping.js';
+import { pong } from './pong.js';
+import { privmsg } from './privmsg.js';
+import { quit } from './quit.js';
+import { tagmsg } from './tagmsg.js';
+import { topic } from './topic.js';
+import { user } from './user.js';
+import { who } from './who.js';
+import { whois } from './whois.js';
+
+const COMMANDS: readonly IrcCommand[] = [
+  cap,
+  pass,
+  nick,
+  user,
+  ping,
+  pong,
+  quit,
+  join,
+  part,
+  privmsg,
+  tagmsg,
+  topic,
+  names,
+  list,
+  who,
+  whois,
+  mode,
+  away,
+  motd,
+  lusers,
+  chathistory,
+];
+
+/** Every command this door knows, by upper-case name; anything else gets 421. */
+export const IRC_COMMANDS: ReadonlyMap<string, IrcCommand> = new Map(
+  COMMANDS.flatMap((command) => command.names.map((name) => [name, command] as const)),
+);

@@ -1,0 +1,10 @@
+import { sendLusers } from '../welcome.js';
+import type { IrcCommand } from './command.js';
+
+export const lusers: IrcCommand = {
+  names: ['LUSERS'],
+  minParams: 0,
+  run({ session }) {
+    sendLusers(session);
+  },
+};

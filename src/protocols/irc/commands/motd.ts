@@ -1,0 +1,10 @@
+import { sendMotd } from '../welcome.js';
+import type { IrcCommand } from './command.js';
+
+export const motd: IrcCommand = {
+  names: ['MOTD'],
+  minParams: 0,
+  run({ session }) {
+    sendMotd(session);
+  },
+};

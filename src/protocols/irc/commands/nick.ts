@@ -1,0 +1,36 @@
+import { checkNick } from '../../../core/names.js';
+import { ERR_ERRONEUSNICKNAME, ERR_NICKNAMEINUSE, ERR_NONICKNAMEGIVEN } from '../numerics.js';
+import type { IrcCommand } from './command.js';
+
+export const nick: IrcCommand = {
+  names: ['NICK'],
+  beforeRegistration: true,
+  minParams: 0,
+  async run({ chat, member, session }, message) {
+    const wanted = message.params[0];
+    if (wanted === undefined || wanted === '') {
+      session.reply(ERR_NONICKNAMEGIVEN, 'No nickname given');
+      return;
+    }
+    if (checkNick(wanted)) {
+      session.reply(ERR_ERRONEUSNICKNAME, wanted, 'Erroneous nickname');
+      return;
+    }
+    if (member.registered) {
+      try {
+        await chat.changeNick(member, wanted);
+      } catch (error) {
+        session.report(error, 'NICK', wanted);
+      }
+      return;
+    }
+    // Said now rather than at the end of registration, so the client can pick another at
+    // once; the core still has the last word when registration completes.
+    if (chat.findMember(wanted)) {
+      session.reply(ERR_NICKNAMEINUSE, wanted, 'Nickname is already in use');
+      return;
+    }
+    session.pendingNick = wanted;
+    await session.tryRegister();
+  },
+};

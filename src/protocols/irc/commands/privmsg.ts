@@ -1,0 +1,70 @@
+import {
+  ERR_CANNOTSENDTOCHAN,
+  ERR_NORECIPIENT,
+  ERR_NOSUCHNICK,
+  ERR_NOTEXTTOSEND,
+  ERR_TOOMANYTARGETS,
+  RPL_AWAY,
+} from '../numerics.js';
+import { MAX_MESSAGE_TARGETS } from '../welcome.js';
+import { type IrcCommand, list } from './command.js';
+
+/** \x01ACTION text\x01 is /me; the closing \x01 is optional in practice. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: CTCP is delimited by \x01
+const ACTION = /^\x01ACTION (.*?)\x01?$/s;
+
+/**
+ * PRIVMSG and NOTICE to channels and nicknames. The core has one kind of message, so a
+ * NOTICE reaches everyone as an ordinary message; what makes it a NOTICE here is that it
+ * never gets an error back (RFC 2812, 3.3.2).
+ */
+export const privmsg: IrcCommand = {
+  names: ['PRIVMSG', 'NOTICE'],
+  minParams: 0,
+  async run({ chat, member, session }, message) {
+    const command = message.command;
+    const quiet = command === 'NOTICE';
+    const say = (numeric: string, ...params: string[]) => {
+      if (!quiet) session.reply(numeric, ...params);
+    };
+    const [targetList, text] = message.params;
+    if (targetList === undefined || targetList === '') {
+      say(ERR_NORECIPIENT, `No recipient given (${command})`);
+      return;
+    }
+    if (text === undefined || text === '') {
+      say(ERR_NOTEXTTOSEND, 'No text to send');
+      return;
+    }
+    const targets = list(targetList);
+    if (targets.length > MAX_MESSAGE_TARGETS) {
+      say(ERR_TOOMANYTARGETS, targetList, `Too many targets (at most ${MAX_MESSAGE_TARGETS})`);
+      return;
+    }
+    const action = ACTION.exec(text);
+    const body = action ? action[1]! : text;
+    const sends: Promise<unknown>[] = [];
+    for (const target of targets) {
+      if (target.startsWith('#')) {
+        const room = chat.findRoom(target);
+        if (!room) say(ERR_NOSUCHNICK, target, 'No such nick/channel');
+        else if (!room.members.has(member))
+          say(ERR_CANNOTSENDTOCHAN, room.name, 'Cannot send to channel');
+        else sends.push(chat.say(member, body, { room: room.name, action: action !== null }));
+        continue;
+      }
+      const recipient = chat.findMember(target);
+      if (!recipient?.nick) {
+        say(ERR_NOSUCHNICK, target, 'No such nick/channel');
+        continue;
+      }
+      if (recipient.away !== undefined) say(RPL_AWAY, recipient.nick, recipient.away);
+      sends.push(chat.privateMessage(member, recipient.nick, body, action !== null));
+    }
+    // Each target's failure is its own: the others still get the message.
+    const results = await Promise.allSettled(sends);
+    for (const result of results) {
+      if (result.status === 'rejected') session.report(result.reason, command);
+    }
+  },
+};

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../../core/events.js';
+import { CAP_AWAY_NOTIFY, CAP_MESSAGE_TAGS, CAP_SERVER_TIME } from './caps.js';
+import { encodeShared, historyLines, msgid, packWords, parseMsgid, privateKey } from './encode.js';
+
+const HOST = 'irc.example';
+const TIME = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
+const noAway = () => undefined;
+
+function lines(text: string): string[] {
+  expect(text.endsWith('\r\n') || text === '').toBe(true);
+  return text === '' ? [] : text.slice(0, -2).split('\r\n');
+}
+
+describe('encodeShared', () => {
+  const message: ChatEvent = {
+    type: 'message',
+    id: 7,
+    room: '#Dev',
+    from: 'alice',
+    text: 'hi there',
+    action: false,
+    time: TIME,
+  };
+
+  it.each<[string, ChatEvent, string[]]>([
+    ['a room message', message, [':alice!alice@irc.example PRIVMSG #Dev :hi there']],
+    [
+      'an action',
+      { ...message, action: true, text: 'waves' },
+      [':alice!alice@irc.example PRIVMSG #Dev :\x01ACTION waves\x01'],
+    ],
+    [
+      'a private message',
+      { type: 'private', id: 1, from: 'bob', to: 'Alice', text: 'psst', action: false, time: TIME },
+      [':bob!bob@irc.example PRIVMSG Alice :psst'],
+    ],
+    ['a join', { type: 'join', room: '#dev', nick: 'bob' }, [':bob!bob@irc.example JOIN #dev']],
+    [
+      'a part with a reason',
+      { type: 'part', room: '#dev', nick: 'bob', reason: 'lunch' },
+      [':bob!bob@irc.example PART #dev :lunch'],
+    ],
+    [
+      'a part without',
+      { type: 'part', room: '#dev', nick: 'bob', reason: '' },
+      [':bob!bob@irc.example PART #dev'],
+    ],
+    ['a quit', { type: 'quit', nick: 'bob', reason: 'Quit' }, [':bob!bob@irc.example QUIT :Quit']],
+    [
+      'a nick change',
+      { type: 'nick', oldNick: 'bob', newNick: 'rob' },
+      [':bob!bob@irc.example NICK rob'],
+    ],
+    [
+      'a topic',
+      { type: 'topic', room: '#dev', nick: 'bob', topic: 'demo day' },
+      [':bob!bob@irc.example TOPIC #dev :demo day'],
+    ],
+    [
+      'a cleared topic',
+      { type: 'topic', room: '#dev', nick: 'bob', topic: '' },
+      [':bob!bob@irc.example TOPIC #dev :'],
+    ],
+    ['away', { type: 'away', nick: 'bob', message: 'gone' }, [':bob!bob@irc.example AWAY :gone']],
+    ['back', { type: 'away', nick: 'bob', message: undefined }, [':bob!bob@irc.example AWAY']],
+    ['an event IRC shows otherwise', { type: 'current-room', room: '#dev' }, []],
+  ])('%s', (_name, event, expected) => {
+    expect(lines(encodeShared(event, 0, HOST, noAway))).toEqual(expected);
+  });
+
+  it('adds msgid with message-tags and time with server-time', () => {
+    expect(lines(encodeShared(message, CAP_MESSAGE_TAGS, HOST, noAway))).toEqual([
+      '@msgid=#dev/7 :alice!alice@irc.example PRIVMSG #Dev :hi there',
+    ]);
+    expect(lines(encodeShared(message, CAP_SERVER_TIME, HOST, noAway))).toEqual([
+      '@time=2026-01-02T03:04:05.006Z :alice!alice@irc.example PRIVMSG #Dev :hi there',
+    ]);
+    const join = lines(
+      encodeShared({ type: 'join', room: '#dev', nick: 'bob' }, CAP_SERVER_TIME, HOST, noAway),
+    );
+    expect(join[0]).toMatch(/^@time=\S+Z :bob!bob@irc\.example JOIN #dev$/);
+  });
+
+  it('follows a JOIN with AWAY for away-notify clients when the joiner is away', () => {
+    const join: ChatEvent = { type: 'join', room: '#dev', nick: 'bob' };
+    const away = (nick: string) => (nick === 'bob' ? 'at lunch' : undefined);
+    expect(lines(encodeShared(join, CAP_AWAY_NOTIFY, HOST, away))).toEqual([
+      ':bob!bob@irc.example JOIN #dev',
+      ':bob!bob@irc.example AWAY :at lunch',
+    ]);
+    expect(lines(encodeShared(join, 0, HOST, away))).toEqual([':bob!bob@irc.example JOIN #dev']);
+  });
+
+  it('refuses rather than writes a CR, LF or NUL that slipped past the core', () => {
+    for (const text of ['a\rb', 'a\nQUIT', 'a\0']) {
+      expect(() => encodeShared({ ...message, text }, 0, HOST, noAway)).toThrow(/CR, LF or NUL/);
+      expect(() =>
+        encodeShared({ type: 'quit', nick: 'bob', reason: text }, 0, HOST, noAway),
+      ).toThrow(/CR, LF or NUL/);
+    }
+  });
+
+  it('splits long text into lines of at most 512 bytes, actions each wrapped', () => {
+    const text = `${'ä'.repeat(300)} ${'b'.repeat(600)}`;
+    const out = lines(
+      encodeShared({ ...message, text, action: true }, CAP_MESSAGE_TAGS, HOST, noAway),
+    );
+    expect(out.length).toBe(3);
+    const texts = out.map((line) => {
+      const body = line.replace(/^@\S+ /, '');
+      expect(Buffer.byteLength(body) + 2).toBeLessThanOrEqual(512);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: CTCP ACTION is delimited by \x01
+      return /:\x01ACTION (.*)\x01$/.exec(body)![1];
+    });
+    expect(texts.join('')).toBe(text);
+    expect(out.map((line) => /^@msgid=(\S+) /.exec(line)![1])).toEqual([
+      '#dev/7',
+      '#dev/7.1',
+      '#dev/7.2',
+    ]);
+  });
+});
+
+describe('msgid', () => {
+  it('names the target and reads back only for it', () => {
+    const key = privateKey('Bob', 'alice');
+    expect(msgid(key, 12)).toBe('alice,bob/12');
+    expect(parseMsgid('alice,bob/12', key)).toBe(12);
+    expect(parseMsgid('alice,bob/12.3', key)).toBe(12);
+    expect(parseMsgid('#dev/12', key)).toBeUndefined();
+    expect(parseMsgid('#dev/12', '#dev')).toBe(12);
+    expect(parseMsgid('#dev/x', '#dev')).toBeUndefined();
+    expect(parseMsgid('#devx/1', '#dev')).toBeUndefined();
+  });
+});
+
+describe('historyLines', () => {
+  const stored = [
+    { id: 1, target: '', sender: 'bob', text: 'hello', action: false, time: TIME },
+    { id: 2, target: '', sender: 'Alice', text: 'hi', action: false, time: TIME },
+  ];
+
+  it('addresses a conversation the way it was sent, with batch and time tags', () => {
+    expect(
+      lines(
+        historyLines(
+          stored,
+          { name: 'bob', isPrivate: true },
+          'alice',
+          CAP_SERVER_TIME,
+          HOST,
+          'b1',
+        ),
+      ),
+    ).toEqual([
+      '@batch=b1;time=2026-01-02T03:04:05.006Z :bob!bob@irc.example PRIVMSG alice :hello',
+      '@batch=b1;time=2026-01-02T03:04:05.006Z :Alice!Alice@irc.example PRIVMSG bob :hi',
+    ]);
+  });
+
+  it('puts the time in the text for clients without server-time', () => {
+    expect(
+      lines(historyLines(stored, { name: '#dev', isPrivate: false }, 'carol', 0, HOST, undefined)),
+    ).toEqual([
+      ':bob!bob@irc.example PRIVMSG #dev :[2026-01-02 03:04] hello',
+      ':Alice!Alice@irc.example PRIVMSG #dev :[2026-01-02 03:04] hi',
+    ]);
+  });
+});
+
+describe('packWords', () => {
+  it('fills lines up to 512 bytes and no further', () => {
+    const words = Array.from({ length: 200 }, (_, i) => `nick${i}`);
+    const out = packWords(words, (joined) => ({
+      command: '353',
+      params: ['me', '=', '#x', joined],
+      trailing: true,
+    }));
+    expect(out.length).toBeGreaterThan(1);
+    for (const line of out) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(512);
+    expect(out.flatMap((line) => line.slice(0, -2).split(' :')[1]!.split(' '))).toEqual(words);
+    // Each full line would have gone over with the next word.
+    let used = 0;
+    for (const line of out.slice(0, -1)) {
+      used += line.slice(0, -2).split(' :')[1]!.split(' ').length;
+      expect(Buffer.byteLength(line) + 1 + Buffer.byteLength(words[used]!)).toBeGreaterThan(512);
+    }
+  });
+});

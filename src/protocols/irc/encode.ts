@@ -1,0 +1,250 @@
+import type { ChatEvent } from '../../core/events.js';
+import { conversationKey, type StoredMessage } from '../../core/history.js';
+import { foldCase } from '../../core/names.js';
+import { CAP_AWAY_NOTIFY, CAP_MESSAGE_TAGS, CAP_SERVER_TIME } from './caps.js';
+import { type IrcMessage, MAX_BODY_BYTES, serializeMessage, splitUtf8 } from './message.js';
+
+/**
+ * Chat events as IRC lines. Pure: the same event and variant always give the same text, which
+ * is what lets a broadcast be encoded once per variant and the bytes shared by every
+ * recipient with that variant.
+ */
+
+/**
+ * Every user's mask is nick!nick@host: other doors have no user name or host to show, and one
+ * form for everyone means a line depends only on the event, not on who sent it from where.
+ */
+export function userSource(nick: string, host: string): string {
+  return `${nick}!${nick}@${host}`;
+}
+
+/**
+ * A message id that names its target, so a CHATHISTORY reference can be checked against the
+ * target it is used with: "#room/42", or for a private conversation "alice,bob/42". Long
+ * messages split over several lines get "/42.1", "/42.2"... for the extra lines.
+ */
+export function msgid(targetKey: string, id: number, part = 0): string {
+  const base = `${targetKey.replace(/^@/, '').replace(' ', ',')}/${id}`;
+  return part === 0 ? base : `${base}.${part}`;
+}
+
+/** The message number in a msgid made by `msgid` for `targetKey`, or undefined. */
+export function parseMsgid(value: string, targetKey: string): number | undefined {
+  const match = /^(.*)\/(\d{1,15})(?:\.\d+)?$/.exec(value);
+  if (!match || match[1] !== msgid(targetKey, 0).slice(0, -2)) return undefined;
+  return Number(match[2]);
+}
+
+export function privateKey(nickA: string, nickB: string): string {
+  return conversationKey(foldCase(nickA), foldCase(nickB));
+}
+
+const CTCP = '\x01';
+
+export interface ChatLine {
+  id: number;
+  /** Room key or conversation key: for the msgid. */
+  targetKey: string;
+  from: string;
+  /** Where the PRIVMSG is addressed: a room name or a nickname. */
+  to: string;
+  text: string;
+  action: boolean;
+  time: number;
+}
+
+/**
+ * A chat message as one or more PRIVMSG lines: text from other doors may be longer than a
+ * line holds, so it is split (at spaces when possible), never cut. /me is a CTCP ACTION.
+ * `prefixTime` puts the time in the text, for replayed messages to clients without server-time.
+ */
+export function privmsgLines(
+  line: ChatLine,
+  variant: number,
+  host: string,
+  extraTags?: ReadonlyMap<string, string>,
+  prefixTime = false,
+): string {
+  const source = userSource(line.from, host);
+  const wrap = line.action ? `${CTCP}ACTION ${CTCP}`.length : 0;
+  const overhead = Buffer.byteLength(`:${source} PRIVMSG ${line.to} :`) + wrap + 2;
+  const shownText = prefixTime ? `[${formatTime(line.time)}] ${line.text}` : line.text;
+  const pieces = splitUtf8(shownText, MAX_BODY_BYTES - overhead);
+  let out = '';
+  for (let part = 0; part < pieces.length; part++) {
+    const piece = pieces[part]!;
+    const tags = new Map(extraTags);
+    if (variant & CAP_MESSAGE_TAGS) tags.set('msgid', msgid(line.targetKey, line.id, part));
+    if (variant & CAP_SERVER_TIME) tags.set('time', new Date(line.time).toISOString());
+    out += serializeMessage({
+      tags,
+      source,
+      command: 'PRIVMSG',
+      params: [line.to, line.action ? `${CTCP}ACTION ${piece}${CTCP}` : piece],
+      trailing: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * The events that read the same for everyone who gets them (given their variant): what a
+ * room or a conversation hears. `awayOf` is asked for a joiner's away message, once per
+ * variant, so clients with away-notify learn it with the JOIN.
+ */
+export function encodeShared(
+  event: ChatEvent,
+  variant: number,
+  host: string,
+  awayOf: (nick: string) => string | undefined,
+): string {
+  const time = variant & CAP_SERVER_TIME ? new Map([['time', isoNow()]]) : undefined;
+  const from = (nick: string) => userSource(nick, host);
+  switch (event.type) {
+    case 'message':
+      return privmsgLines(
+        { ...event, targetKey: foldCase(event.room), to: event.room },
+        variant,
+        host,
+      );
+    case 'private':
+      return privmsgLines(
+        { ...event, targetKey: privateKey(event.from, event.to), to: event.to },
+        variant,
+        host,
+      );
+    case 'join': {
+      let out = serializeMessage({
+        tags: time,
+        source: from(event.nick),
+        command: 'JOIN',
+        params: [event.room],
+      });
+      const away = variant & CAP_AWAY_NOTIFY ? awayOf(event.nick) : undefined;
+      if (away !== undefined) {
+        out += serializeMessage(
+          { tags: time, source: from(event.nick), command: 'AWAY', params: [away], trailing: true },
+          { fit: true },
+        );
+      }
+      return out;
+    }
+    case 'part':
+      return serializeMessage(
+        {
+          tags: time,
+          source: from(event.nick),
+          command: 'PART',
+          params: event.reason ? [event.room, event.reason] : [event.room],
+          trailing: event.reason !== '',
+        },
+        { fit: true },
+      );
+    case 'quit':
+      return serializeMessage(
+        {
+          tags: time,
+          source: from(event.nick),
+          command: 'QUIT',
+          params: [event.reason],
+          trailing: true,
+        },
+        { fit: true },
+      );
+    case 'nick':
+      return serializeMessage({
+        tags: time,
+        source: from(event.oldNick),
+        command: 'NICK',
+        params: [event.newNick],
+      });
+    case 'topic':
+      return serializeMessage(
+        {
+          tags: time,
+          source: from(event.nick),
+          command: 'TOPIC',
+          params: [event.room, event.topic],
+          trailing: true,
+        },
+        { fit: true },
+      );
+    case 'away':
+      return serializeMessage(
+        event.message === undefined
+          ? { tags: time, source: from(event.nick), command: 'AWAY', params: [] }
+          : {
+              tags: time,
+              source: from(event.nick),
+              command: 'AWAY',
+              params: [event.message],
+              trailing: true,
+            },
+        { fit: true },
+      );
+    default:
+      return '';
+  }
+}
+
+/** A stored message as its PRIVMSG line(s), for replays and CHATHISTORY. */
+export function historyLines(
+  messages: readonly StoredMessage[],
+  target: { name: string; isPrivate: boolean },
+  viewerNick: string,
+  variant: number,
+  host: string,
+  batch: string | undefined,
+): string {
+  const tags = batch === undefined ? undefined : new Map([['batch', batch]]);
+  const prefixTime = (variant & CAP_SERVER_TIME) === 0;
+  let out = '';
+  for (const message of messages) {
+    // In a conversation, the other person's messages were addressed to the viewer.
+    const mine = foldCase(message.sender) === foldCase(viewerNick);
+    const to = !target.isPrivate ? target.name : mine ? target.name : viewerNick;
+    const line: ChatLine = {
+      id: message.id,
+      targetKey: target.isPrivate ? privateKey(viewerNick, target.name) : foldCase(target.name),
+      from: message.sender,
+      to,
+      text: message.text,
+      action: message.action,
+      time: message.time,
+    };
+    out += privmsgLines(line, variant, host, tags, prefixTime);
+  }
+  return out;
+}
+
+function formatTime(time: number): string {
+  return new Date(time).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function isoNow(): string {
+  return new Date().toISOString();
+}
+
+/** Splits words into as few lines as fit, each `build(words)` staying within 512 bytes. */
+export function packWords(
+  words: readonly string[],
+  build: (joined: string) => IrcMessage,
+): string[] {
+  const lines: string[] = [];
+  const fixed = Buffer.byteLength(serializeMessage(build('')));
+  let current: string[] = [];
+  let bytes = fixed;
+  for (const word of words) {
+    const size = Buffer.byteLength(word) + (current.length > 0 ? 1 : 0);
+    if (current.length > 0 && bytes + size > MAX_BODY_BYTES) {
+      lines.push(serializeMessage(build(current.join(' '))));
+      current = [];
+      bytes = fixed;
+    }
+    current.push(word);
+    bytes += Buffer.byteLength(word) + (current.length > 1 ? 1 : 0);
+  }
+  if (current.length > 0 || lines.length === 0)
+    lines.push(serializeMessage(build(current.join(' '))));
+  return lines;
+}
