@@ -4,9 +4,39 @@
  * benchmark: its client side in bench/doors.ts, its port in bench/server-worker.ts, and a line
  * here, e.g.
  *
- *   { name: 'chatroom ws', server: 'chatroom', door: 'ws', baseline: 'ws baseline' },
+ *   { name: 'chatroom ws', server: 'chatroom', door: 'json-ws', baseline: 'ws baseline', goals },
  */
 export type ServerKind = 'chatroom' | 'chatroom-memory' | 'line-baseline' | 'ws-baseline';
+
+/** What a chatroom door must reach; a figure without a goal is reported, not judged. */
+export interface Goals {
+  fanoutDeliveries: number;
+  /** Room sizes the fan-out goal holds at. */
+  fanoutAt: readonly number[];
+  deliveryP99Ms?: number;
+  everyoneP50Ms?: number;
+  /** RSS per idle connection at 10,000 connections, in bytes. */
+  rssPerConnection?: number;
+  /** A join storm of 5,000. */
+  joinMs?: number;
+}
+
+/** The issue "Benchmarks" for the line door; the IRC issue holds its door to the same. */
+const LINE_GOALS: Goals = {
+  fanoutDeliveries: 5_000_000,
+  fanoutAt: [100, 1_000],
+  deliveryP99Ms: 12,
+  everyoneP50Ms: 8,
+  rssPerConnection: 6 * 1024,
+  joinMs: 10_000,
+};
+
+/** The browser issue's: 10x a naive ws broadcast's fan-out, and 8 KB per idle connection. */
+const WS_GOALS: Goals = {
+  fanoutDeliveries: 1_000_000,
+  fanoutAt: [100],
+  rssPerConnection: 8 * 1024,
+};
 
 export interface Target {
   name: string;
@@ -14,16 +44,35 @@ export interface Target {
   door: string;
   /** The target whose figures this one's are divided by. */
   baseline?: string;
+  goals?: Goals;
 }
 
 /** In the order they run within each round: baselines first, then chatroom's doors. */
 export const TARGETS: readonly Target[] = [
   { name: 'line baseline', server: 'line-baseline', door: 'line' },
   { name: 'ws baseline', server: 'ws-baseline', door: 'ws' },
-  { name: 'chatroom line', server: 'chatroom', door: 'line', baseline: 'line baseline' },
-  { name: 'chatroom ws', server: 'chatroom', door: 'json-ws', baseline: 'ws baseline' },
+  {
+    name: 'chatroom line',
+    server: 'chatroom',
+    door: 'line',
+    baseline: 'line baseline',
+    goals: LINE_GOALS,
+  },
+  {
+    name: 'chatroom ws',
+    server: 'chatroom',
+    door: 'json-ws',
+    baseline: 'ws baseline',
+    goals: WS_GOALS,
+  },
   // The IRC door has the line door's targets, so it is measured against the same baseline.
-  { name: 'chatroom irc', server: 'chatroom', door: 'irc', baseline: 'line baseline' },
+  {
+    name: 'chatroom irc',
+    server: 'chatroom',
+    door: 'irc',
+    baseline: 'line baseline',
+    goals: LINE_GOALS,
+  },
 ];
 
 /** The history comparison: the same line door, the SQLite store against the memory store. */
