@@ -33,7 +33,7 @@ Options:
                          (default ${DEFAULTS.httpPort}; 0 picks; off disables)
   --allowed-origins LIST comma-separated origins browsers may open the WebSocket from, e.g.
                          https://chat.example.org; * allows any (default: the page's own origin only;
-                         clients that send no Origin header, which browsers always do, are let in)
+                         other programs, which send no Origin header, are always let in)
   --irc-port N|off       IRC door for irssi, WeeChat, HexChat and IRC bots (default ${DEFAULTS.ircPort}; 0 picks; off disables)
   --server-name NAME     the name the server gives itself on IRC (default: this host's name, now ${DEFAULTS.serverName})
   --max-line-bytes N     longest line or frame accepted, in bytes (default ${DEFAULTS.maxLineBytes}); a line door
