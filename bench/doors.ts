@@ -9,7 +9,7 @@
  * chat message starts with fields the scenarios read (bench/generator.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { clock } from './clock.js';
 
 /** What a client does with what it receives. */
@@ -59,6 +59,31 @@ export function angleChat(buf: Buffer, start: number, end: number, sink: Sink, a
   for (; i < end && buf[i] !== GT; i++) sender = sender * 10 + buf[i]! - 48;
   sink.chat(sender, buf, i + 2, end, at);
   return true;
+}
+
+/**
+ * A connected socket whose reads go straight into one buffer shared by every socket of this
+ * process, without the stream machinery: the generator's cost per read is what limits it.
+ * `receive` gets a view of READ_BUFFER, which the next read reuses.
+ */
+async function connectReading(port: number, receive: (chunk: Buffer) => void): Promise<Socket> {
+  const socket = connect({
+    host: '127.0.0.1',
+    port,
+    onread: {
+      buffer: READ_BUFFER,
+      callback: (length: number, chunk: Uint8Array) => {
+        receive((chunk as Buffer).subarray(0, length));
+        return true;
+      },
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.setNoDelay(true);
+  return socket;
 }
 
 export interface LineDoorSpec {
@@ -126,24 +151,7 @@ export function tcpLineDoor(name: string, spec: LineDoorSpec): Door {
         }
         if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
       };
-      // Reads go straight into one buffer shared by every socket of this process, without the
-      // stream machinery: the generator's cost per read is what limits it.
-      const socket = connect({
-        host: '127.0.0.1',
-        port,
-        onread: {
-          buffer: READ_BUFFER,
-          callback: (length: number, chunk: Uint8Array) => {
-            receive((chunk as Buffer).subarray(0, length));
-            return true;
-          },
-        },
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('error', reject);
-      });
-      socket.setNoDelay(true);
+      const socket = await connectReading(port, receive);
       socket.on('error', () => {});
       socket.on('close', () => sink.closed());
       return {
@@ -300,22 +308,7 @@ export function tcpWsDoor(name: string, spec: WsDoorSpec): Door {
           rest = buf.buffer === READ_BUFFER.buffer ? Buffer.from(buf) : buf;
         }
       };
-      const socket = connect({
-        host: '127.0.0.1',
-        port,
-        onread: {
-          buffer: READ_BUFFER,
-          callback: (length: number, chunk: Uint8Array) => {
-            receive((chunk as Buffer).subarray(0, length));
-            return true;
-          },
-        },
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('error', reject);
-      });
-      socket.setNoDelay(true);
+      const socket = await connectReading(port, receive);
       socket.once('error', (error) => refused(error));
       socket.on('close', () => sink.closed());
       socket.write(

@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ircDoor, type Sink } from '../bench/doors.js';
+import { ircDoor } from '../bench/doors.js';
+import { recordingSink } from './bench-sink.js';
 import { LineClient, startTestServer } from './helpers.js';
 
 /** The load generator's IRC client (bench/doors.ts), checked against the real door. */
 describe('the benchmark IRC door', () => {
   it('registers, joins, reads chat lines, sends, and answers PING', async () => {
     const server = await startTestServer({ ircPingIntervalMs: 100, ircPingTimeoutMs: 300 });
-    const seen: string[] = [];
-    let joined!: () => void;
-    const isJoined = new Promise<void>((resolve) => {
-      joined = resolve;
-    });
-    const sink: Sink = {
-      joined,
-      chat: (sender, buf, start, end) => seen.push(`${sender}:${buf.toString('utf8', start, end)}`),
-      notice: () => {},
-      error: (text) => seen.push(`error ${text}`),
-      closed: () => seen.push('closed'),
-    };
+    const { sink, seen, joined } = recordingSink();
     const client = await ircDoor.connect(server.port('irc'), sink);
     client.register('s42');
-    await isJoined;
+    await joined;
     const line = await LineClient.join(server.port('line'), 's7');
     line.send('from seven');
     client.send(['one', 'two']);

@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { jsonWsDoor, type Sink } from '../bench/doors.js';
+import { jsonWsDoor } from '../bench/doors.js';
+import { recordingSink } from './bench-sink.js';
 import { LineClient, startTestServer } from './helpers.js';
 
 /** The load generator's raw WebSocket client (bench/doors.ts), checked against the real door. */
 describe('the benchmark WebSocket door', () => {
   it('upgrades, joins, reads messages of every frame size, and sends', async () => {
     const server = await startTestServer();
-    const seen: string[] = [];
-    let joined!: () => void;
-    const isJoined = new Promise<void>((resolve) => {
-      joined = resolve;
-    });
-    const sink: Sink = {
-      joined,
-      chat: (sender, buf, start, end) => seen.push(`${sender}:${buf.toString('utf8', start, end)}`),
-      notice: () => {},
-      error: (text) => seen.push(`error ${text}`),
-      closed: () => seen.push('closed'),
-    };
+    const { sink, seen, joined } = recordingSink();
     const client = await jsonWsDoor.connect(server.port('http'), sink);
     client.register('s42');
-    await isJoined;
+    await joined;
     const line = await LineClient.join(server.port('line'), 's7');
     // Payloads under 126 bytes, under 64 KiB (16-bit length) and a burst read in one go.
     const long = 'x'.repeat(300);
