@@ -195,6 +195,19 @@ describe('WebSocket API: retries and resuming', () => {
     );
   });
 
+  it('does not put a returning client back in the lobby it had left', async () => {
+    const server = await startTestServer();
+    const port = server.port('http');
+    const alice = await WsClient.join(port, 'alice');
+    const back = await WsClient.connect(port);
+    back.send({ type: 'hello', nick: 'bob', resume: [{ room: '#dev', after: 0 }] });
+    await back.waitFor({ type: 'history', target: '#dev', reason: 'resume' });
+    alice.send({ type: 'members', room: '#lobby' });
+    const lobby = await alice.waitForType('members', { room: '#lobby' });
+    expect(lobby.nicks).toEqual(['alice']);
+    expect(server.chat.findRoom('#dev')?.members.size).toBe(1);
+  });
+
   it('resumes rooms in hello: what was missed, exactly once, then live', async () => {
     const server = await startTestServer({ historyOnJoin: 5 });
     const port = server.port('http');

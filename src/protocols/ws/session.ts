@@ -240,9 +240,14 @@ export class WsSession implements Peer {
     const { chat } = this.door;
     const lobby = foldCase(chat.lobby);
     const resume = message.resume ?? [];
-    const replay = !resume.some((point) => foldCase(point.room) === lobby);
+    const resumesLobby = resume.some((point) => foldCase(point.room) === lobby);
     try {
-      await chat.register(this.member, message.nick, { replay });
+      // A client coming back says which rooms it was in: one that had left the lobby is not
+      // put back in it. The lobby it resumes is joined without the usual replay.
+      await chat.register(this.member, message.nick, {
+        joinLobby: resume.length === 0 || resumesLobby,
+        replay: !resumesLobby,
+      });
     } finally {
       if (this.member.registered) clearTimeout(this.nickTimer);
     }
