@@ -51,6 +51,8 @@ export interface ServerConfig {
   ircPingTimeoutMs: number;
   /** The IRC message of the day; empty sends 422 (no MOTD). */
   ircMotd: readonly string[];
+  /** WebSocket clients are pinged this often and dropped if silent a whole interval after. */
+  wsHeartbeatMs?: number;
   maxLineBytes: number;
   maxQueueBytes: number;
   nickTimeoutMs: number;
@@ -182,6 +184,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         nickTimeoutMs: config.nickTimeoutMs,
         maxQueueBytes: config.maxQueueBytes,
         shutdownGraceMs: config.shutdownGraceMs,
+        heartbeatMs: config.wsHeartbeatMs,
       });
       doors.push(
         await startHttp({

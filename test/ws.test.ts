@@ -7,6 +7,36 @@ import { WebSocket } from 'ws';
 import { LineClient, startTestServer, tempDir } from './helpers.js';
 import { WsClient } from './ws-client.js';
 
+describe('WebSocket API: heartbeat', () => {
+  it('drops a client that never answers pings, freeing its nickname; keeps one that does', async () => {
+    const server = await startTestServer({ wsHeartbeatMs: 100 });
+    const port = server.port('http');
+    // A raw socket: it completes the handshake and says hello, then answers nothing, as a
+    // peer that vanished without closing would.
+    const ghost = connect(port, '127.0.0.1');
+    ghost.write(
+      'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const hello = Buffer.from(JSON.stringify({ type: 'hello', nick: 'ghost' }));
+    // FIN + text, masked with an all-zero key (so the payload goes as it is).
+    ghost.write(Buffer.concat([Buffer.from([0x81, 0x80 | hello.length, 0, 0, 0, 0]), hello]));
+    const gone = new Promise<void>((resolve) => ghost.on('close', () => resolve()));
+    ghost.on('error', () => {});
+    // It reads (or it would never see the server hang up), but it never answers.
+    ghost.resume();
+    const alive = await WsClient.join(port, 'alive');
+    await expect.poll(() => server.chat.findMember('ghost') !== undefined).toBe(true);
+    await gone;
+    await expect.poll(() => server.chat.findMember('ghost')).toBeUndefined();
+    // The ws client answers pings by itself: it is still there many intervals later.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(alive.ws.readyState).toBe(WebSocket.OPEN);
+    const again = await WsClient.join(port, 'ghost');
+    expect(again.ws.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
 describe('WebSocket API: chatting', () => {
   it('says hello, joins the lobby, and relays messages with id, room, sender and time', async () => {
     const server = await startTestServer({ httpPort: 0 });

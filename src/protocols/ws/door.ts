@@ -13,7 +13,12 @@ export interface WsDoorOptions extends Omit<WsDoorContext, 'recentSends' | 'clos
   /** How long shutdown waits for clients to take their last bytes and close. */
   shutdownGraceMs: number;
   recentSends?: RecentSends;
+  /** How often clients are pinged; one silent for a whole interval after a ping is dropped. */
+  heartbeatMs?: number;
 }
+
+/** Browsers answer pings by themselves; the web client also pings every 20 s. */
+const DEFAULT_HEARTBEAT_MS = 30_000;
 
 export interface WsDoor {
   /** Takes over an HTTP upgrade request already routed here (path and origin checked). */
@@ -40,6 +45,11 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
   });
   const sessions = new Map<WsSession, Connection>();
   let closing = false;
+  // One timer for the whole door, not one per connection.
+  const heartbeat = setInterval(() => {
+    for (const session of sessions.keys()) session.heartbeat();
+  }, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  heartbeat.unref();
 
   return {
     accept(request, socket, head) {
@@ -62,6 +72,7 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
     },
     async close() {
       closing = true;
+      clearInterval(heartbeat);
       const closed = [...sessions].map(([session, connection]) => {
         session.close(CLOSE_CODES.GOING_AWAY, 'Server shutting down');
         return connection.whenClosed();

@@ -46,6 +46,8 @@ export class WsSession implements Peer {
   // Created on first send: an idle connection should cost as little memory as possible.
   private inFlight: Set<Promise<void>> | undefined;
   private nickTimer: NodeJS.Timeout | undefined;
+  /** Whether the client said anything (a message, a pong) since the last heartbeat. */
+  private heard = true;
 
   constructor(
     private readonly ws: WebSocket,
@@ -57,7 +59,13 @@ export class WsSession implements Peer {
       this.sendError(new ChatError('NICK_TIMEOUT', 'No hello came in time; goodbye.'), undefined);
       this.close(CLOSE_CODES.NICK_TIMEOUT, 'No nickname given in time');
     }, door.nickTimeoutMs);
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      this.heard = true;
+      this.receive(data, isBinary);
+    });
+    ws.on('pong', () => {
+      this.heard = true;
+    });
     // ws reports protocol violations (bad UTF-8, oversized or malformed frames) here, then
     // closes with the matching code itself; all that is left to do is to note it.
     ws.on('error', (error: Error & { code?: string }) => {
@@ -86,6 +94,21 @@ export class WsSession implements Peer {
 
   disconnect(reason: string): void {
     this.close(reason === 'Quit' ? CLOSE_CODES.NORMAL : CLOSE_CODES.TOO_FAR_BEHIND, reason);
+  }
+
+  /**
+   * Called by the door every heartbeat interval: a client that said nothing since the last
+   * one, not even the pong to its ping, is gone without a word (a laptop that slept, a
+   * network that changed) and is dropped, freeing its nickname; the others are pinged.
+   */
+  heartbeat(): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.heard) {
+      this.connection.abort('No answer to ping');
+      return;
+    }
+    this.heard = false;
+    this.ws.ping();
   }
 
   /** Closes with a close frame, after whatever this turn has already queued for the client. */
