@@ -237,6 +237,32 @@ describe('no injection, and size limits', () => {
     }
   });
 
+  it('keeps CTCP between IRC clients: no request or reply crosses doors, no loop', async () => {
+    const server = await startTestServer();
+    const alice = await IrcClient.register(server.port('irc'), 'alice');
+    await alice.join('#lobby');
+    const bob = await IrcClient.register(server.port('irc'), 'bob');
+    await bob.join('#lobby');
+    const line = await LineClient.join(server.port('line'), 'carol');
+    // A reply relayed as a message would reach alice as a new request, which her client
+    // would answer: a loop between two IRC clients, every turn of it stored.
+    alice.send('PRIVMSG #lobby :\x01VERSION\x01');
+    bob.send('NOTICE alice :\x01VERSION irssi 1.4\x01');
+    alice.send('PRIVMSG #lobby :\x01ACTION waves\x01');
+    await line.waitFor('* alice waves');
+    await bob.waitFor(':alice!alice@irc.test PRIVMSG #lobby :\x01ACTION waves\x01');
+    expect(line.received.filter((text) => text.includes('VERSION'))).toEqual([]);
+    expect(bob.received.filter((text) => text.includes('VERSION'))).toEqual([]);
+    expect(alice.received.filter((text) => text.includes('VERSION'))).toEqual([]);
+    // From another door, \x01 reaches IRC clients shown, not as a CTCP they would act on.
+    line.send('\x01VERSION\x01');
+    await alice.waitFor(':carol!carol@irc.test PRIVMSG #lobby :^AVERSION^A');
+    expect((await server.store.latest('#lobby', 10)).map((m) => m.text)).toEqual([
+      'waves',
+      '\x01VERSION\x01',
+    ]);
+  });
+
   it('splits a long message from another door over several lines of at most 512 bytes', async () => {
     const server = await startTestServer();
     const irc = await IrcClient.register(server.port('irc'), 'reader', [

@@ -71,6 +71,8 @@ export function privmsgLines(
   extraTags?: ReadonlyMap<string, string>,
   prefixTime = false,
 ): string {
+  // Text from other doors may hold \x01, which IRC clients would take for a CTCP request.
+  if (line.text.includes(CTCP)) line = { ...line, text: line.text.replaceAll(CTCP, '^A') };
   const source = userSource(line.from, host);
   if (extraTags === undefined && !prefixTime) {
     const fast = onePrivmsg(line, variant, source);

@@ -42,6 +42,9 @@ export const privmsg: IrcCommand = {
       return;
     }
     const action = ACTION.exec(text);
+    // Other CTCP (VERSION, PING, and every reply to one) only makes sense between IRC clients.
+    // Relayed, a reply would reach the other side as a new request, answered in turn: a loop.
+    if (!action && text.startsWith('\x01')) return;
     const body = action ? action[1]! : text;
     const sends: Promise<unknown>[] = [];
     for (const target of targets) {
