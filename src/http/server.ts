@@ -66,7 +66,7 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     if (pathOf(request) !== WS_PATH) {
-      refuse(socket, 404, 'Not Found');
+      refuse(socket, 404, 'Not Found', options.shutdownGraceMs);
       return;
     }
     if (!originAllowed(request, options.allowedOrigins)) {
@@ -74,7 +74,7 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
         { event: 'error', door: 'ws', origin: request.headers.origin },
         'websocket origin refused',
       );
-      refuse(socket, 403, 'Forbidden');
+      refuse(socket, 403, 'Forbidden', options.shutdownGraceMs);
       return;
     }
     options.ws.accept(request, socket, head);
@@ -87,9 +87,7 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
       socket.destroy();
       return;
     }
-    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    // A client that does not read even that is not waited for.
-    setTimeout(() => socket.destroy(), options.shutdownGraceMs).unref();
+    refuse(socket, 400, 'Bad Request', options.shutdownGraceMs);
   });
 
   return new Promise((resolve, reject) => {
@@ -122,8 +120,10 @@ function pathOf(request: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
+function refuse(socket: Duplex, status: number, text: string, graceMs: number): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  // A client that does not read even that is not waited for.
+  setTimeout(() => socket.destroy(), graceMs).unref();
 }
 
 export function originAllowed(
