@@ -5,6 +5,7 @@ import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
+import { InputQueue } from '../../net/input-queue.js';
 import {
   CAP_AWAY_NOTIFY,
   CAP_BATCH,
@@ -78,7 +79,7 @@ export class IrcDoor {
 /** The memo key under which IRC sessions share a broadcast's encodings. */
 const IRC_MEMO = Symbol('irc');
 
-/** Commands whose messages may be stored while later input is read (see pipeline). */
+/** Commands whose messages may be stored while later input is read (see handleInput). */
 const PIPELINED = new Set(['PRIVMSG', 'NOTICE']);
 
 /**
@@ -97,9 +98,7 @@ export class IrcSession implements Peer {
   user: { name: string; realname: string } | undefined;
   invisible = false;
   private readonly decoder = new IrcDecoder();
-  private readonly pending: IrcMessage[] = [];
-  private draining: Promise<void> | undefined;
-  private inFlight: Set<Promise<void>> | undefined;
+  private readonly inputs: InputQueue<IrcMessage>;
   private registrationTimer: NodeJS.Timeout | undefined;
   private keepalive: NodeJS.Timeout | undefined;
   private lastInput = Date.now();
@@ -111,6 +110,10 @@ export class IrcSession implements Peer {
     readonly door: IrcDoor,
     private readonly connection: Connection,
   ) {
+    this.inputs = new InputQueue(connection.socket, this, {
+      maxPending: door.options.maxPendingInputs,
+      maxInFlight: door.options.maxMessagesInFlight,
+    });
     this.member = door.chat.attach(this);
     this.registrationTimer = setTimeout(
       () => this.close('Registration timed out'),
@@ -121,7 +124,7 @@ export class IrcSession implements Peer {
       clearTimeout(this.registrationTimer);
       clearTimeout(this.keepalive);
       if (this.invisible) door.adjustInvisible(-1);
-      void this.drained().then(() => door.chat.detach(this.member, reason));
+      void this.inputs.drained().then(() => door.chat.detach(this.member, reason));
     });
   }
 
@@ -401,11 +404,7 @@ export class IrcSession implements Peer {
 
   private accept(input: IrcInput): void {
     if (input.kind === 'message') {
-      this.pending.push(input.message);
-      if (this.pending.length > (this.door.options.maxPendingInputs ?? 64)) {
-        this.connection.socket.pause();
-      }
-      this.draining ??= this.drain();
+      this.inputs.push(input.message);
       return;
     }
     this.door.log.info(
@@ -432,22 +431,7 @@ export class IrcSession implements Peer {
     }
   }
 
-  private async drained(): Promise<void> {
-    await this.draining;
-    if (this.inFlight) await Promise.all(this.inFlight);
-  }
-
-  private async drain(): Promise<void> {
-    for (let message = this.pending.shift(); message; message = this.pending.shift()) {
-      if (this.connection.socket.isPaused() && this.pending.length < 8) {
-        this.connection.socket.resume();
-      }
-      await this.handle(message);
-    }
-    this.draining = undefined;
-  }
-
-  private async handle(message: IrcMessage): Promise<void> {
+  async handleInput(message: IrcMessage): Promise<void> {
     if (this.member.gone || this.connection.isClosing) return;
     const command = IRC_COMMANDS.get(message.command);
     if (!command) {
@@ -467,30 +451,20 @@ export class IrcSession implements Peer {
     const context = { chat: this.chat, member: this.member, session: this };
     try {
       if (PIPELINED.has(message.command)) {
-        await this.pipeline(Promise.resolve(command.run(context, message)), message.command);
+        // Messages are not waited for one by one: the core has already checked them and
+        // picked their room, and the store keeps them in order, so the next line can be read
+        // while this one is stored.
+        const work = Promise.resolve(command.run(context, message));
+        await this.inputs.pipeline(
+          work.catch((error: unknown) => this.report(error, message.command)),
+        );
       } else {
         // Anything else acts after the messages sent before it.
-        if (this.inFlight) await Promise.all(this.inFlight);
+        await this.inputs.settle();
         await command.run(context, message);
       }
     } catch (error) {
       this.report(error, message.command);
-    }
-  }
-
-  /**
-   * Messages are not waited for one by one: the core has already checked them and picked
-   * their room, and the store keeps them in order, so the next line can be read while this
-   * one is stored. A bounded number may be in flight; past it, reading waits.
-   */
-  private async pipeline(work: Promise<void>, command: string): Promise<void> {
-    const tracked = work.catch((error: unknown) => this.report(error, command));
-    this.inFlight ??= new Set();
-    const inFlight = this.inFlight;
-    inFlight.add(tracked);
-    void tracked.finally(() => inFlight.delete(tracked));
-    if (inFlight.size >= (this.door.options.maxMessagesInFlight ?? 32)) {
-      await Promise.race(inFlight);
     }
   }
 

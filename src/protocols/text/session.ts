@@ -5,6 +5,7 @@ import type { ChatEvent } from '../../core/events.js';
 import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
+import { InputQueue } from '../../net/input-queue.js';
 import type { InputDecoder, InputItem, TextCodec } from './codec.js';
 import {
   type EventKeys,
@@ -39,10 +40,7 @@ export class TextSession implements Peer {
   readonly protocol: string;
   private readonly member: Member;
   private readonly decoder: InputDecoder;
-  private readonly pending: string[] = [];
-  private draining: Promise<void> | undefined;
-  // Created on first message: an idle connection should cost as little memory as possible.
-  private inFlight: Set<Promise<void>> | undefined;
+  private readonly inputs: InputQueue<string>;
   private nickTimer: NodeJS.Timeout | undefined;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
   private timedOut = false;
@@ -51,11 +49,15 @@ export class TextSession implements Peer {
     private readonly chat: Chat,
     private readonly codec: TextCodec,
     private readonly connection: Connection,
-    private readonly options: TextSessionOptions,
+    options: TextSessionOptions,
     private readonly log: Logger,
   ) {
     this.protocol = codec.protocol;
     this.decoder = codec.createDecoder({ maxLineBytes: options.maxLineBytes });
+    this.inputs = new InputQueue(connection.socket, this, {
+      maxPending: options.maxPendingInputs,
+      maxInFlight: options.maxMessagesInFlight,
+    });
     this.member = chat.attach(this);
     this.sendEntries([
       { kind: 'notice', text: `Welcome to ${chat.serverName}. What is your nickname?` },
@@ -70,7 +72,7 @@ export class TextSession implements Peer {
       clearTimeout(this.nickTimer);
       // Inputs already received are still handled: a client that sends and hangs up at once
       // (printf ... | nc) has its messages delivered before it is announced as gone.
-      void this.drained().then(() => chat.detach(this.member, reason));
+      void this.inputs.drained().then(() => chat.detach(this.member, reason));
     });
   }
 
@@ -109,27 +111,10 @@ export class TextSession implements Peer {
       else if (!this.member.registered) this.askForNick();
       return;
     }
-    this.pending.push(item.text);
-    if (this.pending.length > (this.options.maxPendingInputs ?? 64)) this.connection.socket.pause();
-    this.draining ??= this.drain();
+    this.inputs.push(item.text);
   }
 
-  private async drained(): Promise<void> {
-    await this.draining;
-    if (this.inFlight) await Promise.all(this.inFlight);
-  }
-
-  private async drain(): Promise<void> {
-    for (let input = this.pending.shift(); input !== undefined; input = this.pending.shift()) {
-      if (this.connection.socket.isPaused() && this.pending.length < 8) {
-        this.connection.socket.resume();
-      }
-      await this.handle(input);
-    }
-    this.draining = undefined;
-  }
-
-  private async handle(input: string): Promise<void> {
+  async handleInput(input: string): Promise<void> {
     try {
       if (this.member.gone || this.timedOut) return;
       if (!this.member.registered) await this.register(input);
@@ -137,28 +122,17 @@ export class TextSession implements Peer {
       else if (input.startsWith('/') && !input.startsWith('//')) {
         // A command acts after the messages typed before it ("hello" then "/quit": the room
         // hears hello first).
-        if (this.inFlight) await Promise.all(this.inFlight);
+        await this.inputs.settle();
         await runInput({ chat: this.chat, member: this.member }, input);
-      } else await this.pipeline(runInput({ chat: this.chat, member: this.member }, input));
+      } else {
+        // Plain messages are not waited for one by one: the core has already checked them and
+        // picked their room, and the store keeps them in order, so the next line can be read
+        // while this one is stored. That lets one connection's messages share a commit.
+        const work = runInput({ chat: this.chat, member: this.member }, input);
+        await this.inputs.pipeline(work.catch((error: unknown) => this.report(error)));
+      }
     } catch (error) {
       this.report(error);
-    }
-  }
-
-  /**
-   * Plain messages are not waited for one by one: the core has already checked them and
-   * picked their room, and the store keeps them in order, so the next line can be read while
-   * this one is stored. That lets one connection's messages share a commit. A bounded number
-   * may be in flight; past it, reading waits.
-   */
-  private async pipeline(work: Promise<void>): Promise<void> {
-    const tracked = work.catch((error: unknown) => this.report(error));
-    this.inFlight ??= new Set();
-    const inFlight = this.inFlight;
-    inFlight.add(tracked);
-    void tracked.finally(() => inFlight.delete(tracked));
-    if (inFlight.size >= (this.options.maxMessagesInFlight ?? 32)) {
-      await Promise.race(inFlight);
     }
   }
 

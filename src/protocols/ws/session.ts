@@ -8,6 +8,7 @@ import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
+import { InputQueue } from '../../net/input-queue.js';
 import { decodeClientMessage, encodeServerMessage, toServerMessage } from './codec.js';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.js';
 import type { RecentSends } from './recent-sends.js';
@@ -41,10 +42,7 @@ const BEFORE_NICK: ReadonlySet<ClientMessage['type']> = new Set(['hello', 'ping'
 export class WsSession implements Peer {
   readonly protocol = 'ws';
   private readonly member: Member;
-  private readonly pending: Array<{ message: ClientMessage }> = [];
-  private draining: Promise<void> | undefined;
-  // Created on first send: an idle connection should cost as little memory as possible.
-  private inFlight: Set<Promise<void>> | undefined;
+  private readonly inputs: InputQueue<ClientMessage>;
   private nickTimer: NodeJS.Timeout | undefined;
   /** Whether the client said anything (a message, a pong) since the last heartbeat. */
   private heard = true;
@@ -54,6 +52,10 @@ export class WsSession implements Peer {
     private readonly connection: Connection,
     private readonly door: WsDoorContext,
   ) {
+    this.inputs = new InputQueue(this, this, {
+      maxPending: door.maxPendingRequests,
+      maxInFlight: door.maxSendsInFlight,
+    });
     this.member = door.chat.attach(this);
     this.nickTimer = setTimeout(() => {
       this.sendError(new ChatError('NICK_TIMEOUT', 'No hello came in time; goodbye.'), undefined);
@@ -77,7 +79,7 @@ export class WsSession implements Peer {
     connection.onClose((reason) => {
       clearTimeout(this.nickTimer);
       // Requests already received are still handled, as on the other doors.
-      void this.drained().then(() => door.chat.detach(this.member, reason));
+      void this.inputs.drained().then(() => door.chat.detach(this.member, reason));
     });
   }
 
@@ -138,50 +140,41 @@ export class WsSession implements Peer {
       this.sendError(decoded.error, decoded.ref);
       return;
     }
-    this.pending.push({ message: decoded.message });
-    if (this.pending.length > (this.door.maxPendingRequests ?? 64)) this.ws.pause();
-    this.draining ??= this.drain();
+    this.inputs.push(decoded.message);
   }
 
   private badInput(code: string): void {
     this.door.log.info({ event: 'error', conn: this.connection.id, door: 'ws', code }, 'bad input');
   }
 
-  private async drained(): Promise<void> {
-    await this.draining;
-    if (this.inFlight) await Promise.all(this.inFlight);
-  }
-
-  private async drain(): Promise<void> {
-    for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
-      if (this.ws.isPaused && this.pending.length < 8) this.ws.resume();
-      const { message } = next;
-      try {
-        if (this.member.gone) continue;
-        if (message.type === 'send') await this.pipeline(this.sendMessage(message));
-        else {
-          // Anything else waits for the sends before it, so it sees their effects.
-          if (this.inFlight) await Promise.all(this.inFlight);
-          await this.handle(message);
-        }
-      } catch (error) {
-        this.report(error, message.ref);
+  async handleInput(message: ClientMessage): Promise<void> {
+    try {
+      if (this.member.gone) return;
+      // Sends are not waited for one by one: the core checks them and picks their target
+      // before storing, and the store keeps them in order, so the next request can be read
+      // while this one is stored, and one client's burst shares a commit.
+      if (message.type === 'send') await this.inputs.pipeline(this.sendMessage(message));
+      else {
+        // Anything else waits for the sends before it, so it sees their effects.
+        await this.inputs.settle();
+        await this.handle(message);
       }
+    } catch (error) {
+      this.report(error, message.ref);
     }
-    this.draining = undefined;
   }
 
-  /**
-   * Sends are not waited for one by one: the core checks them and picks their target before
-   * storing, and the store keeps them in order, so the next request can be read while this one
-   * is stored, and one client's burst shares a commit. A bounded number may be in flight.
-   */
-  private async pipeline(work: Promise<void>): Promise<void> {
-    this.inFlight ??= new Set();
-    const inFlight = this.inFlight;
-    const tracked = work.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= (this.door.maxSendsInFlight ?? 32)) await Promise.race(inFlight);
+  // What InputQueue pauses: ws's own pausing, which also minds its frame parser's backlog.
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+
+  isPaused(): boolean {
+    return this.ws.isPaused;
   }
 
   private async sendMessage(message: Extract<ClientMessage, { type: 'send' }>): Promise<void> {
