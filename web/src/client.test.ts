@@ -143,4 +143,14 @@ describe('ChatState', () => {
     state.apply({ type: 'quit', nick: 'erin', reason: 'bye' });
     expect(state.away.size).toBe(0);
   });
+
+  it('marks a refused send as failed by replacing its entry, so views redraw it', () => {
+    const state = joined();
+    state.addPending('#lobby', 'r1', 'hello', false);
+    const pending = state.conversations.get('#lobby')!.entries.at(-1)!;
+    state.apply({ type: 'error', code: 'STORE_FAILED', message: 'not stored', ref: 'r1' });
+    const failed = state.conversations.get('#lobby')!.entries.at(-1)!;
+    expect(failed).not.toBe(pending);
+    expect(failed).toMatchObject({ kind: 'message', text: 'hello', failed: 'not stored' });
+  });
 });

@@ -141,9 +141,11 @@ export class ChatState {
   /** A send we gave up on (or the server refused): shown as failed, with the reason. */
   failPending(ref: string, reason: string): Change {
     for (const conversation of this.conversations.values()) {
-      const entry = conversation.entries.find((e) => e.kind === 'message' && e.ref === ref);
+      const index = conversation.entries.findIndex((e) => e.kind === 'message' && e.ref === ref);
+      const entry = conversation.entries[index];
       if (entry?.kind === 'message') {
-        entry.failed = reason;
+        // Replaced, not changed: the view keeps each entry's element until the entry changes.
+        conversation.entries[index] = { ...entry, failed: reason };
         return { entries: conversation.key };
       }
     }

@@ -84,6 +84,22 @@ function entryElement(entry: Entry, myNick: string | undefined): HTMLLIElement {
   return item;
 }
 
+/**
+ * Each entry's element, made once: a busy room re-renders often, and building every line
+ * again each time would cost more the longer the conversation gets. Entries are replaced, not
+ * changed, when they change (an ack gives a pending line its id), so the entry is the key;
+ * the nickname is kept too, because it decides whether a line is marked as yours.
+ */
+const rendered = new WeakMap<Entry, { nick: string | undefined; item: HTMLLIElement }>();
+
+function cachedEntryElement(entry: Entry, myNick: string | undefined): HTMLLIElement {
+  const cached = rendered.get(entry);
+  if (cached && cached.nick === myNick) return cached.item;
+  const item = entryElement(entry, myNick);
+  rendered.set(entry, { nick: myNick, item });
+  return item;
+}
+
 /** The conversation's lines, with a separator wherever the day changes. */
 export function renderEntries(
   list: HTMLElement,
@@ -106,7 +122,7 @@ export function renderEntries(
         separator.append(element('span', undefined, dayFormat.format(entry.time)));
         fragment.append(separator);
       }
-      fragment.append(entryElement(entry, myNick));
+      fragment.append(cachedEntryElement(entry, myNick));
     }
   }
   list.replaceChildren(fragment);
