@@ -233,8 +233,11 @@ export function encodeShared(
 }
 
 /** A stored message as its PRIVMSG line(s), for replays and CHATHISTORY. */
+/** What a history line needs of a stored message. */
+export type HistoryLineSource = Pick<StoredMessage, 'id' | 'sender' | 'text' | 'action' | 'time'>;
+
 export function historyLines(
-  messages: readonly StoredMessage[],
+  messages: readonly HistoryLineSource[],
   target: { name: string; isPrivate: boolean },
   viewerNick: string,
   variant: number,

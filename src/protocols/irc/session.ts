@@ -15,7 +15,14 @@ import {
 } from './caps.js';
 import { IRC_COMMANDS } from './commands/index.js';
 import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
-import { encodeShared, historyLines, packWords, privmsgLines, userSource } from './encode.js';
+import {
+  encodeShared,
+  type HistoryLineSource,
+  historyLines,
+  packWords,
+  privmsgLines,
+  userSource,
+} from './encode.js';
 import { IrcEncodeError, type IrcMessage, serializeMessage } from './message.js';
 import {
   ERR_ERRONEUSNICKNAME,
@@ -329,23 +336,23 @@ export class IrcSession implements Peer {
   }
 
   private replay(event: Extract<ChatEvent, { type: 'history' }>): void {
-    const messages = event.messages.map((entry) => ({
-      id: entry.id,
-      target: '',
-      sender: entry.from,
-      text: entry.text,
-      action: entry.action,
-      time: entry.time,
+    const messages = event.messages.map(({ id, from, text, action, time }) => ({
+      id,
+      sender: from,
+      text,
+      action,
+      time,
     }));
-    this.inBatch('chathistory', [event.target], (batch) =>
-      historyLines(
-        messages,
-        { name: event.target, isPrivate: event.private },
-        this.nick,
-        this.caps & ENCODING_BITS,
-        this.door.host,
-        batch,
-      ),
+    this.sendHistory({ name: event.target, isPrivate: event.private }, messages);
+  }
+
+  /** Stored messages of a room or conversation, as a chathistory batch (when batches are on). */
+  sendHistory(
+    target: { name: string; isPrivate: boolean },
+    messages: readonly HistoryLineSource[],
+  ): void {
+    this.inBatch('chathistory', [target.name], (batch) =>
+      historyLines(messages, target, this.nick, this.caps & ENCODING_BITS, this.door.host, batch),
     );
   }
 

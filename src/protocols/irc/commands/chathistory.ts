@@ -2,8 +2,7 @@ import { type HistoryPage, MAX_HISTORY_PAGE } from '../../../core/chat.js';
 import { ChatError } from '../../../core/errors.js';
 import type { StoredMessage } from '../../../core/history.js';
 import { foldCase } from '../../../core/names.js';
-import { ENCODING_BITS } from '../caps.js';
-import { historyLines, parseMsgid, privateKey } from '../encode.js';
+import { parseMsgid, privateKey } from '../encode.js';
 import type { IrcCommand, IrcContext } from './command.js';
 
 /**
@@ -81,16 +80,7 @@ export const chathistory: IrcCommand = {
       }
       return;
     }
-    session.inBatch('chathistory', [page.target], (batch) =>
-      historyLines(
-        messages,
-        { name: page.target, isPrivate: page.isPrivate },
-        session.nick,
-        session.caps & ENCODING_BITS,
-        session.door.host,
-        batch,
-      ),
-    );
+    session.sendHistory({ name: page.target, isPrivate: page.isPrivate }, messages);
   },
 };
 
