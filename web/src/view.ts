@@ -1,3 +1,4 @@
+import { foldCase } from '../../src/core/names.js';
 import { linkify } from './linkify.js';
 import type { Conversation, Entry } from './state.js';
 
@@ -60,6 +61,14 @@ function richText(text: string): HTMLSpanElement {
   return span;
 }
 
+/** Everyone's name keeps one colour, in every conversation and every session. */
+function nickHue(nick: string): number {
+  const folded = foldCase(nick);
+  let hash = 0;
+  for (let i = 0; i < folded.length; i++) hash = (hash * 31 + folded.charCodeAt(i)) >>> 0;
+  return hash % 360;
+}
+
 function entryElement(entry: Entry, myNick: string | undefined): HTMLLIElement {
   if (entry.kind === 'notice') {
     const item = element('li', entry.tone === 'error' ? 'notice error' : 'notice');
@@ -72,14 +81,12 @@ function entryElement(entry: Entry, myNick: string | undefined): HTMLLIElement {
   if (entry.from === myNick) classes.push('mine');
   const item = element('li', classes.join(' '));
   if (entry.id !== undefined) item.dataset.id = String(entry.id);
+  const from = element('span', 'from', entry.action ? `* ${entry.from}` : entry.from);
+  // Set through the CSSOM, which the page's Content-Security-Policy allows (a style
+  // attribute in markup it would not).
+  from.style.setProperty('--nick-hue', String(nickHue(entry.from)));
   // Real spaces between the parts, so copied text reads "10:02 alice hello".
-  item.append(
-    timeElement(entry.time),
-    ' ',
-    element('span', 'from', entry.action ? `* ${entry.from}` : entry.from),
-    ' ',
-    richText(entry.text),
-  );
+  item.append(timeElement(entry.time), ' ', from, ' ', richText(entry.text));
   if (entry.failed) item.append(element('span', 'failure', `not sent: ${entry.failed}`));
   return item;
 }
