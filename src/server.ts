@@ -110,6 +110,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     historyOnJoin: config.historyOnJoin,
     maxPendingWrites: config.maxPendingWrites,
     maxMessageBytes: config.maxLineBytes,
+    onDeliveryError: (error, member) =>
+      log.error(
+        { event: 'error', nick: member.nick, protocol: member.peer.protocol, err: error },
+        'an event could not be delivered; the member was disconnected',
+      ),
   });
   try {
     await chat.restore();

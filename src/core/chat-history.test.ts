@@ -11,7 +11,7 @@ class Inbox implements Peer {
   deliver(event: ChatEvent): void {
     this.events.push(event);
   }
-  disconnect(): void {}
+  disconnect(_reason: string): void {}
 }
 
 async function chatWithTimes(times: number[], store = new MemoryStore()) {
@@ -62,5 +62,34 @@ describe('Chat history reads for doors that page by id and time', () => {
     expect([ids(after), after.more]).toEqual([[3, 4, 5], true]);
     const between = await chat.readHistory(member, '#lobby', { after: 2, before: 6, limit: 10 });
     expect(ids(between)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('Chat broadcast', () => {
+  it('keeps one front door failing from costing anyone else the event', async () => {
+    const failures: Array<[unknown, string | undefined]> = [];
+    const chat = new Chat({
+      history: new MemoryStore(),
+      onDeliveryError: (error, member) => failures.push([error, member.nick]),
+    });
+    const disconnected: string[] = [];
+    class Broken extends Inbox {
+      override deliver(event: ChatEvent): void {
+        if (event.type === 'message') throw new Error('encoder bug');
+        super.deliver(event);
+      }
+      override disconnect(reason: string): void {
+        disconnected.push(reason);
+      }
+    }
+    const inboxes = [new Inbox(), new Broken(), new Inbox()];
+    const members = inboxes.map((inbox) => chat.attach(inbox));
+    for (const [i, member] of members.entries()) await chat.register(member, `user${i}`);
+    await chat.say(members[0]!, 'hello');
+    expect(inboxes[2]!.events.some((e) => e.type === 'message' && e.text === 'hello')).toBe(true);
+    expect(failures.map(([error, nick]) => [(error as Error).message, nick])).toEqual([
+      ['encoder bug', 'user1'],
+    ]);
+    expect(disconnected).toEqual(['Internal error']);
   });
 });

@@ -25,6 +25,11 @@ export interface ChatOptions {
   /** Messages that may wait to be stored before senders are refused. */
   maxPendingWrites?: number;
   now?: () => number;
+  /**
+   * Told when a front door failed to take an event (a bug there, not bad input). That member
+   * is disconnected, since it has missed the event; everyone else still gets it.
+   */
+  onDeliveryError?: (error: unknown, member: Member) => void;
 }
 
 const MAX_REASON_LENGTH = 200;
@@ -53,6 +58,7 @@ export class Chat {
   private readonly maxMessageBytes: number;
   readonly maxTopicLength: number;
   private readonly now: () => number;
+  private readonly onDeliveryError: ChatOptions['onDeliveryError'];
   private readonly connected = new Set<Member>();
   private readonly byNick = new Map<string, Member>();
   private readonly rooms = new Map<string, Room>();
@@ -68,6 +74,7 @@ export class Chat {
     this.maxMessageBytes = options.maxMessageBytes ?? 8192;
     this.maxTopicLength = options.maxTopicLength ?? 390;
     this.now = options.now ?? Date.now;
+    this.onDeliveryError = options.onDeliveryError;
   }
 
   get memberCount(): number {
@@ -523,7 +530,12 @@ export class Chat {
         else held.push(event);
         continue;
       }
-      recipient.peer.deliver(event, recipient, memo);
+      try {
+        recipient.peer.deliver(event, recipient, memo);
+      } catch (error) {
+        this.onDeliveryError?.(error, recipient);
+        recipient.peer.disconnect('Internal error');
+      }
     }
   }
 
