@@ -155,8 +155,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     log,
   );
-  // IRC clients expect an ERROR line before the server closes on them.
-  const ircSessions = new Set<IrcSession>();
   const ircSocket = (socket: import('node:net').Socket) => {
     const connection = new Connection(
       socket,
@@ -165,12 +163,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       log,
     );
     connections.add(connection);
-    const session = new IrcSession(ircDoor, connection);
-    ircSessions.add(session);
-    connection.onClose(() => {
-      connections.delete(connection);
-      ircSessions.delete(session);
-    });
+    new IrcSession(ircDoor, connection);
+    connection.onClose(() => connections.delete(connection));
   };
 
   const doors: Listening[] = [];
@@ -229,7 +223,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       stopping ??= (async () => {
         // Said first: closing the WebSocket door sends its clients their close frames.
         chat.announce('The server is shutting down. Goodbye!');
-        for (const session of ircSessions) session.close('Server shutting down');
+        ircDoor.closeAll('Server shutting down');
         const closingDoors = doors.map((door) => door.close());
         const closed = [...connections].map((connection) => {
           connection.end('Server shutting down');

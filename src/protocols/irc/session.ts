@@ -67,11 +67,41 @@ export class IrcDoor {
   /** Registered users with user mode +i, for LUSERS. */
   invisibleCount = 0;
 
+  private readonly sessions = new Set<IrcSession>();
+  private keepalive: NodeJS.Timeout | undefined;
+
   constructor(
     readonly chat: Chat,
     readonly options: IrcDoorOptions,
     readonly log: Logger,
   ) {}
+
+  /**
+   * Keepalive is one timer for the whole door, not one per client (each would cost an idle
+   * connection memory): every quarter of the shorter of the two times, each client is looked
+   * at once, so a PING or a drop comes at most that much late.
+   */
+  add(session: IrcSession): void {
+    this.sessions.add(session);
+    if (this.keepalive) return;
+    const { pingIntervalMs, pingTimeoutMs } = this.options;
+    const every = Math.max(Math.min(pingIntervalMs, pingTimeoutMs) / 4, 10);
+    this.keepalive = setInterval(() => {
+      const now = Date.now();
+      for (const each of this.sessions) each.checkAlive(now);
+    }, every);
+    this.keepalive.unref();
+  }
+
+  remove(session: IrcSession): void {
+    this.sessions.delete(session);
+  }
+
+  /** Closes every client with an ERROR line (which IRC clients expect), and stops the timer. */
+  closeAll(reason: string): void {
+    clearInterval(this.keepalive);
+    for (const session of this.sessions) session.close(reason);
+  }
 
   adjustInvisible(delta: number): void {
     this.invisibleCount += delta;
@@ -107,7 +137,6 @@ export class IrcSession implements Peer {
   private readonly decoder = new IrcDecoder();
   private readonly inputs: InputQueue<IrcMessage>;
   private registrationTimer: NodeJS.Timeout | undefined;
-  private keepalive: NodeJS.Timeout | undefined;
   private lastInput = Date.now();
   private pingSentAt: number | undefined;
   private quitMessage: string | undefined;
@@ -127,9 +156,10 @@ export class IrcSession implements Peer {
       door.options.registrationTimeoutMs,
     );
     connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    door.add(this);
     connection.onClose((reason) => {
       clearTimeout(this.registrationTimer);
-      clearTimeout(this.keepalive);
+      door.remove(this);
       if (this.invisible) door.adjustInvisible(-1);
       void this.inputs.drained().then(() => door.chat.detach(this.member, reason));
     });
@@ -532,7 +562,6 @@ export class IrcSession implements Peer {
     if (!this.member.registered) return;
     clearTimeout(this.registrationTimer);
     this.registrationTimer = undefined;
-    this.armKeepalive(this.door.options.pingIntervalMs);
     sendWelcome(this);
   }
 
@@ -547,35 +576,21 @@ export class IrcSession implements Peer {
   }
 
   /**
-   * One timer per client, re-armed rather than reset on every line: input only stamps the
-   * time, and the timer checks it when it fires. Silent past the interval: PING. Still
-   * silent a timeout after that: dropped.
+   * Called by the door's keepalive timer. Input only stamps the time; here a registered
+   * client silent past the interval is sent a PING, and one still silent a timeout after
+   * that is dropped. (Unregistered ones have their registration deadline instead.)
    */
-  private armKeepalive(delay: number): void {
-    this.keepalive = setTimeout(() => this.checkAlive(), Math.max(delay, 10));
-    this.keepalive.unref();
-  }
-
-  private checkAlive(): void {
-    if (this.connection.isClosing) return;
+  checkAlive(now: number): void {
+    if (this.connection.isClosing || !this.member.registered) return;
     const { pingIntervalMs, pingTimeoutMs } = this.door.options;
-    const now = Date.now();
     if (this.pingSentAt !== undefined) {
-      const waited = now - this.pingSentAt;
-      if (waited >= pingTimeoutMs) {
-        this.close(`Ping timeout: ${Math.round(waited / 1000)} seconds`);
-        return;
+      if (now - this.pingSentAt >= pingTimeoutMs) {
+        this.close(`Ping timeout: ${Math.round(pingTimeoutMs / 1000)} seconds`);
       }
-      this.armKeepalive(pingTimeoutMs - waited);
       return;
     }
-    const idle = now - this.lastInput;
-    if (idle < pingIntervalMs) {
-      this.armKeepalive(pingIntervalMs - idle);
-      return;
-    }
+    if (now - this.lastInput < pingIntervalMs) return;
     this.pingSentAt = now;
     this.send({ command: 'PING', params: [this.door.host] });
-    this.armKeepalive(pingTimeoutMs);
   }
 }
