@@ -26,6 +26,7 @@ import {
   fanoutRun,
   generatorsFor,
   joinRun,
+  type LatencyConfig,
   type LatencyRun,
   latencyRun,
   type MemoryPending,
@@ -112,15 +113,7 @@ interface Sizes {
   runs: number;
   fanoutClients: number[];
   fanout: { senders: number; bytes: number; warmupMs: number; measureMs: number };
-  latency: {
-    clients: number;
-    senders: number;
-    rate: number;
-    bytes: number;
-    warmupMs: number;
-    measureMs: number;
-    graceMs: number;
-  };
+  latency: Omit<LatencyConfig, 'generators'>;
   memoryClients: number[];
   /** How long each server is left idle before its memory is read. */
   memoryIdleMs: number;
