@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../src/log.js';
 import { encodeFrame, FrameDecoder } from '../src/net/frame-decoder.js';
 import { LineSplitter } from '../src/net/line-splitter.js';
 import { DEFAULTS, type RunningServer, type ServerConfig, startServer } from '../src/server.js';
+import { Inbox } from './inbox.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -71,53 +72,30 @@ function matches(line: string, matcher: Matcher): boolean {
 
 /** Something that receives items over a socket and lets a test wait for one. */
 abstract class TestPeer<Item> {
-  readonly received: Item[] = [];
   readonly closed: Promise<void>;
-  private waiters: Array<() => void> = [];
-  private read = 0;
+  private readonly inbox = new Inbox<Item>(() => this.describe());
 
   constructor(readonly socket: Socket) {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', () => {});
-    socket.on('close', () => this.wake());
+    socket.on('close', () => this.inbox.end());
     onCleanup(() => {
       socket.destroy();
     });
   }
 
+  /** Everything received so far, consumed or not. */
+  get received(): Item[] {
+    return this.inbox.items;
+  }
+
   protected push(item: Item): void {
-    this.received.push(item);
-    this.wake();
+    this.inbox.push(item);
   }
 
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  /**
-   * Waits for the next item (after those already consumed) that matches, and returns it.
-   * Fails with everything received so far, which is what one wants to read when it fails.
-   */
-  async next(test: (item: Item) => boolean, timeoutMs = 5000): Promise<Item> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      while (this.read < this.received.length) {
-        const item = this.received[this.read++]!;
-        if (test(item)) return item;
-      }
-      if (this.socket.destroyed && this.socket.readableEnded !== false) {
-        throw new Error(`closed while waiting; received:\n${this.describe()}`);
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`timed out waiting; received:\n${this.describe()}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  /** Waits for the next item (after those already consumed) that matches, and returns it. */
+  next(test: (item: Item) => boolean, timeoutMs = 5000): Promise<Item> {
+    return this.inbox.next(test, timeoutMs);
   }
 
   /** Whether anything received (consumed or not) matches. */

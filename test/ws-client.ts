@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../src/protocols/ws/protocol.js';
 import { onCleanup } from './helpers.js';
+import { Inbox } from './inbox.js';
 
 type Shape = { [key: string]: unknown };
 
@@ -26,12 +27,11 @@ type Matcher = Shape | ((message: ServerMessage) => boolean);
 
 /** A WebSocket API client for tests: sends JSON, lets a test wait for what comes back. */
 export class WsClient {
-  readonly received: ServerMessage[] = [];
   /** Resolves with the close code and reason once the connection is closed. */
   readonly closed: Promise<{ code: number; reason: string }>;
-  private read = 0;
-  private waiters: Array<() => void> = [];
-  private isClosed = false;
+  private readonly inbox = new Inbox<ServerMessage>((messages) =>
+    messages.map((message) => JSON.stringify(message)).join('\n'),
+  );
 
   static async connect(
     port: number,
@@ -61,13 +61,11 @@ export class WsClient {
     ws.on('error', () => {});
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) throw new Error('the server sent a binary message');
-      this.received.push(JSON.parse(data.toString('utf8')) as ServerMessage);
-      this.wake();
+      this.inbox.push(JSON.parse(data.toString('utf8')) as ServerMessage);
     });
     this.closed = new Promise((resolve) =>
       ws.once('close', (code: number, reason: Buffer) => {
-        this.isClosed = true;
-        this.wake();
+        this.inbox.end();
         resolve({ code, reason: reason.toString() });
       }),
     );
@@ -83,29 +81,18 @@ export class WsClient {
     this.ws.send(data, { binary: options.binary ?? false });
   }
 
+  /** Everything received so far, consumed or not. */
+  get received(): ServerMessage[] {
+    return this.inbox.items;
+  }
+
   /** Waits for the next message (after those already consumed) that matches. */
-  async waitFor(matcher: Matcher, timeoutMs = 5000): Promise<ServerMessage> {
+  waitFor(matcher: Matcher, timeoutMs = 5000): Promise<ServerMessage> {
     const test =
       typeof matcher === 'function'
         ? matcher
         : (message: ServerMessage) => matchesShape(message, matcher);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      while (this.read < this.received.length) {
-        const message = this.received[this.read++]!;
-        if (test(message)) return message;
-      }
-      if (this.isClosed) throw new Error(`closed while waiting; received:\n${this.describe()}`);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`timed out waiting; received:\n${this.describe()}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    return this.inbox.next(test, timeoutMs);
   }
 
   /** waitFor, narrowed to one message type. */
@@ -120,13 +107,5 @@ export class WsClient {
 
   saw(matcher: Shape): boolean {
     return this.received.some((message) => matchesShape(message, matcher));
-  }
-
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  private describe(): string {
-    return this.received.map((message) => JSON.stringify(message)).join('\n');
   }
 }
