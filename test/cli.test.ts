@@ -15,11 +15,13 @@ function run(args: string[]) {
 interface ServerProcess {
   child: ChildProcessWithoutNullStreams;
   ports: Map<string, number>;
+  stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
 }
 
-async function serve(args: string[]): Promise<ServerProcess> {
+/** Starts `chatroom serve` and waits until `doors` doors say they are listening. */
+async function serve(args: string[], doors = 3): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', tempDir(), ...args]);
   onCleanup(() => {
     child.kill('SIGKILL');
@@ -38,10 +40,10 @@ async function serve(args: string[]): Promise<ServerProcess> {
       for (const match of stdout.matchAll(/^(\w+) listening on [\d.]+:(\d+)$/gm)) {
         ports.set(match[1]!, Number(match[2]));
       }
-      if (ports.size === 3) resolve();
+      if (ports.size === doors) resolve();
     });
   });
-  return { child, ports, stderr: () => stderr, exited };
+  return { child, ports, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 describe('chatroom CLI', () => {
@@ -167,71 +169,41 @@ describe('chatroom CLI', () => {
   });
 
   it('serves only the doors asked for', async () => {
-    const child = spawn(process.execPath, [
-      CLI,
-      'serve',
-      '--store',
-      'memory',
-      '--line-port',
-      '0',
-      '--framed-port',
-      'off',
-      '--http-port',
-      'off',
-      '--irc-port',
-      'off',
-    ]);
-    onCleanup(() => {
-      child.kill('SIGKILL');
-    });
-    let stdout = '';
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('\n')) resolve();
-      }),
+    const server = await serve(
+      ['--store', 'memory', '--framed-port', 'off', '--http-port', 'off', '--irc-port', 'off'],
+      1,
     );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(stdout).toMatch(/^line listening on 127\.0\.0\.1:\d+\n$/);
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toMatch(/^line listening on 127\.0\.0\.1:\d+\n$/);
   });
 
   it('opens the IRC door alone, under the --server-name given', async () => {
-    const child = spawn(process.execPath, [
-      CLI,
-      'serve',
-      '--store',
-      'memory',
-      '--line-port',
-      'off',
-      '--framed-port',
-      'off',
-      '--http-port',
-      'off',
-      '--irc-port',
-      '0',
-      '--server-name',
-      'irc.example.org',
-    ]);
-    onCleanup(() => {
-      child.kill('SIGKILL');
-    });
-    let stdout = '';
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('\n')) resolve();
-      }),
+    const server = await serve(
+      [
+        '--store',
+        'memory',
+        '--line-port',
+        'off',
+        '--framed-port',
+        'off',
+        '--http-port',
+        'off',
+        '--irc-port',
+        '0',
+        '--server-name',
+        'irc.example.org',
+      ],
+      1,
     );
-    const port = Number(/^irc listening on 127\.0\.0\.1:(\d+)\n$/.exec(stdout)![1]);
+    expect(server.stdout()).toMatch(/^irc listening on 127\.0\.0\.1:\d+\n$/);
+    const port = server.ports.get('irc')!;
     const irc = await IrcClient.register(port, 'alice');
     expect(irc.sawLine(':irc.example.org 004 alice irc.example.org chatroom i n')).toBe(true);
     irc.send('PING :x');
     await irc.waitFor(':irc.example.org PONG irc.example.org :x');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
+    server.child.kill('SIGTERM');
     await irc.waitFor('ERROR :Closing Link: alice (Server shutting down)');
-    expect(await exited).toBe(0);
+    expect(await server.exited).toBe(0);
   });
 });
