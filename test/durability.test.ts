@@ -18,20 +18,24 @@ interface Served {
   exited: Promise<number | null>;
 }
 
+const ONLY_LINE_DOOR_ON_A_FREE_PORT = [
+  '--line-port',
+  '0',
+  '--framed-port',
+  'off',
+  '--http-port',
+  'off',
+  '--irc-port',
+  'off',
+];
+
 async function serve(dataDir: string): Promise<Served> {
   const child = spawn(process.execPath, [
     CLI,
     'serve',
     '--data-dir',
     dataDir,
-    '--line-port',
-    '0',
-    '--framed-port',
-    'off',
-    '--http-port',
-    'off',
-    '--irc-port',
-    'off',
+    ...ONLY_LINE_DOOR_ON_A_FREE_PORT,
     '--log-level',
     'warn',
   ]);
@@ -117,10 +121,14 @@ describe('durability', () => {
     const notADir = join(tempDir(), 'a-file');
     writeFileSync(notADir, 'x');
     for (const dataDir of [corrupt, join(notADir, 'data')]) {
-      const result = spawnSync(process.execPath, [CLI, 'serve', '--data-dir', dataDir], {
-        encoding: 'utf8',
-        timeout: 10_000,
-      });
+      const result = spawnSync(
+        process.execPath,
+        [CLI, 'serve', '--data-dir', dataDir, ...ONLY_LINE_DOOR_ON_A_FREE_PORT],
+        {
+          encoding: 'utf8',
+          timeout: 10_000,
+        },
+      );
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/^chatroom: cannot open the history database .*\n$/);
       expect(result.stderr).not.toContain('    at ');
