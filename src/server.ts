@@ -5,7 +5,7 @@ import type { HistoryStore, RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
-import { type Listening, listen } from './net/listener.js';
+import { type Listening, listen, openAll } from './net/listener.js';
 import { framedCodec } from './protocols/framed/codec.js';
 import { IrcDoor, IrcSession } from './protocols/irc/session.js';
 import { lineCodec } from './protocols/line/codec.js';
@@ -167,43 +167,56 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     connection.onClose(() => connections.delete(connection));
   };
 
-  const doors: Listening[] = [];
-  try {
-    for (const [port, codec] of [
-      [config.linePort, lineCodec],
-      [config.framedPort, framedCodec],
-    ] as const) {
-      if (port !== null)
-        doors.push(await listen(codec.protocol, config.host, port, textDoor(codec)));
-    }
-    if (config.httpPort !== null) {
-      const ws = createWsDoor({
-        chat,
-        log,
-        nickTimeoutMs: config.nickTimeoutMs,
-        maxQueueBytes: config.maxQueueBytes,
-        shutdownGraceMs: config.shutdownGraceMs,
-        heartbeatMs: config.wsHeartbeatMs,
+  const openers: { door: string; port: number; open: () => Promise<Listening> }[] = [];
+  for (const [port, codec] of [
+    [config.linePort, lineCodec],
+    [config.framedPort, framedCodec],
+  ] as const) {
+    if (port !== null) {
+      openers.push({
+        door: codec.protocol,
+        port,
+        open: () => listen(codec.protocol, config.host, port, textDoor(codec)),
       });
-      doors.push(
-        await startHttp({
+    }
+  }
+  const { httpPort, ircPort } = config;
+  if (httpPort !== null) {
+    openers.push({
+      door: 'http',
+      port: httpPort,
+      open: () =>
+        startHttp({
           host: config.host,
-          port: config.httpPort,
+          port: httpPort,
           webRoot: config.webRoot ?? DEFAULT_WEB_ROOT,
           allowedOrigins: config.allowedOrigins,
           shutdownGraceMs: config.shutdownGraceMs,
           chat,
           store,
-          ws,
+          ws: createWsDoor({
+            chat,
+            log,
+            nickTimeoutMs: config.nickTimeoutMs,
+            maxQueueBytes: config.maxQueueBytes,
+            shutdownGraceMs: config.shutdownGraceMs,
+            heartbeatMs: config.wsHeartbeatMs,
+          }),
           log,
         }),
-      );
-    }
-    if (config.ircPort !== null) {
-      doors.push(await listen('irc', config.host, config.ircPort, ircSocket));
-    }
+    });
+  }
+  if (ircPort !== null) {
+    openers.push({
+      door: 'irc',
+      port: ircPort,
+      open: () => listen('irc', config.host, ircPort, ircSocket),
+    });
+  }
+  let doors: Listening[];
+  try {
+    doors = await openAll(config.host, openers);
   } catch (error) {
-    await Promise.all(doors.map((door) => door.close()));
     clearInterval(pruner);
     await store.close();
     throw error;
