@@ -10,6 +10,7 @@ import type {
 } from '../../core/history.js';
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
 import { searchWords } from '../search-words.js';
+import { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export const SQLITE_FILE = 'chatroom.db';
@@ -80,6 +81,7 @@ export class SqliteStore implements HistoryStore {
   private constructor(
     readonly db: Database.Database,
     schemaVersion: number,
+    private readonly lock: DataDirLock,
   ) {
     this.statements = {
       reserve: db.prepare<[string, number], { last_id: number }>(
@@ -183,17 +185,22 @@ export class SqliteStore implements HistoryStore {
   static open(options: SqliteStoreOptions): SqliteStore {
     const path = join(options.dataDir, SQLITE_FILE);
     let db: Database.Database | undefined;
+    let lock: DataDirLock | undefined;
     try {
       mkdirSync(options.dataDir, { recursive: true });
+      lock = DataDirLock.acquire(options.dataDir);
       db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'normal'}`);
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       migrate(db, options.migrateTo ?? latestVersion(SQLITE_MIGRATIONS));
-      return new SqliteStore(db, currentVersion(db));
+      return new SqliteStore(db, currentVersion(db), lock);
     } catch (error) {
       db?.close();
+      lock?.release();
+      if (error instanceof DataDirLockedError)
+        throw new StoreOpenError(error.message, { cause: error });
       const reason = error instanceof Error ? error.message : String(error);
       throw new StoreOpenError(`cannot open the history database ${path}: ${reason}`, {
         cause: error,
@@ -266,6 +273,7 @@ export class SqliteStore implements HistoryStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.lock.release();
   }
 
   schemaVersion(): number {
