@@ -1,6 +1,7 @@
 import type { ChatEvent } from '../../core/events.js';
 import { conversationKey, type StoredMessage } from '../../core/history.js';
 import { foldCase } from '../../core/names.js';
+import { forIrc } from '../formatting.js';
 import { CAP_AWAY_NOTIFY, CAP_MESSAGE_TAGS, CAP_SERVER_TIME } from './caps.js';
 import {
   escapeTagValue,
@@ -71,8 +72,10 @@ export function privmsgLines(
   extraTags?: ReadonlyMap<string, string>,
   prefixTime = false,
 ): string {
-  // Text from other doors may hold \x01, which IRC clients would take for a CTCP request.
-  if (line.text.includes(CTCP)) line = { ...line, text: line.text.replaceAll(CTCP, '^A') };
+  // Before any measuring: shown controls take more bytes than raw ones. This also turns a
+  // \x01 from another door, which IRC clients would take for a CTCP request, into ^A.
+  const text = forIrc(line.text);
+  if (text !== line.text) line = { ...line, text };
   const source = userSource(line.from, host);
   if (extraTags === undefined && !prefixTime) {
     const fast = onePrivmsg(line, variant, source);
@@ -94,6 +97,7 @@ export function privmsgLines(
       command: 'PRIVMSG',
       params: [line.to, line.action ? `${CTCP}ACTION ${piece}${CTCP}` : piece],
       trailing: true,
+      ctcp: line.action,
     });
   }
   return out;

@@ -4,6 +4,8 @@
  *
  *   [@tag=value;tag2 SPACE] [:source SPACE] COMMAND [param ...] [SPACE :trailing param]
  */
+import { forIrc, hasControls } from '../formatting.js';
+
 export interface IrcMessage {
   /** Tag values unescaped; a tag without a value has ''. */
   readonly tags?: ReadonlyMap<string, string> | undefined;
@@ -16,6 +18,11 @@ export interface IrcMessage {
    * free text reads the same everywhere that way, and naive clients expect it.
    */
   readonly trailing?: boolean;
+  /**
+   * The last parameter is a CTCP message (\x01ACTION ...\x01) that the server built: its two
+   * delimiters are kept, where a \x01 anywhere else is shown as ^A like any control.
+   */
+  readonly ctcp?: boolean;
 }
 
 /** The tag section may take this many bytes, '@' and the space after it included. */
@@ -136,6 +143,7 @@ export function escapeTagValue(value: string): string {
  * line that could be read as something else: CR, LF or NUL anywhere, a space in a middle
  * parameter, a body over 512 bytes. With `fit`, a too long last parameter is cut (at a
  * character boundary) instead, for replies whose text may be long (a topic, a reason).
+ * Other control characters are written shown, not raw, except IRC formatting (forIrc).
  */
 export function serializeMessage(message: IrcMessage, options: { fit?: boolean } = {}): string {
   let head = '';
@@ -152,13 +160,16 @@ export function serializeMessage(message: IrcMessage, options: { fit?: boolean }
   }
   body += message.command;
   const { params } = message;
+  let lastParam: string | undefined;
   for (let i = 0; i < params.length; i++) {
-    const param = params[i]!;
-    if (FORBIDDEN.test(param)) {
+    const raw = params[i]!;
+    if (FORBIDDEN.test(raw)) {
       throw new IrcEncodeError('FORBIDDEN_CHARACTER', 'Parameters cannot contain CR, LF or NUL');
     }
     const last = i === params.length - 1;
-    if (!last) {
+    const param = shownToIrc(raw, last && message.ctcp === true);
+    if (last) lastParam = param;
+    else {
       if (param === '' || param.includes(' ') || param.startsWith(':')) {
         throw new IrcEncodeError(
           'INVALID_PARAM',
@@ -168,7 +179,6 @@ export function serializeMessage(message: IrcMessage, options: { fit?: boolean }
       body += ` ${param}`;
     }
   }
-  const lastParam = params.at(-1);
   if (lastParam !== undefined) {
     const needsColon =
       message.trailing === true ||
@@ -190,6 +200,20 @@ export function serializeMessage(message: IrcMessage, options: { fit?: boolean }
   }
   return `${head}${body}\r\n`;
 }
+
+/**
+ * Every parameter, whoever it came from, reaches IRC clients with its controls shown but for
+ * IRC formatting (see forIrc): some print text straight to a terminal.
+ */
+function shownToIrc(param: string, ctcp: boolean): string {
+  if (!hasControls(param)) return param;
+  if (ctcp && param.length >= 2 && param.startsWith(CTCP) && param.endsWith(CTCP)) {
+    return `${CTCP}${forIrc(param.slice(1, -1))}${CTCP}`;
+  }
+  return forIrc(param);
+}
+
+const CTCP = '\x01';
 
 function serializeTags(tags: ReadonlyMap<string, string>): string {
   const parts: string[] = [];

@@ -1,6 +1,7 @@
 import { actorOf, type ChatEvent, roomOf } from '../../core/events.js';
 import type { Member } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
+import { forTerminal } from '../formatting.js';
 
 /**
  * What a text front door (line, framed) shows for an event: a few labelled pieces of text
@@ -227,15 +228,10 @@ function plural(count: number, noun: string): string {
 }
 
 /**
- * Other people's text goes to terminals: control characters (ESC sequences above all) are
- * shown in caret notation so they can never move a cursor or recolour someone's screen.
+ * Other people's text goes to terminals: IRC formatting is taken out and other control
+ * characters (ESC sequences above all) are shown, so they can never move a cursor or
+ * recolour someone's screen.
  */
 export function safeText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0080-\u009f]/g, (control) => {
-    const code = control.charCodeAt(0);
-    if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
-    if (code === 0x7f) return '^?';
-    return '\ufffd';
-  });
+  return forTerminal(text);
 }
