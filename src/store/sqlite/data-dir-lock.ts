@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
 export const LOCK_FILE = 'chatroom.lock';
@@ -10,7 +10,7 @@ const HOLDER_FILE = 'chatroom.pid';
 export class DataDirLockedError extends Error {
   constructor(dataDir: string, holder: string | undefined) {
     super(
-      `another chatroom server${holder ? ` (pid ${holder})` : ''} is already using the data directory ${dataDir}; ` +
+      `another chatroom server${holder ? ` (pid ${holder})` : ''} is already using the data directory ${resolve(dataDir)}; ` +
         'two servers on one directory would each hand out the same nicknames. ' +
         'Stop the other server, or give this one its own --data-dir.',
     );
