@@ -100,6 +100,8 @@ describe('web client: chat page features', () => {
   it('shows the last message whole above the composer on first load', async () => {
     const server = await browser.serve({ historyOnJoin: 60 });
     const carol = await LineClient.join(server.port('line'), 'carol');
+    // A topic: the header grows a line once it is shown, which must not push the end out.
+    carol.send('/topic Release on Friday, and the notes are in the wiki');
     carol.send('/ids on');
     for (let i = 1; i <= 60; i++) carol.send(`line ${i}`);
     await carol.waitFor('*** Sent @60 to #lobby', 10_000);

@@ -87,6 +87,8 @@ function render(): void {
   renderScheduled = false;
   const { messages: entries, tabs, members, rooms } = dirty;
   Object.assign(dirty, { messages: false, tabs: false, members: false, rooms: false });
+  // The header first: a topic line appearing moves the list's bottom edge.
+  renderHeader();
   if (entries) {
     const conversation = activeConversation();
     scroller.redraw(conversation, () => renderEntries(messages, conversation, state.nick));
@@ -95,7 +97,6 @@ function render(): void {
   if (tabs || entries) renderTabs();
   if (members) renderMembers();
   if (rooms) renderOtherRooms();
-  renderHeader();
   saveCurrentPlace();
 }
 

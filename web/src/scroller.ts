@@ -15,6 +15,8 @@ interface Anchor {
  */
 export class Scroller {
   private shown: string | undefined;
+  /** Whether the reader was at the bottom at the last look. */
+  private atBottom = true;
 
   constructor(
     private readonly list: HTMLElement,
@@ -23,6 +25,11 @@ export class Scroller {
     private readonly scrolled: () => void,
   ) {
     list.addEventListener('scroll', () => this.onScroll());
+    // The list shrinks when the header gains a topic line, a banner shows, the composer grows
+    // or a phone's keyboard opens: a reader at the bottom must stay there.
+    new ResizeObserver(() => {
+      if (this.atBottom) this.toBottom();
+    }).observe(list);
   }
 
   private fromBottom(): number {
@@ -54,6 +61,7 @@ export class Scroller {
     } else if (anchor?.item.isConnected) {
       this.list.scrollTop = (anchor.item as HTMLElement).offsetTop - anchor.offset;
     }
+    this.atBottom = conversation.following && conversation.liveEnd;
     this.showJump(conversation);
     this.checkEnds(conversation);
   }
@@ -66,6 +74,7 @@ export class Scroller {
   update(conversation: Conversation | undefined): void {
     if (!conversation) return;
     conversation.following = this.fromBottom() < EDGE;
+    this.atBottom = conversation.following && conversation.liveEnd;
     this.showJump(conversation);
     this.checkEnds(conversation);
   }
