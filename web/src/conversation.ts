@@ -62,6 +62,11 @@ export interface Conversation {
   liveEnd: boolean;
   /** A page being fetched: older (before an id), newer (after an id), or the latest. */
   loading: { direction: 'older' | 'newer' | 'latest'; from: number | undefined } | undefined;
+  /**
+   * Pages asked for and no longer wanted (a jump to the latest overtook them): their answers,
+   * which come back in the order asked, are skipped.
+   */
+  staleAnswers: number;
   /** The reader is at the bottom of this conversation (or it is not on screen). */
   following: boolean;
   /** Still a member (rooms); parted rooms stay readable until closed. */
@@ -85,6 +90,7 @@ export function newConversation(key: string, name: string, kind: 'room' | 'priva
     historyComplete: false,
     liveEnd: true,
     loading: undefined,
+    staleAnswers: 0,
     following: true,
     joined: kind === 'private',
   };
@@ -173,7 +179,9 @@ export function startLoading(
   conversation: Conversation,
   direction: 'older' | 'newer' | 'latest',
 ): { before?: number; after?: number } | undefined {
-  if (conversation.loading) return undefined;
+  // A jump to the live end is what the user asked for now: it overtakes a page on its way.
+  if (conversation.loading && direction === 'latest') conversation.staleAnswers++;
+  else if (conversation.loading) return undefined;
   const { first, last } = windowIds(conversation);
   if (direction === 'older') {
     if (conversation.historyComplete) return undefined;

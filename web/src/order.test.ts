@@ -141,6 +141,16 @@ describe('the window of entries kept', () => {
     expect(lobby.liveEnd).toBe(true);
   });
 
+  it('a jump to the latest overtakes an older page on its way, whose answer is skipped', () => {
+    const state = following();
+    for (let id = 100; id < 110; id++) state.apply(live(id, T + id));
+    expect(state.startLoading('#lobby', 'older')).toEqual({ before: 100 });
+    expect(state.startLoading('#lobby', 'latest')).toEqual({});
+    state.apply(history('request', [said(98, T + 98), said(99, T + 99)], true));
+    state.apply(history('request', [said(108, T + 108), said(109, T + 109)], true));
+    expect(lines(state)).toEqual(['m108', 'm109']);
+  });
+
   it('paging back far drops the newest end, and the page that no longer joins on is ignored', () => {
     const state = following();
     for (let id = 1000; id < 1000 + MAX_ENTRIES; id++) state.apply(live(id, T + id));

@@ -348,6 +348,10 @@ export class ChatState {
     if (message.reason !== 'request') {
       return this.addMessages(conversation, message.messages, message.reason, message.gap);
     }
+    if (conversation.staleAnswers > 0) {
+      conversation.staleAnswers--;
+      return {};
+    }
     const loading = conversation.loading;
     conversation.loading = undefined;
     const { first, last } = windowIds(conversation);
