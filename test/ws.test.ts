@@ -197,6 +197,31 @@ describe('WebSocket API: chatting', () => {
     await bob.waitFor({ type: 'quit', nick: 'alice', reason: 'gotta go' });
     expect((await alice.closed).code).toBe(1000);
   });
+
+  it('stamps joins, parts, topics and quits with server time, after the messages before them', async () => {
+    const server = await startTestServer();
+    const port = server.port('http');
+    const alice = await WsClient.join(port, 'alice');
+    alice.send({ type: 'join', room: '#dev' });
+    alice.send({ type: 'topic', room: '#dev', topic: 'release' });
+    alice.send({ type: 'send', to: '#dev', text: 'said before bob came', ref: 's' });
+    const said = await alice.waitForType('ack', { ref: 's' });
+    const bob = await WsClient.join(port, 'bob');
+    bob.send({ type: 'join', room: '#dev' });
+    const joined = await bob.waitForType('join', { room: '#dev', nick: 'bob' });
+    const topic = await bob.waitForType('topic-is', { room: '#dev' });
+    const replay = await bob.waitForType('history', { target: '#dev', reason: 'join' });
+    expect(replay.messages.map((m) => m.time)).toEqual([said.time]);
+    // The replay comes after the join event, but was said before it: the times say so.
+    expect(joined.time).toBeGreaterThanOrEqual(said.time);
+    expect(topic.time).toBeGreaterThanOrEqual(joined.time ?? Number.NaN);
+    const seen = await alice.waitForType('join', { room: '#dev', nick: 'bob' });
+    expect(seen.time).toBeTypeOf('number');
+    bob.send({ type: 'part', room: '#dev' });
+    expect((await alice.waitForType('part', { nick: 'bob' })).time).toBeTypeOf('number');
+    bob.send({ type: 'quit' });
+    expect((await alice.waitForType('quit', { nick: 'bob' })).time).toBeTypeOf('number');
+  });
 });
 
 describe('WebSocket API: retries and resuming', () => {

@@ -10,9 +10,13 @@ export type Status = 'connecting' | 'online' | 'offline';
 
 export interface ConnectionHost {
   message(message: ServerMessage): void;
-  status(status: Status, detail: string): void;
-  /** Rooms to resume after a reconnect, with the last message id seen in each. */
-  resumePoints(): ResumePoint[];
+  /** `retryAt` (ms since the epoch, our clock): when the next attempt to reconnect is due. */
+  status(status: Status, detail: string, retryAt?: number): void;
+  /**
+   * Rooms to resume, with the last message id seen in each: after a reconnect, or on the
+   * first connection, those the page was in before a reload.
+   */
+  resumePoints(reconnecting: boolean): ResumePoint[];
   /** The server refused our nickname at the first try: the user must pick another. */
   refused(message: string): void;
 }
@@ -99,7 +103,7 @@ export class ChatConnection {
     this.ws = ws;
     ws.onopen = () => {
       this.lastHeard = Date.now();
-      const resume = this.everWelcomed ? this.host.resumePoints() : [];
+      const resume = this.host.resumePoints(this.everWelcomed);
       this.transmit({ type: 'hello', nick: this.nick, ...(resume.length ? { resume } : {}) });
       clearInterval(this.pinger);
       this.pinger = setInterval(() => this.keepAlive(), PING_EVERY_MS);
@@ -125,10 +129,7 @@ export class ChatConnection {
       this.attempts++;
       const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.attempts - 1, 5));
       const jittered = wait / 2 + Math.random() * (wait / 2);
-      this.host.status(
-        'offline',
-        `Connection lost. Reconnecting in ${Math.ceil(jittered / 1000)} s…`,
-      );
+      this.host.status('offline', 'Connection lost.', Date.now() + jittered);
       this.retryTimer = setTimeout(() => this.open(), jittered);
     };
   }

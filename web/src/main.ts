@@ -1,18 +1,24 @@
 import './style.css';
+import './irc-colours.css';
 import { foldCase } from '../../src/core/names.js';
-import type { ServerMessage } from '../../src/protocols/ws/protocol.js';
+import type { ResumePoint, ServerMessage } from '../../src/protocols/ws/protocol.js';
+import { StatusBanner } from './banner.js';
 import { HELP, parseInput } from './commands.js';
-import { ChatConnection, type Status } from './connection.js';
+import { setUpComposer } from './composer.js';
+import { ChatConnection } from './connection.js';
+import { setUpDrawers } from './drawers.js';
+import { Notifier } from './notify.js';
+import { mentions } from './reading.js';
+import { Scroller } from './scroller.js';
 import { type Change, ChatState } from './state.js';
+import { emptyPlace, loadPlace, type Place, savePlace } from './storage.js';
 import { byId, element, renderEntries, tab } from './view.js';
 
 /** Older messages asked for at a time when scrolling back. */
 const PAGE = 50;
-/** Near enough the top (px) to load older messages, or the bottom to follow new ones. */
-const EDGE = 48;
-// A reload keeps the nickname and the rooms: this tab's own, so two tabs can be two people.
+// The nickname is this tab's own (sessionStorage), so two tabs can be two people; where
+// each person was is kept per nickname in localStorage (storage.ts).
 const SAVED_NICK = 'chatroom.nick';
-const SAVED_ROOMS = 'chatroom.rooms';
 
 const loginView = byId<HTMLDivElement>('login');
 const loginForm = byId<HTMLFormElement>('login-form');
@@ -26,28 +32,46 @@ const joinForm = byId<HTMLFormElement>('join-form');
 const joinInput = byId<HTMLInputElement>('join-input');
 const meLabel = byId<HTMLSpanElement>('me');
 const statusLabel = byId<HTMLSpanElement>('status');
-const banner = byId<HTMLDivElement>('banner');
+
 const title = byId<HTMLHeadingElement>('title');
 const topic = byId<HTMLParagraphElement>('topic');
 const messages = byId<HTMLOListElement>('messages');
 const composer = byId<HTMLFormElement>('composer');
-const composerInput = byId<HTMLInputElement>('composer-input');
-const membersTitle = byId<HTMLHeadingElement>('members-title');
+const composerInput = byId<HTMLTextAreaElement>('composer-input');
+const membersTitle = byId<HTMLSpanElement>('members-title');
 const memberList = byId<HTMLUListElement>('member-list');
 
 const state = new ChatState();
 let connection: ChatConnection | undefined;
+const status = new StatusBanner(statusLabel, byId<HTMLDivElement>('banner'));
+const notifier = new Notifier(byId<HTMLButtonElement>('enable-notifications'));
+const drawers = setUpDrawers(appView);
+const scroller = new Scroller(
+  messages,
+  byId<HTMLButtonElement>('jump'),
+  (end) => loadPage(end),
+  () => {
+    scroller.update(activeConversation());
+    update(state.markRead());
+  },
+);
+/** Where this nickname was last time, until the first welcome has put us back there. */
+let place: Place = emptyPlace();
+let restoring = false;
+/** Rooms the user asked to join: the view switches to them when joined (not to resumed ones). */
+const joining = new Set<string>();
+
+function activeConversation() {
+  return state.active === undefined ? undefined : state.conversations.get(state.active);
+}
 const RENDER_DELAY_MS = 16;
 let renderScheduled = false;
 /** What the next frame must redraw. */
-const dirty = { messages: false, prepended: false, tabs: false, members: false, rooms: false };
+const dirty = { messages: false, tabs: false, members: false, rooms: false };
 
 /** Notes what a change touched; the drawing happens once per burst of changes. */
 function update(change: Change): void {
-  if (change.entries !== undefined && change.entries === state.active) {
-    dirty.messages = true;
-    dirty.prepended ||= change.prepended === true;
-  }
+  if (change.entries !== undefined && change.entries === state.active) dirty.messages = true;
   dirty.tabs ||= change.entries !== undefined || change.conversations === true;
   dirty.members ||= change.members === true;
   dirty.rooms ||= change.rooms === true || change.conversations === true;
@@ -61,38 +85,19 @@ function update(change: Change): void {
 
 function render(): void {
   renderScheduled = false;
-  const active = state.active === undefined ? undefined : state.conversations.get(state.active);
-  if (active) active.unread = 0;
-  const { messages: entries, prepended, tabs, members, rooms } = dirty;
-  Object.assign(dirty, {
-    messages: false,
-    prepended: false,
-    tabs: false,
-    members: false,
-    rooms: false,
-  });
-  if (entries) renderMessages(prepended);
-  if (tabs) renderTabs();
+  const { messages: entries, tabs, members, rooms } = dirty;
+  Object.assign(dirty, { messages: false, tabs: false, members: false, rooms: false });
+  // The header first: a topic line appearing moves the list's bottom edge.
+  renderHeader();
+  if (entries) {
+    const conversation = activeConversation();
+    scroller.redraw(conversation, () => renderEntries(messages, conversation, state.nick));
+    state.markRead();
+  }
+  if (tabs || entries) renderTabs();
   if (members) renderMembers();
   if (rooms) renderOtherRooms();
-  renderHeader();
-  saveRooms();
-}
-
-function renderMessages(prepended: boolean): void {
-  const conversation = state.active ? state.conversations.get(state.active) : undefined;
-  const fromBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight;
-  const heightBefore = messages.scrollHeight;
-  const topBefore = messages.scrollTop;
-  renderEntries(messages, conversation, state.nick);
-  if (prepended) {
-    // Older messages went in above: keep what the reader was looking at in place.
-    messages.scrollTop = topBefore + (messages.scrollHeight - heightBefore);
-  } else if (fromBottom < EDGE) {
-    messages.scrollTop = messages.scrollHeight;
-  }
-  // Not enough to scroll yet: fetch more until there is, or history runs out.
-  if (messages.scrollHeight <= messages.clientHeight + EDGE) loadOlder();
+  saveCurrentPlace();
 }
 
 function renderTabs(): void {
@@ -170,16 +175,9 @@ function renderHeader(): void {
     : 'Type /join #room';
 }
 
-function showStatus(status: Status, detail: string): void {
-  statusLabel.textContent = status;
-  statusLabel.dataset.status = status;
-  banner.textContent = detail;
-  banner.hidden = status === 'online' || detail === '';
-}
-
 function openConversation(key: string): void {
   update(state.activate(key));
-  appView.classList.remove('show-sidebar', 'show-members');
+  drawers.close();
   composerInput.focus();
 }
 
@@ -197,22 +195,21 @@ function closeConversation(key: string): void {
   update(state.close(key));
 }
 
-function loadOlder(): void {
-  const conversation = state.active ? state.conversations.get(state.active) : undefined;
-  if (!conversation || conversation.historyComplete || conversation.loadingHistory) return;
+/** Fetches a page of the open conversation: older, newer, or the latest (a jump). */
+function loadPage(direction: 'older' | 'newer' | 'latest'): void {
+  const conversation = activeConversation();
+  if (!conversation || !connection?.online) return;
   if (conversation.kind === 'room' && !conversation.joined) return;
-  const first = conversation.entries.find((e) => e.kind === 'message' && e.id !== undefined);
-  const before = first?.kind === 'message' ? first.id : undefined;
-  const sent = connection?.request({
-    type: 'history',
-    target: conversation.name,
-    limit: PAGE,
-    ...(before === undefined ? {} : { before }),
-  });
-  if (sent) {
-    conversation.loadingHistory = true;
-    update({ entries: conversation.key, prepended: true });
-  }
+  const range = state.startLoading(conversation.key, direction);
+  if (range === undefined) return;
+  connection.request({ type: 'history', target: conversation.name, limit: PAGE, ...range });
+  update({ entries: conversation.key });
+}
+
+function jumpToLatest(): void {
+  const conversation = activeConversation();
+  if (conversation?.liveEnd) scroller.toBottom();
+  else loadPage('latest');
 }
 
 function onServerMessage(message: ServerMessage): void {
@@ -223,7 +220,7 @@ function onServerMessage(message: ServerMessage): void {
       loginView.hidden = true;
       appView.hidden = false;
       connection?.request({ type: 'rooms' });
-      rejoinSavedRooms();
+      if (restoring) restorePlace();
       composerInput.focus();
       break;
     case 'nick':
@@ -241,46 +238,80 @@ function onServerMessage(message: ServerMessage): void {
         });
       }
       break;
-    case 'join':
-      if (foldCase(message.nick) === state.myKey) {
-        openConversation(foldCase(message.room));
-        connection?.request({ type: 'rooms' });
-      }
+    case 'join': {
+      if (foldCase(message.nick) !== state.myKey) break;
+      const key = foldCase(message.room);
+      if (joining.delete(key) || foldCase(place.active ?? '') === key) openConversation(key);
+      connection?.request({ type: 'rooms' });
       break;
+    }
     case 'part':
       if (foldCase(message.nick) === state.myKey) connection?.request({ type: 'rooms' });
       break;
-    case 'room-list':
-    case 'members':
+    case 'message':
+    case 'private':
+      notifyIfWanted(message);
       break;
   }
 }
 
-let roomsToRejoin: string[] | undefined;
-
-/** After a reload: back into the rooms this tab was in (each join replays its latest). */
-function rejoinSavedRooms(): void {
-  if (roomsToRejoin === undefined) return;
-  for (const room of roomsToRejoin) connection?.request({ type: 'join', room });
-  roomsToRejoin = undefined;
+/** A mention or a private message while the page is hidden: a browser notification. */
+function notifyIfWanted(message: Extract<ServerMessage, { type: 'message' | 'private' }>): void {
+  if (!document.hidden || state.nick === undefined) return;
+  if (foldCase(message.from) === state.myKey) return;
+  const where = message.type === 'message' ? message.room : message.from;
+  if (message.type === 'message' && !mentions(message.text, state.nick)) return;
+  const title = message.type === 'message' ? `${message.from} in ${where}` : message.from;
+  notifier.notify(title, message.text, foldCase(where), () => openConversation(foldCase(where)));
 }
 
-function saveRooms(): void {
+/**
+ * After a reload, back where the user was: rooms with a known read position were resumed
+ * by the hello (what was missed since, once); the others are joined; private tabs reopen.
+ */
+function restorePlace(): void {
+  restoring = false;
+  const resumed = new Set(resumeFromPlace().map((point) => foldCase(point.room)));
+  for (const room of place.rooms) {
+    if (!resumed.has(foldCase(room))) connection?.request({ type: 'join', room });
+  }
+  for (const nick of place.privates) state.conversation(nick, 'private');
+  const active = place.active === undefined ? undefined : foldCase(place.active);
+  if (active !== undefined && state.conversations.has(active)) openConversation(active);
+  update({ conversations: true });
+}
+
+function resumeFromPlace(): ResumePoint[] {
+  return place.rooms.flatMap((room) => {
+    const after = place.lastRead[foldCase(room)];
+    return after === undefined || after === 0 ? [] : [{ room, after }];
+  });
+}
+
+function saveCurrentPlace(): void {
   if (!state.nick) return;
-  const rooms = [...state.conversations.values()]
-    .filter((c) => c.kind === 'room' && c.joined)
-    .map((c) => c.name);
-  sessionStorage.setItem(SAVED_ROOMS, JSON.stringify(rooms));
+  const conversations = [...state.conversations.values()];
+  const lastRead: Record<string, number> = {};
+  for (const c of conversations) if (c.lastRead > 0) lastRead[c.key] = c.lastRead;
+  savePlace(localStorage, location.origin, state.nick, {
+    rooms: conversations.filter((c) => c.kind === 'room' && c.joined).map((c) => c.name),
+    privates: conversations.filter((c) => c.kind === 'private').map((c) => c.name),
+    active: activeConversation()?.name,
+    lastRead,
+  });
 }
 
 function connect(nick: string, patient: boolean): void {
   connection?.stop();
+  place = loadPlace(localStorage, location.origin, nick);
+  restoring = true;
+  for (const [key, id] of Object.entries(place.lastRead)) state.savedLastRead.set(key, id);
   connection = new ChatConnection(
     nick,
     {
       message: onServerMessage,
-      status: showStatus,
-      resumePoints: () => state.resumePoints(),
+      status: (now, detail, retryAt) => status.show(now, detail, retryAt),
+      resumePoints: (reconnecting) => (reconnecting ? state.resumePoints() : resumeFromPlace()),
       refused(text) {
         sessionStorage.removeItem(SAVED_NICK);
         loginView.hidden = false;
@@ -294,9 +325,15 @@ function connect(nick: string, patient: boolean): void {
   connection.start();
 }
 
-function submit(input: string): void {
-  const current = state.active ? state.conversations.get(state.active)?.name : undefined;
-  const action = parseInput(input, current);
+function submit(input: string, multiline: boolean): void {
+  const conversation = activeConversation();
+  if (multiline) {
+    // Pasted lines are text, even one that starts with "/": a paste runs no commands.
+    if (conversation) send(conversation.name, input, false);
+    else update(state.notice('Join a room first: /join #room', 'error'));
+    return;
+  }
+  const action = parseInput(input, conversation?.name);
   switch (action.kind) {
     case 'send':
       send(action.to, action.text, action.action);
@@ -305,9 +342,10 @@ function submit(input: string): void {
       if (action.message.type === 'quit') {
         connection?.quit(action.message.reason ?? '');
         sessionStorage.removeItem(SAVED_NICK);
-        showStatus('offline', 'You left the chat. Reload the page to come back.');
+        status.show('offline', 'You left the chat. Reload the page to come back.');
         return;
       }
+      if (action.message.type === 'join') joining.add(foldCase(action.message.room));
       if (!connection?.request(action.message)) {
         update(state.notice('Not connected right now; try again in a moment.', 'error'));
       }
@@ -320,11 +358,12 @@ function submit(input: string): void {
       if (state.active) closeConversation(state.active);
       return;
     case 'older':
-      loadOlder();
+      loadPage('older');
       return;
     case 'help':
       update(state.notice('Commands:'));
       for (const [usage, summary] of HELP) update(state.notice(`${usage.padEnd(24)} ${summary}`));
+      update(state.notice('Shift+Enter starts a new line; each line goes as its own message.'));
       return;
     case 'error':
       update(state.notice(action.text, 'error'));
@@ -338,7 +377,11 @@ function send(to: string, text: string, action: boolean): void {
     update(state.notice('Too many messages are waiting to be sent; wait a moment.', 'error'));
     return;
   }
+  // Saying something brings the reader back to the live end, where the answer will come.
+  if (activeConversation()?.liveEnd === false) loadPage('latest');
   update(state.addPending(to, ref, text, action));
+  const conversation = activeConversation();
+  if (conversation) conversation.following = true;
 }
 
 loginForm.addEventListener('submit', (event) => {
@@ -349,48 +392,27 @@ loginForm.addEventListener('submit', (event) => {
   connect(nick, false);
 });
 
-composer.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const input = composerInput.value;
-  if (!input.trim()) return;
-  composerInput.value = '';
-  submit(input);
-});
+setUpComposer(composer, composerInput, submit);
 
 joinForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const room = joinInput.value.trim();
   if (!room) return;
   joinInput.value = '';
-  submit(`/join ${room}`);
+  submit(`/join ${room}`, false);
 });
 
-messages.addEventListener('scroll', () => {
-  if (messages.scrollTop < EDGE) loadOlder();
-});
-
-byId<HTMLButtonElement>('toggle-sidebar').addEventListener('click', () => {
-  appView.classList.toggle('show-sidebar');
-  appView.classList.remove('show-members');
-});
-byId<HTMLButtonElement>('toggle-members').addEventListener('click', () => {
-  appView.classList.toggle('show-members');
-  appView.classList.remove('show-sidebar');
-});
+byId<HTMLButtonElement>('jump').addEventListener('click', jumpToLatest);
 byId<HTMLButtonElement>('refresh-rooms').addEventListener('click', () => {
   connection?.request({ type: 'rooms' });
+});
+document.addEventListener('visibilitychange', () => {
+  update(state.setVisible(!document.hidden));
+  update({ entries: state.active ?? '' });
 });
 
 const savedNick = sessionStorage.getItem(SAVED_NICK);
 if (savedNick) {
-  try {
-    const saved: unknown = JSON.parse(sessionStorage.getItem(SAVED_ROOMS) ?? '[]');
-    roomsToRejoin = Array.isArray(saved)
-      ? saved.filter((room): room is string => typeof room === 'string')
-      : [];
-  } catch {
-    roomsToRejoin = [];
-  }
   nickInput.value = savedNick;
   connect(savedNick, true);
 } else {

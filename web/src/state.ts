@@ -1,53 +1,25 @@
 import { foldCase } from '../../src/core/names.js';
 import type { HistoryMessage, RoomInfo, ServerMessage } from '../../src/protocols/ws/protocol.js';
+import {
+  type Conversation,
+  type Entry,
+  fitsWindow,
+  insertEntry,
+  type MessageEntry,
+  newConversation,
+  startLoading,
+  trimWindow,
+  windowIds,
+} from './conversation.js';
+import { ServerClock } from './server-clock.js';
 
-/** One line of a conversation as shown: a chat message, or a notice (join, part, topic...). */
-export type Entry =
-  | {
-      kind: 'message';
-      /** Undefined while our own send waits for its ack. */
-      id: number | undefined;
-      /** Our own send's ref, until acknowledged. */
-      ref: string | undefined;
-      from: string;
-      text: string;
-      action: boolean;
-      time: number;
-      failed?: string;
-    }
-  | { kind: 'notice'; text: string; time: number; tone: 'info' | 'error' };
-
-export interface Conversation {
-  /** Folded name: "#dev", or for a private conversation the other person's folded nick. */
-  key: string;
-  name: string;
-  kind: 'room' | 'private';
-  entries: Entry[];
-  ids: Set<number>;
-  /** The newest message id seen (what a resume starts from). */
-  lastId: number;
-  unread: number;
-  /** Members by folded nick, with their spelling; for rooms only. */
-  members: Map<string, string>;
-  /** More members than listed (a big room lists only the first few on joining). */
-  memberTotal: number;
-  topic: string;
-  /** Whether paging back has reached the first message still kept. */
-  historyComplete: boolean;
-  loadingHistory: boolean;
-  /** Still a member (rooms); parted rooms stay readable until closed. */
-  joined: boolean;
-}
+export type { Conversation, Entry } from './conversation.js';
 
 /** What the view must redraw after a change. */
 export interface Change {
   conversations?: boolean;
   /** Entries of this conversation changed. */
   entries?: string;
-  /** Whether the change to entries was only additions at the end (keeps the reader's place). */
-  appended?: boolean;
-  /** Entries were added at the start (history paged back). */
-  prepended?: boolean;
   members?: boolean;
   status?: boolean;
   rooms?: boolean;
@@ -55,11 +27,13 @@ export interface Change {
 
 const MAX_NOTICES_PER_EVENT = 200;
 
+type Reason = 'live' | 'join' | 'request' | 'resume';
+
 /**
  * The client's picture of the chat, built from server messages only (plus our own sends
- * while they wait for acks). Messages are kept by id, so a message that arrives twice (a join
- * replay and a resume overlapping, a retried send) is shown once; they are kept in id order,
- * which is the server's order, whatever order they arrive in.
+ * while they wait for acks). Each conversation is a window of entries in server time order,
+ * notices included (see sortsBefore); messages are kept by id, so one that arrives twice (a
+ * join replay and a resume overlapping, a retried send) is shown once.
  */
 export class ChatState {
   nick: string | undefined;
@@ -70,11 +44,28 @@ export class ChatState {
   allRooms: RoomInfo[] = [];
   /** Away messages of people we share a room with (IRC users can set them), by folded nick. */
   readonly away = new Map<string, string>();
+  /** Where the user had read to, from the last visit (by conversation key). */
+  readonly savedLastRead = new Map<string, number>();
+  /** Whether the page is on screen (a hidden tab reads nothing). */
+  visible = true;
+  private readonly clock: ServerClock;
+  private seq = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.clock = new ServerClock(now);
+  }
 
   get myKey(): string | undefined {
     return this.nick === undefined ? undefined : foldCase(this.nick);
+  }
+
+  /** See ServerClock. */
+  serverNow(): number {
+    return this.clock.now();
+  }
+
+  private heard(time: number | undefined): number {
+    return this.clock.heard(time);
   }
 
   /** Rooms we are in, with the last id seen in each: what a reconnect resumes. */
@@ -88,21 +79,8 @@ export class ChatState {
     const key = foldCase(name);
     let conversation = this.conversations.get(key);
     if (!conversation) {
-      conversation = {
-        key,
-        name,
-        kind,
-        entries: [],
-        ids: new Set(),
-        lastId: 0,
-        unread: 0,
-        members: new Map(),
-        memberTotal: 0,
-        topic: '',
-        historyComplete: false,
-        loadingHistory: false,
-        joined: kind === 'private',
-      };
+      conversation = newConversation(key, name, kind);
+      conversation.lastRead = this.savedLastRead.get(key) ?? 0;
       this.conversations.set(key, conversation);
     }
     return conversation;
@@ -113,7 +91,30 @@ export class ChatState {
     if (!conversation) return {};
     this.active = key;
     conversation.unread = 0;
+    // The "new messages" line goes where the reader left off (nowhere on a first visit).
+    conversation.marker = conversation.lastRead > 0 ? conversation.lastRead : undefined;
     return { conversations: true, entries: key, members: true };
+  }
+
+  /** The reader sees the live end of the active conversation: all of it is read. */
+  markRead(): Change {
+    const conversation = this.active ? this.conversations.get(this.active) : undefined;
+    if (!conversation || !this.visible || !conversation.following || !conversation.liveEnd) {
+      return {};
+    }
+    const before = conversation.unread + conversation.lastRead;
+    conversation.lastRead = Math.max(conversation.lastRead, windowIds(conversation).last ?? 0);
+    conversation.unread = 0;
+    return before === conversation.lastRead ? {} : { conversations: true };
+  }
+
+  /** The page was hidden or shown again. */
+  setVisible(visible: boolean): Change {
+    this.visible = visible;
+    const conversation = this.active ? this.conversations.get(this.active) : undefined;
+    // What arrives while away gets a "new messages" line above it.
+    if (!visible && conversation) conversation.marker = conversation.lastRead || undefined;
+    return visible ? this.markRead() : {};
   }
 
   /** Closes a tab (a parted room or a private conversation). */
@@ -126,16 +127,16 @@ export class ChatState {
   /** Our own message, shown at once and marked as waiting until the server acks it. */
   addPending(to: string, ref: string, text: string, action: boolean): Change {
     const conversation = this.conversation(to, to.startsWith('#') ? 'room' : 'private');
-    conversation.entries.push({
+    insertEntry(conversation, {
       kind: 'message',
       id: undefined,
       ref,
       from: this.nick ?? '',
       text,
       action,
-      time: this.now(),
+      time: this.serverNow(),
     });
-    return { entries: conversation.key, appended: true };
+    return { entries: conversation.key };
   }
 
   /** A send we gave up on (or the server refused): shown as failed, with the reason. */
@@ -152,12 +153,32 @@ export class ChatState {
     return {};
   }
 
-  notice(text: string, tone: 'info' | 'error' = 'info', key = this.active): Change {
+  /** A notice line; `time` is the server's when it has one (see serverNow otherwise). */
+  notice(text: string, tone: 'info' | 'error' = 'info', key = this.active, time?: number): Change {
     if (key === undefined) return {};
     const conversation = this.conversations.get(key);
     if (!conversation) return {};
-    conversation.entries.push({ kind: 'notice', text, time: this.now(), tone });
-    return { entries: key, appended: true };
+    const entry: Entry = { kind: 'notice', text, time: time ?? this.serverNow(), tone, seq: 0 };
+    entry.seq = ++this.seq;
+    // A notice far back in time, in a window that no longer reaches back there, is not kept.
+    const { first } = windowIds(conversation);
+    const firstEntry = conversation.entries.find((e) => e.kind === 'message' && e.id === first);
+    if (firstEntry && !conversation.historyComplete && entry.time < firstEntry.time) return {};
+    insertEntry(conversation, entry);
+    this.trim(conversation);
+    return { entries: key };
+  }
+
+  /** Keeps the window bounded, dropping from the end the reader is away from. */
+  private trim(conversation: Conversation): void {
+    const reading = conversation.key === this.active && !conversation.following;
+    trimWindow(conversation, reading ? 'oldest' : 'newest');
+  }
+
+  /** See startLoading. */
+  startLoading(key: string, direction: 'older' | 'newer' | 'latest') {
+    const conversation = this.conversations.get(key);
+    return conversation ? startLoading(conversation, direction) : undefined;
   }
 
   apply(message: ServerMessage): Change {
@@ -167,32 +188,50 @@ export class ChatState {
         this.serverName = message.serverName;
         return { status: true };
       case 'message': {
+        this.heard(message.time);
         const room = this.conversation(message.room, 'room');
         return this.addMessages(room, [message], 'live');
       }
       case 'private': {
+        this.heard(message.time);
         const other = foldCase(message.from) === this.myKey ? message.to : message.from;
         const conversation = this.conversation(other, 'private');
         return { ...this.addMessages(conversation, [message], 'live'), conversations: true };
       }
       case 'ack':
+        this.heard(message.time);
         return this.acknowledge(message.ref, message.id, message.time, message.to);
       case 'history':
         return this.history(message);
       case 'join': {
+        const time = this.heard(message.time);
         const room = this.conversation(message.room, 'room');
         const you = foldCase(message.nick) === this.myKey;
+        const back = you && room.joined;
         if (you) {
+          // Back after leaving: the join replay starts the window afresh (what was said in
+          // between was never seen, and must not look as if it had been).
+          if (!room.joined) startLoading(room, 'latest');
+          room.loading = undefined;
           room.joined = true;
           room.members.clear();
           if (this.active === undefined) this.activate(room.key);
         }
         room.members.set(foldCase(message.nick), message.nick);
         room.memberTotal = Math.max(room.memberTotal + (you ? 0 : 1), room.members.size);
-        const text = you ? `You joined ${room.name}` : `${message.nick} joined`;
-        return { ...this.notice(text, 'info', room.key), members: true, conversations: true };
+        const text = back
+          ? `You rejoined ${room.name}`
+          : you
+            ? `You joined ${room.name}`
+            : `${message.nick} joined`;
+        return {
+          ...this.notice(text, 'info', room.key, time),
+          members: true,
+          conversations: true,
+        };
       }
       case 'part': {
+        const time = this.heard(message.time);
         const room = this.conversation(message.room, 'room');
         const you = foldCase(message.nick) === this.myKey;
         if (you) room.joined = false;
@@ -200,9 +239,14 @@ export class ChatState {
         room.memberTotal = Math.max(0, room.memberTotal - 1);
         const reason = message.reason ? ` (${message.reason})` : '';
         const text = you ? `You left ${room.name}${reason}` : `${message.nick} left${reason}`;
-        return { ...this.notice(text, 'info', room.key), members: true, conversations: true };
+        return {
+          ...this.notice(text, 'info', room.key, time),
+          members: true,
+          conversations: true,
+        };
       }
       case 'quit': {
+        const time = this.heard(message.time);
         const key = foldCase(message.nick);
         const change: Change = { members: true };
         this.away.delete(key);
@@ -214,30 +258,33 @@ export class ChatState {
               `${message.nick} left the chat${message.reason ? ` (${message.reason})` : ''}`,
               'info',
               conversation.key,
+              time,
             );
             change.entries = conversation.key === this.active ? conversation.key : change.entries;
           }
         }
-        return { ...change, appended: true };
+        return change;
       }
       case 'nick':
-        return this.renamed(message.oldNick, message.newNick);
+        return this.renamed(message.oldNick, message.newNick, this.heard(message.time));
       case 'topic': {
+        const time = this.heard(message.time);
         const room = this.conversation(message.room, 'room');
         room.topic = message.topic;
         const who = foldCase(message.nick) === this.myKey ? 'You' : message.nick;
         const text = message.topic
           ? `${who} set the topic to: ${message.topic}`
           : `${who} cleared the topic`;
-        return { ...this.notice(text, 'info', room.key), status: true };
+        return { ...this.notice(text, 'info', room.key, time), status: true };
       }
       case 'topic-is': {
+        const time = this.heard(message.time);
         const room = this.conversations.get(foldCase(message.room));
         if (room) room.topic = message.topic;
         const text = message.topic
           ? `Topic of ${message.room}: ${message.topic}${message.setBy ? ` (set by ${message.setBy})` : ''}`
           : `${message.room} has no topic`;
-        return { ...this.notice(text), status: true };
+        return { ...this.notice(text, 'info', room?.key ?? this.active, time), status: true };
       }
       case 'members': {
         const room = this.conversation(message.room, 'room');
@@ -255,7 +302,7 @@ export class ChatState {
         }
         return {};
       case 'notice':
-        return this.notice(message.text);
+        return this.notice(message.text, 'info', this.active, this.heard(message.time));
       case 'error':
         if (message.ref !== null) {
           const failed = this.failPending(message.ref, message.message);
@@ -277,14 +324,12 @@ export class ChatState {
     const index = conversation.entries.findIndex((e) => e.kind === 'message' && e.ref === ref);
     const entry = conversation.entries[index];
     if (entry?.kind !== 'message') return {};
-    if (conversation.ids.has(id)) {
-      // Already shown (a private message's copy came first): the placeholder goes.
-      conversation.entries.splice(index, 1);
-    } else {
-      conversation.entries.splice(index, 1);
-      this.insert(conversation, { ...entry, id, time, ref: undefined });
-      conversation.ids.add(id);
-      conversation.lastId = Math.max(conversation.lastId, id);
+    conversation.entries.splice(index, 1);
+    conversation.lastId = Math.max(conversation.lastId, id);
+    // Not shown already (a private message's copy may have come first), and in the window.
+    if (!conversation.ids.has(id) && fitsWindow(conversation, id)) {
+      insertEntry(conversation, { ...entry, id, time, ref: undefined });
+      this.trim(conversation);
     }
     return { entries: conversation.key };
   }
@@ -298,47 +343,71 @@ export class ChatState {
         const when = new Date(found.time).toLocaleString();
         this.notice(`[${when}] <${found.from}> ${found.text}`, 'info', conversation.key);
       }
-      return { entries: conversation.key, appended: true };
+      return { entries: conversation.key };
     }
-    if (message.gap) {
-      this.notice(
-        `Messages ${message.gap.from} to ${message.gap.to} are no longer kept`,
-        'info',
-        conversation.key,
-      );
+    if (message.reason !== 'request') {
+      return this.addMessages(conversation, message.messages, message.reason, message.gap);
     }
-    if (message.reason === 'request') {
-      conversation.loadingHistory = false;
-      if (!message.more) conversation.historyComplete = true;
+    if (conversation.staleAnswers > 0) {
+      conversation.staleAnswers--;
+      return {};
     }
-    const change = this.addMessages(conversation, message.messages, message.reason);
-    return {
-      ...change,
-      appended: message.reason !== 'request',
-      prepended: message.reason === 'request',
-    };
+    const loading = conversation.loading;
+    conversation.loading = undefined;
+    const { first, last } = windowIds(conversation);
+    if (loading?.direction === 'newer') {
+      // The window moved while the page was on its way: it no longer joins on; ask again.
+      if (last !== loading.from) return { entries: conversation.key };
+      const change = this.addMessages(conversation, message.messages, 'request', null, 'newer');
+      // Caught up, unless a live message went by (dropped) while the page was read.
+      const newest = windowIds(conversation).last ?? 0;
+      if (!message.more && newest >= conversation.lastId) conversation.liveEnd = true;
+      return change;
+    }
+    if (loading?.direction === 'older' && first !== loading.from) {
+      return { entries: conversation.key };
+    }
+    if (!message.more) conversation.historyComplete = true;
+    return this.addMessages(conversation, message.messages, 'request', message.gap, 'older');
   }
 
   private addMessages(
     conversation: Conversation,
     messages: ReadonlyArray<HistoryMessage>,
-    reason: 'live' | 'join' | 'request' | 'resume',
+    reason: Reason,
+    gap: { from: number; to: number } | null = null,
+    extending?: 'older' | 'newer',
   ): Change {
+    if (gap) {
+      const first = messages[0];
+      this.notice(
+        `Messages ${gap.from} to ${gap.to} are no longer kept`,
+        'info',
+        conversation.key,
+        first ? first.time : undefined,
+      );
+    }
     let unread = 0;
-    // Older pages go in newest first, each to the top, so they end up in order above the rest.
-    const ordered = reason === 'request' ? [...messages].reverse() : messages;
-    for (const message of ordered) {
+    for (const message of messages) {
+      conversation.lastId = Math.max(conversation.lastId, message.id);
+      const mine = foldCase(message.from) === this.myKey;
+      // Counted once: a repeat (resume overlapping a replay) is not new.
+      const counted =
+        !mine &&
+        !conversation.ids.has(message.id) &&
+        message.id > conversation.lastRead &&
+        (reason === 'live' || (reason !== 'request' && conversation.lastRead > 0));
+      if (counted) unread++;
       if (conversation.ids.has(message.id)) continue;
+      if (extending !== 'newer' && !fitsWindow(conversation, message.id, extending)) continue;
       // Our own private message's copy: it takes over the placeholder waiting for its ack.
-      if (foldCase(message.from) === this.myKey) {
+      if (mine) {
         const pending = conversation.entries.findIndex(
           (e) => e.kind === 'message' && e.id === undefined && e.text === message.text && !e.failed,
         );
         if (pending !== -1) conversation.entries.splice(pending, 1);
       }
-      conversation.ids.add(message.id);
-      conversation.lastId = Math.max(conversation.lastId, message.id);
-      this.insert(conversation, {
+      const entry: MessageEntry = {
         kind: 'message',
         id: message.id,
         ref: undefined,
@@ -346,38 +415,18 @@ export class ChatState {
         text: message.text,
         action: message.action,
         time: message.time,
-      });
-      if (foldCase(message.from) !== this.myKey) unread++;
+      };
+      insertEntry(conversation, entry);
     }
-    const live = reason === 'live' || reason === 'resume';
-    if (live && conversation.key !== this.active) conversation.unread += unread;
+    if (extending === 'older') trimWindow(conversation, 'oldest');
+    else if (extending === 'newer') trimWindow(conversation, 'newest');
+    else this.trim(conversation);
+    const reading = conversation.key === this.active && this.visible && conversation.following;
+    if (!reading) conversation.unread += unread;
     return { entries: conversation.key, conversations: true };
   }
 
-  /**
-   * Puts a message in id order: before the first message with a greater id (or still waiting
-   * for its ack), and when it is older than every message shown, at the very top, above the
-   * notices too (it was said before any of them).
-   */
-  private insert(conversation: Conversation, entry: Extract<Entry, { kind: 'message' }>): void {
-    const entries = conversation.entries;
-    const id = entry.id ?? Number.POSITIVE_INFINITY;
-    const later = (e: Entry) => e.kind === 'message' && (e.id === undefined || e.id > id);
-    // The common case, a live message newer than everything: straight to the end.
-    let last = entries.length - 1;
-    while (last >= 0 && entries[last]!.kind === 'notice') last--;
-    if (last < 0 || !later(entries[last]!)) {
-      entries.push(entry);
-      return;
-    }
-    let at = entries.findIndex(later);
-    const first = entries.findIndex((e) => e.kind === 'message');
-    const found = entries[at];
-    if (at === first && found?.kind === 'message' && found.id !== undefined) at = 0;
-    entries.splice(at, 0, entry);
-  }
-
-  private renamed(oldNick: string, newNick: string): Change {
+  private renamed(oldNick: string, newNick: string, time: number): Change {
     const oldKey = foldCase(oldNick);
     const you = oldKey === this.myKey;
     if (you) this.nick = newNick;
@@ -393,6 +442,7 @@ export class ChatState {
           you ? `You are now known as ${newNick}` : `${oldNick} is now known as ${newNick}`,
           'info',
           conversation.key,
+          time,
         );
       }
     }

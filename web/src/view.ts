@@ -1,6 +1,7 @@
 import { foldCase } from '../../src/core/names.js';
-import { linkify } from './linkify.js';
-import type { Conversation, Entry } from './state.js';
+import type { Conversation, Entry } from './conversation.js';
+import { formatPieces, hexColours, type Run, styleClasses } from './format.js';
+import { dividerBefore, groupedWithPrevious, mentions } from './reading.js';
 
 /**
  * DOM building. Every piece of text from the server goes in through textContent or a text
@@ -45,14 +46,31 @@ function timeElement(time: number): HTMLTimeElement {
   return node;
 }
 
-/** Message text with its web addresses as links that open in a new tab, without an opener. */
-function richText(text: string): HTMLSpanElement {
-  const span = element('span', 'text');
-  for (const segment of linkify(text)) {
-    if (segment.kind === 'text') span.append(document.createTextNode(segment.text));
+function runElement(run: Run): Node {
+  const classes = styleClasses(run.style);
+  if (classes.length === 0) return document.createTextNode(run.text);
+  const span = element('span', classes.join(' '), run.text);
+  // Hex colours have no class: set through the CSSOM (which the page's CSP allows, unlike
+  // style attributes in markup), as the custom properties the .fg/.bg rules read.
+  const hex = hexColours(run.style);
+  if (hex.fg) span.style.setProperty('--c', hex.fg);
+  if (hex.bg) span.style.setProperty('--b', hex.bg);
+  return span;
+}
+
+/**
+ * Message text with IRC formatting as styled spans and web addresses as links that open in
+ * a new tab, without an opener. Text only ever goes in as text nodes.
+ */
+export function richText(text: string, className = 'text'): HTMLSpanElement {
+  const span = element('span', className);
+  for (const piece of formatPieces(text)) {
+    const runs = piece.runs.map(runElement);
+    if (piece.kind === 'text') span.append(...runs);
     else {
-      const link = element('a', undefined, segment.text);
-      link.href = segment.href;
+      const link = element('a');
+      link.append(...runs);
+      link.href = piece.href;
       link.target = '_blank';
       link.rel = 'noopener noreferrer';
       span.append(link);
@@ -72,13 +90,14 @@ function nickHue(nick: string): number {
 function entryElement(entry: Entry, myNick: string | undefined): HTMLLIElement {
   if (entry.kind === 'notice') {
     const item = element('li', entry.tone === 'error' ? 'notice error' : 'notice');
-    item.append(timeElement(entry.time), ' ', element('span', 'text', entry.text));
+    item.append(timeElement(entry.time), ' ', richText(entry.text));
     return item;
   }
   const classes = ['message'];
   if (entry.action) classes.push('action');
   if (entry.id === undefined) classes.push(entry.failed ? 'failed' : 'pending');
   if (entry.from === myNick) classes.push('mine');
+  else if (myNick !== undefined && mentions(entry.text, myNick)) classes.push('mention');
   const item = element('li', classes.join(' '));
   if (entry.id !== undefined) item.dataset.id = String(entry.id);
   const from = element('span', 'from', entry.action ? `* ${entry.from}` : entry.from);
@@ -107,7 +126,16 @@ function cachedEntryElement(entry: Entry, myNick: string | undefined): HTMLLIEle
   return item;
 }
 
-/** The conversation's lines, with a separator wherever the day changes. */
+function beginning(conversation: Conversation): string {
+  return conversation.kind === 'private'
+    ? `This is the beginning of your conversation with ${conversation.name}.`
+    : `This is the beginning of ${conversation.name}.`;
+}
+
+/**
+ * The conversation's lines, with a separator wherever the day changes, a "new messages"
+ * line above the first unread one, and runs of one person's messages grouped.
+ */
 export function renderEntries(
   list: HTMLElement,
   conversation: Conversation | undefined,
@@ -116,20 +144,36 @@ export function renderEntries(
   const fragment = document.createDocumentFragment();
   if (conversation) {
     if (conversation.historyComplete) {
-      fragment.append(element('li', 'beginning', `This is the beginning of ${conversation.name}.`));
-    } else if (conversation.loadingHistory) {
+      fragment.append(element('li', 'beginning', beginning(conversation)));
+    } else if (conversation.loading?.direction === 'older') {
       fragment.append(element('li', 'beginning', 'Loading older messages…'));
     }
+    const divider = dividerBefore(conversation.entries, conversation.marker, myNick);
     let day: string | undefined;
+    let previous: Entry | undefined;
     for (const entry of conversation.entries) {
       const entryDay = dayOf(entry.time);
+      let separated = false;
       if (entryDay !== day) {
         day = entryDay;
         const separator = element('li', 'day');
         separator.append(element('span', undefined, dayFormat.format(entry.time)));
         fragment.append(separator);
+        separated = true;
       }
-      fragment.append(cachedEntryElement(entry, myNick));
+      if (entry === divider) {
+        const line = element('li', 'divider');
+        line.append(element('span', undefined, 'New messages'));
+        fragment.append(line);
+        separated = true;
+      }
+      const item = cachedEntryElement(entry, myNick);
+      item.classList.toggle('grouped', !separated && groupedWithPrevious(previous, entry));
+      fragment.append(item);
+      previous = entry;
+    }
+    if (conversation.loading?.direction === 'newer') {
+      fragment.append(element('li', 'beginning', 'Loading newer messages…'));
     }
   }
   list.replaceChildren(fragment);

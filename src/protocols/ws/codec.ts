@@ -197,10 +197,19 @@ function printable(text: string): string {
 /**
  * The JSON message for a core event. An event reads the same to every recipient on this door
  * (the client works out "you" itself), so one encoding serves a whole broadcast. `sent` is
- * left out: the session acknowledges sends itself, with the client's ref.
+ * left out: the session acknowledges sends itself, with the client's ref. Events that
+ * clients show as notices get `now` as their `time`, so they can be put in order among
+ * messages (whose times come from the same server clock).
  */
-export function toServerMessage(event: ChatEvent): ServerMessage | undefined {
+export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessage | undefined {
   switch (event.type) {
+    case 'join':
+    case 'part':
+    case 'quit':
+    case 'nick':
+    case 'topic':
+    case 'notice':
+      return { ...event, time: now };
     case 'sent':
     case 'help':
       return undefined;
@@ -221,7 +230,7 @@ export function toServerMessage(event: ChatEvent): ServerMessage | undefined {
         more: event.more,
       };
     case 'topic-is':
-      return { ...event, setBy: event.setBy ?? null, setAt: event.setAt ?? null };
+      return { ...event, setBy: event.setBy ?? null, setAt: event.setAt ?? null, time: now };
     case 'away':
       return { type: 'away', nick: event.nick, message: event.message ?? null };
     case 'current-room':

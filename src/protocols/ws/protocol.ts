@@ -137,13 +137,25 @@ export type ServerMessage =
       /** More messages exist than were sent: page on from the first (or, resuming, the last). */
       more: boolean;
     }
-  | { type: 'join'; room: string; nick: string }
-  | { type: 'part'; room: string; nick: string; reason: string }
-  | { type: 'quit'; nick: string; reason: string }
-  | { type: 'nick'; oldNick: string; newNick: string }
-  | { type: 'topic'; room: string; nick: string; topic: string }
+  /**
+   * `time` on these events (and `topic-is`, `notice`) is when the server sent them, ms since
+   * the epoch: what lets a client put "bob joined" in order among messages, whose `time` is
+   * the same clock. Servers before it left it out, hence optional.
+   */
+  | { type: 'join'; room: string; nick: string; time?: number }
+  | { type: 'part'; room: string; nick: string; reason: string; time?: number }
+  | { type: 'quit'; nick: string; reason: string; time?: number }
+  | { type: 'nick'; oldNick: string; newNick: string; time?: number }
+  | { type: 'topic'; room: string; nick: string; topic: string; time?: number }
   /** `setBy`/`setAt` (ms since the epoch): who set the topic and when, if known. */
-  | { type: 'topic-is'; room: string; topic: string; setBy: string | null; setAt: number | null }
+  | {
+      type: 'topic-is';
+      room: string;
+      topic: string;
+      setBy: string | null;
+      setAt: number | null;
+      time?: number;
+    }
   /** Someone you share a room with went away (`message`) or came back (`message: null`). */
   | { type: 'away'; nick: string; message: string | null }
   /** `nicks` may be the first few of `total` (on joining a big room); `members` lists all. */
@@ -151,7 +163,7 @@ export type ServerMessage =
   | { type: 'room-list'; rooms: RoomInfo[] }
   /** The room plain text goes to on the line door; the web client may follow it or not. */
   | { type: 'current-room'; room: string | null }
-  | { type: 'notice'; text: string }
+  | { type: 'notice'; text: string; time?: number }
   | { type: 'pong'; ref: string | null }
   | { type: 'error'; code: ErrorCode; message: string; ref: string | null };
 
