@@ -109,8 +109,12 @@ export class Tmux {
    * Polls the terminal until it shows what `condition` wants, failing with what it showed
    * last if it does not in time.
    */
-  async waitFor(condition: (shown: Shown) => boolean, what: string): Promise<Shown> {
-    const deadline = Date.now() + WAIT_MS;
+  async waitFor(
+    condition: (shown: Shown) => boolean,
+    what: string,
+    timeoutMs = WAIT_MS,
+  ): Promise<Shown> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const shown = await this.shown();
       if (condition(shown)) return shown;

@@ -50,9 +50,12 @@ export function runClient(options: ClientOptions): Promise<number> {
   let restorePending = false;
   // Rooms asked back after a reconnect that the server has not put us in yet.
   const rejoining = new Set<string>();
+  // Whether a connection (or an attempt at one) has ended: until then we are connecting.
+  let dropped = false;
 
   const updatePrompt = () => {
-    screen.setPrompt(registered ? `${currentRoom ?? ''}> ` : 'nickname> ');
+    if (!connected()) screen.setPrompt(dropped ? '(disconnected)> ' : '(connecting)> ');
+    else screen.setPrompt(registered ? `${currentRoom ?? ''}> ` : 'nickname> ');
   };
 
   let finish: (code: number) => void = () => {};
@@ -174,6 +177,7 @@ export function runClient(options: ClientOptions): Promise<number> {
     socket = connection;
     connection.setNoDelay(true);
     connection.on('connect', () => {
+      updatePrompt();
       screen.print(colors.notice(`*** Connected to ${options.host}:${options.port}`));
       if (nick) connection.write(`${nick}\n`);
     });
@@ -201,6 +205,7 @@ export function runClient(options: ClientOptions): Promise<number> {
         if (rejoining.size === 0) restoreCurrent = currentRoom;
       }
       rejoining.clear();
+      dropped = true;
       registered = false;
       catchUp.disconnected();
       rooms.length = 0;
