@@ -13,8 +13,8 @@ import type { Readable, Writable } from 'node:stream';
  * rows below the first row of the prompt it last left the cursor. Each redraw of its own
  * (a key that wraps the line, a history recall, a resize, prompt()) starts by moving up that
  * many rows and clearing down, so a wrong value either wipes lines printed above the input
- * or leaves rows of stale input behind. It has been a plain property since the first Node
- * readline.
+ * or leaves rows of stale input behind. It is a plain property of the interface in Node 20,
+ * as it was long before.
  */
 interface ReadlineState {
   prevRows?: number;
@@ -71,9 +71,9 @@ export class Screen {
       if (!(midPaste && isPlainText(text, key))) this.syncCursor();
     });
     // The terminal has already re-wrapped the prompt and the typed line to the new width
-    // (tmux, VTE, iTerm2, kitty and Windows Terminal all do), so the cursor is now as many
-    // rows down as the new width makes it; readline's own redraw on this event, which comes
-    // after ours, would otherwise move up by what it was at the old width.
+    // (tmux and most terminals today do; xterm does not, and keeps rows of the old drawing),
+    // so the cursor is now as many rows down as the new width makes it. Readline's own redraw
+    // on this event, which comes after ours, would otherwise move up by the old width's count.
     output.prependListener('resize', () => this.syncCursor());
   }
 
