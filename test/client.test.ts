@@ -1,125 +1,13 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CatchUp } from '../src/client/catch-up.js';
 import { palette } from '../src/client/colors.js';
-import { LineClient, onCleanup, startTestServer, tempDir } from './helpers.js';
+import { LineClient, startTestServer, tempDir } from './helpers.js';
+import { connectArgs, requireBuiltCli, Spawned, spawnClient, WAIT_MS } from './spawned.js';
 
-// The client is tested as people run it: the built CLI in a child process of its own.
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const PTY_RUN = fileURLToPath(new URL('./fixtures/pty-run.py', import.meta.url));
-// Generous, for a slow shared machine; a passing run never waits this long.
-const WAIT_MS = 10_000;
 const COLUMNS = 100;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-type Matcher = string | RegExp;
-
-/** A child process whose output a test can wait on, killed after the test if still running. */
-class Spawned {
-  output = '';
-  errors = '';
-  exit: Exit | undefined;
-  readonly exited: Promise<Exit>;
-  private waiters: Array<() => void> = [];
-  private linesRead = 0;
-
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => {
-      this.output += text;
-      this.wake();
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
-      this.errors += text;
-    });
-    // Typing into a process that has just gone is not what a failing test should report.
-    child.stdin.on('error', () => {});
-    // 'close' rather than 'exit': by then all of its output has been read.
-    this.exited = new Promise((resolve) => {
-      const ended = (exit: Exit) => {
-        this.exit ??= exit;
-        resolve(this.exit);
-        this.wake();
-      };
-      child.once('close', (code, signal) => ended({ code, signal }));
-      // It could not be started at all (python3 missing, say).
-      child.once('error', (error) => {
-        this.errors += String(error);
-        ended({ code: null, signal: null });
-      });
-    });
-    onCleanup(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await this.exited;
-    });
-  }
-
-  type(text: string): void {
-    this.child.stdin.write(text);
-  }
-
-  /** Waits until the condition holds, failing with the output so far if it does not in time. */
-  async waitUntil(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      const remaining = deadline - Date.now();
-      if (this.exit || remaining <= 0) {
-        const why = this.exit ? `exited (${JSON.stringify(this.exit)})` : 'timed out';
-        throw new Error(
-          `${why} waiting for ${what}; output:\n${JSON.stringify(this.output)}\nstderr:\n${this.errors}`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /** Waits for the next complete output line (after those already consumed) that matches. */
-  async nextLine(matcher: Matcher, timeoutMs?: number): Promise<string> {
-    let found: string | undefined;
-    await this.waitUntil(
-      () => {
-        const lines = this.output.split('\n');
-        while (this.linesRead < lines.length - 1) {
-          const line = lines[this.linesRead++]!;
-          if (typeof matcher === 'string' ? line === matcher : matcher.test(line)) {
-            found = line;
-            return true;
-          }
-        }
-        return false;
-      },
-      `a line matching ${JSON.stringify(String(matcher))}`,
-      timeoutMs,
-    );
-    return found!;
-  }
-
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-}
-
-function connectArgs(port: number, nick: string): string[] {
-  return [CLI, 'connect', '127.0.0.1', String(port), '--nick', nick];
-}
-
-/** The client with stdin and stdout piped, as in `... | chatroom connect`: no terminal. */
-function spawnClient(port: number, nick: string): Spawned {
-  return new Spawned(spawn(process.execPath, connectArgs(port, nick), { stdio: 'pipe' }));
-}
 
 /** The client in a pseudo-terminal: what is typed goes to stdin, what it draws comes out. */
 function spawnClientInTerminal(port: number, nick: string): Spawned {
@@ -252,9 +140,7 @@ async function waitForScreen(
   return screen;
 }
 
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-});
+beforeAll(requireBuiltCli);
 
 describe('the terminal client without a terminal (piped stdin and stdout)', () => {
   it('registers, sends what is typed, shows what arrives, passes /commands on, and quits', async () => {

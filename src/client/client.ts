@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import { foldCase } from '../core/names.js';
 import { LineSplitter } from '../net/line-splitter.js';
 import { CatchUp } from './catch-up.js';
 import { colorize, palette } from './colors.js';
@@ -50,9 +51,15 @@ export function runClient(options: ClientOptions): Promise<number> {
   let restorePending = false;
   // Rooms asked back after a reconnect that the server has not put us in yet.
   const rejoining = new Set<string>();
+  // The room a restore ends up talking in, until the server says so: on the way there it
+  // says so of each room it puts us in, which the user never chose and should not see.
+  let restoringTo: string | undefined;
+  // Whether a connection (or an attempt at one) has ended: until then we are connecting.
+  let dropped = false;
 
   const updatePrompt = () => {
-    screen.setPrompt(registered ? `${currentRoom ?? ''}> ` : 'nickname> ');
+    if (!connected()) screen.setPrompt(dropped ? '(disconnected)> ' : '(connecting)> ');
+    else screen.setPrompt(registered ? `${currentRoom ?? ''}> ` : 'nickname> ');
   };
 
   let finish: (code: number) => void = () => {};
@@ -73,8 +80,9 @@ export function runClient(options: ClientOptions): Promise<number> {
 
   const catchUp = new CatchUp({ show, send, currentRoom: () => currentRoom });
 
-  // The notices the client follows, from docs/protocols/line.md.
-  const followers: Array<[RegExp, (match: RegExpExecArray) => void]> = [
+  // The notices the client follows, from docs/protocols/line.md. A follower returns false
+  // for a notice the user is not to see.
+  const followers: Array<[RegExp, (match: RegExpExecArray) => unknown]> = [
     [
       /^\*\*\* Welcome to .*, (\S+)! Type \/help/,
       (match) => {
@@ -99,7 +107,12 @@ export function runClient(options: ClientOptions): Promise<number> {
         if (restorePending) {
           restorePending = false;
           restorePlace();
+          return restoringTo === undefined;
         }
+        if (restoringTo === undefined) return true;
+        if (foldCase(match[1]!) !== foldCase(restoringTo)) return false;
+        restoringTo = undefined;
+        return true;
       },
     ],
     [
@@ -140,26 +153,37 @@ export function runClient(options: ClientOptions): Promise<number> {
     ],
   ];
 
-  const followServer = (line: string) => {
+  /** Follows a line from the server; false if it is not for the user to see. */
+  const followServer = (line: string): boolean => {
+    let shown = true;
     for (const [pattern, follow] of followers) {
       const match = pattern.exec(line);
       if (match) {
-        follow(match);
+        shown = follow(match) !== false;
         break;
       }
     }
     updatePrompt();
+    return shown;
   };
 
   const restorePlace = () => {
     // A room where we had seen messages is resumed (which joins it too): everything said there
-    // since comes once, then the live stream.
-    for (const room of restoreRooms) {
-      if (!rooms.includes(room)) rejoining.add(room);
-      if (!catchUp.resume(room) && !rooms.includes(room)) send(`/join ${room}`);
+    // since comes once, then the live stream. The server makes each room it puts us in the
+    // current one, so the one to end up in goes last; the lobby, if it is to be left, is left
+    // after that, when it is no longer the current room.
+    const current = restoreCurrent;
+    const others = restoreRooms.filter((room) => room !== current);
+    for (const room of [...others, ...(current ? [current] : [])]) {
+      const member = rooms.includes(room);
+      if (!member) rejoining.add(room);
+      const resumed = catchUp.resume(room);
+      // Already in it (the lobby), the current room must be asked for by name: that is what
+      // makes the server say we are talking there, which ends the restore.
+      if ((!resumed && !member) || (member && room === current)) send(`/join ${room}`);
     }
     for (const room of rooms) if (!restoreRooms.includes(room)) send(`/part ${room}`);
-    if (restoreCurrent) send(`/join ${restoreCurrent}`);
+    restoringTo = current;
   };
 
   const open = () => {
@@ -174,6 +198,7 @@ export function runClient(options: ClientOptions): Promise<number> {
     socket = connection;
     connection.setNoDelay(true);
     connection.on('connect', () => {
+      updatePrompt();
       screen.print(colors.notice(`*** Connected to ${options.host}:${options.port}`));
       if (nick) connection.write(`${nick}\n`);
     });
@@ -181,8 +206,7 @@ export function runClient(options: ClientOptions): Promise<number> {
       for (const item of splitter.push(chunk)) {
         if (item.kind !== 'line') continue;
         const line = decoder.decode(item.bytes);
-        followServer(line);
-        catchUp.receive(line);
+        if (followServer(line)) catchUp.receive(line);
       }
     });
     connection.on('error', (error: NodeJS.ErrnoException) => {
@@ -201,6 +225,8 @@ export function runClient(options: ClientOptions): Promise<number> {
         if (rejoining.size === 0) restoreCurrent = currentRoom;
       }
       rejoining.clear();
+      restoringTo = undefined;
+      dropped = true;
       registered = false;
       catchUp.disconnected();
       rooms.length = 0;
@@ -246,6 +272,9 @@ export function runClient(options: ClientOptions): Promise<number> {
       if (!wanted) return;
       nick = wanted;
     }
+    // What the user asks for is theirs to see, even if the restore has not ended as expected
+    // (say, its last room could not be joined).
+    restoringTo = undefined;
     if (line.length > 0) send(line);
     updatePrompt();
   });
