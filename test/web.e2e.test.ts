@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { LineClient, tempDir } from './helpers.js';
 import {
   browserForThisFile,
+  lineTexts,
   login,
   messageLine,
+  notice,
   online,
   problemsOf,
   say,
@@ -156,6 +158,18 @@ describe('web client in Chromium', () => {
     await login(bob, 'bob');
     await say(alice, 'before the restart');
     await messageLine(bob, 'before the restart').waitFor();
+    // Alice's attempts to reconnect fail until carol has spoken, however soon the server is
+    // back: what carol says is then surely missed, to come with the resume.
+    let away = true;
+    let refused = 0;
+    await alice.routeWebSocket(
+      (url) => url.pathname === '/ws',
+      (ws) => {
+        if (!away) return ws.connectToServer();
+        refused++;
+        ws.close();
+      },
+    );
 
     await first.stop();
     await alice.locator('#banner', { hasText: /Reconnecting|Connection lost/ }).waitFor();
@@ -163,8 +177,11 @@ describe('web client in Chromium', () => {
     const second = await browser.serve({ store, httpPort: port });
     // Said after the restart while the pages are still away: they must catch it up.
     const carol = await LineClient.join(second.port('line'), 'carol');
+    carol.send('/ids on');
     carol.send('said while you were away');
-    await carol.waitFor(/./);
+    await carol.waitFor(/Sent @\d+ to #lobby/);
+    await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    away = false;
 
     await online(alice, 20_000);
     await online(bob, 20_000);
@@ -172,12 +189,23 @@ describe('web client in Chromium', () => {
     await messageLine(bob, 'said while you were away').waitFor();
     await say(bob, 'back again');
     await messageLine(alice, 'back again').waitFor();
-    await carol.waitFor('<bob> back again');
+    await carol.waitFor(/<bob> back again/);
     // Exactly once: the restart doubled nothing.
     for (const page of [alice, bob]) {
       expect(await messageLine(page, 'before the restart').count()).toBe(1);
       expect(await messageLine(page, 'said while you were away').count()).toBe(1);
     }
+    // What was missed reads between where the gap began and the rejoin; one line for the
+    // outage, however many attempts failed.
+    await notice(alice, 'You rejoined #lobby').waitFor();
+    const story = [
+      'before the restart',
+      'Connection lost; reconnecting…',
+      'said while you were away',
+      'You rejoined #lobby',
+    ];
+    const texts = await lineTexts(alice);
+    expect(texts.filter((text) => story.includes(text))).toEqual(story);
     expect(problemsOf(alice)).toEqual([]);
     await alice.close();
     await bob.close();

@@ -235,6 +235,7 @@ function connect(nick: string, patient: boolean): void {
     {
       message: onServerMessage,
       status: (now, detail, retryAt) => status.show(now, detail, retryAt),
+      lost: (lastHeard) => update(state.connectionLost(lastHeard)),
       resumePoints: (reconnecting) => (reconnecting ? state.resumePoints() : resumeFromPlace()),
       refused(text) {
         sessionStorage.removeItem(SAVED_NICK);

@@ -54,6 +54,8 @@ export class ChatState {
   visible = true;
   private readonly clock: ServerClock;
   private seq = 0;
+  /** The connection dropped and no welcome has come since. */
+  private disconnected = false;
 
   constructor(now: () => number = Date.now) {
     this.clock = new ServerClock(now);
@@ -173,6 +175,23 @@ export class ChatState {
     return { entries: key };
   }
 
+  /**
+   * The connection dropped (`lastHeard`, our clock: when the server last said anything). What
+   * is missed comes back on reconnecting, timed before "You rejoined"; a line where the gap
+   * began, in each conversation we are in, keeps it from reading as said while we were
+   * there. Failed attempts to reconnect are the same gap: one line until the next welcome.
+   */
+  connectionLost(lastHeard: number): Change {
+    if (this.disconnected) return {};
+    this.disconnected = true;
+    const time = this.clock.at(lastHeard);
+    for (const conversation of this.conversations.values()) {
+      if (!conversation.joined) continue;
+      this.notice('Connection lost; reconnecting…', 'info', conversation.key, time);
+    }
+    return { entries: this.active ?? '' };
+  }
+
   /** See startLoading. */
   startLoading(key: string, direction: 'older' | 'newer' | 'latest') {
     const conversation = this.conversations.get(key);
@@ -182,6 +201,7 @@ export class ChatState {
   apply(message: ServerMessage): Change {
     switch (message.type) {
       case 'welcome':
+        this.disconnected = false;
         this.nick = message.nick;
         this.serverName = message.serverName;
         return { status: true };
