@@ -4,18 +4,24 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import type { RunningServer, ServerConfig } from '../src/server.js';
 import { startTestServer } from './helpers.js';
 
 /**
- * What the browser test files share: the web client built fresh from the source, a real
- * Chromium (Debian's, driven by playwright-core), pages logged in against a real server.
- * Each file makes its own Browser in beforeAll and closes it in afterAll.
+ * What the browser test files share: the web client built fresh from the source (what is
+ * tested is the source as it is now, not an old dist/), a real Chromium (Debian's, driven
+ * by playwright-core), pages logged in against a real server. Each file has its own Browser
+ * (browserForThisFile). Screenshots go to test-artifacts/.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+interface LaunchOptions {
+  extraArgs?: string[];
+}
 
 export class Browser {
   private constructor(
@@ -24,7 +30,7 @@ export class Browser {
     private readonly userDataDir: string,
   ) {}
 
-  static async launch(options: { extraArgs?: string[] } = {}): Promise<Browser> {
+  static async launch(options: LaunchOptions = {}): Promise<Browser> {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     }
@@ -71,6 +77,7 @@ export class Browser {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
+      // A dropped connection is reported by the browser itself while the server restarts.
       if (message.type() === 'error' && !/WebSocket|ERR_CONNECTION_REFUSED/.test(message.text())) {
         problems.push(message.text());
       }
@@ -79,6 +86,30 @@ export class Browser {
     await page.goto(`http://127.0.0.1:${server.port('http')}/`);
     return page;
   }
+}
+
+/** The calling file's Browser: launched before its tests, closed after them. */
+export function browserForThisFile(
+  options: LaunchOptions = {},
+): Pick<Browser, 'context' | 'serve' | 'open'> {
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    launched = await Browser.launch(options);
+  }, 120_000);
+  afterAll(async () => {
+    await launched?.close();
+  });
+  const current = (): Browser => {
+    if (!launched) throw new Error('the browser is launched in beforeAll');
+    return launched;
+  };
+  return {
+    get context() {
+      return current().context;
+    },
+    serve: (overrides) => current().serve(overrides),
+    open: (server) => current().open(server),
+  };
 }
 
 const pageProblems = new WeakMap<Page, string[]>();

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IrcClient, LineClient } from './helpers.js';
 import {
-  Browser,
+  browserForThisFile,
   login,
   messageLine,
   notice,
@@ -14,15 +14,7 @@ import {
 
 /** What a chat page is expected to do, in a real Chromium against a real server. */
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await Browser.launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForThisFile();
 
 /** A colour as the browser paints it, as [r, g, b] (whatever notation it computes). */
 async function paintedColour(

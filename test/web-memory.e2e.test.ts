@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_ENTRIES } from '../web/src/conversation.js';
-import { Browser, login, messageLine } from './web-browser.js';
+import { browserForThisFile, login, messageLine } from './web-browser.js';
 import { WsClient } from './ws-client.js';
 
 /**
@@ -9,15 +9,7 @@ import { WsClient } from './ws-client.js';
  * WebSocket client in this process says 20,000 messages as fast as the server takes them.
  */
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await Browser.launch({ extraArgs: ['--enable-precise-memory-info'] });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForThisFile({ extraArgs: ['--enable-precise-memory-info'] });
 
 /** Elements in the whole page: six or so per line kept, plus the page's own. */
 const MAX_ELEMENTS = MAX_ENTRIES * 8 + 500;

@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LineClient, tempDir } from './helpers.js';
-import { Browser, lineTexts, login, messageLine, notice, online, say } from './web-browser.js';
+import {
+  browserForThisFile,
+  lineTexts,
+  login,
+  messageLine,
+  notice,
+  online,
+  say,
+} from './web-browser.js';
 
 /** Where the user is, and in what order things happened, across joins, reloads, restarts. */
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await Browser.launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForThisFile();
 
 describe('web client: keeping the user’s place', () => {
   it('shows "You joined" and the topic below the messages said before', async () => {

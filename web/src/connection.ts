@@ -17,6 +17,11 @@ export interface ConnectionHost {
    * first connection, those the page was in before a reload.
    */
   resumePoints(reconnecting: boolean): ResumePoint[];
+  /**
+   * The connection dropped and a reconnect is on its way (each failed attempt says so again).
+   * `lastHeard` (ms since the epoch, our clock): when the server last said anything.
+   */
+  lost(lastHeard: number): void;
   /** The server refused our nickname at the first try: the user must pick another. */
   refused(message: string): void;
 }
@@ -126,6 +131,7 @@ export class ChatConnection {
         this.host.status('offline', event.code === CLOSE_CODES.NORMAL ? 'You left the chat.' : '');
         return;
       }
+      this.host.lost(this.lastHeard);
       this.attempts++;
       const wait = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.attempts - 1, 5));
       const jittered = wait / 2 + Math.random() * (wait / 2);

@@ -8,11 +8,12 @@ import { setUpComposer } from './composer.js';
 import { ChatConnection } from './connection.js';
 import { setUpDrawers } from './drawers.js';
 import { Notifier } from './notify.js';
+import { Panels } from './panels.js';
 import { mentions } from './reading.js';
 import { Scroller } from './scroller.js';
 import { type Change, ChatState } from './state.js';
 import { emptyPlace, loadPlace, type Place, savePlace } from './storage.js';
-import { byId, element, renderEntries, tab } from './view.js';
+import { byId, renderEntries } from './view.js';
 
 /** Older messages asked for at a time when scrolling back. */
 const PAGE = 50;
@@ -25,27 +26,25 @@ const loginForm = byId<HTMLFormElement>('login-form');
 const nickInput = byId<HTMLInputElement>('nick-input');
 const loginError = byId<HTMLParagraphElement>('login-error');
 const appView = byId<HTMLDivElement>('app');
-const roomTabs = byId<HTMLUListElement>('room-tabs');
-const privateTabs = byId<HTMLUListElement>('private-tabs');
-const otherRooms = byId<HTMLUListElement>('other-rooms');
 const joinForm = byId<HTMLFormElement>('join-form');
 const joinInput = byId<HTMLInputElement>('join-input');
-const meLabel = byId<HTMLSpanElement>('me');
 const statusLabel = byId<HTMLSpanElement>('status');
 
-const title = byId<HTMLHeadingElement>('title');
-const topic = byId<HTMLParagraphElement>('topic');
 const messages = byId<HTMLOListElement>('messages');
 const composer = byId<HTMLFormElement>('composer');
 const composerInput = byId<HTMLTextAreaElement>('composer-input');
-const membersTitle = byId<HTMLSpanElement>('members-title');
-const memberList = byId<HTMLUListElement>('member-list');
 
 const state = new ChatState();
 let connection: ChatConnection | undefined;
 const status = new StatusBanner(statusLabel, byId<HTMLDivElement>('banner'));
 const notifier = new Notifier(byId<HTMLButtonElement>('enable-notifications'));
 const drawers = setUpDrawers(appView);
+const panels = new Panels(state, {
+  open: openConversation,
+  close: closeConversation,
+  join: (room) => connection?.request({ type: 'join', room }),
+  talkTo: openPrivate,
+});
 const scroller = new Scroller(
   messages,
   byId<HTMLButtonElement>('jump'),
@@ -88,91 +87,16 @@ function render(): void {
   const { messages: entries, tabs, members, rooms } = dirty;
   Object.assign(dirty, { messages: false, tabs: false, members: false, rooms: false });
   // The header first: a topic line appearing moves the list's bottom edge.
-  renderHeader();
+  panels.renderHeader();
   if (entries) {
     const conversation = activeConversation();
     scroller.redraw(conversation, () => renderEntries(messages, conversation, state.nick));
     state.markRead();
   }
-  if (tabs || entries) renderTabs();
-  if (members) renderMembers();
-  if (rooms) renderOtherRooms();
+  if (tabs || entries) panels.renderTabs();
+  if (members) panels.renderMembers();
+  if (rooms) panels.renderOtherRooms();
   saveCurrentPlace();
-}
-
-function renderTabs(): void {
-  const rooms: HTMLLIElement[] = [];
-  const people: HTMLLIElement[] = [];
-  let unread = 0;
-  for (const conversation of state.conversations.values()) {
-    unread += conversation.unread;
-    const item = tab(
-      conversation.name,
-      conversation.unread,
-      conversation.key === state.active,
-      () => openConversation(conversation.key),
-      () => closeConversation(conversation.key),
-    );
-    if (conversation.kind === 'room' && !conversation.joined) item.classList.add('parted');
-    (conversation.kind === 'room' ? rooms : people).push(item);
-  }
-  roomTabs.replaceChildren(...rooms);
-  privateTabs.replaceChildren(...people);
-  document.title = unread > 0 ? `(${unread}) ${state.serverName}` : state.serverName;
-}
-
-function renderOtherRooms(): void {
-  const items = state.allRooms
-    .filter((room) => !state.conversations.get(foldCase(room.name))?.joined)
-    .map((room) => {
-      const item = element('li', 'tab');
-      const join = element('button', 'open', `${room.name} (${room.members})`);
-      join.type = 'button';
-      join.title = room.topic || `Join ${room.name}`;
-      join.addEventListener('click', () => connection?.request({ type: 'join', room: room.name }));
-      item.append(join);
-      return item;
-    });
-  otherRooms.replaceChildren(...items);
-}
-
-function renderMembers(): void {
-  const conversation = state.active ? state.conversations.get(state.active) : undefined;
-  if (!conversation || conversation.kind === 'private') {
-    membersTitle.textContent = conversation ? 'Private conversation' : 'Members';
-    memberList.replaceChildren(
-      ...(conversation ? [element('li', 'member', conversation.name)] : []),
-    );
-    return;
-  }
-  const nicks = [...conversation.members.values()].sort((a, b) =>
-    a.localeCompare(b, undefined, { sensitivity: 'base' }),
-  );
-  const hidden = conversation.memberTotal - nicks.length;
-  membersTitle.textContent = `${conversation.memberTotal} in ${conversation.name}`;
-  const items = nicks.map((nick) => {
-    const item = element('li', 'member');
-    const button = element('button', 'open', nick);
-    button.type = 'button';
-    const away = state.away.get(foldCase(nick));
-    button.title = away === undefined ? `Talk privately with ${nick}` : `${nick} is away: ${away}`;
-    if (away !== undefined) item.classList.add('away');
-    button.addEventListener('click', () => openPrivate(nick));
-    item.append(button);
-    return item;
-  });
-  if (hidden > 0) items.push(element('li', 'member more', `and ${hidden} more`));
-  memberList.replaceChildren(...items);
-}
-
-function renderHeader(): void {
-  const conversation = state.active ? state.conversations.get(state.active) : undefined;
-  title.textContent = conversation?.name ?? state.serverName;
-  topic.textContent = conversation?.kind === 'room' ? conversation.topic : '';
-  meLabel.textContent = state.nick ?? '';
-  composerInput.placeholder = conversation
-    ? `Message ${conversation.name}  (/help for commands)`
-    : 'Type /join #room';
 }
 
 function openConversation(key: string): void {
@@ -311,6 +235,7 @@ function connect(nick: string, patient: boolean): void {
     {
       message: onServerMessage,
       status: (now, detail, retryAt) => status.show(now, detail, retryAt),
+      lost: (lastHeard) => update(state.connectionLost(lastHeard)),
       resumePoints: (reconnecting) => (reconnecting ? state.resumePoints() : resumeFromPlace()),
       refused(text) {
         sessionStorage.removeItem(SAVED_NICK);

@@ -179,3 +179,46 @@ describe('unread and read position', () => {
     expect(dev.lastRead).toBe(4);
   });
 });
+
+describe('a lost connection', () => {
+  it('marks where the gap began, once per outage, so what was missed reads below it', () => {
+    let clock = T;
+    const state = new ChatState(() => clock);
+    state.apply({ type: 'welcome', nick: 'alice', serverName: 'chatroom' });
+    state.apply({ type: 'join', room: '#lobby', nick: 'alice', time: T });
+    state.apply({ type: 'private', to: 'alice', ...said(1, T + 500) });
+    state.apply(live(2, T + 1000));
+    // Noticed late (a silent drop), and then two attempts to reconnect fail.
+    clock = T + 50_000;
+    state.connectionLost(T + 1000);
+    clock = T + 52_000;
+    state.connectionLost(T + 1000);
+    state.connectionLost(T + 1000);
+    // Back: said while away (some before the drop was noticed), then the rejoin.
+    state.apply({ type: 'welcome', nick: 'alice', serverName: 'chatroom' });
+    state.apply({ type: 'join', room: '#lobby', nick: 'alice', time: T + 60_000 });
+    state.apply(history('resume', [said(3, T + 20_000), said(4, T + 55_000)]));
+    expect(lines(state)).toEqual([
+      'You joined #lobby',
+      'm2',
+      'Connection lost; reconnecting…',
+      'm3',
+      'm4',
+      'You rejoined #lobby',
+    ]);
+    expect(lines(state, 'bob')).toEqual(['m1', 'Connection lost; reconnecting…']);
+    // The next outage is a gap of its own.
+    state.connectionLost(T + 60_000);
+    expect(lines(state).filter((line) => line.startsWith('Connection lost'))).toHaveLength(2);
+  });
+
+  it('leaves rooms already left alone', () => {
+    const state = welcomed();
+    state.apply({ type: 'join', room: '#lobby', nick: 'alice', time: T });
+    state.apply({ type: 'join', room: '#dev', nick: 'alice', time: T });
+    state.apply({ type: 'part', room: '#dev', nick: 'alice', reason: '', time: T + 1 });
+    state.connectionLost(T + 2);
+    expect(lines(state, '#dev')).toEqual(['You joined #dev', 'You left #dev']);
+    expect(lines(state).at(-1)).toBe('Connection lost; reconnecting…');
+  });
+});

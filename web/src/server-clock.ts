@@ -13,7 +13,12 @@ export class ServerClock {
   constructor(private readonly clientNow: () => number) {}
 
   now(): number {
-    return Math.max(this.latest, this.clientNow() + this.skew);
+    return this.at(this.clientNow());
+  }
+
+  /** The server's time at a moment of our clock. */
+  at(clientTime: number): number {
+    return Math.max(this.latest, clientTime + this.skew);
   }
 
   /** A live event's server time (or none, from an older server): returns the time to use. */

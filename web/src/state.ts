@@ -3,14 +3,20 @@ import type { HistoryMessage, RoomInfo, ServerMessage } from '../../src/protocol
 import {
   type Conversation,
   type Entry,
-  fitsWindow,
   insertEntry,
-  type MessageEntry,
   newConversation,
   startLoading,
-  trimWindow,
   windowIds,
 } from './conversation.js';
+import {
+  acknowledge,
+  addMessages,
+  afterNewerPage,
+  keepBounded,
+  type Reason,
+  takePage,
+} from './history.js';
+import { joined, parted, quit, renamed } from './membership.js';
 import { ServerClock } from './server-clock.js';
 
 export type { Conversation, Entry } from './conversation.js';
@@ -26,8 +32,6 @@ export interface Change {
 }
 
 const MAX_NOTICES_PER_EVENT = 200;
-
-type Reason = 'live' | 'join' | 'request' | 'resume';
 
 /**
  * The client's picture of the chat, built from server messages only (plus our own sends
@@ -50,6 +54,8 @@ export class ChatState {
   visible = true;
   private readonly clock: ServerClock;
   private seq = 0;
+  /** The connection dropped and no welcome has come since. */
+  private disconnected = false;
 
   constructor(now: () => number = Date.now) {
     this.clock = new ServerClock(now);
@@ -165,14 +171,25 @@ export class ChatState {
     const firstEntry = conversation.entries.find((e) => e.kind === 'message' && e.id === first);
     if (firstEntry && !conversation.historyComplete && entry.time < firstEntry.time) return {};
     insertEntry(conversation, entry);
-    this.trim(conversation);
+    keepBounded(conversation, this);
     return { entries: key };
   }
 
-  /** Keeps the window bounded, dropping from the end the reader is away from. */
-  private trim(conversation: Conversation): void {
-    const reading = conversation.key === this.active && !conversation.following;
-    trimWindow(conversation, reading ? 'oldest' : 'newest');
+  /**
+   * The connection dropped (`lastHeard`, our clock: when the server last said anything). What
+   * is missed comes back on reconnecting, timed before "You rejoined"; a line where the gap
+   * began, in each conversation we are in, keeps it from reading as said while we were
+   * there. Failed attempts to reconnect are the same gap: one line until the next welcome.
+   */
+  connectionLost(lastHeard: number): Change {
+    if (this.disconnected) return {};
+    this.disconnected = true;
+    const time = this.clock.at(lastHeard);
+    for (const conversation of this.conversations.values()) {
+      if (!conversation.joined) continue;
+      this.notice('Connection lost; reconnecting…', 'info', conversation.key, time);
+    }
+    return { entries: this.active ?? '' };
   }
 
   /** See startLoading. */
@@ -184,6 +201,7 @@ export class ChatState {
   apply(message: ServerMessage): Change {
     switch (message.type) {
       case 'welcome':
+        this.disconnected = false;
         this.nick = message.nick;
         this.serverName = message.serverName;
         return { status: true };
@@ -203,70 +221,14 @@ export class ChatState {
         return this.acknowledge(message.ref, message.id, message.time, message.to);
       case 'history':
         return this.history(message);
-      case 'join': {
-        const time = this.heard(message.time);
-        const room = this.conversation(message.room, 'room');
-        const you = foldCase(message.nick) === this.myKey;
-        const back = you && room.joined;
-        if (you) {
-          // Back after leaving: the join replay starts the window afresh (what was said in
-          // between was never seen, and must not look as if it had been).
-          if (!room.joined) startLoading(room, 'latest');
-          room.loading = undefined;
-          room.joined = true;
-          room.members.clear();
-          if (this.active === undefined) this.activate(room.key);
-        }
-        room.members.set(foldCase(message.nick), message.nick);
-        room.memberTotal = Math.max(room.memberTotal + (you ? 0 : 1), room.members.size);
-        const text = back
-          ? `You rejoined ${room.name}`
-          : you
-            ? `You joined ${room.name}`
-            : `${message.nick} joined`;
-        return {
-          ...this.notice(text, 'info', room.key, time),
-          members: true,
-          conversations: true,
-        };
-      }
-      case 'part': {
-        const time = this.heard(message.time);
-        const room = this.conversation(message.room, 'room');
-        const you = foldCase(message.nick) === this.myKey;
-        if (you) room.joined = false;
-        room.members.delete(foldCase(message.nick));
-        room.memberTotal = Math.max(0, room.memberTotal - 1);
-        const reason = message.reason ? ` (${message.reason})` : '';
-        const text = you ? `You left ${room.name}${reason}` : `${message.nick} left${reason}`;
-        return {
-          ...this.notice(text, 'info', room.key, time),
-          members: true,
-          conversations: true,
-        };
-      }
-      case 'quit': {
-        const time = this.heard(message.time);
-        const key = foldCase(message.nick);
-        const change: Change = { members: true };
-        this.away.delete(key);
-        for (const conversation of this.conversations.values()) {
-          const inRoom = conversation.members.delete(key);
-          if (inRoom) conversation.memberTotal = Math.max(0, conversation.memberTotal - 1);
-          if (inRoom || (conversation.kind === 'private' && conversation.key === key)) {
-            this.notice(
-              `${message.nick} left the chat${message.reason ? ` (${message.reason})` : ''}`,
-              'info',
-              conversation.key,
-              time,
-            );
-            change.entries = conversation.key === this.active ? conversation.key : change.entries;
-          }
-        }
-        return change;
-      }
+      case 'join':
+        return joined(this, message, this.heard(message.time));
+      case 'part':
+        return parted(this, message, this.heard(message.time));
+      case 'quit':
+        return quit(this, message, this.heard(message.time));
       case 'nick':
-        return this.renamed(message.oldNick, message.newNick, this.heard(message.time));
+        return renamed(this, message.oldNick, message.newNick, this.heard(message.time));
       case 'topic': {
         const time = this.heard(message.time);
         const room = this.conversation(message.room, 'room');
@@ -321,17 +283,7 @@ export class ChatState {
   private acknowledge(ref: string | null, id: number, time: number, to: string): Change {
     const conversation = this.conversations.get(foldCase(to));
     if (!conversation || ref === null) return {};
-    const index = conversation.entries.findIndex((e) => e.kind === 'message' && e.ref === ref);
-    const entry = conversation.entries[index];
-    if (entry?.kind !== 'message') return {};
-    conversation.entries.splice(index, 1);
-    conversation.lastId = Math.max(conversation.lastId, id);
-    // Not shown already (a private message's copy may have come first), and in the window.
-    if (!conversation.ids.has(id) && fitsWindow(conversation, id)) {
-      insertEntry(conversation, { ...entry, id, time, ref: undefined });
-      this.trim(conversation);
-    }
-    return { entries: conversation.key };
+    return acknowledge(conversation, ref, id, time, this) ? { entries: conversation.key } : {};
   }
 
   private history(message: Extract<ServerMessage, { type: 'history' }>): Change {
@@ -348,27 +300,13 @@ export class ChatState {
     if (message.reason !== 'request') {
       return this.addMessages(conversation, message.messages, message.reason, message.gap);
     }
-    if (conversation.staleAnswers > 0) {
-      conversation.staleAnswers--;
-      return {};
-    }
-    const loading = conversation.loading;
-    conversation.loading = undefined;
-    const { first, last } = windowIds(conversation);
-    if (loading?.direction === 'newer') {
-      // The window moved while the page was on its way: it no longer joins on; ask again.
-      if (last !== loading.from) return { entries: conversation.key };
-      const change = this.addMessages(conversation, message.messages, 'request', null, 'newer');
-      // Caught up, unless a live message went by (dropped) while the page was read.
-      const newest = windowIds(conversation).last ?? 0;
-      if (!message.more && newest >= conversation.lastId) conversation.liveEnd = true;
-      return change;
-    }
-    if (loading?.direction === 'older' && first !== loading.from) {
-      return { entries: conversation.key };
-    }
-    if (!message.more) conversation.historyComplete = true;
-    return this.addMessages(conversation, message.messages, 'request', message.gap, 'older');
+    const page = takePage(conversation, message);
+    if (page === 'stale') return {};
+    if (page === 'moved') return { entries: conversation.key };
+    const gap = page === 'older' ? message.gap : null;
+    const change = this.addMessages(conversation, message.messages, 'request', gap, page);
+    if (page === 'newer') afterNewerPage(conversation, message);
+    return change;
   }
 
   private addMessages(
@@ -387,73 +325,7 @@ export class ChatState {
         first ? first.time : undefined,
       );
     }
-    let unread = 0;
-    for (const message of messages) {
-      conversation.lastId = Math.max(conversation.lastId, message.id);
-      const mine = foldCase(message.from) === this.myKey;
-      // Counted once: a repeat (resume overlapping a replay) is not new.
-      const counted =
-        !mine &&
-        !conversation.ids.has(message.id) &&
-        message.id > conversation.lastRead &&
-        (reason === 'live' || (reason !== 'request' && conversation.lastRead > 0));
-      if (counted) unread++;
-      if (conversation.ids.has(message.id)) continue;
-      if (extending !== 'newer' && !fitsWindow(conversation, message.id, extending)) continue;
-      // Our own private message's copy: it takes over the placeholder waiting for its ack.
-      if (mine) {
-        const pending = conversation.entries.findIndex(
-          (e) => e.kind === 'message' && e.id === undefined && e.text === message.text && !e.failed,
-        );
-        if (pending !== -1) conversation.entries.splice(pending, 1);
-      }
-      const entry: MessageEntry = {
-        kind: 'message',
-        id: message.id,
-        ref: undefined,
-        from: message.from,
-        text: message.text,
-        action: message.action,
-        time: message.time,
-      };
-      insertEntry(conversation, entry);
-    }
-    if (extending === 'older') trimWindow(conversation, 'oldest');
-    else if (extending === 'newer') trimWindow(conversation, 'newest');
-    else this.trim(conversation);
-    const reading = conversation.key === this.active && this.visible && conversation.following;
-    if (!reading) conversation.unread += unread;
+    addMessages(conversation, messages, reason, this, extending);
     return { entries: conversation.key, conversations: true };
-  }
-
-  private renamed(oldNick: string, newNick: string, time: number): Change {
-    const oldKey = foldCase(oldNick);
-    const you = oldKey === this.myKey;
-    if (you) this.nick = newNick;
-    const away = this.away.get(oldKey);
-    if (away !== undefined) {
-      this.away.delete(oldKey);
-      this.away.set(foldCase(newNick), away);
-    }
-    for (const conversation of this.conversations.values()) {
-      if (conversation.members.delete(oldKey)) {
-        conversation.members.set(foldCase(newNick), newNick);
-        this.notice(
-          you ? `You are now known as ${newNick}` : `${oldNick} is now known as ${newNick}`,
-          'info',
-          conversation.key,
-          time,
-        );
-      }
-    }
-    const privateOne = this.conversations.get(oldKey);
-    if (privateOne?.kind === 'private') {
-      this.conversations.delete(oldKey);
-      privateOne.key = foldCase(newNick);
-      privateOne.name = newNick;
-      this.conversations.set(privateOne.key, privateOne);
-      if (this.active === oldKey) this.active = privateOne.key;
-    }
-    return { conversations: true, members: true, entries: this.active ?? '', status: true };
   }
 }

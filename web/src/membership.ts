@@ -1,0 +1,97 @@
+import { foldCase } from '../../src/core/names.js';
+import type { ServerMessage } from '../../src/protocols/ws/protocol.js';
+import { startLoading } from './conversation.js';
+import type { Change, ChatState } from './state.js';
+
+/**
+ * Who is where: joins, parts, quits and nick changes, as the member lists and the notice
+ * lines they make. `time` is the event's server time, already heard by the state's clock.
+ */
+
+type Event<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+export function joined(state: ChatState, message: Event<'join'>, time: number): Change {
+  const room = state.conversation(message.room, 'room');
+  const you = foldCase(message.nick) === state.myKey;
+  const back = you && room.joined;
+  if (you) {
+    // Back after leaving: the join replay starts the window afresh (what was said in
+    // between was never seen, and must not look as if it had been).
+    if (!room.joined) startLoading(room, 'latest');
+    room.loading = undefined;
+    room.joined = true;
+    room.members.clear();
+    if (state.active === undefined) state.activate(room.key);
+  }
+  room.members.set(foldCase(message.nick), message.nick);
+  room.memberTotal = Math.max(room.memberTotal + (you ? 0 : 1), room.members.size);
+  const text = back
+    ? `You rejoined ${room.name}`
+    : you
+      ? `You joined ${room.name}`
+      : `${message.nick} joined`;
+  return { ...state.notice(text, 'info', room.key, time), members: true, conversations: true };
+}
+
+export function parted(state: ChatState, message: Event<'part'>, time: number): Change {
+  const room = state.conversation(message.room, 'room');
+  const you = foldCase(message.nick) === state.myKey;
+  if (you) room.joined = false;
+  room.members.delete(foldCase(message.nick));
+  room.memberTotal = Math.max(0, room.memberTotal - 1);
+  const reason = message.reason ? ` (${message.reason})` : '';
+  const text = you ? `You left ${room.name}${reason}` : `${message.nick} left${reason}`;
+  return { ...state.notice(text, 'info', room.key, time), members: true, conversations: true };
+}
+
+export function quit(state: ChatState, message: Event<'quit'>, time: number): Change {
+  const key = foldCase(message.nick);
+  const change: Change = { members: true };
+  state.away.delete(key);
+  for (const conversation of state.conversations.values()) {
+    const inRoom = conversation.members.delete(key);
+    if (inRoom) conversation.memberTotal = Math.max(0, conversation.memberTotal - 1);
+    if (inRoom || (conversation.kind === 'private' && conversation.key === key)) {
+      state.notice(
+        `${message.nick} left the chat${message.reason ? ` (${message.reason})` : ''}`,
+        'info',
+        conversation.key,
+        time,
+      );
+      change.entries = conversation.key === state.active ? conversation.key : change.entries;
+    }
+  }
+  return change;
+}
+
+export function renamed(state: ChatState, oldNick: string, newNick: string, time: number): Change {
+  const oldKey = foldCase(oldNick);
+  const you = oldKey === state.myKey;
+  if (you) state.nick = newNick;
+  const away = state.away.get(oldKey);
+  if (away !== undefined) {
+    state.away.delete(oldKey);
+    state.away.set(foldCase(newNick), away);
+  }
+  for (const conversation of state.conversations.values()) {
+    if (conversation.members.delete(oldKey)) {
+      conversation.members.set(foldCase(newNick), newNick);
+      state.notice(
+        you ? `You are now known as ${newNick}` : `${oldNick} is now known as ${newNick}`,
+        'info',
+        conversation.key,
+        time,
+      );
+    }
+  }
+  // A private conversation follows the person to their new name.
+  const privateOne = state.conversations.get(oldKey);
+  if (privateOne?.kind === 'private') {
+    state.conversations.delete(oldKey);
+    privateOne.key = foldCase(newNick);
+    privateOne.name = newNick;
+    state.conversations.set(privateOne.key, privateOne);
+    if (state.active === oldKey) state.active = privateOne.key;
+  }
+  return { conversations: true, members: true, entries: state.active ?? '', status: true };
+}
