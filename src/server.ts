@@ -215,7 +215,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   let doors: Listening[];
   try {
-    doors = await openAll(config.host, openers);
+    doors = await openAll(config.host, openers, async () => {
+      await Promise.all(
+        [...connections].map((connection) => {
+          connection.end('Server failed to start');
+          return connection.whenClosed();
+        }),
+      );
+    });
   } catch (error) {
     clearInterval(pruner);
     await store.close();

@@ -68,13 +68,18 @@ export class DoorsUnavailableError extends Error {
 /**
  * Opens every door at once. If any cannot be opened, the others are closed again and one
  * error names every failure: a user who has a server running already learns all the ports
- * it holds, not the first one only.
+ * it holds, not the first one only. A door only finishes closing once the connections it
+ * accepted meanwhile have ended, so `endAccepted` ends them (or the failed start would wait
+ * on clients that never leave).
  */
 export async function openAll(
   host: string,
   openers: readonly { door: string; port: number; open: () => Promise<Listening> }[],
+  endAccepted: () => Promise<void> = async () => {},
 ): Promise<Listening[]> {
-  const results = await Promise.allSettled(openers.map(({ open }) => open()));
+  // Through a promise, so an opener that throws at once fails like one that rejects, and
+  // the doors already opening are still closed.
+  const results = await Promise.allSettled(openers.map(({ open }) => Promise.resolve().then(open)));
   const opened = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failures = results.flatMap((result, i) =>
     result.status === 'rejected'
@@ -88,6 +93,6 @@ export async function openAll(
       : [],
   );
   if (failures.length === 0) return opened;
-  await Promise.all(opened.map((door) => door.close()));
+  await Promise.all([...opened.map((door) => door.close()), endAccepted()]);
   throw new DoorsUnavailableError(host, failures);
 }

@@ -272,8 +272,11 @@ export class SqliteStore implements HistoryStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
-    this.lock.release();
+    try {
+      if (this.db.open) this.db.close();
+    } finally {
+      this.lock.release();
+    }
   }
 
   schemaVersion(): number {
