@@ -57,6 +57,34 @@ describe('linkify', () => {
     ]);
     expect(linkify('<script>')).toEqual([{ kind: 'text', text: '<script>' }]);
   });
+
+  it.each([
+    ['https://en.wikipedia.org/wiki/Foo_(bar))', 'https://en.wikipedia.org/wiki/Foo_(bar)'],
+    ['https://en.wikipedia.org/wiki/Foo_(bar)', 'https://en.wikipedia.org/wiki/Foo_(bar)'],
+    ['https://en.wikipedia.org/wiki/Foo_(bar)).', 'https://en.wikipedia.org/wiki/Foo_(bar)'],
+    ['http://a/b)', 'http://a/b'],
+    ['http://a/(b)(c)))', 'http://a/(b)(c)'],
+    ['http://a/((b)))', 'http://a/((b))'],
+    ['http://a/b).)', 'http://a/b'],
+    ['http://a/(b.)', 'http://a/(b.)'],
+    ['http://a/?x=1!?', 'http://a/?x=1'],
+  ])('trims %s to %s', (input, link) => {
+    expect(linkify(input)[0]).toEqual({ kind: 'link', text: link, href: new URL(link).href });
+  });
+
+  it('trims thousands of closing brackets to the address before them', () => {
+    // Counted once, not once per bracket: formatting this would freeze every client.
+    const brackets = ')'.repeat(8000);
+    expect(linkify(`http://a/${brackets}`)).toEqual([
+      { kind: 'link', text: 'http://a/', href: 'http://a/' },
+      { kind: 'text', text: brackets },
+    ]);
+    expect(linkify(`x http://a/(b)${brackets} y`)).toEqual([
+      { kind: 'text', text: 'x ' },
+      { kind: 'link', text: 'http://a/(b)', href: 'http://a/(b)' },
+      { kind: 'text', text: `${brackets} y` },
+    ]);
+  });
 });
 
 describe('ChatState', () => {

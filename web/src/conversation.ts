@@ -171,6 +171,17 @@ export function trimWindow(conversation: Conversation, keep: 'newest' | 'oldest'
 }
 
 /**
+ * The connection that carried this conversation's page requests is gone: their answers
+ * never come (a new connection answers only what is asked on it), so none is awaited any
+ * more, and none is skipped as stale. Without this, a page asked for just before a drop
+ * would block paging in that conversation for good.
+ */
+export function forgetRequests(conversation: Conversation): void {
+  conversation.loading = undefined;
+  conversation.staleAnswers = 0;
+}
+
+/**
  * Starts fetching a page: older than the window, newer than it, or the latest (a jump back
  * to the live end, which starts the window afresh). Returns what to ask the server for, or
  * undefined when there is nothing to fetch or a fetch is already under way.

@@ -64,4 +64,32 @@ describe('formatPieces', () => {
     ]);
     expect(pieces[2]!.runs.map((r) => r.text).join('')).toBe('. javascript:x');
   });
+
+  it('formats a hostile address of thousands of closing brackets', () => {
+    const pieces = formatPieces(`http://a/${')'.repeat(8000)}`);
+    expect(pieces.map((p) => [p.kind, p.runs.map((r) => r.text).join('').length])).toEqual([
+      ['link', 'http://a/'.length],
+      ['text', 8000],
+    ]);
+  });
+
+  it('cuts many styled links in one long message, each with its own runs', () => {
+    const part = (i: number) => `\x02http://a/${i}\x02 x${i} `;
+    const text = Array.from({ length: 2000 }, (_, i) => part(i)).join('');
+    const pieces = formatPieces(text);
+    expect(pieces).toHaveLength(4000);
+    for (let i = 0; i < 2000; i++) {
+      const link = pieces[2 * i]!;
+      expect(link.kind === 'link' && link.href).toBe(`http://a/${i}`);
+      expect(link.runs.map((r) => [r.text, r.style.bold])).toEqual([[`http://a/${i}`, true]]);
+      expect(pieces[2 * i + 1]!.runs.map((r) => r.text)).toEqual([` x${i} `]);
+    }
+  });
+
+  it('reads thousands of hex colour codes, each from its own six characters', () => {
+    expect(plainText(`${'\x04'.repeat(8000)}x`)).toBe('x');
+    expect(picture(`${'\x04ff0000,00ff00a'.repeat(3)}\x04abc`)).toBe(
+      '[fg bg #ff0000 #00ff00]aaa|abc',
+    );
+  });
 });

@@ -59,7 +59,7 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 const DIGIT = /[0-9]/;
-const HEX6 = /^[0-9a-fA-F]{6}/;
+const HEX6 = /^[0-9a-fA-F]{6}$/;
 
 /** Up to two digits at `at`: the number and how many characters it took. */
 function digits(text: string, at: number): [number, number] | undefined {
@@ -118,14 +118,15 @@ export function parseFormatting(text: string): Run[] {
       }
       restyle(change);
     } else if (char === HEX_COLOUR) {
-      const fg = HEX6.exec(text.slice(i))?.[0];
+      // Six characters looked at, never the rest of the text (thousands of \x04 stay linear).
+      const fg = HEX6.exec(text.slice(i, i + 6))?.[0];
       if (!fg) {
         restyle({ fg: undefined, bg: undefined });
         continue;
       }
       i += 6;
       const change: Partial<Style> = { fg: `#${fg.toLowerCase()}` };
-      const bg = text[i] === ',' ? HEX6.exec(text.slice(i + 1))?.[0] : undefined;
+      const bg = text[i] === ',' ? HEX6.exec(text.slice(i + 1, i + 7))?.[0] : undefined;
       if (bg) {
         i += 7;
         change.bg = `#${bg.toLowerCase()}`;
@@ -171,10 +172,9 @@ export function formatPieces(text: string): Piece[] {
   const runs = parseFormatting(text);
   const plain = runs.map((run) => run.text).join('');
   const pieces: Piece[] = [];
-  let offset = 0;
+  const cut = runCutter(runs);
   for (const segment of linkify(plain)) {
-    const slice = sliceRuns(runs, offset, offset + segment.text.length);
-    offset += segment.text.length;
+    const slice = cut(segment.text.length);
     pieces.push(
       segment.kind === 'link'
         ? { kind: 'link', href: segment.href, runs: slice }
@@ -184,18 +184,30 @@ export function formatPieces(text: string): Piece[] {
   return pieces;
 }
 
-function sliceRuns(runs: Run[], start: number, end: number): Run[] {
-  const out: Run[] = [];
+/**
+ * Cuts the runs into consecutive slices of the given lengths, in one pass over them: a
+ * message of many links and many styles is not walked again from its start for each link.
+ */
+function runCutter(runs: readonly Run[]): (length: number) => Run[] {
+  let index = 0;
+  // Characters of runs[index] already taken.
   let at = 0;
-  for (const run of runs) {
-    const runEnd = at + run.text.length;
-    const from = Math.max(start, at);
-    const to = Math.min(end, runEnd);
-    if (from < to) out.push({ text: run.text.slice(from - at, to - at), style: run.style });
-    at = runEnd;
-    if (at >= end) break;
-  }
-  return out;
+  return (length) => {
+    const out: Run[] = [];
+    let left = length;
+    while (left > 0 && index < runs.length) {
+      const run = runs[index]!;
+      const take = Math.min(left, run.text.length - at);
+      if (take > 0) out.push({ text: run.text.slice(at, at + take), style: run.style });
+      at += take;
+      left -= take;
+      if (at >= run.text.length) {
+        index++;
+        at = 0;
+      }
+    }
+    return out;
+  };
 }
 
 /** CSS classes for a run: b, i, u, s, m, and fg-N / bg-N for palette colours. */

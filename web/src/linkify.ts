@@ -26,18 +26,25 @@ export function linkify(text: string): Segment[] {
   return segments;
 }
 
+/**
+ * The address without the punctuation that ends the sentence. Brackets are counted once and
+ * the counts kept as the end moves back: a message of thousands of ")" stays linear.
+ */
 function trimTrailing(address: string): string {
+  let opens = 0;
+  let closes = 0;
+  for (const char of address) {
+    if (char === '(') opens++;
+    else if (char === ')') closes++;
+  }
   let end = address.length;
   while (end > 0 && TRAILING.has(address[end - 1]!)) {
     // A closing parenthesis whose opening one is in the address belongs to it (Wikipedia).
-    if (address[end - 1] === ')' && count(address, '(', end) >= count(address, ')', end)) break;
+    if (address[end - 1] === ')') {
+      if (opens >= closes) break;
+      closes--;
+    }
     end--;
   }
   return address.slice(0, end);
-}
-
-function count(text: string, char: string, end: number): number {
-  let n = 0;
-  for (let i = 0; i < end; i++) if (text[i] === char) n++;
-  return n;
 }

@@ -212,6 +212,50 @@ describe('a lost connection', () => {
     expect(lines(state).filter((line) => line.startsWith('Connection lost'))).toHaveLength(2);
   });
 
+  it('gives up a page asked for in a private conversation just before the drop', () => {
+    const state = welcomed();
+    for (let id = 10; id < 13; id++) state.apply({ type: 'private', to: 'alice', ...said(id) });
+    expect(state.startLoading('bob', 'older')).toEqual({ before: 10 });
+    // The answer was lost with the socket, and no join comes for a private conversation.
+    state.connectionLost(T + 20_000);
+    state.apply({ type: 'welcome', nick: 'alice', serverName: 'chatroom' });
+    expect(state.startLoading('bob', 'older')).toEqual({ before: 10 });
+    state.apply({
+      type: 'history',
+      target: 'bob',
+      private: true,
+      reason: 'request',
+      messages: [said(8), said(9)],
+      gap: null,
+      more: true,
+    });
+    expect(lines(state, 'bob').filter((line) => line.startsWith('m'))).toEqual([
+      'm8',
+      'm9',
+      'm10',
+      'm11',
+      'm12',
+    ]);
+  });
+
+  it('skips no answer on the new connection for one overtaken on the old', () => {
+    const state = welcomed();
+    state.apply({ type: 'join', room: '#lobby', nick: 'alice', time: T });
+    state.apply(history('join', [said(40), said(41)]));
+    expect(state.startLoading('#lobby', 'older')).toEqual({ before: 40 });
+    // A jump to the latest overtakes it; then the socket drops, with both answers on it.
+    expect(state.startLoading('#lobby', 'latest')).toEqual({});
+    state.connectionLost(T + 50_000);
+    state.apply({ type: 'welcome', nick: 'alice', serverName: 'chatroom' });
+    state.apply({ type: 'join', room: '#lobby', nick: 'alice', time: T + 60_000 });
+    state.apply(history('resume', [said(42, T + 55_000)]));
+    expect(state.startLoading('#lobby', 'older')).toEqual({ before: 42 });
+    state.apply(history('request', [said(40), said(41)], true));
+    expect(lines(state).filter((line) => line.startsWith('m'))).toEqual(['m40', 'm41', 'm42']);
+    // Paging goes on.
+    expect(state.startLoading('#lobby', 'older')).toEqual({ before: 40 });
+  });
+
   it('leaves rooms already left alone', () => {
     const state = welcomed();
     state.apply({ type: 'join', room: '#lobby', nick: 'alice', time: T });

@@ -3,6 +3,7 @@ import type { HistoryMessage, RoomInfo, ServerMessage } from '../../src/protocol
 import {
   type Conversation,
   type Entry,
+  forgetRequests,
   insertEntry,
   newConversation,
   startLoading,
@@ -180,8 +181,10 @@ export class ChatState {
    * is missed comes back on reconnecting, timed before "You rejoined"; a line where the gap
    * began, in each conversation we are in, keeps it from reading as said while we were
    * there. Failed attempts to reconnect are the same gap: one line until the next welcome.
+   * Pages asked for on the dead connection are given up (see forgetRequests).
    */
   connectionLost(lastHeard: number): Change {
+    for (const conversation of this.conversations.values()) forgetRequests(conversation);
     if (this.disconnected) return {};
     this.disconnected = true;
     const time = this.clock.at(lastHeard);
@@ -201,6 +204,8 @@ export class ChatState {
   apply(message: ServerMessage): Change {
     switch (message.type) {
       case 'welcome':
+        // A new connection: nothing asked on an earlier one is still to be answered.
+        for (const conversation of this.conversations.values()) forgetRequests(conversation);
         this.disconnected = false;
         this.nick = message.nick;
         this.serverName = message.serverName;
