@@ -2,7 +2,14 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FramedClient, IrcClient, LineClient, onCleanup, tempDir } from './helpers.js';
+import {
+  FramedClient,
+  IrcClient,
+  LINE_DOOR_ONLY,
+  LineClient,
+  onCleanup,
+  tempDir,
+} from './helpers.js';
 import { WsClient } from './ws-client.js';
 
 // The built CLI, as users run it (npm test builds it first).
@@ -21,7 +28,11 @@ interface ServerProcess {
 }
 
 /** Starts `chatroom serve` and waits until `doors` doors say they are listening. */
-async function serve(args: string[], doors = 3, dataDir = tempDir()): Promise<ServerProcess> {
+async function serve(
+  args: readonly string[],
+  doors = 3,
+  dataDir = tempDir(),
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, ...args]);
   onCleanup(() => {
     child.kill('SIGKILL');
@@ -45,17 +56,6 @@ async function serve(args: string[], doors = 3, dataDir = tempDir()): Promise<Se
   });
   return { child, ports, stdout: () => stdout, stderr: () => stderr, exited };
 }
-
-const LINE_DOOR_ONLY = [
-  '--line-port',
-  '0',
-  '--framed-port',
-  'off',
-  '--http-port',
-  'off',
-  '--irc-port',
-  'off',
-];
 
 /** Holds a free port for the test, as another program would. */
 async function takePort(): Promise<number> {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { migrateSqlite, SQLITE_FILE, SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { LineClient, onCleanup, startTestServer, tempDir } from './helpers.js';
+import { LINE_DOOR_ONLY, LineClient, onCleanup, startTestServer, tempDir } from './helpers.js';
 import { freshSchema, TEST_DATABASE_URL } from './stores.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -18,24 +18,13 @@ interface Served {
   exited: Promise<number | null>;
 }
 
-const ONLY_LINE_DOOR_ON_A_FREE_PORT = [
-  '--line-port',
-  '0',
-  '--framed-port',
-  'off',
-  '--http-port',
-  'off',
-  '--irc-port',
-  'off',
-];
-
 async function serve(dataDir: string): Promise<Served> {
   const child = spawn(process.execPath, [
     CLI,
     'serve',
     '--data-dir',
     dataDir,
-    ...ONLY_LINE_DOOR_ON_A_FREE_PORT,
+    ...LINE_DOOR_ONLY,
     '--log-level',
     'warn',
   ]);
@@ -123,7 +112,7 @@ describe('durability', () => {
     for (const dataDir of [corrupt, join(notADir, 'data')]) {
       const result = spawnSync(
         process.execPath,
-        [CLI, 'serve', '--data-dir', dataDir, ...ONLY_LINE_DOOR_ON_A_FREE_PORT],
+        [CLI, 'serve', '--data-dir', dataDir, ...LINE_DOOR_ONLY],
         {
           encoding: 'utf8',
           timeout: 10_000,

@@ -43,6 +43,18 @@ export async function startTestServer(
   return server;
 }
 
+/** `chatroom serve` flags for a server with only its line door, on a port the system picks. */
+export const LINE_DOOR_ONLY = [
+  '--line-port',
+  '0',
+  '--framed-port',
+  'off',
+  '--http-port',
+  'off',
+  '--irc-port',
+  'off',
+] as const;
+
 /** A directory of its own, removed after the test. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'chatroom-test-'));

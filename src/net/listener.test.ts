@@ -17,6 +17,19 @@ async function blockedPort(): Promise<number> {
   return blocker.port;
 }
 
+/** An opener of a line door on a free port, which tells the test the port it got. */
+function lineDoor(bound: (port: number) => void) {
+  return {
+    door: 'line',
+    port: 0,
+    open: async () => {
+      const door = await listen('line', HOST, 0, () => {});
+      bound(door.port);
+      return door;
+    },
+  };
+}
+
 /** Resolves true once nothing listens on the port any more. */
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -34,15 +47,9 @@ describe('openAll', () => {
     const [first, second] = [await blockedPort(), await blockedPort()];
     let linePort = 0;
     const failure = await openAll(HOST, [
-      {
-        door: 'line',
-        port: 0,
-        open: async () => {
-          const door = await listen('line', HOST, 0, () => {});
-          linePort = door.port;
-          return door;
-        },
-      },
+      lineDoor((port) => {
+        linePort = port;
+      }),
       { door: 'framed', port: first, open: () => listen('framed', HOST, first, () => {}) },
       { door: 'irc', port: second, open: () => listen('irc', HOST, second, () => {}) },
     ]).catch((error: unknown) => error);
@@ -57,15 +64,9 @@ describe('openAll', () => {
   it('closes the opened doors when an opener throws instead of rejecting', async () => {
     let linePort = 0;
     const failure = await openAll(HOST, [
-      {
-        door: 'line',
-        port: 0,
-        open: async () => {
-          const door = await listen('line', HOST, 0, () => {});
-          linePort = door.port;
-          return door;
-        },
-      },
+      lineDoor((port) => {
+        linePort = port;
+      }),
       {
         door: 'http',
         port: 0,
