@@ -36,6 +36,15 @@ describe('chatroom serve options', () => {
     expect(config).toMatchObject({ linePort: 0, framedPort: null, httpPort: 8080, ircPort: 7000 });
   });
 
+  it('reads the public host names', () => {
+    expect(configOf([]).publicHosts).toEqual([]);
+    expect(configOf(['--public-host', 'chat.example.org, chat.example.net']).publicHosts).toEqual([
+      'chat.example.org',
+      'chat.example.net',
+    ]);
+    expect(configOf(['--public-host', '*']).publicHosts).toEqual(['*']);
+  });
+
   it.each([
     ['postgres://chat@db.example.org:5432/chat'],
     ['postgresql://chat@db.example.org/chat'],
@@ -53,6 +62,12 @@ describe('chatroom serve options', () => {
     ],
     [['--allowed-origins', 'example.org'], '"example.org" is not an origin'],
     [['--server-name', 'not a host name'], '--server-name must be a host name'],
+    [
+      ['--public-host', 'https://chat.example.org'],
+      '"https://chat.example.org" is not a host name',
+    ],
+    [['--public-host', 'chat.example.org:443'], 'no scheme, no port'],
+    [['--public-host', ','], '--public-host needs at least one host name'],
     [['--store', 'postgres'], '--store postgres needs --database-url'],
     [['--store', 'mongo'], '--store must be sqlite, postgres or memory'],
     [['--sqlite-synchronous', 'off'], '--sqlite-synchronous must be normal or full'],

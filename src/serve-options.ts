@@ -17,6 +17,10 @@ Options:
   --allowed-origins LIST comma-separated origins browsers may open the WebSocket from, e.g.
                          https://chat.example.org; * allows any (default: the page's own origin only;
                          other programs, which send no Origin header, are always let in)
+  --public-host LIST     comma-separated host names users reach the web client by, e.g.
+                         chat.example.org (default: none; localhost, this machine's name and
+                         any address always work). Other names get 421: a page whose name was
+                         made to point here (DNS rebinding) cannot use the server. * allows any
   --irc-port N|off       IRC door for irssi, WeeChat, HexChat and IRC bots (default ${DEFAULTS.ircPort}; 0 picks; off disables)
   --server-name NAME     the name the server gives itself on IRC (default: this host's name, now ${DEFAULTS.serverName})
   --max-line-bytes N     longest line or frame accepted, in bytes (default ${DEFAULTS.maxLineBytes}); a line door
@@ -113,6 +117,29 @@ function parsePositive(flag: string, value: string | undefined, fallback: number
   return number;
 }
 
+/** A comma-separated list of host names (no scheme, no port), or *. */
+function parsePublicHosts(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new UsageError('--public-host needs at least one host name');
+  for (const name of names) {
+    if (
+      name !== '*' &&
+      !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(
+        name,
+      )
+    ) {
+      throw new UsageError(
+        `--public-host: "${name}" is not a host name like chat.example.org (no scheme, no port)`,
+      );
+    }
+  }
+  return names;
+}
+
 /** A comma-separated list of origins as browsers send them (scheme://host[:port]), or *. */
 function parseOrigins(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -147,6 +174,7 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
       'framed-port': { type: 'string' },
       'http-port': { type: 'string' },
       'allowed-origins': { type: 'string' },
+      'public-host': { type: 'string' },
       'irc-port': { type: 'string' },
       'server-name': { type: 'string' },
       'max-line-bytes': { type: 'string' },
@@ -183,6 +211,7 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
     throw new UsageError('every front door is off; nobody could connect');
   }
   const allowedOrigins = parseOrigins(values['allowed-origins']);
+  const publicHosts = parsePublicHosts(values['public-host']);
   return {
     help: false,
     logLevel: level,
@@ -192,6 +221,7 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
       framedPort,
       httpPort,
       allowedOrigins,
+      publicHosts,
       ircPort,
       serverName,
       ircPingIntervalMs: DEFAULTS.ircPingIntervalMs,

@@ -40,6 +40,8 @@ export interface ServerConfig {
   httpPort: number | null;
   /** Origins browsers may open the WebSocket from; undefined: the page's own only. */
   allowedOrigins?: readonly string[] | undefined;
+  /** Host names the HTTP door answers besides localhost and this machine's; '*' any. */
+  publicHosts?: readonly string[] | undefined;
   /** The built web client; defaults to dist/web of this package. */
   webRoot?: string;
   ircPort: number | null;
@@ -191,6 +193,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           port: httpPort,
           webRoot: config.webRoot ?? DEFAULT_WEB_ROOT,
           allowedOrigins: config.allowedOrigins,
+          publicHosts: config.publicHosts ?? [],
           shutdownGraceMs: config.shutdownGraceMs,
           chat,
           store,

@@ -75,6 +75,7 @@ describe('chatroom CLI', () => {
       '--framed-port',
       '--http-port',
       '--allowed-origins',
+      '--public-host',
       '--irc-port',
       '--server-name',
       '--max-line-bytes',

@@ -35,11 +35,13 @@ export class WsClient {
 
   static async connect(
     port: number,
-    options: { origin?: string; path?: string } = {},
+    options: { origin?: string; path?: string; host?: string } = {},
   ): Promise<WsClient> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ws'}`, {
       perMessageDeflate: false,
       ...(options.origin === undefined ? {} : { origin: options.origin }),
+      // The name a browser would send for a page whose name resolves to us.
+      ...(options.host === undefined ? {} : { headers: { host: options.host } }),
     });
     const client = new WsClient(ws);
     await new Promise<void>((resolve, reject) => {

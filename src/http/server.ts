@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Chat } from '../core/chat.js';
 import type { HistoryStore } from '../core/history.js';
@@ -6,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Listening } from '../net/listener.js';
 import type { WsDoor } from '../protocols/ws/door.js';
 import { WS_PATH } from '../protocols/ws/protocol.js';
+import { HostCheck } from './host-check.js';
 import { createStaticHandler, plain } from './static-files.js';
 
 export interface HttpOptions {
@@ -20,6 +23,11 @@ export interface HttpOptions {
    * programs.
    */
   allowedOrigins: readonly string[] | undefined;
+  /**
+   * Host names users reach the server by, besides localhost, this machine's name and
+   * addresses; '*' any. Requests for other names are refused (DNS rebinding).
+   */
+  publicHosts: readonly string[];
   chat: Chat;
   store: HistoryStore;
   ws: WsDoor;
@@ -39,8 +47,15 @@ export interface HttpDoor extends Listening {
 export function startHttp(options: HttpOptions): Promise<HttpDoor> {
   const serveStatic = createStaticHandler(options.webRoot);
   const startedAt = Date.now();
+  const ownNames = ['localhost', hostname()];
+  if (isIP(options.host) === 0) ownNames.push(options.host);
+  const hosts = new HostCheck(options.publicHosts, ownNames);
 
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    if (!hosts.allows(request.headers.host)) {
+      plain(response, 421, MISDIRECTED);
+      return;
+    }
     const pathname = pathOf(request);
     if (pathname === '/healthz') {
       void health(options, startedAt).then(({ ok, body }) => {
@@ -65,6 +80,14 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
+    if (!hosts.allows(request.headers.host)) {
+      options.log.info(
+        { event: 'error', door: 'ws', host: request.headers.host },
+        'websocket host refused',
+      );
+      refuse(socket, 421, 'Misdirected Request', options.shutdownGraceMs);
+      return;
+    }
     if (pathOf(request) !== WS_PATH) {
       refuse(socket, 404, 'Not Found', options.shutdownGraceMs);
       return;
@@ -114,6 +137,10 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
   });
 }
 
+const MISDIRECTED =
+  'This server does not answer to that host name. If it is the name users reach it by, ' +
+  'its operator can add it with --public-host.\n';
+
 function pathOf(request: IncomingMessage): string {
   const url = request.url ?? '/';
   const query = url.indexOf('?');
@@ -135,7 +162,8 @@ export function originAllowed(
   if (allowed === undefined) {
     // Same origin: the Origin's host:port is the Host the page was loaded from.
     try {
-      return new URL(origin).host === request.headers.host;
+      // URL lowercases the name; a Host header may come in any case.
+      return new URL(origin).host === request.headers.host?.toLowerCase();
     } catch {
       return false;
     }
