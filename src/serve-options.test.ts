@@ -20,6 +20,7 @@ describe('chatroom serve options', () => {
       ircPort: 6667,
       maxLineBytes: 8192,
       maxQueueBytes: 1048576,
+      slowClientTimeoutMs: 15_000,
       nickTimeoutMs: 30_000,
       shutdownGraceMs: 5_000,
       historyOnJoin: 50,

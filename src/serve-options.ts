@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { HARD_QUEUE_FACTOR } from './net/connection.js';
 import { DEFAULTS, type ServerConfig, type StoreConfig } from './server.js';
 
 export const SERVE_HELP = `Usage: chatroom serve [options]
@@ -25,8 +26,12 @@ Options:
   --server-name NAME     the name the server gives itself on IRC (default: this host's name, now ${DEFAULTS.serverName})
   --max-line-bytes N     longest line or frame accepted, in bytes (default ${DEFAULTS.maxLineBytes}); a line door
                          connection sending ${4}x this without a newline is closed
-  --max-queue-bytes N    outbound bytes a client may leave unread before it is disconnected
-                         (default ${DEFAULTS.maxQueueBytes})
+  --max-queue-bytes N    outbound bytes a client may leave unread (default ${DEFAULTS.maxQueueBytes}): one that
+                         stays further behind for --slow-client-timeout, or falls ${HARD_QUEUE_FACTOR}x this
+                         behind, is disconnected; bursts the server sends at once do not count
+  --slow-client-timeout SECS
+                         how long a client may stay more than --max-queue-bytes behind
+                         (default ${DEFAULTS.slowClientTimeoutMs / 1000})
   --nick-timeout SECS    seconds a new connection has to choose a nickname (default ${DEFAULTS.nickTimeoutMs / 1000})
   --shutdown-grace SECS  seconds shutdown waits for clients to read their last messages (default ${DEFAULTS.shutdownGraceMs / 1000})
 
@@ -179,6 +184,7 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
       'server-name': { type: 'string' },
       'max-line-bytes': { type: 'string' },
       'max-queue-bytes': { type: 'string' },
+      'slow-client-timeout': { type: 'string' },
       'nick-timeout': { type: 'string' },
       'shutdown-grace': { type: 'string' },
       'data-dir': { type: 'string' },
@@ -237,6 +243,13 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
         values['max-queue-bytes'],
         DEFAULTS.maxQueueBytes,
       ),
+      slowClientTimeoutMs:
+        1000 *
+        parsePositive(
+          '--slow-client-timeout',
+          values['slow-client-timeout'],
+          DEFAULTS.slowClientTimeoutMs / 1000,
+        ),
       nickTimeoutMs:
         1000 *
         parsePositive('--nick-timeout', values['nick-timeout'], DEFAULTS.nickTimeoutMs / 1000),

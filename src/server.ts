@@ -57,6 +57,8 @@ export interface ServerConfig {
   wsHeartbeatMs?: number;
   maxLineBytes: number;
   maxQueueBytes: number;
+  /** How long a client may stay more than maxQueueBytes behind before it is dropped. */
+  slowClientTimeoutMs: number;
   nickTimeoutMs: number;
   /** How long shutdown waits for clients to take their last bytes. */
   shutdownGraceMs: number;
@@ -83,6 +85,7 @@ export const DEFAULTS = {
   ],
   maxLineBytes: 8192,
   maxQueueBytes: 1024 * 1024,
+  slowClientTimeoutMs: 15_000,
   nickTimeoutMs: 30_000,
   shutdownGraceMs: 5_000,
   dataDir: 'data',
@@ -126,14 +129,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const pruner = startPruning(store, config.retention, log);
   const connections = new Set<Connection>();
+  const connectionLimits = {
+    maxQueueBytes: config.maxQueueBytes,
+    slowClientTimeoutMs: config.slowClientTimeoutMs,
+    lingerMs: config.shutdownGraceMs,
+  };
 
   const textDoor = (codec: TextCodec) => (socket: import('node:net').Socket) => {
-    const connection = new Connection(
-      socket,
-      codec.protocol,
-      { maxQueueBytes: config.maxQueueBytes, lingerMs: config.shutdownGraceMs },
-      log,
-    );
+    const connection = new Connection(socket, codec.protocol, connectionLimits, log);
     connections.add(connection);
     connection.onClose(() => connections.delete(connection));
     new TextSession(
@@ -158,12 +161,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     log,
   );
   const ircSocket = (socket: import('node:net').Socket) => {
-    const connection = new Connection(
-      socket,
-      'irc',
-      { maxQueueBytes: config.maxQueueBytes, lingerMs: config.shutdownGraceMs },
-      log,
-    );
+    const connection = new Connection(socket, 'irc', connectionLimits, log);
     connections.add(connection);
     new IrcSession(ircDoor, connection);
     connection.onClose(() => connections.delete(connection));
@@ -201,7 +199,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
             chat,
             log,
             nickTimeoutMs: config.nickTimeoutMs,
-            maxQueueBytes: config.maxQueueBytes,
+            connectionLimits,
             shutdownGraceMs: config.shutdownGraceMs,
             heartbeatMs: config.wsHeartbeatMs,
           }),

@@ -80,6 +80,7 @@ describe('chatroom CLI', () => {
       '--server-name',
       '--max-line-bytes',
       '--max-queue-bytes',
+      '--slow-client-timeout',
       '--nick-timeout',
       '--shutdown-grace',
       '--data-dir',

@@ -334,8 +334,17 @@ describe('no injection, and size limits', () => {
     slow.socket.pause();
     const line = await LineClient.join(server.port('line'), 'talker');
     const text = 'z'.repeat(4000);
-    for (let i = 0; i < 200; i++) line.send(text);
-    await line.waitFor(/^\*\*\* slow left the chat \(Send queue exceeded/, 10_000);
+    // Enough to fill both kernel buffers and then the server's queue for the slow reader.
+    let sent = 0;
+    while (!line.sawLine(/^\*\*\* slow left the chat/)) {
+      for (let i = 0; i < 50; i++) line.send(`${sent++} ${text}`);
+      line.send('/ping-barrier');
+      await line.waitFor(/Unknown command \/ping-barrier/, 10_000);
+      expect(sent).toBeLessThan(20_000);
+    }
+    expect(line.sawLine(/^\*\*\* slow left the chat \(Send queue exceeded 65536 bytes\)$/)).toBe(
+      true,
+    );
     await sleep(10);
   });
 });

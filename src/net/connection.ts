@@ -3,13 +3,27 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log.js';
 
 export interface ConnectionLimits {
-  /** Bytes that may wait to be written before the client is judged not to be reading. */
+  /**
+   * Bytes a client may leave unread: one that stays further behind than this for
+   * `slowClientTimeoutMs` is judged not to be reading, and one that falls behind by
+   * `HARD_QUEUE_FACTOR` times this is dropped at once.
+   */
   maxQueueBytes: number;
+  /** How long a client may stay more than maxQueueBytes behind; 15 s if not given. */
+  slowClientTimeoutMs?: number;
   /** How long a closing connection may take to flush before it is cut. */
   lingerMs?: number;
 }
 
 let nextConnectionId = 1;
+
+/**
+ * Behind by this many times maxQueueBytes, a client is dropped without waiting for the
+ * timeout: what a client that has stopped reading may cost in the meantime is bounded. Most
+ * of it is shared anyway: a broadcast is one buffer written to every member.
+ */
+export const HARD_QUEUE_FACTOR = 8;
+const DEFAULT_SLOW_CLIENT_TIMEOUT_MS = 15_000;
 
 /**
  * Output some connections will be written this turn: the chunks sent so far, as a path from
@@ -113,6 +127,10 @@ export class Connection {
   private closed = false;
   /** Output of this turn, written as one buffer when the turn ends. */
   private output: Output | undefined;
+  /** Since when the client has been more than maxQueueBytes behind, at the flushes seen. */
+  private behindSince: number | undefined;
+  /** Who waits for this turn's output to be written (see caughtUp). */
+  private flushWaiters: Array<() => void> | undefined;
   private readonly closeListeners: Array<(reason: string) => void> = [];
 
   constructor(
@@ -157,9 +175,10 @@ export class Connection {
 
   send(bytes: Buffer): void {
     if (this.closing) return;
-    const queued = this.socket.writableLength + (this.output?.bytes ?? 0) + bytes.length;
-    if (queued > this.limits.maxQueueBytes) {
-      this.abort(`Send queue exceeded ${this.limits.maxQueueBytes} bytes`);
+    // Only what earlier turns left unread counts against the client: what this turn gathers
+    // (a group commit's whole batch, a join's replay) is ours, not a sign it is not reading.
+    if (this.socket.writableLength > this.limits.maxQueueBytes * HARD_QUEUE_FACTOR) {
+      this.abortSlow();
       return;
     }
     // Everything sent to this socket in one turn of the event loop (say, every message of a
@@ -173,12 +192,72 @@ export class Connection {
     this.output = this.output.followedBy(bytes);
   }
 
-  /** Writes what this turn gathered. */
+  /**
+   * Writes what this turn gathered, first judging the client by what it has left of earlier
+   * writes: a client that keeps up takes any burst in time, however large; one that does not
+   * stays behind, and is dropped once that has lasted the timeout.
+   */
   flush(): void {
     const output = this.output;
     if (output === undefined) return;
     this.output = undefined;
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(output.gather());
+    const waiters = this.flushWaiters;
+    this.flushWaiters = undefined;
+    try {
+      this.write(output);
+    } finally {
+      if (waiters) for (const waiter of waiters) waiter();
+    }
+  }
+
+  private write(output: Output): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const unread = this.socket.writableLength;
+    if (unread <= this.limits.maxQueueBytes) this.behindSince = undefined;
+    else {
+      const now = performance.now();
+      this.behindSince ??= now;
+      const timeout = this.limits.slowClientTimeoutMs ?? DEFAULT_SLOW_CLIENT_TIMEOUT_MS;
+      if (now - this.behindSince >= timeout) {
+        this.abortSlow();
+        return;
+      }
+    }
+    this.socket.write(output.gather());
+  }
+
+  /**
+   * Whether the client has more than half its allowance still to read: its own requests
+   * (joins with their replay, history pages) then wait for it, so a client that asks for
+   * more than it reads slows itself down instead of being dropped for it.
+   */
+  get behind(): boolean {
+    return this.socket.writableLength + (this.output?.bytes ?? 0) > this.limits.maxQueueBytes / 2;
+  }
+
+  /** Resolves once the client has read what it was sent, or the connection is closing. */
+  async caughtUp(): Promise<void> {
+    // This turn's output is written at the flush: only then can the socket report on it.
+    if (this.output !== undefined) {
+      await new Promise<void>((resolve) => {
+        this.flushWaiters ??= [];
+        this.flushWaiters.push(resolve);
+      });
+    }
+    if (this.closing || !this.socket.writableNeedDrain) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  private abortSlow(): void {
+    this.abort(`Send queue exceeded ${this.limits.maxQueueBytes} bytes`);
   }
 
   /** Flushes what is queued (plus a last word) and closes; cut short if the peer won't read. */

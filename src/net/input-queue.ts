@@ -10,11 +10,22 @@ export interface InputHandler<T> {
   handleInput(input: T): Promise<void>;
 }
 
+/** The client's side of the output: how far behind in reading it is. */
+export interface Outbound {
+  readonly behind: boolean;
+  caughtUp(): Promise<void>;
+}
+
 export interface InputQueueLimits {
   /** Inputs waiting to be handled before we stop reading the socket. */
   maxPending?: number;
   /** Pipelined pieces of work running at once before the next input waits. */
   maxInFlight?: number;
+  /**
+   * When given, an input waits while the client is behind in reading: what it asks for
+   * (a join's replay, a history page) then comes at the pace it reads.
+   */
+  outbound?: Outbound;
 }
 
 /** Reading resumes once the queue is down to this. */
@@ -71,6 +82,8 @@ export class InputQueue<T> {
   private async drain(): Promise<void> {
     const pending = this.pending!;
     for (let input = pending.shift(); input !== undefined; input = pending.shift()) {
+      const { outbound } = this.limits;
+      if (outbound?.behind) await outbound.caughtUp();
       if (this.source.isPaused() && pending.length < RESUME_BELOW) this.source.resume();
       await this.handler.handleInput(input);
     }

@@ -149,6 +149,7 @@ export class IrcSession implements Peer {
     this.inputs = new InputQueue(connection.socket, this, {
       maxPending: door.options.maxPendingInputs,
       maxInFlight: door.options.maxMessagesInFlight,
+      outbound: connection,
     });
     this.member = door.chat.attach(this);
     this.registrationTimer = setTimeout(

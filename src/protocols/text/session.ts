@@ -57,6 +57,7 @@ export class TextSession implements Peer {
     this.inputs = new InputQueue(connection.socket, this, {
       maxPending: options.maxPendingInputs,
       maxInFlight: options.maxMessagesInFlight,
+      outbound: connection,
     });
     this.member = chat.attach(this);
     this.sendEntries([

@@ -2,14 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { Connection } from '../../net/connection.js';
+import { Connection, type ConnectionLimits } from '../../net/connection.js';
 import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES } from './protocol.js';
 import { RecentSends } from './recent-sends.js';
 import { type WsDoorContext, WsSession } from './session.js';
 
 export interface WsDoorOptions extends Omit<WsDoorContext, 'recentSends' | 'closeGraceMs'> {
-  /** Outbound bytes a client may leave unread before it is dropped. */
-  maxQueueBytes: number;
+  /** What each client may leave unread, and how long its connection lingers at the end. */
+  connectionLimits: ConnectionLimits;
   /** How long shutdown waits for clients to take their last bytes and close. */
   shutdownGraceMs: number;
   recentSends?: RecentSends;
@@ -59,12 +59,7 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = new Connection(
-          socket,
-          'ws',
-          { maxQueueBytes: options.maxQueueBytes, lingerMs: options.shutdownGraceMs },
-          options.log,
-        );
+        const connection = new Connection(socket, 'ws', options.connectionLimits, options.log);
         const session = new WsSession(ws, connection, context);
         sessions.set(session, connection);
         connection.onClose(() => sessions.delete(session));

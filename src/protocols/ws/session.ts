@@ -55,6 +55,7 @@ export class WsSession implements Peer {
     this.inputs = new InputQueue(this, this, {
       maxPending: door.maxPendingRequests,
       maxInFlight: door.maxSendsInFlight,
+      outbound: connection,
     });
     this.member = door.chat.attach(this);
     this.nickTimer = setTimeout(() => {
