@@ -24,7 +24,7 @@ describe('chatting over the line and framed doors', () => {
 
     bob.send('/me waves');
     await alice.waitFor('* bob waves');
-    await carol.waitFor('*', 'bob waves');
+    await carol.waitFor('* bob', 'waves');
     // Nobody hears their own message back.
     expect(alice.sawLine('<alice> hello everyone')).toBe(false);
     expect(carol.saw((pair) => pair.text === 'hi from the tutorial')).toBe(false);
@@ -75,10 +75,10 @@ describe('chatting over the line and framed doors', () => {
     await bob.waitFor('*alice* meet me at noon');
     await alice.waitFor('-> *bob* meet me at noon');
     alice.send('/msg dave and you too');
-    await dave.waitFor('alice', '(private) and you too');
+    await dave.waitFor('(private) alice', 'and you too');
     dave.send('/msg alice ok');
     await alice.waitFor('*dave* ok');
-    await dave.waitFor('*', '-> alice: ok');
+    await dave.waitFor('(private) -> alice', 'ok');
 
     alice.send('/msg nobody hello?');
     await alice.waitFor('!!! Nobody is called "nobody". (NO_SUCH_NICK)');

@@ -122,7 +122,7 @@ describe('a real IRC client library (irc-framework)', () => {
     framed.send('from the tutorial');
     await bot.waitFor('message', (e) => e.nick === 'framer' && e.message === 'from the tutorial');
     bot.client.say('framer', 'just for you');
-    await framed.waitFor('bot', '(private) just for you');
+    await framed.waitFor('(private) bot', 'just for you');
     line.send('/msg bot a secret');
     await bot.waitFor('message', (e) => e.target === 'bot' && e.message === 'a secret');
     bot.client.say('liner', 'secret back');

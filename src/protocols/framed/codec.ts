@@ -39,20 +39,32 @@ export const framedCodec: TextCodec = {
   },
 };
 
+/**
+ * A tutorial client shows only "name > text", and users choose every word of the text, so
+ * the name frame alone has to say who is speaking: `*` is the server, and anything a user
+ * said carries their nickname in the name frame, with a space in it (which no nickname has)
+ * for actions, labels and private messages. The text frame of a user entry is their words
+ * and nothing else, so no choice of words can pass for a notice, another room, a replay or
+ * a private message.
+ */
 function namedText(entry: TextEntry): [string, string] {
-  const where = 'label' in entry && entry.label ? `[${entry.label}] ` : '';
   switch (entry.kind) {
     case 'chat':
-      return [entry.from, `${where}${entry.text}`];
+      return [`${labelled(entry.label)}${entry.from}`, entry.text];
     case 'action':
-      return [SERVER_NAME, `${where}${entry.from} ${entry.text}`];
+      return [`${labelled(entry.label)}* ${entry.from}`, entry.text];
     case 'private-in':
-      return [entry.from, `(private) ${entry.action ? `* ${entry.from} ` : ''}${entry.text}`];
+      return [`(private) ${entry.action ? '* ' : ''}${entry.from}`, entry.text];
     case 'private-out':
-      return [SERVER_NAME, `-> ${entry.to}: ${entry.action ? '* ' : ''}${entry.text}`];
+      // The reader's own words, so the action mark can stay in the text as on the line door.
+      return [`(private) -> ${entry.to}`, `${entry.action ? '* ' : ''}${entry.text}`];
     case 'notice':
       return [SERVER_NAME, entry.text];
     case 'error':
       return [SERVER_NAME, `error: ${entry.text} (${entry.code})`];
   }
+}
+
+function labelled(label: string | undefined): string {
+  return label ? `[${label}] ` : '';
 }
