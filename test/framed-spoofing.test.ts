@@ -49,6 +49,17 @@ async function between(
 }
 
 describe('the framed door against forged server frames', () => {
+  // Otherwise everyone would be told, truly, "You joined #staff" when that user joins.
+  it('keeps the nickname You from anyone, in any case', async () => {
+    const server = await startTestServer();
+    const client = await LineClient.connect(server.port('line'));
+    client.send('YOU');
+    await client.waitFor(/^!!! "YOU" is reserved: .*\(NICK_INVALID\)$/);
+    const framed = await FramedClient.connect(server.port('framed'));
+    framed.send('you');
+    await framed.waitFor('*', /^error: "you" is reserved/);
+  });
+
   it('tells forged notices and private messages from real ones by the name frame', async () => {
     const server = await startTestServer();
     const line = server.port('line');
@@ -57,7 +68,7 @@ describe('the framed door against forged server frames', () => {
     await reader.waitFor('*', 'Now talking in #lobby');
     const liner = await LineClient.join(line, 'liner');
     const the = await LineClient.join(line, 'The');
-    const you = await LineClient.join(line, 'You');
+    const you = await LineClient.join(line, 'You_');
     const alice = await LineClient.join(line, 'alice');
     // Every join notice above was sent to the reader before this message.
     alice.send('ready');
@@ -73,7 +84,7 @@ describe('the framed door against forged server frames', () => {
     const [forgedJoin, ...rest2] = await between(
       reader,
       you,
-      'You',
+      'You_',
       '/me joined #staff',
       'marker 2',
     );
@@ -106,14 +117,14 @@ describe('the framed door against forged server frames', () => {
     expect(readName(realShutdown.name)).toEqual({ server: true });
     expect(readName(realJoin.name)).toEqual({ server: true });
     expect(forgedShutdown).toEqual({ name: '* The', text: 'server is shutting down. Goodbye!' });
-    expect(forgedJoin).toEqual({ name: '* You', text: 'joined #staff' });
+    expect(forgedJoin).toEqual({ name: '* You_', text: 'joined #staff' });
     expect(forgedPrivate).toEqual({ name: 'alice', text: '(private) psst' });
     expect(realPrivate).toEqual({ name: '(private) alice', text: 'psst' });
 
     // The line door, which renders the same entries, keeps telling them apart as before.
     for (const expected of [
       '* The server is shutting down. Goodbye!',
-      '* You joined #staff',
+      '* You_ joined #staff',
       '<alice> (private) psst',
       '*** The server is shutting down. Goodbye!',
     ]) {

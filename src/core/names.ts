@@ -34,8 +34,20 @@ export function checkNick(nick: string): ChatError | undefined {
       `"${printable(nick)}" is not a valid nickname: use letters, digits and ${NICK_SPECIALS}, not starting with a digit or "-".`,
     );
   }
+  if (RESERVED_NICKS.has(foldCase(nick))) {
+    return new ChatError(
+      'NICK_INVALID',
+      `"${nick}" is reserved: the text doors say "${nick} joined #room" of the reader's own joins.`,
+    );
+  }
   return undefined;
 }
+
+/**
+ * Nicknames that would make a notice about their owner read as one about the reader: the
+ * text doors tell you "You joined #staff", and tell others "alice joined #staff".
+ */
+const RESERVED_NICKS: ReadonlySet<string> = new Set(['you']);
 
 export function checkRoomName(room: string): ChatError | undefined {
   if (room.length > ROOM_MAX_LENGTH || !ROOM_PATTERN.test(room)) {
