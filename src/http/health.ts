@@ -15,7 +15,8 @@ export interface HealthReport {
 }
 
 /**
- * GET /healthz's answer. The store is asked a real question (the oldest id of a target that
+ * GET /healthz's answer: degraded while the store does not answer a read, or while the last
+ * write to it failed (until one succeeds again). The store is asked a real question (the oldest id of a target that
  * cannot exist, so it is cheap), at most one at a time: concurrent checks share the question
  * in flight, and its answer stands for HEALTH_CACHE_MS.
  */
@@ -35,11 +36,21 @@ export class HealthCheck {
 
   async report(): Promise<HealthReport> {
     const reachable = await this.reachable();
+    // Read now, not cached: it costs nothing, and a write that just failed (or just
+    // succeeded again) shows at once.
+    const lastWrite = this.chat.lastWrite;
+    const reasons: string[] = [];
+    if (!reachable) reasons.push(`The store did not answer within ${this.timeoutMs} ms.`);
+    if (lastWrite !== undefined && !lastWrite.ok) {
+      reasons.push(`The last write to the store failed (${lastWrite.error ?? 'unknown'}).`);
+    }
+    const ok = reasons.length === 0;
     return {
-      ok: reachable,
+      ok,
       body: {
-        status: reachable ? 'ok' : 'degraded',
-        store: { backend: this.store.backend, reachable },
+        status: ok ? 'ok' : 'degraded',
+        reason: ok ? null : reasons.join(' '),
+        store: { backend: this.store.backend, reachable, lastWrite: lastWrite ?? null },
         members: this.chat.memberCount,
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       },
