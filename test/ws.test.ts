@@ -483,8 +483,11 @@ describe('HTTP', () => {
     });
     // The store starts failing (as a PostgreSQL that went away would).
     server.store.firstId = () => Promise.reject(new Error('connection refused'));
+    // The last answer stands for a second; then the store is asked again.
+    await expect
+      .poll(async () => (await get(server.port('http'), '/healthz')).status, { timeout: 5000 })
+      .toBe(503);
     const sick = await get(server.port('http'), '/healthz');
-    expect(sick.status).toBe(503);
     expect(JSON.parse(sick.body)).toMatchObject({
       status: 'degraded',
       store: { reachable: false },

@@ -1,6 +1,6 @@
 import { ChatError } from './errors.js';
 import type { ChatEvent, HistoryEntry } from './events.js';
-import { GroupCommitter, StoreBusyError } from './group-commit.js';
+import { GroupCommitter, StoreBusyError, type WriteOutcome } from './group-commit.js';
 import {
   conversationKey,
   type HistoryStore,
@@ -79,6 +79,11 @@ export class Chat {
 
   get memberCount(): number {
     return this.connected.size;
+  }
+
+  /** How the last write of messages to the store went; undefined before the first. */
+  get lastWrite(): WriteOutcome | undefined {
+    return this.writer.lastWrite;
   }
 
   /** Brings back the rooms (topics, creators) and their latest messages from the store. */

@@ -20,7 +20,21 @@ export class StoreBusyError extends Error {
  * bounded: past maxPending, appends fail at once instead of queueing without end while the
  * database is away.
  */
+/** How the last batch written to the store went. */
+export interface WriteOutcome {
+  ok: boolean;
+  /** When it settled, ms since the epoch. */
+  at: number;
+  /** Why it failed: the error's code when it has one (SQLITE_FULL, ECONNREFUSED...), else its name. */
+  error?: string;
+}
+
 export class GroupCommitter {
+  /**
+   * undefined until the first write. A store can answer reads while every write fails (a
+   * full disk, a read-only file or replica), so health needs this as well as a read.
+   */
+  lastWrite: WriteOutcome | undefined;
   private queue: Pending[] = [];
   private inFlight = 0;
   private scheduled = false;
@@ -66,8 +80,10 @@ export class GroupCommitter {
     this.flushing = (async () => {
       try {
         const stored = await this.store.append(batch.map((pending) => pending.message));
+        this.lastWrite = { ok: true, at: Date.now() };
         for (const [i, pending] of batch.entries()) pending.resolve(stored[i]!);
       } catch (error) {
+        this.lastWrite = { ok: false, at: Date.now(), error: errorName(error) };
         for (const pending of batch) pending.reject(error);
       } finally {
         this.inFlight = 0;
@@ -77,4 +93,13 @@ export class GroupCommitter {
     })();
     return this.flushing;
   }
+}
+
+/** A short, stable name for a store error: its message may hold paths or addresses. */
+function errorName(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return error instanceof Error ? error.name : 'Error';
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Chat } from '../core/chat.js';
@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Listening } from '../net/listener.js';
 import type { WsDoor } from '../protocols/ws/door.js';
 import { WS_PATH } from '../protocols/ws/protocol.js';
+import { HealthCheck } from './health.js';
 import { HostCheck } from './host-check.js';
 import { createStaticHandler, plain } from './static-files.js';
 
@@ -46,19 +47,26 @@ export interface HttpDoor extends Listening {
 /** One HTTP server: the web client at /, GET /healthz, and WebSocket upgrades at /ws. */
 export function startHttp(options: HttpOptions): Promise<HttpDoor> {
   const serveStatic = createStaticHandler(options.webRoot);
-  const startedAt = Date.now();
+  const health = new HealthCheck(options.store, options.chat, options.healthTimeoutMs ?? 2000);
   const ownNames = ['localhost', hostname()];
   if (isIP(options.host) === 0) ownNames.push(options.host);
   const hosts = new HostCheck(options.publicHosts, ownNames);
 
+  const requestsOn = new WeakMap<Socket, number>();
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const made = (requestsOn.get(request.socket) ?? 0) + 1;
+    requestsOn.set(request.socket, made);
+    // Node's own limit (below) only says `connection: close` and answers further requests
+    // with 503 for as long as the client sends them; this really ends the connection after
+    // the last allowed answer, dropping whatever was pipelined behind it.
+    if (made >= MAX_REQUESTS_PER_SOCKET) response.setHeader('connection', 'close');
     if (!hosts.allows(request.headers.host)) {
       plain(response, 421, MISDIRECTED);
       return;
     }
     const pathname = pathOf(request);
     if (pathname === '/healthz') {
-      void health(options, startedAt).then(({ ok, body }) => {
+      void health.report().then(({ ok, body }) => {
         response.writeHead(ok ? 200 : 503, {
           'content-type': 'application/json; charset=utf-8',
           'cache-control': 'no-store',
@@ -103,11 +111,25 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
     options.ws.accept(request, socket, head);
   };
 
-  const server = createServer(onRequest);
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    },
+    onRequest,
+  );
+  server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
   server.on('upgrade', onUpgrade);
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: Error & { code?: string }, socket) => {
     if (!socket.writable) {
       socket.destroy();
+      return;
+    }
+    // Headers (or a request) not sent within the timeouts below.
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      refuse(socket, 408, 'Request Timeout', options.shutdownGraceMs);
       return;
     }
     refuse(socket, 400, 'Bad Request', options.shutdownGraceMs);
@@ -136,6 +158,33 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
     });
   });
 }
+
+/**
+ * Requests one connection may make; the connection ends after the answer to the last. This
+ * is what bounds pipelining: Node reads a connection's requests ahead of their answers (it
+ * only stops reading once 16 KiB of answers wait unsent), so 100,000 pipelined /healthz each
+ * became a request held in memory. Past this count Node answers 503 without calling us, those
+ * answers soon fill the 16 KiB and it stops reading, and the connection ends once the last
+ * allowed answer is sent: a connection holds at most what one read (64 KiB) parses into. A
+ * browser uses a connection for the page and its few assets, and the WebSocket upgrade
+ * (not counted) takes its own.
+ */
+const MAX_REQUESTS_PER_SOCKET = 100;
+/**
+ * A client has this long to send a request's headers. Node's default (60 s, checked every
+ * 30 s) let a connection that sent nothing hold a socket for 90 s; browsers and load
+ * balancers send their headers in one packet.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** And this long for the whole request: we take no request bodies, so it is the same bound. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How long an idle kept-alive connection waits for its next request (Node's default, made
+ * explicit): long enough for a page's assets to reuse it, short enough not to hoard sockets.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** How often the two timeouts above are checked, so they hold to within a second. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 
 const MISDIRECTED =
   'This server does not answer to that host name. If it is the name users reach it by, ' +
@@ -169,42 +218,4 @@ export function originAllowed(
     }
   }
   return allowed.includes('*') || allowed.includes(origin);
-}
-
-async function health(
-  options: HttpOptions,
-  startedAt: number,
-): Promise<{ ok: boolean; body: Record<string, unknown> }> {
-  const reachable = await storeReachable(options.store, options.healthTimeoutMs ?? 2000);
-  return {
-    ok: reachable,
-    body: {
-      status: reachable ? 'ok' : 'degraded',
-      store: { backend: options.store.backend, reachable },
-      members: options.chat.memberCount,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    },
-  };
-}
-
-/**
- * Asks the store a real question (the oldest id of a target that cannot exist, so it is
- * cheap), with a deadline: a PostgreSQL that hangs is as unreachable as one that refuses.
- */
-async function storeReachable(store: HistoryStore, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      store.firstId('@healthz').then(
-        () => true,
-        () => false,
-      ),
-      deadline,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionLimits } from '../../net/connection.js';
-import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES } from './protocol.js';
+import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, MAX_CLIENT_MESSAGE_FRAGMENTS } from './protocol.js';
 import { RecentSends } from './recent-sends.js';
 import { type WsDoorContext, WsSession } from './session.js';
 
@@ -27,6 +27,26 @@ export interface WsDoor {
   close(): Promise<void>;
 }
 
+/** Why ws closed a connection, by the code it closes with on a client's protocol violation. */
+const VIOLATIONS: ReadonlyMap<number, string> = new Map([
+  [CLOSE_CODES.PROTOCOL_ERROR, 'Protocol error'],
+  [CLOSE_CODES.INVALID_UTF8, 'Invalid UTF-8'],
+  [CLOSE_CODES.POLICY_VIOLATION, 'Too many message fragments'],
+  [CLOSE_CODES.MESSAGE_TOO_BIG, 'Message too big'],
+]);
+
+/**
+ * ws closes with a bare code when a client breaks a rule (its reason goes only to the 'error'
+ * event, after the close frame is sent), so a client could not tell "too many fragments" from
+ * any other policy. It is the only caller that gives no reason (an echoed close passes the
+ * client's, even an empty one), so that is where the reason is filled in.
+ */
+class ExplainingWebSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    super.close(code, data ?? (code === undefined ? undefined : VIOLATIONS.get(code)));
+  }
+}
+
 /** The WebSocket front door: ws does the handshake and reading; sessions do the rest. */
 export function createWsDoor(options: WsDoorOptions): WsDoor {
   const context: WsDoorContext = {
@@ -35,8 +55,11 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
     closeGraceMs: options.shutdownGraceMs,
   };
   const wss = new WebSocketServer({
+    WebSocket: ExplainingWebSocket,
     noServer: true,
     maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+    // One more frame and ws closes with 1008: an unfinished message may not pile up fragments.
+    maxFragments: MAX_CLIENT_MESSAGE_FRAGMENTS,
     // Compression would cost each connection a zlib context (tens of KB) and every broadcast
     // a deflate per recipient, undoing "frame once for everyone".
     perMessageDeflate: false,

@@ -10,6 +10,14 @@ import type { ErrorCode } from '../../core/errors.js';
 export const WS_PATH = '/ws';
 /** The largest message a client may send; ws closes the connection with 1009 past it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+/**
+ * Most frames one client message may come in. Each fragment held costs the server a Buffer
+ * object (~130 bytes) on top of its payload, and ws's own limit (16,384) let a client that
+ * never finishes its message hold 2 MiB; at 256 a partial message holds at most ~33 KB of
+ * bookkeeping besides its 64 KiB of payload. Browsers send a message as one frame; libraries
+ * that fragment do so in KiB-sized pieces (a 64 KiB message in 256-byte pieces still fits).
+ */
+export const MAX_CLIENT_MESSAGE_FRAGMENTS = 256;
 /** Longest `ref` a client may attach to a request. */
 export const MAX_REF_LENGTH = 64;
 /** Most rooms one `hello` may ask to resume. */
@@ -27,6 +35,8 @@ export const CLOSE_CODES = {
   UNSUPPORTED_DATA: 1003,
   /** A text message that was not valid UTF-8 (sent by ws). */
   INVALID_UTF8: 1007,
+  /** A message in more than MAX_CLIENT_MESSAGE_FRAGMENTS frames (sent by ws). */
+  POLICY_VIOLATION: 1008,
   /** A message larger than MAX_CLIENT_MESSAGE_BYTES (sent by ws). */
   MESSAGE_TOO_BIG: 1009,
   /** No `hello` came within the nickname timeout. */
