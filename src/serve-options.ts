@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { AddressSet } from './net/address.js';
 import { HARD_QUEUE_FACTOR } from './net/connection.js';
 import { DEFAULTS, type ServerConfig, type StoreConfig } from './server.js';
 
@@ -49,6 +50,22 @@ History (every message is stored before anyone receives it):
                          keep at most N messages per room or conversation (default 0: no limit)
   --max-pending-writes N messages that may wait to be stored (say, while PostgreSQL is away)
                          before senders get an error at once (default ${DEFAULTS.maxPendingWrites})
+
+Limits (per IPv4 address or IPv6 /64; see "Limits" in docs/operations.md):
+  --limits-exempt LIST   comma-separated addresses and CIDR blocks spared every limit below
+                         (default ${DEFAULTS.limitsExempt.join(',')}; none: nobody is spared)
+  --flood-burst N        inputs (messages, commands) a connection has handled at once
+                         (default ${DEFAULTS.flood.burst})...
+  --flood-rate N         ...then per second (default ${DEFAULTS.flood.perSecond}; 0 turns flood control off).
+                         Faster input is delayed, not dropped
+  --flood-max-pending N  inputs a connection may send ahead of that rate before it is
+                         disconnected for excess flood (default ${DEFAULTS.flood.maxPending})
+  --max-connections-per-ip N
+                         connections open at once (default ${DEFAULTS.maxConnectionsPerIp}; 0: no limit)
+  --max-new-connections-per-ip N
+                         new connections per minute (default ${DEFAULTS.maxNewConnectionsPerIp}; 0: no limit)
+  --max-unregistered-per-ip N
+                         connections without a nickname yet (default ${DEFAULTS.maxUnregisteredPerIp}; 0: no limit)
 
   --log-level LEVEL      ${LOG_LEVELS.join(', ')} (default info)
   -h, --help             this text
@@ -196,6 +213,7 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
       'history-max-per-room': { type: 'string' },
       'max-pending-writes': { type: 'string' },
       'log-level': { type: 'string' },
+      ...LIMIT_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -222,6 +240,7 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
     help: false,
     logLevel: level,
     config: {
+      ...limitsConfig(values),
       host: values.host ?? DEFAULTS.host,
       linePort,
       framedPort,
@@ -282,4 +301,71 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
       },
     },
   };
+}
+
+// ---- Limits against floods (src/net/flood.ts, src/net/per-ip.ts) ----
+
+const LIMIT_FLAGS = {
+  'limits-exempt': { type: 'string' },
+  'flood-burst': { type: 'string' },
+  'flood-rate': { type: 'string' },
+  'flood-max-pending': { type: 'string' },
+  'max-connections-per-ip': { type: 'string' },
+  'max-new-connections-per-ip': { type: 'string' },
+  'max-unregistered-per-ip': { type: 'string' },
+} as const;
+
+type LimitConfig = Pick<
+  ServerConfig,
+  | 'limitsExempt'
+  | 'flood'
+  | 'maxConnectionsPerIp'
+  | 'maxNewConnectionsPerIp'
+  | 'maxUnregisteredPerIp'
+>;
+
+function limitsConfig(values: { [flag in keyof typeof LIMIT_FLAGS]?: string }): LimitConfig {
+  return {
+    limitsExempt: parseExempt(values['limits-exempt']),
+    flood: {
+      ...DEFAULTS.flood,
+      burst: parsePositive('--flood-burst', values['flood-burst'], DEFAULTS.flood.burst),
+      perSecond: parseCount('--flood-rate', values['flood-rate'], DEFAULTS.flood.perSecond),
+      maxPending: parsePositive(
+        '--flood-max-pending',
+        values['flood-max-pending'],
+        DEFAULTS.flood.maxPending,
+      ),
+    },
+    maxConnectionsPerIp: parseCount(
+      '--max-connections-per-ip',
+      values['max-connections-per-ip'],
+      DEFAULTS.maxConnectionsPerIp,
+    ),
+    maxNewConnectionsPerIp: parseCount(
+      '--max-new-connections-per-ip',
+      values['max-new-connections-per-ip'],
+      DEFAULTS.maxNewConnectionsPerIp,
+    ),
+    maxUnregisteredPerIp: parseCount(
+      '--max-unregistered-per-ip',
+      values['max-unregistered-per-ip'],
+      DEFAULTS.maxUnregisteredPerIp,
+    ),
+  };
+}
+
+function parseExempt(value: string | undefined): string[] {
+  if (value === undefined) return [...DEFAULTS.limitsExempt];
+  if (value.trim() === 'none') return [];
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  try {
+    new AddressSet(entries);
+  } catch (error) {
+    throw new UsageError(`--limits-exempt: ${(error as Error).message} (or none)`);
+  }
+  return entries;
 }

@@ -5,7 +5,9 @@ import type { HistoryStore, RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
+import { FLOOD_DEFAULTS, type FloodOptions } from './net/flood.js';
 import { type Listening, listen, openAll } from './net/listener.js';
+import { ConnectionLimiter, refuseSocket } from './net/per-ip.js';
 import { framedCodec } from './protocols/framed/codec.js';
 import { IrcDoor, IrcSession } from './protocols/irc/session.js';
 import { lineCodec } from './protocols/line/codec.js';
@@ -68,6 +70,18 @@ export interface ServerConfig {
   /** Messages that may wait to be stored (say, while PostgreSQL is away) before senders are refused. */
   maxPendingWrites: number;
   log: Logger;
+
+  // ---- Limits against floods (src/net/flood.ts, src/net/per-ip.ts; docs/operations.md) ----
+  /** Addresses and CIDR blocks spared every limit below; loopback by default. */
+  limitsExempt: readonly string[];
+  /** Flood control per connection; perSecond 0 turns it off. */
+  flood: FloodOptions;
+  /** Connections open at once per IPv4 address or IPv6 /64; 0: no limit. */
+  maxConnectionsPerIp: number;
+  /** New connections per address per minute; 0: no limit. */
+  maxNewConnectionsPerIp: number;
+  /** Connections without a nickname yet, per address; 0: no limit. */
+  maxUnregisteredPerIp: number;
 }
 
 export const DEFAULTS = {
@@ -92,6 +106,13 @@ export const DEFAULTS = {
   historyOnJoin: 50,
   maxPendingWrites: 10_000,
   retention: { days: 0, maxPerRoom: 0, intervalMs: 60 * 60 * 1000 },
+
+  // ---- Limits against floods ----
+  limitsExempt: ['127.0.0.0/8', '::1/128'],
+  flood: FLOOD_DEFAULTS,
+  maxConnectionsPerIp: 16,
+  maxNewConnectionsPerIp: 30,
+  maxUnregisteredPerIp: 8,
 } as const;
 
 /** Where `npm run build` puts the web client: dist/web, from src/ (tests) or dist/ alike. */
@@ -135,15 +156,41 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     lingerMs: config.shutdownGraceMs,
   };
 
+  // ---- Limits against floods: checked at each door's accept (the WebSocket door's upgrade).
+  const limiter = new ConnectionLimiter(
+    {
+      exempt: config.limitsExempt,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
+      maxNewConnectionsPerIp: config.maxNewConnectionsPerIp,
+      maxUnregisteredPerIp: config.maxUnregisteredPerIp,
+      flood: config.flood.perSecond > 0 ? config.flood : undefined,
+    },
+    log,
+  );
+  // ----
+
   const textDoor = (codec: TextCodec) => (socket: import('node:net').Socket) => {
+    const admission = limiter.admit(socket, codec.protocol);
+    if (!admission.ok) {
+      const line = codec.encode([
+        { kind: 'error', code: 'TOO_MANY_CONNECTIONS', text: admission.reason },
+      ]);
+      refuseSocket(socket, line, config.shutdownGraceMs);
+      return;
+    }
     const connection = new Connection(socket, codec.protocol, connectionLimits, log);
+    admission.connected(connection);
     connections.add(connection);
     connection.onClose(() => connections.delete(connection));
     new TextSession(
       chat,
       codec,
       connection,
-      { maxLineBytes: config.maxLineBytes, nickTimeoutMs: config.nickTimeoutMs },
+      {
+        maxLineBytes: config.maxLineBytes,
+        nickTimeoutMs: config.nickTimeoutMs,
+        flood: admission.flood,
+      },
       log,
     );
   };
@@ -161,9 +208,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     log,
   );
   const ircSocket = (socket: import('node:net').Socket) => {
+    const admission = limiter.admit(socket, 'irc');
+    if (!admission.ok) {
+      refuseSocket(
+        socket,
+        `ERROR :Closing Link: * (${admission.reason})\r\n`,
+        config.shutdownGraceMs,
+      );
+      return;
+    }
     const connection = new Connection(socket, 'irc', connectionLimits, log);
+    admission.connected(connection);
     connections.add(connection);
-    new IrcSession(ircDoor, connection);
+    new IrcSession(ircDoor, connection, admission.flood);
     connection.onClose(() => connections.delete(connection));
   };
 
@@ -202,6 +259,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
             connectionLimits,
             shutdownGraceMs: config.shutdownGraceMs,
             heartbeatMs: config.wsHeartbeatMs,
+            admit: (socket) => limiter.admit(socket, 'ws'),
           }),
           log,
         }),
@@ -226,6 +284,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     });
   } catch (error) {
     clearInterval(pruner);
+    limiter.close();
     await store.close();
     throw error;
   }
@@ -252,6 +311,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         });
         await Promise.all([...closingDoors, ...closed]);
         clearInterval(pruner);
+        limiter.close();
         await chat.flush();
         await store.close();
         log.info({ event: 'stopped' }, 'server stopped');

@@ -93,6 +93,14 @@ describe('chatroom CLI', () => {
       '--max-pending-writes',
       '--log-level',
       '--help',
+      // Limits against floods.
+      '--limits-exempt',
+      '--flood-burst',
+      '--flood-rate',
+      '--flood-max-pending',
+      '--max-connections-per-ip',
+      '--max-new-connections-per-ip',
+      '--max-unregistered-per-ip',
     ]) {
       expect(help.stdout).toContain(flag);
     }

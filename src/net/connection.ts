@@ -164,6 +164,16 @@ export class Connection {
     this.log.info({ event: 'connect', conn: this.id, door, remote: this.remote }, 'connect');
   }
 
+  /** Called once the client has a nickname (per-IP limits count unregistered connections). */
+  onRegistered: (() => void) | undefined;
+
+  /** Sessions call this when their user registers; only the first call counts. */
+  markRegistered(): void {
+    const listener = this.onRegistered;
+    this.onRegistered = undefined;
+    listener?.();
+  }
+
   get isClosing(): boolean {
     return this.closing;
   }

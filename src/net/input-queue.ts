@@ -1,3 +1,6 @@
+import { performance } from 'node:perf_hooks';
+import type { FloodControl } from './flood.js';
+
 /** Where inputs come from: a socket, or whatever wraps one and does its own pausing. */
 export interface Pausable {
   pause(): unknown;
@@ -16,7 +19,7 @@ export interface Outbound {
   caughtUp(): Promise<void>;
 }
 
-export interface InputQueueLimits {
+export interface InputQueueLimits<T = unknown> {
   /** Inputs waiting to be handled before we stop reading the socket. */
   maxPending?: number;
   /** Pipelined pieces of work running at once before the next input waits. */
@@ -26,6 +29,16 @@ export interface InputQueueLimits {
    * (a join's replay, a history page) then comes at the pace it reads.
    */
   outbound?: Outbound;
+  /** When given, inputs are handled no faster than its bucket allows (see push). */
+  flood?: FloodControl<T>;
+}
+
+interface Entry<T> {
+  input: T;
+  /** When it may be handled (performance.now()); 0 at once. */
+  readyAt: number;
+  /** Its size, counted while it waits beyond the client's allowance. */
+  delayedBytes: number;
 }
 
 /** Reading resumes once the queue is down to this. */
@@ -39,21 +52,70 @@ const RESUME_BELOW = 8;
  */
 export class InputQueue<T> {
   // Made on first use: an idle connection should cost as little memory as possible.
-  private pending: T[] | undefined;
+  private pending: Entry<T>[] | undefined;
   private draining: Promise<void> | undefined;
   private inFlight: Set<Promise<void>> | undefined;
+  /** Bytes of the inputs waiting beyond the client's allowance. */
+  private delayedBytes = 0;
+  /** Set once waiting inputs were dropped: inputs due after this are not handled. */
+  private cutAt: number | undefined;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly source: Pausable,
     private readonly handler: InputHandler<T>,
-    private readonly limits: InputQueueLimits = {},
+    private readonly limits: InputQueueLimits<T> = {},
   ) {}
 
-  push(input: T): void {
+  /**
+   * Queues an input; `bytes` is its size, for the flood cap. With flood control, the input
+   * takes its token now and waits for it if the bucket is in debt (fake lag: delayed, not
+   * dropped). A client whose debt passes the cap is disconnected by `onFlood`.
+   */
+  push(input: T, bytes = 0): void {
+    if (this.cutAt !== undefined) return;
+    const flood = this.limits.flood;
+    let readyAt = 0;
+    let delayedBytes = 0;
+    if (flood && !flood.free?.(input)) {
+      readyAt = flood.bucket.take();
+      if (readyAt > performance.now()) {
+        delayedBytes = bytes;
+        this.delayedBytes += bytes;
+      }
+      const { maxPending, maxPendingBytes } = flood.options;
+      if (flood.bucket.debt > maxPending || this.delayedBytes > maxPendingBytes) {
+        this.dropDelayed();
+        flood.onFlood();
+        return;
+      }
+    }
     this.pending ??= [];
-    this.pending.push(input);
-    if (this.pending.length > (this.limits.maxPending ?? 64)) this.source.pause();
+    this.pending.push({ input, readyAt, delayedBytes });
+    // Only inputs the server is slow to handle pause the socket. Those waiting for their
+    // token do not: were the socket paused, a flooder would sit there holding its connection
+    // and nickname with its backlog in our kernel buffers; read on, it passes the cap and is
+    // disconnected, as IRC servers do. What is read meanwhile is bounded by that cap.
+    if (this.dueCount() > (this.limits.maxPending ?? 64)) this.source.pause();
     this.draining ??= this.drain();
+  }
+
+  /**
+   * Drops the inputs still waiting for their token (the client flooded, or is gone: its
+   * excess is not worth handling once nobody waits for the answers) and stops taking more.
+   * Those already due are still handled.
+   */
+  dropDelayed(): void {
+    if (this.cutAt !== undefined) return;
+    const now = performance.now();
+    this.cutAt = now;
+    if (this.pending) {
+      const kept = this.pending.filter((entry) => entry.readyAt <= now);
+      this.pending.length = 0;
+      this.pending.push(...kept);
+    }
+    this.delayedBytes = 0;
+    this.wake?.();
   }
 
   /**
@@ -79,14 +141,37 @@ export class InputQueue<T> {
     await this.settle();
   }
 
+  /** Inputs waiting for the server rather than for their token. */
+  private dueCount(): number {
+    const waiting = this.pending?.length ?? 0;
+    const debt = this.limits.flood?.bucket.debt ?? 0;
+    return Math.max(0, waiting - Math.ceil(debt));
+  }
+
   private async drain(): Promise<void> {
     const pending = this.pending!;
-    for (let input = pending.shift(); input !== undefined; input = pending.shift()) {
+    for (let entry = pending.shift(); entry !== undefined; entry = pending.shift()) {
       const { outbound } = this.limits;
       if (outbound?.behind) await outbound.caughtUp();
-      if (this.source.isPaused() && pending.length < RESUME_BELOW) this.source.resume();
-      await this.handler.handleInput(input);
+      if (this.source.isPaused() && this.dueCount() < RESUME_BELOW) this.source.resume();
+      const wait = entry.readyAt - performance.now();
+      if (wait > 0) await this.sleep(wait);
+      this.delayedBytes = Math.max(0, this.delayedBytes - entry.delayedBytes);
+      if (this.cutAt !== undefined && entry.readyAt > this.cutAt) continue;
+      await this.handler.handleInput(entry.input);
     }
     this.draining = undefined;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
+import { type FloodOptions, floodControl } from '../../net/flood.js';
 import { InputQueue } from '../../net/input-queue.js';
 import {
   CAP_AWAY_NOTIFY,
@@ -116,6 +117,12 @@ export class IrcDoor {
 /** The memo key under which IRC sessions share a broadcast's encodings. */
 const IRC_MEMO = Symbol('irc');
 
+/**
+ * Commands that take no flood token: keepalive must get through however far behind a client's
+ * other input is (a PING still waits its turn, so the lag a client measures is real).
+ */
+const FLOOD_FREE = new Set(['PING', 'PONG']);
+
 /** Commands whose messages may be stored while later input is read (see handleInput). */
 const PIPELINED = new Set(['PRIVMSG', 'NOTICE']);
 
@@ -145,11 +152,22 @@ export class IrcSession implements Peer {
   constructor(
     readonly door: IrcDoor,
     private readonly connection: Connection,
+    /** Flood control; none for an exempt address. */
+    flood?: FloodOptions,
   ) {
     this.inputs = new InputQueue(connection.socket, this, {
       maxPending: door.options.maxPendingInputs,
       maxInFlight: door.options.maxMessagesInFlight,
       outbound: connection,
+      ...(flood
+        ? {
+            flood: floodControl<IrcMessage>(
+              flood,
+              () => this.close('Excess Flood'),
+              (message) => FLOOD_FREE.has(message.command),
+            ),
+          }
+        : {}),
     });
     this.member = door.chat.attach(this);
     this.registrationTimer = setTimeout(
@@ -162,6 +180,8 @@ export class IrcSession implements Peer {
       clearTimeout(this.registrationTimer);
       door.remove(this);
       if (this.invisible) door.adjustInvisible(-1);
+      // As on the text doors: what was sent beyond the flood allowance is not handled.
+      this.inputs.dropDelayed();
       void this.inputs.drained().then(() => door.chat.detach(this.member, reason));
     });
   }
@@ -442,7 +462,11 @@ export class IrcSession implements Peer {
 
   private accept(input: IrcInput): void {
     if (input.kind === 'message') {
-      this.inputs.push(input.message);
+      const { command, params } = input.message;
+      this.inputs.push(
+        input.message,
+        params.reduce((bytes, param) => bytes + param.length + 1, command.length),
+      );
       return;
     }
     this.door.log.info(
@@ -563,6 +587,7 @@ export class IrcSession implements Peer {
     if (!this.member.registered) return;
     clearTimeout(this.registrationTimer);
     this.registrationTimer = undefined;
+    this.connection.markRegistered();
     sendWelcome(this);
   }
 

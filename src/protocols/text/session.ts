@@ -5,6 +5,7 @@ import type { ChatEvent } from '../../core/events.js';
 import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
+import { type FloodOptions, floodControl } from '../../net/flood.js';
 import { InputQueue } from '../../net/input-queue.js';
 import type { InputDecoder, InputItem, TextCodec } from './codec.js';
 import {
@@ -29,6 +30,8 @@ export interface TextSessionOptions {
   maxPendingInputs?: number;
   /** Messages of this connection being stored at once before its next input waits. */
   maxMessagesInFlight?: number;
+  /** Flood control; none for an exempt address. */
+  flood?: FloodOptions | undefined;
 }
 
 /**
@@ -58,6 +61,9 @@ export class TextSession implements Peer {
       maxPending: options.maxPendingInputs,
       maxInFlight: options.maxMessagesInFlight,
       outbound: connection,
+      ...(options.flood
+        ? { flood: floodControl<string>(options.flood, () => this.excessFlood()) }
+        : {}),
     });
     this.member = chat.attach(this);
     this.sendEntries([
@@ -72,7 +78,10 @@ export class TextSession implements Peer {
     connection.onClose((reason) => {
       clearTimeout(this.nickTimer);
       // Inputs already received are still handled: a client that sends and hangs up at once
-      // (printf ... | nc) has its messages delivered before it is announced as gone.
+      // (printf ... | nc) has its messages delivered before it is announced as gone. Those
+      // beyond its flood allowance are dropped: handled at once, hanging up would be a way
+      // around the rate; at the rate, a client long gone would keep its nickname meanwhile.
+      this.inputs.dropDelayed();
       void this.inputs.drained().then(() => chat.detach(this.member, reason));
     });
   }
@@ -112,7 +121,19 @@ export class TextSession implements Peer {
       else if (!this.member.registered) this.askForNick();
       return;
     }
-    this.inputs.push(item.text);
+    this.inputs.push(item.text, item.text.length);
+  }
+
+  /** Said as an error line (`!!! ...` on the line door), then the connection is closed. */
+  private excessFlood(): void {
+    this.sendEntries([
+      {
+        kind: 'error',
+        code: 'EXCESS_FLOOD',
+        text: 'Excess flood: you sent too much too fast; closing the connection.',
+      },
+    ]);
+    this.connection.end('Excess flood');
   }
 
   async handleInput(input: string): Promise<void> {
@@ -166,7 +187,10 @@ export class TextSession implements Peer {
       await this.chat.register(this.member, nick);
     } finally {
       // Registered even if joining the lobby then failed: the deadline no longer applies.
-      if (this.member.registered) clearTimeout(this.nickTimer);
+      if (this.member.registered) {
+        clearTimeout(this.nickTimer);
+        this.connection.markRegistered();
+      }
     }
   }
 

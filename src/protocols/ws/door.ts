@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionLimits } from '../../net/connection.js';
+import { type Admission, refuseSocket } from '../../net/per-ip.js';
 import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, MAX_CLIENT_MESSAGE_FRAGMENTS } from './protocol.js';
 import { RecentSends } from './recent-sends.js';
 import { type WsDoorContext, WsSession } from './session.js';
@@ -15,6 +16,8 @@ export interface WsDoorOptions extends Omit<WsDoorContext, 'recentSends' | 'clos
   recentSends?: RecentSends;
   /** How often clients are pinged; one silent for a whole interval after a ping is dropped. */
   heartbeatMs?: number;
+  /** Per-address limits and flood control, asked at each upgrade; none: everyone is let in. */
+  admit?: (socket: Socket) => Admission;
 }
 
 /** Browsers answer pings by themselves; the web client also pings every 20 s. */
@@ -81,9 +84,22 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
         socket.destroy();
         return;
       }
+      const admission = options.admit?.(socket);
+      if (admission && !admission.ok) {
+        // Before the handshake, so an HTTP answer: a browser only sees the WebSocket fail
+        // (close code 1006), other clients can read the status and the reason.
+        const body = `${admission.reason}\n`;
+        refuseSocket(
+          socket,
+          `HTTP/1.1 429 Too Many Requests\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nretry-after: 60\r\n\r\n${body}`,
+          options.shutdownGraceMs,
+        );
+        return;
+      }
       wss.handleUpgrade(request, socket, head, (ws) => {
         const connection = new Connection(socket, 'ws', options.connectionLimits, options.log);
-        const session = new WsSession(ws, connection, context);
+        admission?.connected(connection);
+        const session = new WsSession(ws, connection, context, admission?.flood);
         sessions.set(session, connection);
         connection.onClose(() => sessions.delete(session));
       });

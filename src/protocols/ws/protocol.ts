@@ -43,6 +43,8 @@ export const CLOSE_CODES = {
   NICK_TIMEOUT: 4000,
   /** The server could not keep up with what this client had to be sent (a resume fell too far behind). */
   TOO_FAR_BEHIND: 4001,
+  /** The client sent more requests than the flood limit lets wait (see docs/operations.md). */
+  EXCESS_FLOOD: 4002,
 } as const;
 
 /** Rooms to resume in a `hello`: room name and the id of the last message seen there. */

@@ -60,6 +60,11 @@ export class RecentSends {
     return result;
   }
 
+  /** Whether a send with this ref is remembered: a retry of it will store nothing. */
+  has(nickKey: string, ref: string): boolean {
+    return this.entries.has(`${nickKey}\n${ref}`);
+  }
+
   private expire(now: number): void {
     for (const [key, entry] of this.entries) {
       if (now - entry.at < this.ttlMs) break;

@@ -8,6 +8,7 @@ import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
+import { type FloodOptions, floodControl } from '../../net/flood.js';
 import { InputQueue } from '../../net/input-queue.js';
 import { decodeClientMessage, encodeServerMessage, toServerMessage } from './codec.js';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.js';
@@ -46,16 +47,29 @@ export class WsSession implements Peer {
   private nickTimer: NodeJS.Timeout | undefined;
   /** Whether the client said anything (a message, a pong) since the last heartbeat. */
   private heard = true;
+  /** The nickname of the last hello received, whose sends may be retries (see floodFree). */
+  private helloKey: string | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly connection: Connection,
     private readonly door: WsDoorContext,
+    /** Flood control; none for an exempt address. */
+    flood?: FloodOptions,
   ) {
     this.inputs = new InputQueue(this, this, {
       maxPending: door.maxPendingRequests,
       maxInFlight: door.maxSendsInFlight,
       outbound: connection,
+      ...(flood
+        ? {
+            flood: floodControl<ClientMessage>(
+              flood,
+              () => this.excessFlood(),
+              (message) => this.floodFree(message),
+            ),
+          }
+        : {}),
     });
     this.member = door.chat.attach(this);
     this.nickTimer = setTimeout(() => {
@@ -79,7 +93,9 @@ export class WsSession implements Peer {
     });
     connection.onClose((reason) => {
       clearTimeout(this.nickTimer);
-      // Requests already received are still handled, as on the other doors.
+      // Requests already received are still handled, as on the other doors (and, as there,
+      // not those beyond the flood allowance).
+      this.inputs.dropDelayed();
       void this.inputs.drained().then(() => door.chat.detach(this.member, reason));
     });
   }
@@ -141,7 +157,25 @@ export class WsSession implements Peer {
       this.sendError(decoded.error, decoded.ref);
       return;
     }
-    this.inputs.push(decoded.message);
+    if (decoded.message.type === 'hello') this.helloKey = foldCase(decoded.message.nick);
+    this.inputs.push(decoded.message, data.length);
+  }
+
+  /**
+   * Requests that take no flood token: pings (keepalive), and retries of sends already
+   * stored under this nickname, which the web client resends after a reconnect and which
+   * store nothing again. They are judged when they arrive, often before the hello ahead of
+   * them is handled, hence the hello's nickname.
+   */
+  private floodFree(message: ClientMessage): boolean {
+    if (message.type === 'ping') return true;
+    if (message.type !== 'send' || message.ref === undefined) return false;
+    const nickKey = this.member.nickKey ?? this.helloKey;
+    return nickKey !== undefined && this.door.recentSends.has(nickKey, message.ref);
+  }
+
+  private excessFlood(): void {
+    this.close(CLOSE_CODES.EXCESS_FLOOD, 'Excess flood');
   }
 
   private badInput(code: string): void {
@@ -266,7 +300,10 @@ export class WsSession implements Peer {
         replay: !resumesLobby,
       });
     } finally {
-      if (this.member.registered) clearTimeout(this.nickTimer);
+      if (this.member.registered) {
+        clearTimeout(this.nickTimer);
+        this.connection.markRegistered();
+      }
     }
     for (const point of resume) {
       try {
