@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { AddressSet } from './net/address.js';
 import { HARD_QUEUE_FACTOR } from './net/connection.js';
-import { DEFAULTS, type ServerConfig, type StoreConfig } from './server.js';
+import { DEFAULTS, type RoomsConfig, type ServerConfig, type StoreConfig } from './server.js';
 
 export const SERVE_HELP = `Usage: chatroom serve [options]
 
@@ -66,6 +66,16 @@ Limits (per IPv4 address or IPv6 /64; see "Limits" in docs/operations.md):
                          new connections per minute (default ${DEFAULTS.maxNewConnectionsPerIp}; 0: no limit)
   --max-unregistered-per-ip N
                          connections without a nickname yet (default ${DEFAULTS.maxUnregisteredPerIp}; 0: no limit)
+
+Rooms and nicknames (limits on what one user can make everyone pay for):
+  --rooms-per-minute N   new rooms one connection may create a minute (default ${DEFAULTS.rooms.perMinute}; 0: no limit)
+  --room-burst N         new rooms one connection may create at once (default ${DEFAULTS.rooms.burst})
+  --max-rooms N          rooms the server holds at most (default ${DEFAULTS.rooms.max}; 0: no limit)
+  --room-expiry MINUTES  a room empty this long with no stored messages is removed; #lobby stays
+                         (default ${DEFAULTS.rooms.expiryMs / 60_000}, a day; 0 keeps rooms for ever)
+  --nick-changes-per-minute N
+                         nickname changes one connection may make a minute (default ${DEFAULTS.rooms.nickChangesPerMinute}; 0: no limit)
+  --nick-change-burst N  nickname changes one connection may make at once (default ${DEFAULTS.rooms.nickChangeBurst})
 
   --log-level LEVEL      ${LOG_LEVELS.join(', ')} (default info)
   -h, --help             this text
@@ -212,6 +222,12 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
       'history-days': { type: 'string' },
       'history-max-per-room': { type: 'string' },
       'max-pending-writes': { type: 'string' },
+      'rooms-per-minute': { type: 'string' },
+      'room-burst': { type: 'string' },
+      'max-rooms': { type: 'string' },
+      'room-expiry': { type: 'string' },
+      'nick-changes-per-minute': { type: 'string' },
+      'nick-change-burst': { type: 'string' },
       'log-level': { type: 'string' },
       ...LIMIT_FLAGS,
       help: { type: 'boolean', short: 'h' },
@@ -299,6 +315,7 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
         ),
         intervalMs: DEFAULTS.retention.intervalMs,
       },
+      rooms: roomsConfig(values),
     },
   };
 }
@@ -368,4 +385,29 @@ function parseExempt(value: string | undefined): string[] {
     throw new UsageError(`--limits-exempt: ${(error as Error).message} (or none)`);
   }
   return entries;
+}
+
+// ---- rooms and nicknames limits ----
+function roomsConfig(values: Record<string, string | boolean | undefined>): RoomsConfig {
+  const flag = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const defaults = DEFAULTS.rooms;
+  return {
+    perMinute: parseCount('--rooms-per-minute', flag('rooms-per-minute'), defaults.perMinute),
+    burst: parsePositive('--room-burst', flag('room-burst'), defaults.burst),
+    max: parseCount('--max-rooms', flag('max-rooms'), defaults.max),
+    expiryMs: 60_000 * parseCount('--room-expiry', flag('room-expiry'), defaults.expiryMs / 60_000),
+    nickChangesPerMinute: parseCount(
+      '--nick-changes-per-minute',
+      flag('nick-changes-per-minute'),
+      defaults.nickChangesPerMinute,
+    ),
+    nickChangeBurst: parsePositive(
+      '--nick-change-burst',
+      flag('nick-change-burst'),
+      defaults.nickChangeBurst,
+    ),
+  };
 }

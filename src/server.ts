@@ -33,6 +33,23 @@ export interface RetentionConfig {
   intervalMs: number;
 }
 
+// ---- rooms and nicknames limits ----
+export interface RoomsConfig {
+  /** New rooms one connection may create a minute (0: no limit)... */
+  perMinute: number;
+  /** ...and at once. */
+  burst: number;
+  /** Rooms the server holds at most; 0: no limit. */
+  max: number;
+  /** Nickname changes one connection may make a minute (0: no limit)... */
+  nickChangesPerMinute: number;
+  /** ...and at once. */
+  nickChangeBurst: number;
+  /** How long a room without members or messages lasts; 0 keeps rooms for ever. */
+  expiryMs: number;
+}
+// ---- end of rooms and nicknames limits ----
+
 export interface ServerConfig {
   host: string;
   /** null disables the door; 0 lets the system pick a port. */
@@ -69,6 +86,8 @@ export interface ServerConfig {
   retention: RetentionConfig;
   /** Messages that may wait to be stored (say, while PostgreSQL is away) before senders are refused. */
   maxPendingWrites: number;
+  /** Room creation, room count, room expiry and nickname change limits. */
+  rooms: RoomsConfig;
   log: Logger;
 
   // ---- Limits against floods (src/net/flood.ts, src/net/per-ip.ts; docs/operations.md) ----
@@ -113,6 +132,14 @@ export const DEFAULTS = {
   maxConnectionsPerIp: 16,
   maxNewConnectionsPerIp: 30,
   maxUnregisteredPerIp: 8,
+  rooms: {
+    perMinute: 10,
+    burst: 5,
+    max: 10_000,
+    nickChangesPerMinute: 5,
+    nickChangeBurst: 5,
+    expiryMs: 24 * 60 * 60 * 1000,
+  },
 } as const;
 
 /** Where `npm run build` puts the web client: dist/web, from src/ (tests) or dist/ alike. */
@@ -136,6 +163,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     historyOnJoin: config.historyOnJoin,
     maxPendingWrites: config.maxPendingWrites,
     maxMessageBytes: config.maxLineBytes,
+    roomLimits: {
+      roomCreation: { perMinute: config.rooms.perMinute, burst: config.rooms.burst },
+      maxRooms: config.rooms.max,
+      nickChanges: {
+        perMinute: config.rooms.nickChangesPerMinute,
+        burst: config.rooms.nickChangeBurst,
+      },
+    },
+    roomExpiryMs: config.rooms.expiryMs,
     onDeliveryError: (error, member) =>
       log.error(
         { event: 'error', nick: member.nick, protocol: member.peer.protocol, err: error },
@@ -149,6 +185,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw error;
   }
   const pruner = startPruning(store, config.retention, log);
+  const roomExpirer = startRoomExpiry(chat, log);
   const connections = new Set<Connection>();
   const connectionLimits = {
     maxQueueBytes: config.maxQueueBytes,
@@ -285,6 +322,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   } catch (error) {
     clearInterval(pruner);
     limiter.close();
+    clearInterval(roomExpirer);
     await store.close();
     throw error;
   }
@@ -312,6 +350,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         await Promise.all([...closingDoors, ...closed]);
         clearInterval(pruner);
         limiter.close();
+        clearInterval(roomExpirer);
         await chat.flush();
         await store.close();
         log.info({ event: 'stopped' }, 'server stopped');
@@ -357,4 +396,22 @@ function startPruning(
   };
   void prune();
   return setInterval(prune, retention.intervalMs).unref();
+}
+
+/**
+ * Looks for expired rooms a few times per expiry period (at most once a minute), so a room
+ * goes at most a quarter of the period late; a failure is logged and tried again next time.
+ */
+function startRoomExpiry(chat: Chat, log: Logger): NodeJS.Timeout | undefined {
+  const expiryMs = chat.roomExpiryMs;
+  if (expiryMs === 0) return undefined;
+  const sweep = async () => {
+    try {
+      const removed = await chat.expireRooms();
+      if (removed > 0) log.info({ event: 'rooms-expired', removed }, 'empty rooms expired');
+    } catch (error) {
+      log.warn({ event: 'error', err: error }, 'room expiry failed');
+    }
+  };
+  return setInterval(sweep, Math.min(60_000, Math.max(10, expiryMs / 4))).unref();
 }

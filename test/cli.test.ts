@@ -91,6 +91,12 @@ describe('chatroom CLI', () => {
       '--history-days',
       '--history-max-per-room',
       '--max-pending-writes',
+      '--rooms-per-minute',
+      '--room-burst',
+      '--max-rooms',
+      '--room-expiry',
+      '--nick-changes-per-minute',
+      '--nick-change-burst',
       '--log-level',
       '--help',
       // Limits against floods.

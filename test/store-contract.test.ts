@@ -142,6 +142,26 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     ]);
   });
 
+  it('deletes a room record only while it has no stored messages', async () => {
+    const { store } = await factory.create();
+    const record = (key: string) => ({
+      key,
+      name: key,
+      topic: '',
+      topicSetBy: undefined,
+      topicSetAt: undefined,
+      createdBy: 'alice',
+      createdAt: 1,
+    });
+    await store.saveRoom(record('#empty'));
+    await store.saveRoom(record('#talked'));
+    await store.append([message('#talked', 'history to keep')]);
+    expect(await store.deleteEmptyRoom('#empty')).toBe(true);
+    expect(await store.deleteEmptyRoom('#talked')).toBe(false);
+    expect(await store.deleteEmptyRoom('#never')).toBe(false);
+    expect((await store.loadRooms()).map((room) => room.key)).toEqual(['#talked']);
+  });
+
   it.runIf(factory.durable)('keeps everything across a reopen', async () => {
     const { store, reopen } = await factory.create();
     await store.append([message('#k', 'kept'), message('#k', 'also kept')]);

@@ -11,6 +11,9 @@ import { Member, type Peer } from './member.js';
 import { checkNick, checkRoomName, foldCase } from './names.js';
 import { LocalNickRegistry, type NickRegistry } from './nick-registry.js';
 import { Room } from './room.js';
+import { RoomExpiry } from './room-expiry.js';
+import { DEFAULT_ROOM_LIMITS, type RoomLimitOptions, RoomLimits } from './room-limits.js';
+import { MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
 
 export interface ChatOptions {
   history: HistoryStore;
@@ -30,6 +33,11 @@ export interface ChatOptions {
    * is disconnected, since it has missed the event; everyone else still gets it.
    */
   onDeliveryError?: (error: unknown, member: Member) => void;
+  // ---- rooms and nicknames limits (src/core/room-limits.ts, room-expiry.ts) ----
+  /** Room creation and nickname change rates, and the most rooms; defaults if absent. */
+  roomLimits?: RoomLimitOptions;
+  /** How long a room without members or messages lasts; 0 (the default) keeps it for ever. */
+  roomExpiryMs?: number;
 }
 
 const MAX_REASON_LENGTH = 200;
@@ -63,6 +71,8 @@ export class Chat {
   private readonly byNick = new Map<string, Member>();
   private readonly rooms = new Map<string, Room>();
   private nextMemberId = 1;
+  private readonly limits: RoomLimits;
+  private readonly expiry: RoomExpiry;
 
   constructor(options: ChatOptions) {
     this.history = options.history;
@@ -75,6 +85,14 @@ export class Chat {
     this.maxTopicLength = options.maxTopicLength ?? 390;
     this.now = options.now ?? Date.now;
     this.onDeliveryError = options.onDeliveryError;
+    this.limits = new RoomLimits(options.roomLimits ?? DEFAULT_ROOM_LIMITS, this.now);
+    this.expiry = new RoomExpiry(
+      this.rooms,
+      options.history,
+      foldCase(this.lobby),
+      options.roomExpiryMs ?? 0,
+      this.now,
+    );
   }
 
   get memberCount(): number {
@@ -140,6 +158,8 @@ export class Chat {
     const invalid = checkNick(nick);
     if (invalid) throw invalid;
     if (nick === oldNick) return;
+    // Counted before the registry is asked: every attempt costs it, taken or not.
+    this.limits.takeNickChange(member);
     const key = foldCase(nick);
     const oldKey = member.nickKey!;
     if (key !== oldKey && !(await this.nickRegistry.claim(key, this.ownerId(member)))) {
@@ -183,9 +203,10 @@ export class Chat {
       member.send({ type: 'current-room', room: room.name });
       return room;
     }
-    if (!room) room = await this.createRoom(roomName, nick);
+    if (!room) room = await this.createRoom(roomName, nick, member);
     if (member.gone || room.members.has(member)) return room;
     room.members.add(member);
+    room.emptySince = undefined;
     member.rooms.add(key);
     this.broadcast({ type: 'join', room: room.name, nick }, room.members);
     if (room.topic) member.send(topicIs(room));
@@ -348,16 +369,23 @@ export class Chat {
     return this.byNick.size;
   }
 
-  listRooms(member: Member): void {
-    const rooms = [...this.rooms.values()]
-      .map((room) => ({
-        name: room.name,
-        members: room.members.size,
-        topic: room.topic,
-        createdBy: room.createdBy,
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    member.send({ type: 'room-list', rooms });
+  /** One page of the rooms, sorted by name, as a single `room-list` event. */
+  listRooms(member: Member, offset = 0, limit = MAX_ROOM_PAGE): void {
+    member.send({ type: 'room-list', ...this.roomPage(offset, limit) });
+  }
+
+  /** Up to `limit` rooms (at most MAX_ROOM_PAGE) from `offset` on, sorted by name. */
+  roomPage(offset: number, limit: number): RoomPage {
+    return roomPage(this.rooms.values(), offset, limit);
+  }
+
+  /** Removes the rooms that have been empty, without messages, for the expiry time. */
+  expireRooms(): Promise<number> {
+    return this.expiry.sweep();
+  }
+
+  get roomExpiryMs(): number {
+    return this.expiry.expiryMs;
   }
 
   listMembers(member: Member, roomName: string | undefined): void {
@@ -578,14 +606,24 @@ export class Chat {
     }
   }
 
-  private async createRoom(name: string, creator: string): Promise<Room> {
-    const room = new Room(name, foldCase(name), creator, this.now());
-    await this.saveRoom(recordOf(room));
-    // Someone else may have created it while we were saving: theirs wins.
-    const existing = this.rooms.get(room.key);
-    if (existing) return existing;
-    this.rooms.set(room.key, room);
-    return room;
+  private async createRoom(name: string, creator: string, member: Member): Promise<Room> {
+    const key = foldCase(name);
+    // The lobby is where everyone starts: it is never refused.
+    const created =
+      key === foldCase(this.lobby) ? undefined : this.limits.beginCreate(member, this.rooms.size);
+    try {
+      // An expired room of this name may still be being deleted from the store.
+      await this.expiry.settled(key);
+      const room = new Room(name, key, creator, this.now());
+      await this.saveRoom(recordOf(room));
+      // Someone else may have created it while we were saving: theirs wins.
+      const existing = this.rooms.get(room.key);
+      if (existing) return existing;
+      this.rooms.set(room.key, room);
+      return room;
+    } finally {
+      created?.();
+    }
   }
 
   private roomFromRecord(record: RoomRecord): Room {
@@ -626,6 +664,7 @@ export class Chat {
 
   private removeFromRoom(member: Member, room: Room): void {
     room.members.delete(member);
+    if (room.members.size === 0) room.emptySince = this.now();
     member.rooms.delete(room.key);
     member.held?.delete(room.key);
   }

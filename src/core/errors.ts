@@ -23,6 +23,9 @@ export const ERROR_CODES = {
   JSON_INVALID: 'A message was not a JSON object.',
   UNKNOWN_TYPE: 'A message had a type the server does not know.',
   NICK_TIMEOUT: 'No nickname was given in time.',
+  ROOM_RATE_LIMIT: 'You are creating rooms faster than the server allows; wait a little.',
+  ROOM_LIMIT: 'The server has as many rooms as it allows; join an existing one.',
+  NICK_RATE_LIMIT: 'You are changing nicknames faster than the server allows; wait a little.',
   STORE_FAILED: 'History storage failed; nothing was sent or changed.',
   INTERNAL_ERROR: 'The server failed to carry out the request.',
 } as const;

@@ -66,7 +66,17 @@ export type ChatEvent =
   | { type: 'away'; nick: string; message: string | undefined }
   /** nicks may be the first few of `total` (on joining a big room); /who lists them all. */
   | { type: 'members'; room: string; nicks: readonly string[]; total: number }
-  | { type: 'room-list'; rooms: readonly RoomSummary[] }
+  /**
+   * Some of the rooms, sorted by name: `offset` is the first one's position among all `total`
+   * rooms; `more` says rooms exist after the page this is part of.
+   */
+  | {
+      type: 'room-list';
+      rooms: readonly RoomSummary[];
+      offset: number;
+      total: number;
+      more: boolean;
+    }
   | { type: 'help'; commands: readonly CommandHelp[] }
   | { type: 'notice'; text: string }
   | { type: 'error'; code: ErrorCode; message: string };

@@ -52,6 +52,11 @@ export interface HistoryStore {
   firstId(target: string): Promise<number | undefined>;
   saveRoom(room: RoomRecord): Promise<void>;
   loadRooms(): Promise<RoomRecord[]>;
+  /**
+   * Deletes a room's record unless messages are stored for it (checked in the same step, so
+   * a message stored meanwhile keeps it); says whether it was deleted.
+   */
+  deleteEmptyRoom(key: string): Promise<boolean>;
   /** Drops what the policy no longer keeps; returns how many messages went. */
   prune(policy: RetentionPolicy): Promise<number>;
   close(): Promise<void>;

@@ -13,6 +13,11 @@ export interface Peer {
   readonly protocol: string;
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
   disconnect(reason: string): void;
+  /**
+   * Resolves once the client has read what it was sent: a long answer is sent in pieces,
+   * waiting for this between them. Peers without a connection leave it out.
+   */
+  caughtUp?(): Promise<void>;
 }
 
 /** One connected user as the core sees them. */

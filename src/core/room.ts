@@ -10,6 +10,8 @@ export class Room {
   readonly recent: StoredMessage[] = [];
   /** The id of the last message broadcast here; everything up to it is in the store. */
   lastId = 0;
+  /** When the last member left (ms since the epoch); undefined while anyone is here. */
+  emptySince: number | undefined;
 
   constructor(
     readonly name: string,

@@ -67,6 +67,11 @@ export class MemoryStore implements HistoryStore {
     this.rooms.set(room.key, { ...room });
   }
 
+  async deleteEmptyRoom(key: string): Promise<boolean> {
+    if ((this.logs.get(key)?.messages.length ?? 0) > 0) return false;
+    return this.rooms.delete(key);
+  }
+
   async loadRooms(): Promise<RoomRecord[]> {
     return [...this.rooms.values()].map((room) => ({ ...room }));
   }

@@ -172,6 +172,14 @@ function onServerMessage(message: ServerMessage): void {
     case 'part':
       if (foldCase(message.nick) === state.myKey) connection?.request({ type: 'rooms' });
       break;
+    case 'room-list': {
+      // The panel shows every room: ask for the next page after the one just added.
+      const end = message.offset + message.rooms.length;
+      if (message.more && message.rooms.length > 0 && end === state.allRooms.length) {
+        connection?.request({ type: 'rooms', offset: end });
+      }
+      break;
+    }
     case 'message':
     case 'private':
       notifyIfWanted(message);

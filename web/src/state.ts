@@ -260,7 +260,12 @@ export class ChatState {
         return { members: true };
       }
       case 'room-list':
-        this.allRooms = message.rooms;
+        // The list comes a page at a time: the first page starts it afresh, each next page
+        // extends it. A page that does not follow on (an older request's) is dropped.
+        if (message.offset === 0) this.allRooms = message.rooms;
+        else if (message.offset === this.allRooms.length) {
+          this.allRooms = [...this.allRooms, ...message.rooms];
+        } else return {};
         return { rooms: true };
       case 'current-room':
         // The web client shows what the user picked; only a first room is followed.

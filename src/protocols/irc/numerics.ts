@@ -43,6 +43,7 @@ export const ERR_UNKNOWNERROR = '400';
 export const ERR_NOSUCHNICK = '401';
 export const ERR_NOSUCHCHANNEL = '403';
 export const ERR_CANNOTSENDTOCHAN = '404';
+export const ERR_TOOMANYCHANNELS = '405';
 export const ERR_TOOMANYTARGETS = '407';
 export const ERR_NORECIPIENT = '411';
 export const ERR_NOTEXTTOSEND = '412';
@@ -52,6 +53,8 @@ export const ERR_NOMOTD = '422';
 export const ERR_NONICKNAMEGIVEN = '431';
 export const ERR_ERRONEUSNICKNAME = '432';
 export const ERR_NICKNAMEINUSE = '433';
+/** Not in the modern docs; ircu, Hybrid and others send it for nick changes too fast. */
+export const ERR_NICKTOOFAST = '438';
 export const ERR_NOTONCHANNEL = '442';
 export const ERR_NOTREGISTERED = '451';
 export const ERR_NEEDMOREPARAMS = '461';

@@ -30,10 +30,12 @@ import {
   ERR_INPUTTOOLONG,
   ERR_NEEDMOREPARAMS,
   ERR_NICKNAMEINUSE,
+  ERR_NICKTOOFAST,
   ERR_NOSUCHCHANNEL,
   ERR_NOSUCHNICK,
   ERR_NOTONCHANNEL,
   ERR_NOTREGISTERED,
+  ERR_TOOMANYCHANNELS,
   ERR_UNKNOWNCOMMAND,
   ERR_UNKNOWNERROR,
   RPL_ENDOFNAMES,
@@ -352,6 +354,10 @@ export class IrcSession implements Peer {
     this.close(this.quitMessage ?? reason);
   }
 
+  caughtUp(): Promise<void> {
+    return this.connection.caughtUp();
+  }
+
   /** Says why in an ERROR line (as IRC servers do), then closes. */
   close(reason: string): void {
     if (this.connection.isClosing) return;
@@ -565,6 +571,15 @@ export class IrcSession implements Peer {
         return;
       case 'NOT_IN_ROOM':
         this.reply(ERR_NOTONCHANNEL, about, "You're not on that channel");
+        return;
+      // The numerics clients show for "no more channels" and "nick change too fast", with
+      // our message, which says how long to wait or why.
+      case 'ROOM_RATE_LIMIT':
+      case 'ROOM_LIMIT':
+        this.reply(ERR_TOOMANYCHANNELS, about, error.message);
+        return;
+      case 'NICK_RATE_LIMIT':
+        this.reply(ERR_NICKTOOFAST, about, error.message);
         return;
       default:
         this.reply(ERR_UNKNOWNERROR, command, error.message);

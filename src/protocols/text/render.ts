@@ -140,8 +140,8 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
         ),
       ];
     case 'room-list':
+      // The heading and the "next page" hint are the /rooms command's: a page comes in pieces.
       return [
-        notice(`${plural(event.rooms.length, 'room')}:`),
         ...event.rooms.map((room) =>
           notice(
             `  ${room.name} (${plural(room.members, 'member')}, created by ${room.createdBy})${room.topic ? `: ${safeText(room.topic)}` : ''}`,

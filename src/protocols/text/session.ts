@@ -106,6 +106,10 @@ export class TextSession implements Peer {
     this.connection.end(reason);
   }
 
+  caughtUp(): Promise<void> {
+    return this.connection.caughtUp();
+  }
+
   private receive(chunk: Buffer): void {
     for (const item of this.decoder.push(chunk)) this.accept(item);
   }

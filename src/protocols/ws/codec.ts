@@ -92,7 +92,15 @@ function readMessage(fields: Fields): ClientMessage {
         ...(topic === undefined ? {} : { topic }),
       });
     }
-    case 'rooms':
+    case 'rooms': {
+      const offset = optionalId(fields, 'offset');
+      const limit = optionalId(fields, 'limit');
+      return withRef({
+        type,
+        ...(offset === undefined ? {} : { offset }),
+        ...(limit === undefined ? {} : { limit }),
+      });
+    }
     case 'ping':
       return withRef({ type });
     case 'members':
@@ -238,7 +246,13 @@ export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessa
     case 'members':
       return { type: 'members', room: event.room, nicks: [...event.nicks], total: event.total };
     case 'room-list':
-      return { type: 'room-list', rooms: event.rooms.map((room) => ({ ...room })) };
+      return {
+        type: 'room-list',
+        rooms: event.rooms.map((room) => ({ ...room })),
+        offset: event.offset,
+        total: event.total,
+        more: event.more,
+      };
     case 'error':
       return { type: 'error', code: event.code, message: event.message, ref: null };
     default:

@@ -78,7 +78,12 @@ export type ClientMessage =
   | { type: 'send'; to: string; text: string; action?: boolean; ref?: string }
   /** Without `topic`, asks for the topic (answered with `topic-is`); with it, sets it. */
   | { type: 'topic'; room: string; topic?: string; ref?: string }
-  | { type: 'rooms'; ref?: string }
+  /**
+   * A page of the rooms, sorted by name: `limit` (default and most MAX_ROOM_PAGE, 100) rooms
+   * from position `offset` (default 0). Answered by one `room-list`; ask again from
+   * offset + rooms.length while its `more` is true.
+   */
+  | { type: 'rooms'; offset?: number; limit?: number; ref?: string }
   | { type: 'members'; room: string; ref?: string }
   /** A room's or a private conversation's messages: the latest, or before or after an id. */
   | {
@@ -172,7 +177,8 @@ export type ServerMessage =
   | { type: 'away'; nick: string; message: string | null }
   /** `nicks` may be the first few of `total` (on joining a big room); `members` lists all. */
   | { type: 'members'; room: string; nicks: string[]; total: number }
-  | { type: 'room-list'; rooms: RoomInfo[] }
+  /** A page of rooms: the first is at position `offset` of all `total`; `more`: ask for the next. */
+  | { type: 'room-list'; rooms: RoomInfo[]; offset: number; total: number; more: boolean }
   /** The room plain text goes to on the line door; the web client may follow it or not. */
   | { type: 'current-room'; room: string | null }
   | { type: 'notice'; text: string; time?: number }

@@ -6,6 +6,7 @@ import type { ChatEvent } from '../../core/events.js';
 import type { StoredMessage } from '../../core/history.js';
 import type { EncodingMemo, Member, Peer } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
+import { MAX_ROOM_PAGE } from '../../core/room-list.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
 import { type FloodOptions, floodControl } from '../../net/flood.js';
@@ -113,6 +114,10 @@ export class WsSession implements Peer {
 
   disconnect(reason: string): void {
     this.close(reason === 'Quit' ? CLOSE_CODES.NORMAL : CLOSE_CODES.TOO_FAR_BEHIND, reason);
+  }
+
+  caughtUp(): Promise<void> {
+    return this.connection.caughtUp();
   }
 
   /**
@@ -257,7 +262,7 @@ export class WsSession implements Peer {
         if (message.topic === undefined) return chat.showTopic(member, message.room);
         return chat.setTopic(member, message.room, message.topic.trim());
       case 'rooms':
-        return chat.listRooms(member);
+        return chat.listRooms(member, message.offset ?? 0, message.limit ?? MAX_ROOM_PAGE);
       case 'members':
         return chat.listMembers(member, message.room);
       case 'history':

@@ -209,6 +209,14 @@ export class PostgresStore implements HistoryStore {
     );
   }
 
+  async deleteEmptyRoom(key: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'DELETE FROM rooms WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM messages WHERE target = $1)',
+      [key],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async loadRooms(): Promise<RoomRecord[]> {
     const { rows } = await this.pool.query<RoomRow>('SELECT * FROM rooms ORDER BY key');
     return rows.map((row) => ({

@@ -115,6 +115,9 @@ export class SqliteStore implements HistoryStore {
            topic_set_by = excluded.topic_set_by, topic_set_at = excluded.topic_set_at`,
       ),
       loadRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY key'),
+      deleteEmptyRoom: db.prepare<[string, string]>(
+        'DELETE FROM rooms WHERE key = ? AND NOT EXISTS (SELECT 1 FROM messages WHERE target = ?)',
+      ),
       pruneOlder: db.prepare('DELETE FROM messages WHERE time < ?'),
       pruneBeyond: db.prepare(
         `DELETE FROM messages WHERE rowid IN (
@@ -247,6 +250,10 @@ export class SqliteStore implements HistoryStore {
       topicSetBy: room.topicSetBy ?? null,
       topicSetAt: room.topicSetAt ?? null,
     });
+  }
+
+  async deleteEmptyRoom(key: string): Promise<boolean> {
+    return this.statements.deleteEmptyRoom.run(key, key).changes > 0;
   }
 
   async loadRooms(): Promise<RoomRecord[]> {

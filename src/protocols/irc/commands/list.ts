@@ -1,19 +1,30 @@
+import { ROOM_LIST_PIECE } from '../../../core/room-list.js';
 import { RPL_LIST, RPL_LISTEND, RPL_LISTSTART } from '../numerics.js';
 import { list as commaList, type IrcCommand } from './command.js';
 import { visibleMembers } from './visibility.js';
 
+/**
+ * LIST [#a,#b]: 321, one 322 per channel, 323. With thousands of channels the 322s are sent
+ * a few at a time, each batch once the client has read the one before, so the list never
+ * goes out as one burst bigger than the client's send queue (clients expect every 322 before
+ * the 323, and no paging).
+ */
 export const list: IrcCommand = {
   names: ['LIST'],
   minParams: 0,
-  run({ chat, member, session }, message) {
+  async run({ chat, member, session }, message) {
     const wanted = commaList(message.params[0]);
     const rooms =
       wanted.length === 0
-        ? [...chat.allRooms()].sort((a, b) => a.key.localeCompare(b.key))
+        ? [...chat.allRooms()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
         : wanted.flatMap((name) => chat.findRoom(name) ?? []);
     session.reply(RPL_LISTSTART, 'Channel', 'Users  Name');
-    for (const room of rooms) {
-      session.reply(RPL_LIST, room.name, String(visibleMembers(room, member).length), room.topic);
+    for (let i = 0; i < rooms.length; i += ROOM_LIST_PIECE) {
+      if (i > 0) await session.caughtUp();
+      if (member.gone) return;
+      for (const room of rooms.slice(i, i + ROOM_LIST_PIECE)) {
+        session.reply(RPL_LIST, room.name, String(visibleMembers(room, member).length), room.topic);
+      }
     }
     session.reply(RPL_LISTEND, 'End of /LIST');
   },
