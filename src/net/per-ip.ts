@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
 import { AddressSet, limitKey } from './address.js';
 import type { Connection } from './connection.js';
+import { FdBudget } from './fd-budget.js';
 import type { FloodOptions } from './flood.js';
 
 export interface LimitsOptions {
@@ -56,6 +57,7 @@ export class ConnectionLimiter {
     private readonly options: LimitsOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly fds: FdBudget = FdBudget.forThisProcess(),
   ) {
     this.exempt = new AddressSet(options.exempt);
     this.sweeper = setInterval(() => this.sweep(), MINUTE_MS);
@@ -64,6 +66,12 @@ export class ConnectionLimiter {
 
   /** Whether a connection from the socket's address may be accepted, and on what terms. */
   admit(socket: Socket, door: string): Admission {
+    // Before any exemption: running out of file descriptors hurts everyone alike.
+    if (!this.fds.tryTake()) {
+      this.outOfFds(door);
+      return { ok: false, reason: 'The server is full; try again later' };
+    }
+    socket.once('close', () => this.fds.release());
     const address = socket.remoteAddress;
     if (address === undefined || this.exempt.has(address)) return EXEMPT;
     const key = limitKey(address);
@@ -105,6 +113,28 @@ export class ConnectionLimiter {
 
   close(): void {
     clearInterval(this.sweeper);
+  }
+
+  private fdsLoggedAt: number | undefined;
+  private fdsRefused = 0;
+
+  /** Once a minute at most, with the count: the operator must learn of it, not drown in it. */
+  private outOfFds(door: string): void {
+    this.fdsRefused += 1;
+    const now = this.now();
+    if (this.fdsLoggedAt !== undefined && now - this.fdsLoggedAt < MINUTE_MS) return;
+    this.log.error(
+      {
+        event: 'refused',
+        door,
+        reason: 'out of file descriptors',
+        limit: this.fds.limit,
+        refused: this.fdsRefused,
+      },
+      'connection refused: the process is near its open-file limit (ulimit -n)',
+    );
+    this.fdsLoggedAt = now;
+    this.fdsRefused = 0;
   }
 
   /** One line per address per minute, however many attempts: a flood must not flood the log. */
