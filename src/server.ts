@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Chat } from './core/chat.js';
-import type { HistoryStore, RetentionPolicy } from './core/history.js';
+import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
@@ -376,20 +376,24 @@ async function openStore(config: StoreConfig, log: Logger): Promise<HistoryStore
   }
 }
 
-/** Prunes now and then every interval; a failure is logged and tried again next time. */
+/**
+ * Prunes now and then every interval; a failure is logged and tried again next time. Runs even
+ * when every message is kept: send refs past their window are forgotten, so the index of refs
+ * stays the size of a day's sends.
+ */
 function startPruning(
   store: HistoryStore,
   retention: RetentionConfig,
   log: Logger,
 ): NodeJS.Timeout | undefined {
-  if (retention.days === 0 && retention.maxPerRoom === 0) return undefined;
+  const keepsAll = retention.days === 0 && retention.maxPerRoom === 0;
   const prune = async () => {
-    const policy: RetentionPolicy = {};
+    const policy: RetentionPolicy = { refsOlderThan: Date.now() - REF_WINDOW_MS };
     if (retention.days > 0) policy.olderThan = Date.now() - retention.days * 24 * 60 * 60 * 1000;
     if (retention.maxPerRoom > 0) policy.maxPerTarget = retention.maxPerRoom;
     try {
       const dropped = await store.prune(policy);
-      log.info({ event: 'prune', dropped }, 'history pruned');
+      if (!keepsAll) log.info({ event: 'prune', dropped }, 'history pruned');
     } catch (error) {
       log.warn({ event: 'error', err: error }, 'history pruning failed');
     }

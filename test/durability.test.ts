@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { HistoryStore } from '../src/core/history.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { migrateSqlite, SQLITE_FILE, SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { LINE_DOOR_ONLY, LineClient, onCleanup, startTestServer, tempDir } from './helpers.js';
@@ -125,9 +126,25 @@ describe('durability', () => {
   });
 });
 
+/** After an upgrade: a send with a ref is stored once, and messages from before are kept. */
+async function expectRefsKept(store: HistoryStore): Promise<void> {
+  const send = {
+    target: '#refs',
+    sender: 'alice',
+    text: 'once',
+    action: false,
+    time: 3,
+    ref: 'u1',
+  };
+  const [first] = await store.append([send]);
+  const [retry] = await store.append([send]);
+  expect(retry).toMatchObject({ id: first!.id, repeat: true });
+  expect(await store.latest('#refs', 5)).toHaveLength(1);
+}
+
 describe('schema migrations', () => {
   it.each([
-    1, 2,
+    1, 2, 3,
   ])('upgrades a SQLite schema from version %i in place, keeping its messages', async (from) => {
     const dataDir = tempDir();
     const old = SqliteStore.open({ dataDir, migrateTo: from });
@@ -144,15 +161,16 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = SqliteStore.open({ dataDir });
     onCleanup(() => upgraded.close());
-    expect(upgraded.schemaVersion()).toBe(3);
+    expect(upgraded.schemaVersion()).toBe(4);
     expect((await upgraded.search('#a', 'search existed', 5)).map((m) => m.id)).toEqual([1]);
     // New messages are indexed too, once each.
     await upgraded.append([
       { target: '#a', sender: 'bob', text: 'search me too', action: false, time: 2 },
     ]);
     expect((await upgraded.search('#a', 'search', 5)).map((m) => m.id)).toEqual([2, 1]);
+    await expectRefsKept(upgraded);
     migrateSqlite(upgraded);
-    expect(upgraded.schemaVersion()).toBe(3);
+    expect(upgraded.schemaVersion()).toBe(4);
   });
 
   it('upgrades an old PostgreSQL schema in place, keeping its messages', async () => {
@@ -171,8 +189,22 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = await PostgresStore.open({ url: TEST_DATABASE_URL, schema });
     onCleanup(() => upgraded.close());
-    expect(await upgraded.schemaVersion()).toBe(2);
+    expect(await upgraded.schemaVersion()).toBe(3);
     expect((await upgraded.search('#a', 'search existed', 5)).map((m) => m.id)).toEqual([1]);
+    await expectRefsKept(upgraded);
+  });
+
+  it('upgrades a PostgreSQL schema from version 2 (before refs) in place', async () => {
+    const schema = freshSchema();
+    const old = await PostgresStore.open({ url: TEST_DATABASE_URL, schema, migrateTo: 2 });
+    // A store at the old schema takes refs but cannot keep them.
+    await old.append([{ target: '#a', sender: 'alice', text: 'old', action: false, time: 1 }]);
+    await old.close();
+    const upgraded = await PostgresStore.open({ url: TEST_DATABASE_URL, schema });
+    onCleanup(() => upgraded.close());
+    expect(await upgraded.schemaVersion()).toBe(3);
+    expect((await upgraded.latest('#a', 5)).map((m) => m.text)).toEqual(['old']);
+    await expectRefsKept(upgraded);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NewMessage } from '../src/core/history.js';
+import { type NewMessage, REF_WINDOW_MS } from '../src/core/history.js';
 import { STORE_FACTORIES } from './stores.js';
 
 function message(target: string, text: string, time = 1_000, sender = 'alice'): NewMessage {
@@ -160,6 +160,91 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     expect(await store.deleteEmptyRoom('#talked')).toBe(false);
     expect(await store.deleteEmptyRoom('#never')).toBe(false);
     expect((await store.loadRooms()).map((room) => room.key)).toEqual(['#talked']);
+  });
+
+  it('stores a send once per sender and ref, and reports the first to a retry', async () => {
+    const { store } = await factory.create();
+    const sent = { ...message('#r', 'once', 1000), ref: 'r1' };
+    const [first] = await store.append([sent]);
+    expect(first).toMatchObject({ id: 1, text: 'once', time: 1000 });
+    expect(first!.repeat).toBeUndefined();
+    // The retry comes later and in a batch with others: only it is not stored again.
+    const retried = await store.append([
+      message('#r', 'before'),
+      { ...sent, time: 5000 },
+      { ...message('#r', 'after'), ref: 'r2' },
+    ]);
+    expect(retried.map((m) => [m.id, m.text, m.time, m.repeat])).toEqual([
+      [2, 'before', 1000, undefined],
+      [1, 'once', 1000, true],
+      [3, 'after', 1000, undefined],
+    ]);
+    // Twice in one batch (a retry sent before the first was stored): stored once.
+    const twice = await store.append([
+      { ...message('#r', 'twice'), ref: 'r3' },
+      { ...message('#r', 'twice'), ref: 'r3' },
+    ]);
+    expect(twice.map((m) => [m.id, m.repeat])).toEqual([
+      [4, undefined],
+      [4, true],
+    ]);
+    expect((await store.latest('#r', 10)).map((m) => m.text)).toEqual([
+      'once',
+      'before',
+      'after',
+      'twice',
+    ]);
+  });
+
+  it("stores another sender's same ref, and messages without a ref as always", async () => {
+    const { store } = await factory.create();
+    const stored = await store.append([
+      { ...message('#r', 'from alice'), ref: 'same' },
+      { ...message('#r', 'from bob', 1000, 'bob'), ref: 'same' },
+      message('#r', 'no ref'),
+      message('#r', 'no ref'),
+    ]);
+    expect(stored.map((m) => [m.id, m.repeat])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, undefined],
+      [4, undefined],
+    ]);
+    // A private conversation's target does not change the identity: still (sender, ref).
+    const [elsewhere] = await store.append([{ ...message('@a b', 'dm'), ref: 'same' }]);
+    expect(elsewhere).toMatchObject({ target: '#r', id: 1, repeat: true });
+  });
+
+  it('forgets a ref past the window: the same ref is then stored anew', async () => {
+    const { store } = await factory.create();
+    await store.append([{ ...message('#w', 'first', 1000), ref: 'old' }]);
+    const justInside = 1000 + REF_WINDOW_MS;
+    const [inside] = await store.append([{ ...message('#w', 'first', justInside), ref: 'old' }]);
+    expect(inside).toMatchObject({ id: 1, repeat: true });
+    const past = justInside + 1;
+    const [again] = await store.append([{ ...message('#w', 'second', past), ref: 'old' }]);
+    expect(again).toMatchObject({ id: 2, text: 'second', time: past });
+    expect(again!.repeat).toBeUndefined();
+    // From then on the ref means the new message.
+    const [retry] = await store.append([{ ...message('#w', 'second', past + 1), ref: 'old' }]);
+    expect(retry).toMatchObject({ id: 2, repeat: true });
+    // Pruning forgets old refs but keeps their messages.
+    await store.append([{ ...message('#w', 'pruned ref', 10), ref: 'gone' }]);
+    expect(await store.prune({ refsOlderThan: 100 })).toBe(0);
+    const [fresh] = await store.append([{ ...message('#w', 'pruned ref', 20), ref: 'gone' }]);
+    expect(fresh).toMatchObject({ id: 4 });
+    expect(fresh!.repeat).toBeUndefined();
+    expect(await store.latest('#w', 10)).toHaveLength(4);
+  });
+
+  it.runIf(factory.durable)('remembers refs across a reopen', async () => {
+    const { store, reopen } = await factory.create();
+    await store.append([{ ...message('#k', 'sent before'), ref: 'k1' }]);
+    await store.close();
+    const again = await reopen();
+    const [retry] = await again.append([{ ...message('#k', 'sent before'), ref: 'k1' }]);
+    expect(retry).toMatchObject({ id: 1, repeat: true });
+    expect(await again.latest('#k', 10)).toHaveLength(1);
   });
 
   it.runIf(factory.durable)('keeps everything across a reopen', async () => {

@@ -243,7 +243,7 @@ export class Chat {
   async say(
     member: Member,
     text: string,
-    options: { action?: boolean; room?: string } = {},
+    options: { action?: boolean; room?: string; ref?: string } = {},
   ): Promise<StoredMessage> {
     const from = this.requireNick(member);
     this.checkText(text);
@@ -255,7 +255,10 @@ export class Chat {
       text,
       action,
       time: this.now(),
+      ...(options.ref === undefined ? {} : { ref: options.ref }),
     });
+    // A retry of a send already stored (and relayed then): the sender is only told its id.
+    if (stored.repeat) return stored;
     room.remember(stored, this.historyOnJoin);
     member.send({
       type: 'sent',
@@ -280,6 +283,7 @@ export class Chat {
     target: string,
     text: string,
     action = false,
+    ref?: string,
   ): Promise<StoredMessage> {
     const from = this.requireNick(member);
     this.checkText(text);
@@ -292,7 +296,9 @@ export class Chat {
       text,
       action,
       time: this.now(),
+      ...(ref === undefined ? {} : { ref }),
     });
+    if (stored.repeat) return stored;
     const event: ChatEvent = {
       type: 'private',
       id: stored.id,

@@ -11,12 +11,30 @@ export interface NewMessage {
   action: boolean;
   /** Server time, ms since the epoch. */
   time: number;
+  /**
+   * The client's key for this send (the WebSocket `ref`), so a retry is stored once: an append
+   * whose sender already stored a message with this ref within REF_WINDOW_MS of `time` stores
+   * nothing and reports that message instead (see StoredMessage.repeat).
+   */
+  ref?: string;
 }
 
 export interface StoredMessage extends NewMessage {
   /** Increases by one with every message to the same target; never reused. */
   id: number;
+  /**
+   * Set by append when this is the message the sender stored earlier under the same ref:
+   * nothing new was stored, and it must not be relayed again.
+   */
+  repeat?: true;
 }
+
+/**
+ * How long a send's ref is remembered, from the time of the message that carried it. Longer
+ * than any restart or reconnect a client would retry across; past it the ref may be pruned, and
+ * a send with the same ref is stored as a new message.
+ */
+export const REF_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface RoomRecord {
   key: string;
@@ -33,12 +51,18 @@ export interface RetentionPolicy {
   olderThan?: number;
   /** At most this many of the newest messages are kept per target. */
   maxPerTarget?: number;
+  /** Refs of messages older than this are forgotten (the messages stay). */
+  refsOlderThan?: number;
 }
 
 export interface HistoryStore {
   /** Which backend this is, for logs and the health endpoint. */
   readonly backend: string;
-  /** Stores messages atomically, in order, assigning their ids. */
+  /**
+   * Stores messages atomically, in order, assigning their ids. A message whose (sender, ref)
+   * was stored within REF_WINDOW_MS before its time, earlier or in the same batch, is not
+   * stored again: its place in the result holds the first message, marked `repeat`.
+   */
   append(messages: readonly NewMessage[]): Promise<StoredMessage[]>;
   /** The newest `limit` messages, oldest first. */
   latest(target: string, limit: number): Promise<StoredMessage[]>;

@@ -1,9 +1,10 @@
-import type {
-  HistoryStore,
-  NewMessage,
-  RetentionPolicy,
-  RoomRecord,
-  StoredMessage,
+import {
+  type HistoryStore,
+  type NewMessage,
+  REF_WINDOW_MS,
+  type RetentionPolicy,
+  type RoomRecord,
+  type StoredMessage,
 } from '../core/history.js';
 import { searchWords } from './search-words.js';
 
@@ -17,16 +18,26 @@ export class MemoryStore implements HistoryStore {
   readonly backend = 'memory';
   private readonly logs = new Map<string, Log>();
   private readonly rooms = new Map<string, RoomRecord>();
+  /** The message stored under each sender and ref, by `${sender}\n${ref}`. */
+  private readonly refs = new Map<string, StoredMessage>();
 
   async append(messages: readonly NewMessage[]): Promise<StoredMessage[]> {
     return messages.map((message) => {
+      const refKey = message.ref === undefined ? undefined : `${message.sender}\n${message.ref}`;
+      if (refKey !== undefined) {
+        const known = this.refs.get(refKey);
+        if (known && known.time >= message.time - REF_WINDOW_MS) {
+          return { ...withoutRef(known), repeat: true };
+        }
+      }
       let log = this.logs.get(message.target);
       if (!log) {
         log = { messages: [], lastId: 0 };
         this.logs.set(message.target, log);
       }
-      const stored = { ...message, id: ++log.lastId };
+      const stored = { ...withoutRef(message), id: ++log.lastId };
       log.messages.push(stored);
+      if (refKey !== undefined) this.refs.set(refKey, stored);
       return stored;
     });
   }
@@ -89,8 +100,19 @@ export class MemoryStore implements HistoryStore {
       }
       dropped += before - log.messages.length;
     }
+    if (policy.refsOlderThan !== undefined) {
+      for (const [key, stored] of this.refs) {
+        if (stored.time < policy.refsOlderThan) this.refs.delete(key);
+      }
+    }
     return dropped;
   }
 
   async close(): Promise<void> {}
+}
+
+/** What the other stores read back: the message without its ref. */
+function withoutRef<T extends NewMessage>(message: T): Omit<T, 'ref'> {
+  const { ref: _ref, ...rest } = message;
+  return rest;
 }

@@ -26,7 +26,10 @@ const DEFAULT_HEARTBEAT_MS = 30_000;
 export interface WsDoor {
   /** Takes over an HTTP upgrade request already routed here (path and origin checked). */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Says goodbye (close code 1001) to every client and resolves once all are gone. */
+  /**
+   * Stops reading every client, acknowledges what they had sent, says goodbye (close code
+   * 1001) and resolves once all are gone.
+   */
   close(): Promise<void>;
 }
 
@@ -107,8 +110,13 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
     async close() {
       closing = true;
       clearInterval(heartbeat);
+      // Each session first answers what it has read (its sends' acks), then closes.
       const closed = [...sessions].map(([session, connection]) => {
-        session.close(CLOSE_CODES.GOING_AWAY, 'Server shutting down');
+        void session.shutdown(
+          CLOSE_CODES.GOING_AWAY,
+          'Server shutting down',
+          options.shutdownGraceMs,
+        );
         return connection.whenClosed();
       });
       await Promise.all(closed);

@@ -14,6 +14,11 @@ interface Entry {
 }
 
 /**
+ * In front of the store, which keeps every send's ref with its message and is what makes a
+ * retry safe across restarts (docs/history.md, "Send refs"): this process's recent refs, so a
+ * retry that arrives while the first attempt is still being stored waits for it instead of
+ * racing it, and a retry within a few minutes costs no store lookup.
+ *
  * The sends of the last few minutes that carried a client ref, by nickname and ref: a client
  * that lost its connection before it saw the ack sends again with the same ref, and gets the
  * first send's ack instead of a second copy. Keyed by nickname because a reconnect is a new

@@ -50,6 +50,8 @@ export class WsSession implements Peer {
   private heard = true;
   /** The nickname of the last hello received, whose sends may be retries (see floodFree). */
   private helloKey: string | undefined;
+  /** Set when the server begins to shut down: nothing more is read from the client. */
+  private shuttingDown = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -135,6 +137,30 @@ export class WsSession implements Peer {
     this.ws.ping();
   }
 
+  /**
+   * For shutdown: stops reading, then handles every request already read, so each send that
+   * gets stored is acknowledged, and only then closes. A send the client made after this is
+   * never read, so never stored: it gets no ack, and its retry after the restart is new.
+   * Waits at most `graceMs` for the requests (a client that does not read its acks could
+   * otherwise hold shutdown up).
+   */
+  async shutdown(code: number, reason: string, graceMs: number): Promise<void> {
+    this.shuttingDown = true;
+    this.ws.pause();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    try {
+      await Promise.race([this.inputs.drained(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    // Read again, only to see the client's close frame: messages are dropped from now on.
+    this.ws.resume();
+    this.close(code, reason);
+  }
+
   /** Closes with a close frame, after whatever this turn has already queued for the client. */
   close(code: number, reason: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
@@ -150,6 +176,8 @@ export class WsSession implements Peer {
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
+    // ws may still hand over frames it had parsed before the socket was paused: not read.
+    if (this.shuttingDown) return;
     if (isBinary) {
       this.badInput('BINARY');
       this.close(CLOSE_CODES.UNSUPPORTED_DATA, 'Send JSON as text messages');
@@ -210,7 +238,7 @@ export class WsSession implements Peer {
   }
 
   resume(): void {
-    this.ws.resume();
+    if (!this.shuttingDown) this.ws.resume();
   }
 
   isPaused(): boolean {
@@ -222,10 +250,21 @@ export class WsSession implements Peer {
     const member = this.member;
     try {
       if (!member.registered) throw new ChatError('NICK_REQUIRED');
+      // The ref goes to the store with the message, so a retry after a restart is found too.
       const store = (): Promise<StoredMessage> =>
         message.to.startsWith('#')
-          ? chat.say(member, message.text, { room: message.to, action: message.action ?? false })
-          : chat.privateMessage(member, message.to, message.text, message.action ?? false);
+          ? chat.say(member, message.text, {
+              room: message.to,
+              action: message.action ?? false,
+              ref: message.ref,
+            })
+          : chat.privateMessage(
+              member,
+              message.to,
+              message.text,
+              message.action ?? false,
+              message.ref,
+            );
       const stored =
         message.ref === undefined
           ? await store()

@@ -41,4 +41,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_body_tsv ON messages USING GIN (body_tsv);
     `,
   },
+  {
+    version: 3,
+    name: 'client refs, so a retried send is stored once',
+    // As in SQLite: null without a ref, unique per sender, cleared by pruning past the window.
+    sql: `
+      ALTER TABLE messages ADD COLUMN ref TEXT;
+      CREATE UNIQUE INDEX messages_ref ON messages (sender, ref) WHERE ref IS NOT NULL;
+      CREATE INDEX messages_ref_time ON messages (time) WHERE ref IS NOT NULL;
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import type {
   StoredMessage,
 } from '../../core/history.js';
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
+import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey, refsOf } from '../refs.js';
 import { searchWords } from '../search-words.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 
@@ -56,11 +57,18 @@ function toMessage(row: MessageRow): StoredMessage {
 
 const COLUMNS = 'target, id, sender, body, action, time';
 const MIGRATION_LOCK = 7_246_001;
+/** From schema 3 on, rows are inserted with their ref. */
+const REF_SCHEMA = 3;
+/** PostgreSQL's unique_violation: another server stored the same sender and ref meanwhile. */
+const UNIQUE_VIOLATION = '23505';
 
 export class PostgresStore implements HistoryStore {
   readonly backend = 'postgres';
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly withRefs: boolean,
+  ) {}
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema;
@@ -78,10 +86,12 @@ export class PostgresStore implements HistoryStore {
     // An idle connection dropped by the server must not crash the process; the next query
     // gets a fresh connection or a clear error.
     pool.on('error', (error) => options.onError?.(error));
+    let version: number;
     try {
-      await withClient(pool, async (client) => {
+      version = await withClient(pool, async (client) => {
         if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await migrate(client, options.migrateTo ?? latestVersion(POSTGRES_MIGRATIONS));
+        return currentVersion(client);
       });
     } catch (error) {
       await pool.end().catch(() => {});
@@ -90,53 +100,106 @@ export class PostgresStore implements HistoryStore {
         cause: error,
       });
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, version >= REF_SCHEMA);
   }
 
-  async append(messages: readonly NewMessage[]): Promise<StoredMessage[]> {
-    if (messages.length === 0) return [];
-    const counts = new Map<string, number>();
-    for (const message of messages)
-      counts.set(message.target, (counts.get(message.target) ?? 0) + 1);
+  async append(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
+    if (batch.length === 0) return [];
+    if (!this.withRefs || !hasRefs(batch)) return this.appendOnce(batch, false);
+    // Two servers storing the same sender's ref at once: one commits, the other's insert
+    // breaks the unique index and is rolled back whole. Tried again, it finds the first.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(batch, true);
+      } catch (error) {
+        if (attempt >= 3 || (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      }
+    }
+  }
+
+  /** One transaction, looking up the batch's refs first when asked. */
+  private async appendOnce(
+    batch: readonly NewMessage[],
+    lookUpRefs: boolean,
+  ): Promise<StoredMessage[]> {
     return this.withClient(async (client) => {
       try {
         await client.query('BEGIN');
-        // The counters make ids unique even with several servers writing: each transaction
-        // reserves a block, and the row lock holds others back until it commits.
-        const reserved = await client.query<{ key: string; last_id: string }>(
-          `INSERT INTO targets (key, last_id) SELECT * FROM unnest($1::text[], $2::bigint[])
-           ON CONFLICT (key) DO UPDATE SET last_id = targets.last_id + excluded.last_id
-           RETURNING key, last_id`,
-          [[...counts.keys()], [...counts.values()]],
-        );
-        const nextId = new Map<string, number>();
-        for (const row of reserved.rows) {
-          nextId.set(row.key, Number(row.last_id) - counts.get(row.key)! + 1);
-        }
-        const stored = messages.map((message) => {
-          const id = nextId.get(message.target)!;
-          nextId.set(message.target, id + 1);
-          return { ...message, id };
-        });
-        await client.query(
-          `INSERT INTO messages (${COLUMNS})
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bigint[])`,
-          [
-            stored.map((m) => m.target),
-            stored.map((m) => m.id),
-            stored.map((m) => m.sender),
-            stored.map((m) => m.text),
-            stored.map((m) => m.action),
-            stored.map((m) => m.time),
-          ],
-        );
+        const plan = lookUpRefs ? await this.planRefs(client, batch) : undefined;
+        const stored = await this.insert(client, plan ? plan.fresh : batch);
         await client.query('COMMIT');
-        return stored;
+        return plan ? mergeRefs(plan, stored) : stored;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       }
     });
+  }
+
+  /** Finds the batch's refs already stored, in one query; clears those past the window. */
+  private async planRefs(client: pg.PoolClient, batch: readonly NewMessage[]): Promise<RefPlan> {
+    const { senders, refs } = refsOf(batch);
+    const { rows } = await client.query<MessageRow & { ref: string }>(
+      `SELECT ${COLUMNS}, ref FROM messages
+       WHERE (sender, ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [senders, refs],
+    );
+    const known = new Map<string, StoredMessage>();
+    for (const row of rows) known.set(refKey(row.sender, row.ref), toMessage(row));
+    const plan = planRefs(batch, known);
+    if (plan.stale.length > 0) {
+      await client.query(
+        `UPDATE messages SET ref = NULL
+         WHERE (target, id) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))`,
+        [plan.stale.map((m) => m.target), plan.stale.map((m) => m.id)],
+      );
+    }
+    return plan;
+  }
+
+  /** Reserves the messages' ids and inserts them, inside the caller's transaction. */
+  private async insert(
+    client: pg.PoolClient,
+    messages: readonly NewMessage[],
+  ): Promise<StoredMessage[]> {
+    if (messages.length === 0) return [];
+    const counts = new Map<string, number>();
+    for (const message of messages)
+      counts.set(message.target, (counts.get(message.target) ?? 0) + 1);
+    // The counters make ids unique even with several servers writing: each transaction
+    // reserves a block, and the row lock holds others back until it commits.
+    const reserved = await client.query<{ key: string; last_id: string }>(
+      `INSERT INTO targets (key, last_id) SELECT * FROM unnest($1::text[], $2::bigint[])
+       ON CONFLICT (key) DO UPDATE SET last_id = targets.last_id + excluded.last_id
+       RETURNING key, last_id`,
+      [[...counts.keys()], [...counts.values()]],
+    );
+    const nextId = new Map<string, number>();
+    for (const row of reserved.rows) {
+      nextId.set(row.key, Number(row.last_id) - counts.get(row.key)! + 1);
+    }
+    const stored = messages.map((message) => {
+      const id = nextId.get(message.target)!;
+      nextId.set(message.target, id + 1);
+      return { ...message, id };
+    });
+    const columns = [
+      stored.map((m) => m.target),
+      stored.map((m) => m.id),
+      stored.map((m) => m.sender),
+      stored.map((m) => m.text),
+      stored.map((m) => m.action),
+      stored.map((m) => m.time),
+    ];
+    await client.query(
+      this.withRefs
+        ? `INSERT INTO messages (${COLUMNS}, ref)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bigint[], $7::text[])`
+        : `INSERT INTO messages (${COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::bigint[])`,
+      this.withRefs ? [...columns, stored.map((m) => m.ref ?? null)] : columns,
+    );
+    return stored;
   }
 
   /**
@@ -246,6 +309,11 @@ export class PostgresStore implements HistoryStore {
         [policy.maxPerTarget],
       );
       dropped += result.rowCount ?? 0;
+    }
+    if (policy.refsOlderThan !== undefined && this.withRefs) {
+      await this.pool.query('UPDATE messages SET ref = NULL WHERE ref IS NOT NULL AND time < $1', [
+        policy.refsOlderThan,
+      ]);
     }
     return dropped;
   }

@@ -52,4 +52,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // cheaper than a trigger firing per row (docs/benchmarks.md).
     sql: 'DROP TRIGGER messages_fts_insert;',
   },
+  {
+    version: 4,
+    name: 'client refs, so a retried send is stored once',
+    // Null for sends without a ref (every door but WebSocket), which the partial indexes skip:
+    // they cost nothing there. Unique per sender, so a retry across a restart is found; refs
+    // older than the window are set back to null by pruning (docs/history.md).
+    sql: `
+      ALTER TABLE messages ADD COLUMN ref TEXT;
+      CREATE UNIQUE INDEX messages_ref ON messages (sender, ref) WHERE ref IS NOT NULL;
+      CREATE INDEX messages_ref_time ON messages (time) WHERE ref IS NOT NULL;
+    `,
+  },
 ];

@@ -9,6 +9,7 @@ import type {
   StoredMessage,
 } from '../../core/history.js';
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
+import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey } from '../refs.js';
 import { searchWords } from '../search-words.js';
 import { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -61,7 +62,8 @@ function toMessage(row: MessageRow): StoredMessage {
 }
 
 const COLUMNS = 'target, id, sender, body, action, time';
-const COLUMN_COUNT = 6;
+/** From schema 4 on, rows are inserted with their ref (null for most). */
+const REF_SCHEMA = 4;
 
 /**
  * Rows per INSERT statement, largest first. One statement carrying many rows crosses from
@@ -77,12 +79,30 @@ export class SqliteStore implements HistoryStore {
   private searchStatement: Database.Statement<[string, string, number], MessageRow> | undefined;
   private readonly appendAll: (messages: readonly NewMessage[]) => StoredMessage[];
   private readonly inserts = new Map<number, Database.Statement<unknown[]>>();
+  /** Columns of an inserted row: 7 with the ref, 6 for a store opened at an older schema. */
+  private readonly columnCount: number;
+  private readonly refStatements;
 
   private constructor(
     readonly db: Database.Database,
     schemaVersion: number,
     private readonly lock: DataDirLock,
   ) {
+    this.columnCount = schemaVersion >= REF_SCHEMA ? 7 : 6;
+    this.refStatements =
+      schemaVersion >= REF_SCHEMA
+        ? {
+            find: db.prepare<[string, string], MessageRow>(
+              `SELECT ${COLUMNS} FROM messages WHERE sender = ? AND ref = ?`,
+            ),
+            forget: db.prepare<[string, number]>(
+              'UPDATE messages SET ref = NULL WHERE target = ? AND id = ?',
+            ),
+            prune: db.prepare<[number]>(
+              'UPDATE messages SET ref = NULL WHERE ref IS NOT NULL AND time < ?',
+            ),
+          }
+        : undefined;
     this.statements = {
       reserve: db.prepare<[string, number], { last_id: number }>(
         `INSERT INTO targets (key, last_id) VALUES (?, ?)
@@ -127,7 +147,10 @@ export class SqliteStore implements HistoryStore {
            WHERE newer > ?)`,
       ),
     };
-    this.appendAll = db.transaction((messages: readonly NewMessage[]) => {
+    this.appendAll = db.transaction((batch: readonly NewMessage[]) => {
+      // Only a batch with refs pays for their lookups: one indexed read per ref, in process.
+      const plan = hasRefs(batch) ? this.planRefs(batch) : undefined;
+      const messages = plan ? plan.fresh : batch;
       const counts = new Map<string, number>();
       for (const message of messages)
         counts.set(message.target, (counts.get(message.target) ?? 0) + 1);
@@ -143,8 +166,23 @@ export class SqliteStore implements HistoryStore {
       });
       const firstRowid = this.insertRows(stored);
       if (firstRowid !== undefined) this.statements.indexFrom?.run(firstRowid);
-      return stored;
+      return plan ? mergeRefs(plan, stored) : stored;
     });
+  }
+
+  /** Finds the batch's refs already stored; clears those past the window so theirs can go in. */
+  private planRefs(batch: readonly NewMessage[]): RefPlan | undefined {
+    const statements = this.refStatements;
+    if (!statements) return undefined;
+    const known = new Map<string, StoredMessage>();
+    for (const message of batch) {
+      if (message.ref === undefined) continue;
+      const row = statements.find.get(message.sender, message.ref);
+      if (row) known.set(refKey(message.sender, message.ref), toMessage(row));
+    }
+    const plan = planRefs(batch, known);
+    for (const old of plan.stale) statements.forget.run(old.target, old.id);
+    return plan;
   }
 
   /** Inserts the rows and returns the rowid of the first. */
@@ -153,16 +191,18 @@ export class SqliteStore implements HistoryStore {
     let start = 0;
     for (const size of ROWS_PER_INSERT) {
       while (rows.length - start >= size) {
-        const values: unknown[] = new Array(size * COLUMN_COUNT);
+        const columnCount = this.columnCount;
+        const values: unknown[] = new Array(size * columnCount);
         for (let i = 0; i < size; i++) {
           const row = rows[start + i]!;
-          const at = i * COLUMN_COUNT;
+          const at = i * columnCount;
           values[at] = row.target;
           values[at + 1] = row.id;
           values[at + 2] = row.sender;
           values[at + 3] = row.text;
           values[at + 4] = row.action ? 1 : 0;
           values[at + 5] = row.time;
+          if (columnCount === 7) values[at + 6] = row.ref ?? null;
         }
         const { lastInsertRowid } = this.insertStatement(size).run(values);
         // One INSERT's rows get consecutive rowids (max + 1 each, inside our transaction).
@@ -176,9 +216,10 @@ export class SqliteStore implements HistoryStore {
   private insertStatement(rows: number): Database.Statement<unknown[]> {
     let statement = this.inserts.get(rows);
     if (!statement) {
-      const placeholders = `(${new Array(COLUMN_COUNT).fill('?').join(', ')})`;
+      const placeholders = `(${new Array(this.columnCount).fill('?').join(', ')})`;
+      const columns = this.columnCount === 7 ? `${COLUMNS}, ref` : COLUMNS;
       statement = this.db.prepare<unknown[]>(
-        `INSERT INTO messages (${COLUMNS}) VALUES ${new Array(rows).fill(placeholders).join(', ')}`,
+        `INSERT INTO messages (${columns}) VALUES ${new Array(rows).fill(placeholders).join(', ')}`,
       );
       this.inserts.set(rows, statement);
     }
@@ -275,6 +316,7 @@ export class SqliteStore implements HistoryStore {
     if (policy.maxPerTarget !== undefined) {
       dropped += this.statements.pruneBeyond.run(policy.maxPerTarget).changes;
     }
+    if (policy.refsOlderThan !== undefined) this.refStatements?.prune.run(policy.refsOlderThan);
     return dropped;
   }
 
