@@ -1,48 +1,18 @@
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { HistoryStore } from '../src/core/history.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { migrateSqlite, SQLITE_FILE, SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { LINE_DOOR_ONLY, LineClient, onCleanup, startTestServer, tempDir } from './helpers.js';
+import { CLI, type SpawnedServer, spawnServer } from './spawned-server.js';
 import { freshSchema, TEST_DATABASE_URL } from './stores.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  port: number;
-  exited: Promise<number | null>;
-}
-
-async function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [
-    CLI,
-    'serve',
-    '--data-dir',
-    dataDir,
-    ...LINE_DOOR_ONLY,
-    '--log-level',
-    'warn',
-  ]);
-  onCleanup(() => {
-    child.kill('SIGKILL');
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    let stdout = '';
-    child.on('exit', () => reject(new Error('server exited before listening')));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /line listening on [\d.]+:(\d+)/.exec(stdout);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { child, port, exited };
+function serve(dataDir: string): Promise<SpawnedServer> {
+  return spawnServer(['--data-dir', dataDir, ...LINE_DOOR_ONLY, '--log-level', 'warn'], 'line');
 }
 
 describe('durability', () => {

@@ -1,14 +1,11 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../src/protocols/ws/protocol.js';
 import { SQLITE_FILE } from '../src/store/sqlite/sqlite-store.js';
-import { onCleanup, startTestServer, tempDir } from './helpers.js';
+import { startTestServer, tempDir } from './helpers.js';
+import { type SpawnedServer, spawnServer } from './spawned-server.js';
 import { WsClient } from './ws-client.js';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 type Ack = Extract<ServerMessage, { type: 'ack' }>;
 
@@ -50,39 +47,24 @@ function acksOf(client: WsClient): Map<string, Ack> {
 }
 
 /** `chatroom serve` with only the HTTP door, on a port the system picks. */
-async function spawnServer(
-  dataDir: string,
-): Promise<{ child: ChildProcessWithoutNullStreams; port: number; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [
-    CLI,
-    'serve',
-    '--data-dir',
-    dataDir,
-    '--line-port',
-    'off',
-    '--framed-port',
-    'off',
-    '--irc-port',
-    'off',
-    '--http-port',
-    '0',
-    '--log-level',
-    'warn',
-  ]);
-  onCleanup(() => {
-    child.kill('SIGKILL');
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    let stdout = '';
-    child.on('exit', () => reject(new Error('server exited before listening')));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /http listening on [\d.]+:(\d+)/.exec(stdout);
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { child, port, exited };
+function spawnHttpServer(dataDir: string): Promise<SpawnedServer> {
+  return spawnServer(
+    [
+      '--data-dir',
+      dataDir,
+      '--line-port',
+      'off',
+      '--framed-port',
+      'off',
+      '--irc-port',
+      'off',
+      '--http-port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
+    'http',
+  );
 }
 
 describe('retrying a send across a restart', () => {
@@ -110,7 +92,7 @@ describe('retrying a send across a restart', () => {
 
   it('stores sends in flight at a kill -9 once, however often they are retried', async () => {
     const dataDir = tempDir();
-    const first = await spawnServer(dataDir);
+    const first = await spawnHttpServer(dataDir);
     const alice = await WsClient.join(first.port, 'alice');
     const total = 3000;
     const texts = new Map<string, string>();
@@ -127,7 +109,7 @@ describe('retrying a send across a restart', () => {
     const acked = acksOf(alice);
     expect(acked.size).toBeLessThan(total);
 
-    const second = await spawnServer(dataDir);
+    const second = await spawnHttpServer(dataDir);
     const again = await WsClient.join(second.port, 'alice');
     // The client cannot tell what was stored: it retries everything, acked or not.
     for (const [ref, text] of texts) again.send({ type: 'send', to: '#lobby', text, ref });
