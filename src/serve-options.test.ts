@@ -1,5 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseServeArgs, UsageError } from './serve-options.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** The default port the README's flag table promises for a door. */
+function documentedPort(door: string): number {
+  const row = new RegExp(`^\\| \`--${door}-port N\\\\\\|off\` \\| \`(\\d+)\``, 'm').exec(README);
+  if (!row) throw new Error(`README.md has no default for --${door}-port`);
+  return Number(row[1]);
+}
 
 function configOf(args: string[]) {
   const command = parseServeArgs(args);
@@ -8,16 +18,16 @@ function configOf(args: string[]) {
 }
 
 describe('chatroom serve options', () => {
-  // The defaults the README and --help promise, read without binding a port: a test that
-  // bound them would fail whenever the README's `npm start` is running.
+  // The defaults the README promises, read by parsing, never by binding: a test that bound
+  // them would fail whenever the README's `npm start` is running.
   it('defaults to the documented doors and SQLite in ./data', () => {
     const config = configOf([]);
     expect(config).toMatchObject({
       host: '127.0.0.1',
-      linePort: 9009,
-      framedPort: 1234,
-      httpPort: 8080,
-      ircPort: 6667,
+      linePort: documentedPort('line'),
+      framedPort: documentedPort('framed'),
+      httpPort: documentedPort('http'),
+      ircPort: documentedPort('irc'),
       maxLineBytes: 8192,
       maxQueueBytes: 1048576,
       slowClientTimeoutMs: 15_000,
@@ -34,7 +44,12 @@ describe('chatroom serve options', () => {
 
   it('reads ports, off and 0', () => {
     const config = configOf(['--line-port', '0', '--framed-port', 'off', '--irc-port', '7000']);
-    expect(config).toMatchObject({ linePort: 0, framedPort: null, httpPort: 8080, ircPort: 7000 });
+    expect(config).toMatchObject({
+      linePort: 0,
+      framedPort: null,
+      httpPort: documentedPort('http'),
+      ircPort: 7000,
+    });
   });
 
   it('reads the public host names', () => {
