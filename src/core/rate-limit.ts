@@ -12,28 +12,51 @@ export interface RateOptions {
 export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
+  private readonly perMs: number;
+  private readonly capacity: number;
 
   constructor(
-    private readonly rate: RateOptions,
+    rate: RateOptions,
     private readonly now: () => number,
   ) {
-    this.tokens = Math.max(1, rate.burst);
+    this.perMs = rate.perMinute / 60_000;
+    this.capacity = Math.max(1, rate.burst);
+    this.tokens = this.capacity;
     this.updatedAt = now();
   }
 
   /** Takes a token if there is one; otherwise returns how many ms until there will be. */
-  take(): number | undefined {
-    if (this.rate.perMinute === 0) return undefined;
-    const now = this.now();
-    const perMs = this.rate.perMinute / 60_000;
-    const capacity = Math.max(1, this.rate.burst);
-    this.tokens = Math.min(capacity, this.tokens + (now - this.updatedAt) * perMs);
-    this.updatedAt = now;
+  tryTake(): number | undefined {
+    if (this.perMs === 0) return undefined;
+    this.refill();
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return undefined;
     }
-    return Math.ceil((1 - this.tokens) / perMs);
+    return Math.ceil((1 - this.tokens) / this.perMs);
+  }
+
+  /**
+   * Takes a token whether or not one is there, going into debt, and returns when (on the
+   * `now` clock) it is earned: for work that is delayed rather than refused.
+   */
+  take(): number {
+    const now = this.refill();
+    this.tokens -= 1;
+    return this.tokens >= 0 ? now : now + -this.tokens / this.perMs;
+  }
+
+  /** Tokens taken beyond the allowance and not yet earned back. */
+  get debt(): number {
+    this.refill();
+    return Math.max(0, -this.tokens);
+  }
+
+  private refill(): number {
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
+    this.updatedAt = now;
+    return now;
   }
 }
 
@@ -57,7 +80,7 @@ export class RateLimiter<Key extends object> {
       bucket = new TokenBucket(this.rate, this.now);
       this.buckets.set(key, bucket);
     }
-    return bucket.take();
+    return bucket.tryTake();
   }
 }
 

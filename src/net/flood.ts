@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { TokenBucket } from '../core/rate-limit.js';
 
 /** How fast one connection's inputs are handled, and how far ahead of that it may send. */
 export interface FloodOptions {
@@ -25,46 +26,6 @@ export const FLOOD_DEFAULTS: FloodOptions = {
   maxPendingBytes: 64 * 1024,
 };
 
-/**
- * A token bucket that may go into debt: every input takes a token when it arrives, whether or
- * not one is there, and waits until the bucket has earned it back. The debt is then exactly
- * what the client has sent beyond its allowance, however fast or slow the server is being:
- * a client kept waiting by a slow store is not taken for a flooder.
- */
-export class TokenBucket {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    this.tokens = burst;
-    this.at = now();
-  }
-
-  /** Takes a token; returns when (on the `now` clock) the input may be handled. */
-  take(): number {
-    const now = this.refill();
-    this.tokens -= 1;
-    return this.tokens >= 0 ? now : now + (-this.tokens / this.perSecond) * 1000;
-  }
-
-  /** Inputs taken beyond the allowance and not yet earned back. */
-  get debt(): number {
-    this.refill();
-    return Math.max(0, -this.tokens);
-  }
-
-  private refill(): number {
-    const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
-    this.at = now;
-    return now;
-  }
-}
-
 /** What an InputQueue needs to hold a connection to its rate. */
 export interface FloodControl<T> {
   bucket: TokenBucket;
@@ -81,7 +42,11 @@ export function floodControl<T>(
   free?: (input: T) => boolean,
 ): FloodControl<T> {
   return {
-    bucket: new TokenBucket(options.burst, options.perSecond),
+    // In debt rather than refused: every input takes its token when it arrives, so the debt is
+    // exactly what the client sent beyond its allowance, however slow the server is being.
+    bucket: new TokenBucket({ burst: options.burst, perMinute: options.perSecond * 60 }, () =>
+      performance.now(),
+    ),
     options,
     onFlood,
     ...(free ? { free } : {}),
