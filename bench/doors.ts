@@ -31,12 +31,15 @@ export interface DoorClient {
   register(nick: string): void;
   /** Sends chat messages to #lobby, in order, with as few writes as the door allows. */
   send(texts: readonly string[]): void;
+  /** Bytes written but not yet taken by the kernel: a flooder writes only while this is low. */
+  unsent(): number;
   close(): void;
 }
 
 export interface Door {
   readonly name: string;
-  connect(port: number, sink: Sink): Promise<DoorClient>;
+  /** `from`: the local address to connect from (any of 127.0.0.0/8 is this machine). */
+  connect(port: number, sink: Sink, from?: string): Promise<DoorClient>;
 }
 
 const LF = 0x0a;
@@ -66,10 +69,15 @@ export function angleChat(buf: Buffer, start: number, end: number, sink: Sink, a
  * process, without the stream machinery: the generator's cost per read is what limits it.
  * `receive` gets a view of READ_BUFFER, which the next read reuses.
  */
-async function connectReading(port: number, receive: (chunk: Buffer) => void): Promise<Socket> {
+async function connectReading(
+  port: number,
+  receive: (chunk: Buffer) => void,
+  from: string | undefined,
+): Promise<Socket> {
   const socket = connect({
     host: '127.0.0.1',
     port,
+    ...(from ? { localAddress: from } : {}),
     onread: {
       buffer: READ_BUFFER,
       callback: (length: number, chunk: Uint8Array) => {
@@ -109,7 +117,7 @@ export function tcpLineDoor(name: string, spec: LineDoorSpec): Door {
   const isError = spec.error ?? ((line: string) => line.startsWith('!!!'));
   return {
     name,
-    async connect(port, sink) {
+    async connect(port, sink, from) {
       let joined = false;
       let rest: Buffer | undefined;
       const line = (buf: Buffer, start: number, nl: number, at: number) => {
@@ -151,7 +159,7 @@ export function tcpLineDoor(name: string, spec: LineDoorSpec): Door {
         }
         if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
       };
-      const socket = await connectReading(port, receive);
+      const socket = await connectReading(port, receive, from);
       socket.on('error', () => {});
       socket.on('close', () => sink.closed());
       return {
@@ -163,6 +171,7 @@ export function tcpLineDoor(name: string, spec: LineDoorSpec): Door {
           for (const text of texts) out += spec.message(text);
           socket.write(out);
         },
+        unsent: () => socket.writableLength,
         close: () => {
           socket.destroy();
         },
@@ -233,7 +242,7 @@ function clientFrame(opcode: number, payload: Buffer, mask: Buffer): Buffer {
 export function tcpWsDoor(name: string, spec: WsDoorSpec): Door {
   return {
     name,
-    async connect(port, sink) {
+    async connect(port, sink, from) {
       let upgraded = false;
       let joined = false;
       let rest: Buffer | undefined;
@@ -308,7 +317,7 @@ export function tcpWsDoor(name: string, spec: WsDoorSpec): Door {
           rest = buf.buffer === READ_BUFFER.buffer ? Buffer.from(buf) : buf;
         }
       };
-      const socket = await connectReading(port, receive);
+      const socket = await connectReading(port, receive, from);
       socket.once('error', (error) => refused(error));
       socket.on('close', () => sink.closed());
       socket.write(
@@ -326,6 +335,7 @@ export function tcpWsDoor(name: string, spec: WsDoorSpec): Door {
         send: (texts) => {
           socket.write(Buffer.concat(texts.map((t) => sendText(spec.message(t)))));
         },
+        unsent: () => socket.writableLength,
         close: () => {
           socket.destroy();
         },

@@ -6,6 +6,7 @@
  * the baselines measured in the same run (bench/targets.ts):
  *   fanout   fan-out throughput at 100 and 1,000 clients in one room;
  *   latency  per-delivery latency and the time until every receiver has a message;
+ *   flood    the latency of 100 clients while one client floods, against the same quiet;
  *   memory   server RSS growth per idle connection at 1,000 and 10,000 clients;
  *   join     a join storm of 5,000 clients;
  * and those of "Durable history" (docs/benchmarks.md):
@@ -19,9 +20,24 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { floodPart } from './flood.js';
 import { historyFanout, storeBenchmark } from './history.js';
+import {
+  chatroomOutcomes,
+  errorsNote,
+  fixed,
+  judge,
+  type Outcome,
+  ratioCell,
+  series,
+  USAGE_HEADER,
+  USAGE_NOTE,
+  usageCells,
+  usageText,
+  verdicts,
+} from './report.js';
 import { childFdLimit } from './rpc.js';
-import { progress, runner, undisturbed } from './runner.js';
+import { progress, runner } from './runner.js';
 import {
   fanoutRun,
   generatorsFor,
@@ -33,12 +49,11 @@ import {
   type MemoryRun,
   memoryStart,
   serverCanHold,
-  type Usage,
 } from './scenarios.js';
 import { count, kib, median, ms, percent, summaryOf, table } from './stats.js';
 import { TARGETS, type Target } from './targets.js';
 
-const PARTS = ['fanout', 'latency', 'memory', 'join', 'store', 'history'] as const;
+const PARTS = ['fanout', 'latency', 'flood', 'memory', 'join', 'store', 'history'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -103,6 +118,12 @@ function parseArgs(argv: readonly string[]): Options {
  */
 const HISTORY_WINDOW = 8;
 
+/**
+ * The flood benchmark of the issue "Hardening": the latency scenario at 100 clients, quiet and
+ * with a flooder, on a server that spares only 127.0.0.1 from its limits.
+ */
+const FLOOD = { clients: 100, limitsExempt: '127.0.0.1/32', floodFrom: '127.0.0.2' };
+
 /** The sizes the issues' goals (bench/targets.ts) are stated at. */
 const GOAL = {
   memoryAt: 10_000,
@@ -148,163 +169,6 @@ function sizes(options: Options): Sizes {
     joinClients: quick ? 1_000 : GOAL.joinClients,
     joinConcurrency: 250,
   };
-}
-
-interface Outcome<R> {
-  target: Target;
-  runs: R[];
-  errors: string[];
-}
-
-/**
- * Runs `run` `runs` times for each target, the targets alternating within each round; a run
- * that throws is reported and counted as missing.
- */
-async function series<R extends { otherCores: number; problems: string[] }>(
-  label: string,
-  targets: readonly Target[],
-  runs: number,
-  run: (target: Target) => Promise<R>,
-  describe: (result: R) => string,
-  rerunWhenDisturbed = true,
-): Promise<Outcome<R>[]> {
-  const outcomes: Outcome<R>[] = targets.map((target) => ({ target, runs: [], errors: [] }));
-  for (let round = 1; round <= runs; round++) {
-    for (const outcome of outcomes) {
-      const name = `${label}: ${outcome.target.name} run ${round}/${runs}`;
-      try {
-        const result = await undisturbed(
-          name,
-          () => run(outcome.target),
-          rerunWhenDisturbed ? runner.attempts : 1,
-        );
-        for (const problem of result.problems) progress(`    problem: ${problem}`);
-        progress(`  ${name}: ${describe(result)}`);
-        outcome.runs.push(result);
-      } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
-        progress(`  ${name}: FAILED: ${text}`);
-        outcome.errors.push(text.split('\n')[0]!);
-      }
-    }
-  }
-  return outcomes;
-}
-
-function usageText(usage: Usage): string {
-  return (
-    `server ELU ${percent(usage.serverElu, 0)} CPU ${percent(usage.serverCpu, 0)}, ` +
-    `generator ELU ${percent(usage.generatorElu, 0)} CPU ${percent(usage.generatorCpu, 0)}, ` +
-    `others ${usage.otherCores.toFixed(2)}` +
-    (usage.bound === 'generator' ? ' [GENERATOR-BOUND]' : '')
-  );
-}
-
-/** How many runs each process bound the figure: e.g. "generator 3/3". */
-function boundText(usages: Usage[]): string {
-  const counts = new Map<string, number>();
-  for (const usage of usages) counts.set(usage.bound, (counts.get(usage.bound) ?? 0) + 1);
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([bound, n]) => `${bound === 'generator' ? 'GENERATOR' : bound} ${n}/${usages.length}`)
-    .join(', ');
-}
-
-function usageCells(usages: Usage[]): string[] {
-  const med = (pick: (usage: Usage) => number) => median(usages.map(pick));
-  return [
-    percent(
-      med((u) => u.serverElu),
-      0,
-    ),
-    percent(
-      med((u) => u.serverCpu),
-      0,
-    ),
-    percent(
-      med((u) => u.generatorElu),
-      0,
-    ),
-    percent(
-      med((u) => u.generatorCpu),
-      0,
-    ),
-    usages.length > 0 ? Math.max(...usages.map((u) => u.otherCores)).toFixed(2) : 'n/a',
-    boundText(usages),
-  ];
-}
-
-const fixed = (value: number, digits: number) =>
-  Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
-
-const USAGE_HEADER = ['server ELU', 'server CPU', 'gen ELU', 'gen CPU', 'others', 'bound by'];
-
-const USAGE_NOTE =
-  '   ELU: event-loop utilisation (100% = never idle); CPU: share of one core (generators summed);\n' +
-  '   others: the most cores other processes used during a run; bound by: whose event loop was\n' +
-  '   saturated (ELU ≥ 90%) per run; GENERATOR means the load generator, not the server, set the figure;\n' +
-  "   cpus: neither loop was, but the machine's CPUs were 90% busy.";
-
-/** The median of `pick` over a target's runs divided by the same for its baseline. */
-function ratio<R>(
-  outcomes: Outcome<R>[],
-  outcome: Outcome<R>,
-  pick: (run: R) => number,
-): number | undefined {
-  const base = outcomes.find((other) => other.target.name === outcome.target.baseline);
-  if (!base) return undefined;
-  return median(outcome.runs.map(pick)) / median(base.runs.map(pick));
-}
-
-function ratioCell<R>(outcomes: Outcome<R>[], outcome: Outcome<R>, pick: (run: R) => number) {
-  if (!outcome.target.baseline) return 'baseline';
-  const value = ratio(outcomes, outcome, pick);
-  return value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(2)}×`;
-}
-
-function errorsNote<R>(outcomes: Outcome<R>[]): void {
-  for (const outcome of outcomes) {
-    for (const error of outcome.errors)
-      console.log(`   ${outcome.target.name}: a run failed: ${error}`);
-  }
-}
-
-interface Verdict {
-  goal: string;
-  measured: string;
-  met: boolean | undefined;
-  note: string;
-}
-
-const verdicts: Verdict[] = [];
-
-function judge(
-  goal: string,
-  value: number,
-  limit: number,
-  higherIsBetter: boolean,
-  unit: (v: number) => string,
-) {
-  if (!Number.isFinite(value)) {
-    verdicts.push({ goal, measured: 'n/a', met: undefined, note: 'not measured' });
-    return;
-  }
-  const met = higherIsBetter ? value >= limit : value <= limit;
-  const by = higherIsBetter ? 1 - value / limit : value / limit - 1;
-  verdicts.push({
-    goal,
-    measured: unit(value),
-    met,
-    note: met
-      ? `met: ${unit(value)} (limit ${unit(limit)})`
-      : higherIsBetter
-        ? `MISSED: ${unit(value)} is ${percent(value / limit, 0)} of ${unit(limit)} (short by ${percent(by, by < 0.01 ? 2 : 0)})`
-        : `MISSED: ${unit(value)} is ${(value / limit).toFixed(2)}× the limit of ${unit(limit)} (over by ${percent(by, by < 0.01 ? 2 : 0)})`,
-  });
-}
-
-function chatroomOutcomes<R>(outcomes: Outcome<R>[]): Outcome<R>[] {
-  return outcomes.filter((outcome) => outcome.target.baseline !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -735,6 +599,14 @@ async function main(): Promise<void> {
   let exact = true;
   if (options.only.has('fanout')) exact = (await fanoutPart(options, s, targets, report)) && exact;
   if (options.only.has('latency')) await latencyPart(s, options, targets, report);
+  if (options.only.has('flood')) {
+    await floodPart(
+      { ...s.latency, ...FLOOD, generators: options.generators },
+      s.runs,
+      targets,
+      report,
+    );
+  }
   if (options.only.has('memory')) await memoryPart(s, options, targets, report);
   if (options.only.has('join')) await joinPart(s, options, targets, report);
 

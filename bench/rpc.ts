@@ -69,6 +69,8 @@ export interface StartOptions {
   execArgv?: readonly string[];
   /** How long the child may take to say it is ready. */
   timeoutMs?: number;
+  /** Environment variables added to this process's. */
+  env?: Record<string, string>;
 }
 
 /** A child process serving `T`, seen from the parent. */
@@ -118,6 +120,7 @@ export class Child<T extends Api<T>> {
     const spawned = spawn('sh', ['-c', `${RAISE_LIMIT} exec "$@"`, 'sh', ...node], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
+      env: { ...process.env, ...options.env },
     });
     const child = new Child<T>(name, spawned);
     return new Promise((resolve, reject) => {

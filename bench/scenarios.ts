@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { clock } from './clock.js';
+import type { FlooderApi, FlooderConfig, FloodResult } from './flooder.js';
 import type { GeneratorApi, GeneratorConfig, GeneratorMark } from './generator.js';
 import { busyCores, type CpuTimes, cpuTimes } from './machine.js';
 import { Child, childFdLimit } from './rpc.js';
@@ -117,13 +118,25 @@ class Rig {
     readonly server: Child<ServerApi>,
     readonly generators: Child<GeneratorApi>[],
     private readonly dataDir: string | undefined,
+    /** The port of the target's door. */
+    readonly port: number,
   ) {}
 
   static async start(
     target: Target,
-    scenario: { clients: number; senders: number; bytes: number; generators: number },
+    scenario: {
+      clients: number;
+      senders: number;
+      bytes: number;
+      generators: number;
+      limitsExempt?: string;
+    },
   ): Promise<Rig> {
-    const { child: server, ports, dataDir } = await startServerProcess(target.server);
+    const {
+      child: server,
+      ports,
+      dataDir,
+    } = await startServerProcess(target.server, scenario.limitsExempt);
     const port = ports[target.door];
     if (port === undefined) {
       await server.kill();
@@ -151,7 +164,7 @@ class Rig {
         return started.child;
       }),
     );
-    return new Rig(target, server, generators, dataDir);
+    return new Rig(target, server, generators, dataDir, port);
   }
 
   async marks(): Promise<Marks> {
@@ -208,6 +221,7 @@ class Rig {
 
 async function startServerProcess(
   kind: ServerKind,
+  limitsExempt: string | undefined,
 ): Promise<{ child: Child<ServerApi>; ports: Ports; dataDir: string | undefined }> {
   const execArgv = serverNodeArgs();
   if (kind === 'line-baseline' || kind === 'ws-baseline') {
@@ -225,7 +239,7 @@ async function startServerProcess(
       kind,
       script('server-worker'),
       dataDir ? [store, dataDir] : [store],
-      { execArgv },
+      { execArgv, ...(limitsExempt ? { env: { BENCH_LIMITS_EXEMPT: limitsExempt } } : {}) },
     );
     return { child, ports: ready, dataDir };
   } catch (error) {
@@ -236,7 +250,7 @@ async function startServerProcess(
 
 async function withRig<T>(
   target: Target,
-  scenario: { clients: number; senders: number; bytes: number; generators: number },
+  scenario: Parameters<typeof Rig.start>[1],
   run: (rig: Rig) => Promise<T>,
 ): Promise<T> {
   const rig = await Rig.start(target, scenario);
@@ -348,6 +362,13 @@ export interface LatencyConfig {
   /** How long after the last send every message must have reached every receiver. */
   graceMs: number;
   generators: number;
+  /** The server's --limits-exempt; by default, its own default (loopback). */
+  limitsExempt?: string;
+  /**
+   * A client flooding the room throughout (bench/flooder.ts) from this address, which
+   * `limitsExempt` must not spare.
+   */
+  floodFrom?: string;
 }
 
 export interface LatencyRun {
@@ -361,6 +382,26 @@ export interface LatencyRun {
   problems: string[];
   usage: Usage;
   otherCores: number;
+  /** What the flooder did, when there was one. */
+  flood?: FloodResult;
+}
+
+/** Starts the flooder of a latency run against the rig's door; returns how to stop it. */
+async function startFlood(
+  rig: Rig,
+  from: string,
+  bytes: number,
+): Promise<() => Promise<FloodResult>> {
+  const config: FlooderConfig = { door: rig.target.door, port: rig.port, from, bytes };
+  const { child } = await Child.start<FlooderApi>('flooder', script('flooder'), [
+    JSON.stringify(config),
+  ]);
+  await child.call('start');
+  return async () => {
+    const result = await child.call('stop');
+    await child.kill();
+    return result;
+  };
 }
 
 /**
@@ -373,6 +414,9 @@ export function latencyRun(target: Target, config: LatencyConfig): Promise<Laten
     const joined = await rig.join(50);
     if (joined.failures.length > 0) joinFailed(joined.failures);
     await rig.settle(200, 10_000);
+    const stopFlood = config.floodFrom
+      ? await startFlood(rig, config.floodFrom, config.bytes)
+      : undefined;
     const t0 = clock() + 50;
     const since = t0 + config.warmupMs;
     const until = since + config.measureMs;
@@ -386,6 +430,7 @@ export function latencyRun(target: Target, config: LatencyConfig): Promise<Laten
     // Time for the last messages to arrive everywhere.
     await sleep(config.graceMs);
     const results = await Promise.all(rig.generators.map((g) => g.call('latencyResult')));
+    const flood = await stopFlood?.();
 
     const histogram = new Histogram();
     const problems: string[] = [];
@@ -441,6 +486,7 @@ export function latencyRun(target: Target, config: LatencyConfig): Promise<Laten
       problems: problems.slice(0, 20),
       usage: use,
       otherCores: use.otherCores,
+      ...(flood ? { flood } : {}),
     };
   });
 }

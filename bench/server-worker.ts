@@ -2,7 +2,8 @@
  * The chat server under test, in a process of its own so that the load generators do not
  * share its event loop. Arguments: the store (`sqlite` or `memory`) and, for sqlite, the data
  * directory (made and removed by the orchestrator, so that a killed server leaves nothing
- * behind). Otherwise the server's DEFAULTS, the silent logger, and every front door it has on
+ * behind), and BENCH_LIMITS_EXEMPT, when set, for --limits-exempt (the flood benchmark spares
+ * only 127.0.0.1, so that its flooder on 127.0.0.2 meets the limits). Otherwise the server's DEFAULTS, the silent logger, and every front door it has on
  * a port of the system's choosing (line, IRC, and the WebSocket API as "json-ws"; when a door
  * is added, open it here and report its port under the door's name from bench/doors.ts).
  */
@@ -29,6 +30,9 @@ const server = await startServer({
   ircPort: 0,
   log: createLogger('silent'),
   store,
+  ...(process.env.BENCH_LIMITS_EXEMPT
+    ? { limitsExempt: process.env.BENCH_LIMITS_EXEMPT.split(',') }
+    : {}),
 });
 
 // Count the group commits and time them. The SQLite store does its work synchronously inside
