@@ -76,6 +76,11 @@ Rooms and nicknames (limits on what one user can make everyone pay for):
   --nick-changes-per-minute N
                          nickname changes one connection may make a minute (default ${DEFAULTS.rooms.nickChangesPerMinute}; 0: no limit)
   --nick-change-burst N  nickname changes one connection may make at once (default ${DEFAULTS.rooms.nickChangeBurst})
+  --summarize-joins-above N
+                         rooms with more members than this tell text and web users of joins and
+                         parts in one summary line (default ${DEFAULTS.rooms.summarizeJoinsAbove}; 0: every join on its own line)
+  --join-summary-interval SECONDS
+                         how often such a room's summary is sent (default ${DEFAULTS.rooms.summaryMs / 1000})
 
   --log-level LEVEL      ${LOG_LEVELS.join(', ')} (default info)
   -h, --help             this text
@@ -228,6 +233,8 @@ export function parseServeArgs(args: readonly string[]): ServeCommand {
       'room-expiry': { type: 'string' },
       'nick-changes-per-minute': { type: 'string' },
       'nick-change-burst': { type: 'string' },
+      'summarize-joins-above': { type: 'string' },
+      'join-summary-interval': { type: 'string' },
       'log-level': { type: 'string' },
       ...LIMIT_FLAGS,
       help: { type: 'boolean', short: 'h' },
@@ -409,5 +416,17 @@ function roomsConfig(values: Record<string, string | boolean | undefined>): Room
       flag('nick-change-burst'),
       defaults.nickChangeBurst,
     ),
+    summarizeJoinsAbove: parseCount(
+      '--summarize-joins-above',
+      flag('summarize-joins-above'),
+      defaults.summarizeJoinsAbove,
+    ),
+    summaryMs:
+      1000 *
+      parsePositive(
+        '--join-summary-interval',
+        flag('join-summary-interval'),
+        defaults.summaryMs / 1000,
+      ),
   };
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Chat } from './core/chat.js';
+import { DEFAULT_CROWD_NOTICES } from './core/crowd-notices.js';
 import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
@@ -47,6 +48,9 @@ export interface RoomsConfig {
   nickChangeBurst: number;
   /** How long a room without members or messages lasts; 0 keeps rooms for ever. */
   expiryMs: number;
+  /** Rooms with more members than this summarize joins and parts every summaryMs; 0: never. */
+  summarizeJoinsAbove: number;
+  summaryMs: number;
 }
 // ---- end of rooms and nicknames limits ----
 
@@ -139,6 +143,8 @@ export const DEFAULTS = {
     nickChangesPerMinute: 5,
     nickChangeBurst: 5,
     expiryMs: 24 * 60 * 60 * 1000,
+    summarizeJoinsAbove: DEFAULT_CROWD_NOTICES.above,
+    summaryMs: DEFAULT_CROWD_NOTICES.intervalMs,
   },
 } as const;
 
@@ -172,6 +178,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
     },
     roomExpiryMs: config.rooms.expiryMs,
+    crowdNotices: { above: config.rooms.summarizeJoinsAbove, intervalMs: config.rooms.summaryMs },
     onDeliveryError: (error, member) =>
       log.error(
         { event: 'error', nick: member.nick, protocol: member.peer.protocol, err: error },

@@ -1,3 +1,4 @@
+import { type CrowdNoticeOptions, CrowdNotices, DEFAULT_CROWD_NOTICES } from './crowd-notices.js';
 import { ChatError } from './errors.js';
 import type { ChatEvent, HistoryEntry } from './events.js';
 import { GroupCommitter, StoreBusyError, type WriteOutcome } from './group-commit.js';
@@ -38,6 +39,8 @@ export interface ChatOptions {
   roomLimits?: RoomLimitOptions;
   /** How long a room without members or messages lasts; 0 (the default) keeps it for ever. */
   roomExpiryMs?: number;
+  /** When big rooms summarize their joins and parts (src/core/crowd-notices.ts). */
+  crowdNotices?: CrowdNoticeOptions;
 }
 
 const MAX_REASON_LENGTH = 200;
@@ -73,6 +76,7 @@ export class Chat {
   private nextMemberId = 1;
   private readonly limits: RoomLimits;
   private readonly expiry: RoomExpiry;
+  private readonly crowd: CrowdNotices;
 
   constructor(options: ChatOptions) {
     this.history = options.history;
@@ -93,6 +97,10 @@ export class Chat {
       options.roomExpiryMs ?? 0,
       this.now,
     );
+    this.crowd = new CrowdNotices(options.crowdNotices ?? DEFAULT_CROWD_NOTICES, (key, event) => {
+      const room = this.rooms.get(key);
+      if (room) this.broadcast(event, room.members);
+    });
   }
 
   get memberCount(): number {
@@ -208,7 +216,10 @@ export class Chat {
     room.members.add(member);
     room.emptySince = undefined;
     member.rooms.add(key);
-    this.broadcast({ type: 'join', room: room.name, nick }, room.members);
+    if (this.crowd.isCrowded(room.members.size)) {
+      this.crowd.joined(room.key, room.name, nick);
+      this.broadcast({ type: 'join', room: room.name, nick, crowd: true }, room.members);
+    } else this.broadcast({ type: 'join', room: room.name, nick }, room.members);
     if (room.topic) member.send(topicIs(room));
     // Only the first few on joining: in a room of thousands the full list costs every joiner
     // (and the server) a lot and tells a person nothing; /who gives it on demand.
@@ -228,8 +239,16 @@ export class Chat {
   part(member: Member, roomName: string | undefined, reason = ''): void {
     const nick = this.requireNick(member);
     const room = this.memberRoom(member, roomName);
+    const crowded = this.crowd.isCrowded(room.members.size);
+    if (crowded) this.crowd.left(room.key, room.name, nick);
     this.broadcast(
-      { type: 'part', room: room.name, nick, reason: cleanReason(reason) },
+      {
+        type: 'part',
+        room: room.name,
+        nick,
+        reason: cleanReason(reason),
+        ...(crowded ? { crowd: true as const } : {}),
+      },
       room.members,
     );
     this.removeFromRoom(member, room);

@@ -49,8 +49,21 @@ export type ChatEvent =
       /** More messages exist than were sent; ask again from the last id. */
       more: boolean;
     }
-  | { type: 'join'; room: string; nick: string }
-  | { type: 'part'; room: string; nick: string; reason: string }
+  /**
+   * crowd: the room is big enough that its joins and parts are also summarized (a 'crowd'
+   * event); doors that show people notices rather than keep member lists show the summary.
+   */
+  | { type: 'join'; room: string; nick: string; crowd?: true }
+  | { type: 'part'; room: string; nick: string; reason: string; crowd?: true }
+  /** The joins and parts of a big room over the last interval: the first few named, all counted. */
+  | {
+      type: 'crowd';
+      room: string;
+      joined: readonly string[];
+      joinedCount: number;
+      left: readonly string[];
+      leftCount: number;
+    }
   | { type: 'quit'; nick: string; reason: string }
   | { type: 'nick'; oldNick: string; newNick: string }
   | { type: 'topic'; room: string; nick: string; topic: string }
@@ -107,6 +120,7 @@ export function roomOf(event: ChatEvent): string | undefined {
     case 'message':
     case 'join':
     case 'part':
+    case 'crowd':
     case 'topic':
       return event.room;
     case 'history':

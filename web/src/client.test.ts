@@ -109,6 +109,25 @@ describe('ChatState', () => {
       .get(key)!
       .entries.flatMap((entry) => (entry.kind === 'message' ? [entry.id ?? -1] : []));
 
+  it("shows a big room's joins and parts as its summary line, while keeping the member list", () => {
+    const state = joined();
+    state.apply({ type: 'join', room: '#lobby', nick: 'bob', crowd: true });
+    state.apply({ type: 'join', room: '#lobby', nick: 'carol', crowd: true });
+    state.apply({ type: 'part', room: '#lobby', nick: 'bob', reason: '', crowd: true });
+    state.apply({
+      type: 'crowd',
+      room: '#lobby',
+      joined: ['bob', 'carol'],
+      joinedCount: 2,
+      left: ['bob'],
+      leftCount: 1,
+    });
+    const lobby = state.conversations.get('#lobby')!;
+    expect([...lobby.members.values()]).toEqual(['alice', 'carol']);
+    const notices = lobby.entries.flatMap((entry) => (entry.kind === 'notice' ? [entry.text] : []));
+    expect(notices).toEqual(['You joined #lobby', '2 joined (bob, carol); 1 left (bob)']);
+  });
+
   it('keeps messages once each, in id order, whatever order they come in', () => {
     const state = joined();
     state.apply(message(5));

@@ -1,3 +1,4 @@
+import { describeCrowd } from '../../src/core/crowd-notices.js';
 import { foldCase } from '../../src/core/names.js';
 import type { ServerMessage } from '../../src/protocols/ws/protocol.js';
 import { startLoading } from './conversation.js';
@@ -25,6 +26,8 @@ export function joined(state: ChatState, message: Event<'join'>, time: number): 
   }
   room.members.set(foldCase(message.nick), message.nick);
   room.memberTotal = Math.max(room.memberTotal + (you ? 0 : 1), room.members.size);
+  // A big room's joins come as one line a while later (crowdChanged).
+  if (message.crowd && !you) return { members: true, conversations: true };
   const text = back
     ? `You rejoined ${room.name}`
     : you
@@ -39,9 +42,17 @@ export function parted(state: ChatState, message: Event<'part'>, time: number): 
   if (you) room.joined = false;
   room.members.delete(foldCase(message.nick));
   room.memberTotal = Math.max(0, room.memberTotal - 1);
+  if (message.crowd && !you) return { members: true, conversations: true };
   const reason = message.reason ? ` (${message.reason})` : '';
   const text = you ? `You left ${room.name}${reason}` : `${message.nick} left${reason}`;
   return { ...state.notice(text, 'info', room.key, time), members: true, conversations: true };
+}
+
+/** The summary of a big room's joins and parts, as one line in that room. */
+export function crowdChanged(state: ChatState, message: Event<'crowd'>, time: number): Change {
+  const room = state.conversations.get(foldCase(message.room));
+  if (!room) return {};
+  return state.notice(describeCrowd(message, false), 'info', room.key, time);
 }
 
 export function quit(state: ChatState, message: Event<'quit'>, time: number): Change {

@@ -17,7 +17,7 @@ import {
   type Reason,
   takePage,
 } from './history.js';
-import { joined, parted, quit, renamed } from './membership.js';
+import { crowdChanged, joined, parted, quit, renamed } from './membership.js';
 import { ServerClock } from './server-clock.js';
 
 export type { Conversation, Entry } from './conversation.js';
@@ -230,6 +230,8 @@ export class ChatState {
         return joined(this, message, this.heard(message.time));
       case 'part':
         return parted(this, message, this.heard(message.time));
+      case 'crowd':
+        return crowdChanged(this, message, this.heard(message.time));
       case 'quit':
         return quit(this, message, this.heard(message.time));
       case 'nick':

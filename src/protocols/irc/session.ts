@@ -345,7 +345,9 @@ export class IrcSession implements Peer {
       case 'current-room':
       case 'room-list':
       case 'help':
-        // IRC has its own welcome burst and LIST; it has no "current room".
+      case 'crowd':
+        // IRC has its own welcome burst and LIST; it has no "current room"; its clients keep
+        // their member lists from every JOIN and PART, so a summary would only repeat them.
         return;
     }
   }

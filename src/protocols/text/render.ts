@@ -1,3 +1,4 @@
+import { describeCrowd } from '../../core/crowd-notices.js';
 import { actorOf, type ChatEvent, roomOf } from '../../core/events.js';
 import type { Member } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
@@ -81,13 +82,18 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
             },
       ];
     case 'join':
+      // In a big room the others' joins and parts come as a summary ('crowd').
+      if (event.crowd && !you) return [];
       return [notice(you ? `You joined ${event.room}` : `${event.nick} joined ${event.room}`)];
     case 'part':
+      if (event.crowd && !you) return [];
       return [
         notice(
           `${you ? 'You' : event.nick} left ${event.room}${event.reason ? ` (${safeText(event.reason)})` : ''}`,
         ),
       ];
+    case 'crowd':
+      return [notice(describeCrowd(event, true))];
     case 'quit':
       return [notice(`${event.nick} left the chat (${safeText(event.reason)})`)];
     case 'nick':

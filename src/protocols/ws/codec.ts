@@ -239,6 +239,8 @@ export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessa
       };
     case 'topic-is':
       return { ...event, setBy: event.setBy ?? null, setAt: event.setAt ?? null, time: now };
+    case 'crowd':
+      return { ...event, joined: [...event.joined], left: [...event.left], time: now };
     case 'away':
       return { type: 'away', nick: event.nick, message: event.message ?? null };
     case 'current-room':

@@ -159,8 +159,21 @@ export type ServerMessage =
    * the epoch: what lets a client put "bob joined" in order among messages, whose `time` is
    * the same clock. Servers before it left it out, hence optional.
    */
-  | { type: 'join'; room: string; nick: string; time?: number }
-  | { type: 'part'; room: string; nick: string; reason: string; time?: number }
+  | { type: 'join'; room: string; nick: string; time?: number; crowd?: true }
+  | { type: 'part'; room: string; nick: string; reason: string; time?: number; crowd?: true }
+  /**
+   * The joins and parts of a big room over the last interval (`crowd` on those events says
+   * they are summarized): clients that show joins as lines show this one instead.
+   */
+  | {
+      type: 'crowd';
+      room: string;
+      joined: string[];
+      joinedCount: number;
+      left: string[];
+      leftCount: number;
+      time?: number;
+    }
   | { type: 'quit'; nick: string; reason: string; time?: number }
   | { type: 'nick'; oldNick: string; newNick: string; time?: number }
   | { type: 'topic'; room: string; nick: string; topic: string; time?: number }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../src/server.js';
+import { IrcClient, LineClient, startTestServer } from './helpers.js';
+import { WsClient } from './ws-client.js';
+
+/**
+ * Big rooms summarize their joins and parts for text and web users (--summarize-joins-above),
+ * while IRC clients, which keep member lists from them, still get every JOIN and PART.
+ */
+describe('join and part summaries in big rooms', () => {
+  it('sends text users one summary instead of a line per join, and IRC every JOIN', async () => {
+    const server = await startTestServer({
+      rooms: { ...DEFAULTS.rooms, summarizeJoinsAbove: 3, summaryMs: 100 },
+    });
+    const alice = await LineClient.join(server.port('line'), 'alice');
+    const bob = await IrcClient.register(server.port('irc'), 'bob');
+    bob.send('JOIN #lobby');
+    await bob.waitFor((line) => line.includes(' 366 bob #lobby '));
+    const carol = await WsClient.join(server.port('http'), 'carol');
+    // Three members: not yet a crowd, so carol's join was a line of its own.
+    await alice.waitFor('*** carol joined #lobby');
+
+    const dan = await LineClient.join(server.port('line'), 'dan');
+    const eve = await LineClient.join(server.port('line'), 'eve');
+    eve.send('/part #lobby');
+    await eve.waitFor('*** You left #lobby');
+
+    const summary = '*** 2 joined #lobby (dan, eve); 1 left (eve)';
+    await alice.waitFor(summary);
+    const aliceSaw = alice.received.slice(alice.received.indexOf('*** carol joined #lobby'));
+    expect(aliceSaw.filter((line) => /dan|eve/.test(line))).toEqual([summary]);
+    // The joiner still hears of their own join.
+    expect(dan.sawLine('*** You joined #lobby')).toBe(true);
+
+    await bob.waitFor(/^:eve!\S+ PART #lobby/);
+    expect(bob.received.filter((line) => /^:(dan|eve)!\S+ JOIN #lobby/.test(line))).toHaveLength(2);
+    // IRC gets no summary: a PING's answer comes after anything the server sent before it.
+    bob.send('PING :barrier');
+    await bob.waitFor(/PONG .*barrier/);
+    expect(bob.received.some((line) => line.includes('joined #lobby'))).toBe(false);
+
+    await carol.waitFor({ type: 'crowd', room: '#lobby', joined: ['dan', 'eve'], joinedCount: 2 });
+    expect(carol.saw({ type: 'join', nick: 'dan', crowd: true })).toBe(true);
+    expect(carol.saw({ type: 'part', nick: 'eve', crowd: true })).toBe(true);
+  });
+
+  it('keeps every join on its own line when the threshold is 0', async () => {
+    const server = await startTestServer({
+      rooms: { ...DEFAULTS.rooms, summarizeJoinsAbove: 0, summaryMs: 100 },
+    });
+    const alice = await LineClient.join(server.port('line'), 'alice');
+    for (const nick of ['b1', 'b2', 'b3', 'b4']) await LineClient.join(server.port('line'), nick);
+    await alice.waitFor('*** b4 joined #lobby');
+    expect(alice.received.filter((line) => /^\*\*\* b\d joined #lobby$/.test(line))).toHaveLength(
+      4,
+    );
+  });
+});
