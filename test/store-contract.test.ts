@@ -215,6 +215,23 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     expect(elsewhere).toMatchObject({ target: '#r', id: 1, repeat: true });
   });
 
+  it("finds a sender's stored send by its ref, if it is recent enough", async () => {
+    const { store } = await factory.create();
+    await store.append([
+      { ...message('@alice bob', 'dm', 1000), ref: 'r1' },
+      { ...message('#r', 'other', 1000, 'bob'), ref: 'r1' },
+    ]);
+    expect(await store.findSent('alice', 'r1', 1000)).toMatchObject({
+      target: '@alice bob',
+      id: 1,
+      text: 'dm',
+      time: 1000,
+    });
+    expect(await store.findSent('alice', 'r1', 1001)).toBeUndefined();
+    expect(await store.findSent('alice', 'r2', 0)).toBeUndefined();
+    expect(await store.findSent('carol', 'r1', 0)).toBeUndefined();
+  });
+
   it('forgets a ref past the window: the same ref is then stored anew', async () => {
     const { store } = await factory.create();
     await store.append([{ ...message('#w', 'first', 1000), ref: 'old' }]);

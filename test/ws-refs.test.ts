@@ -90,6 +90,32 @@ describe('retrying a send across a restart', () => {
     expect(storedRows(dataDir).map((row) => row.body)).toEqual(['only once', 'next']);
   });
 
+  it('acks a retry after a restart even when it could not be sent now', async () => {
+    const dataDir = tempDir();
+    const first = await serveIn(dataDir);
+    const alice = await WsClient.join(first.port('http'), 'alice');
+    const bob = await WsClient.join(first.port('http'), 'bob');
+    alice.send({ type: 'join', room: '#dev' });
+    await alice.waitFor({ type: 'current-room', room: '#dev' });
+    alice.send({ type: 'send', to: 'bob', text: 'psst', ref: 'dm-1' });
+    alice.send({ type: 'send', to: '#dev', text: 'hi dev', ref: 'dev-1' });
+    const dm = await alice.waitForType('ack', { ref: 'dm-1' });
+    const dev = await alice.waitForType('ack', { ref: 'dev-1' });
+    await first.stop();
+    await Promise.all([alice.closed, bob.closed]);
+
+    // Back before bob, and before rejoining #dev: the retries still find what they sent.
+    const second = await serveIn(dataDir);
+    const again = await WsClient.join(second.port('http'), 'alice');
+    again.send({ type: 'send', to: 'bob', text: 'psst', ref: 'dm-1' });
+    again.send({ type: 'send', to: '#dev', text: 'hi dev', ref: 'dev-1' });
+    await again.waitFor({ type: 'ack', ref: 'dm-1', id: dm.id, to: 'bob' });
+    await again.waitFor({ type: 'ack', ref: 'dev-1', id: dev.id, to: '#dev' });
+    // A new send is still refused for what is true now.
+    again.send({ type: 'send', to: 'bob', text: 'new', ref: 'dm-2' });
+    await again.waitFor({ type: 'error', code: 'NO_SUCH_NICK', ref: 'dm-2' });
+  });
+
   it('stores sends in flight at a kill -9 once, however often they are retried', async () => {
     const dataDir = tempDir();
     const first = await spawnHttpServer(dataDir);

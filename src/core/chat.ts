@@ -5,6 +5,7 @@ import { GroupCommitter, StoreBusyError, type WriteOutcome } from './group-commi
 import {
   conversationKey,
   type HistoryStore,
+  REF_WINDOW_MS,
   type RoomRecord,
   type StoredMessage,
 } from './history.js';
@@ -266,7 +267,12 @@ export class Chat {
   ): Promise<StoredMessage> {
     const from = this.requireNick(member);
     this.checkText(text);
-    const room = this.memberRoom(member, options.room);
+    let room: Room;
+    try {
+      room = this.memberRoom(member, options.room);
+    } catch (error) {
+      return this.sentBefore(error, from, options.ref);
+    }
     const action = options.action ?? false;
     const stored = await this.store({
       target: room.key,
@@ -307,7 +313,11 @@ export class Chat {
     const from = this.requireNick(member);
     this.checkText(text);
     const recipient = this.byNick.get(foldCase(target));
-    if (!recipient?.nick) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
+    try {
+      if (!recipient?.nick) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
+    } catch (error) {
+      return this.sentBefore(error, from, ref);
+    }
     const to = recipient.nick;
     const stored = await this.store({
       target: conversationKey(member.nickKey!, recipient.nickKey!),
@@ -595,6 +605,24 @@ export class Chat {
         recipient.peer.disconnect('Internal error');
       }
     }
+  }
+
+  /**
+   * A send that cannot go now (its room was left, its recipient is gone) may be the retry of
+   * one stored before, say before a restart: then the sender is told that one's id, as for any
+   * retry, instead of an error about the present. Otherwise the error stands.
+   */
+  private async sentBefore(
+    error: unknown,
+    from: string,
+    ref: string | undefined,
+  ): Promise<StoredMessage> {
+    if (ref === undefined || !(error instanceof ChatError)) throw error;
+    const earlier = await this.read(() =>
+      this.history.findSent(from, ref, this.now() - REF_WINDOW_MS),
+    );
+    if (!earlier) throw error;
+    return { ...earlier, repeat: true };
   }
 
   private async store(message: Parameters<GroupCommitter['append']>[0]): Promise<StoredMessage> {

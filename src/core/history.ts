@@ -64,6 +64,11 @@ export interface HistoryStore {
    * stored again: its place in the result holds the first message, marked `repeat`.
    */
   append(messages: readonly NewMessage[]): Promise<StoredMessage[]>;
+  /**
+   * The message `sender` stored under `ref` at or after `since`, if any: lets a retry that
+   * could not be sent now (its room left, its recipient gone) learn that it was sent before.
+   */
+  findSent(sender: string, ref: string, since: number): Promise<StoredMessage | undefined>;
   /** The newest `limit` messages, oldest first. */
   latest(target: string, limit: number): Promise<StoredMessage[]>;
   /** The `limit` messages just before `id`, oldest first. */

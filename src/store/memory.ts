@@ -42,6 +42,11 @@ export class MemoryStore implements HistoryStore {
     });
   }
 
+  async findSent(sender: string, ref: string, since: number): Promise<StoredMessage | undefined> {
+    const known = this.refs.get(`${sender}\n${ref}`);
+    return known && known.time >= since ? withoutRef(known) : undefined;
+  }
+
   async latest(target: string, limit: number): Promise<StoredMessage[]> {
     const messages = this.logs.get(target)?.messages ?? [];
     return messages.slice(Math.max(0, messages.length - limit));

@@ -136,6 +136,14 @@ export class PostgresStore implements HistoryStore {
     });
   }
 
+  async findSent(sender: string, ref: string, since: number): Promise<StoredMessage | undefined> {
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE sender = $1 AND ref = $2 AND time >= $3`,
+      [sender, ref, since],
+    );
+    return rows[0] ? toMessage(rows[0]) : undefined;
+  }
+
   /** Finds the batch's refs already stored, in one query; clears those past the window. */
   private async planRefs(client: pg.PoolClient, batch: readonly NewMessage[]): Promise<RefPlan> {
     const { senders, refs } = refsOf(batch);

@@ -170,6 +170,13 @@ export class SqliteStore implements HistoryStore {
     });
   }
 
+  async findSent(sender: string, ref: string, since: number): Promise<StoredMessage | undefined> {
+    const row = this.refStatements?.find.get(sender, ref);
+    if (!row) return undefined;
+    const message = toMessage(row);
+    return message.time >= since ? message : undefined;
+  }
+
   /** Finds the batch's refs already stored; clears those past the window so theirs can go in. */
   private planRefs(batch: readonly NewMessage[]): RefPlan | undefined {
     const statements = this.refStatements;
