@@ -44,6 +44,27 @@ describe('join and part summaries in big rooms', () => {
     expect(carol.saw({ type: 'part', nick: 'eve', crowd: true })).toBe(true);
   });
 
+  it('tells of a quit at once where a small room is shared, else in the summary', async () => {
+    const server = await startTestServer({
+      rooms: { ...DEFAULTS.rooms, summarizeJoinsAbove: 2, summaryMs: 100 },
+    });
+    const port = server.port('line');
+    const alice = await LineClient.join(port, 'alice');
+    const bob = await LineClient.join(port, 'bob');
+    const carol = await LineClient.join(port, 'carol');
+    for (const client of [alice, carol]) {
+      client.send('/join #small');
+      await client.waitFor('*** Now talking in #small');
+    }
+    await bob.waitFor('*** 1 joined #lobby (carol)');
+    carol.send('/quit bye');
+    await carol.closed;
+    // alice shares #small with carol: a line at once. bob shares only the crowded #lobby.
+    await alice.waitFor('*** carol left the chat (bye)');
+    await bob.waitFor('*** 1 left #lobby (carol)');
+    expect(bob.sawLine(/carol left the chat/)).toBe(false);
+  });
+
   it('keeps every join on its own line when the threshold is 0', async () => {
     const server = await startTestServer({
       rooms: { ...DEFAULTS.rooms, summarizeJoinsAbove: 0, summaryMs: 100 },

@@ -563,13 +563,14 @@ export class Chat {
     this.connected.delete(member);
     const nick = member.nick;
     if (nick === undefined) return;
-    const audience = this.audienceOf(member);
-    audience.delete(member);
+    const { audience, crowdOnly } = this.quitAudiences(member, nick);
     for (const key of [...member.rooms]) {
       const room = this.rooms.get(key);
       if (room) this.removeFromRoom(member, room);
     }
-    this.broadcast({ type: 'quit', nick, reason: cleanReason(reason) }, audience);
+    const quit = { type: 'quit', nick, reason: cleanReason(reason) } as const;
+    this.broadcast(quit, audience);
+    if (crowdOnly.size > 0) this.broadcast({ ...quit, crowd: true }, crowdOnly);
     this.byNick.delete(member.nickKey!);
     void this.nickRegistry.release(member.nickKey!, this.ownerId(member));
   }
@@ -713,6 +714,26 @@ export class Chat {
       if (room) for (const other of room.members) audience.add(other);
     }
     return audience;
+  }
+
+  /**
+   * Who hears of a member leaving the chat: `crowdOnly`, those who share only big rooms with
+   * it, hear of it in those rooms' summaries (the quit marked `crowd`), everyone else at once.
+   */
+  private quitAudiences(member: Member, nick: string) {
+    const audience = new Set<Member>();
+    const crowdOnly = new Set<Member>();
+    for (const key of member.rooms) {
+      const room = this.rooms.get(key);
+      if (!room) continue;
+      const crowded = this.crowd.isCrowded(room.members.size);
+      if (crowded) this.crowd.left(room.key, room.name, nick);
+      for (const other of room.members) (crowded ? crowdOnly : audience).add(other);
+    }
+    for (const other of audience) crowdOnly.delete(other);
+    audience.delete(member);
+    crowdOnly.delete(member);
+    return { audience, crowdOnly };
   }
 
   private removeFromRoom(member: Member, room: Room): void {

@@ -64,7 +64,8 @@ export type ChatEvent =
       left: readonly string[];
       leftCount: number;
     }
-  | { type: 'quit'; nick: string; reason: string }
+  /** crowd: told only to members of big rooms, which summarize it too (see 'join'). */
+  | { type: 'quit'; nick: string; reason: string; crowd?: true }
   | { type: 'nick'; oldNick: string; newNick: string }
   | { type: 'topic'; room: string; nick: string; topic: string }
   | { type: 'current-room'; room: string | undefined }

@@ -62,7 +62,11 @@ export function quit(state: ChatState, message: Event<'quit'>, time: number): Ch
   for (const conversation of state.conversations.values()) {
     const inRoom = conversation.members.delete(key);
     if (inRoom) conversation.memberTotal = Math.max(0, conversation.memberTotal - 1);
-    if (inRoom || (conversation.kind === 'private' && conversation.key === key)) {
+    // In a big room the summary tells of it; a private conversation with them still does.
+    const said = inRoom
+      ? !message.crowd
+      : conversation.kind === 'private' && conversation.key === key;
+    if (said) {
       state.notice(
         `${message.nick} left the chat${message.reason ? ` (${message.reason})` : ''}`,
         'info',

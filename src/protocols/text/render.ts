@@ -95,6 +95,7 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
     case 'crowd':
       return [notice(describeCrowd(event, true))];
     case 'quit':
+      if (event.crowd) return [];
       return [notice(`${event.nick} left the chat (${safeText(event.reason)})`)];
     case 'nick':
       return [

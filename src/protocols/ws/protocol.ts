@@ -174,7 +174,7 @@ export type ServerMessage =
       leftCount: number;
       time?: number;
     }
-  | { type: 'quit'; nick: string; reason: string; time?: number }
+  | { type: 'quit'; nick: string; reason: string; time?: number; crowd?: true }
   | { type: 'nick'; oldNick: string; newNick: string; time?: number }
   | { type: 'topic'; room: string; nick: string; topic: string; time?: number }
   /** `setBy`/`setAt` (ms since the epoch): who set the topic and when, if known. */
