@@ -179,6 +179,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     roomExpiryMs: config.rooms.expiryMs,
     crowdNotices: { above: config.rooms.summarizeJoinsAbove, intervalMs: config.rooms.summaryMs },
+    onRegistryError: (error, nickKey) =>
+      log.error(
+        { event: 'error', nick: nickKey, err: error },
+        'a nickname could not be released; it stays taken until the registry lets it go',
+      ),
     onDeliveryError: (error, member) =>
       log.error(
         { event: 'error', nick: member.nick, protocol: member.peer.protocol, err: error },

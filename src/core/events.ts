@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors.js';
+import type { StoredMessage } from './history.js';
 
 /**
  * What the core tells members. Events carry display names (as the user spelled them), never
@@ -148,4 +149,23 @@ export function actorOf(event: ChatEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** A history event carrying stored messages (a join's replay, a page, a resume, a search). */
+export function historyEvent(
+  target: string,
+  isPrivate: boolean,
+  reason: 'join' | 'request' | 'resume' | 'search',
+  messages: readonly StoredMessage[],
+  gap: { from: number; to: number } | undefined,
+  more: boolean,
+): ChatEvent {
+  const entries: HistoryEntry[] = messages.map((message) => ({
+    id: message.id,
+    from: message.sender,
+    text: message.text,
+    action: message.action,
+    time: message.time,
+  }));
+  return { type: 'history', target, private: isPrivate, reason, messages: entries, gap, more };
 }

@@ -1,0 +1,144 @@
+import { ChatError } from './errors.js';
+import type { ChatEvent } from './events.js';
+import type { Fanout } from './fanout.js';
+import { type GroupCommitter, StoreBusyError } from './group-commit.js';
+import {
+  conversationKey,
+  type HistoryStore,
+  type NewMessage,
+  REF_WINDOW_MS,
+  type StoredMessage,
+} from './history.js';
+import type { Member } from './member.js';
+import { type Presence, requireNick } from './presence.js';
+import type { Room } from './room.js';
+import type { Rooms } from './rooms.js';
+import { checkText } from './rules.js';
+import { readOrFail } from './store-access.js';
+
+export interface MessagingOptions {
+  history: HistoryStore;
+  writer: GroupCommitter;
+  fanout: Fanout;
+  rooms: Rooms;
+  presence: Presence;
+  historyOnJoin: number;
+  maxMessageBytes: number;
+  now: () => number;
+}
+
+/** Saying things: to a room or to one person, each stored before anyone receives it. */
+export class Messaging {
+  constructor(private readonly options: MessagingOptions) {}
+
+  async say(
+    member: Member,
+    text: string,
+    options: { action?: boolean; room?: string; ref?: string } = {},
+  ): Promise<StoredMessage> {
+    const from = requireNick(member);
+    checkText(text, this.options.maxMessageBytes);
+    let room: Room;
+    try {
+      room = this.options.rooms.memberRoom(member, options.room);
+    } catch (error) {
+      return this.sentBefore(error, from, options.ref);
+    }
+    const action = options.action ?? false;
+    const stored = await this.store({
+      target: room.key,
+      sender: from,
+      text,
+      action,
+      time: this.options.now(),
+      ...(options.ref === undefined ? {} : { ref: options.ref }),
+    });
+    // A retry of a send already stored (and relayed then): the sender is only told its id.
+    if (stored.repeat) return stored;
+    room.remember(stored, this.options.historyOnJoin);
+    member.send({
+      type: 'sent',
+      target: room.name,
+      id: stored.id,
+      from,
+      text,
+      action,
+      time: stored.time,
+    });
+    this.options.fanout.publish(
+      { type: 'message', id: stored.id, room: room.name, from, text, action, time: stored.time },
+      { rooms: [room.key], except: member.nickKey!, liveIn: room.key },
+    );
+    return stored;
+  }
+
+  async privateMessage(
+    member: Member,
+    target: string,
+    text: string,
+    action = false,
+    ref?: string,
+  ): Promise<StoredMessage> {
+    const from = requireNick(member);
+    checkText(text, this.options.maxMessageBytes);
+    const recipient = this.options.presence.find(target);
+    try {
+      if (!recipient?.nick) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
+    } catch (error) {
+      return this.sentBefore(error, from, ref);
+    }
+    const to = recipient.nick;
+    const stored = await this.store({
+      target: conversationKey(member.nickKey!, recipient.nickKey!),
+      sender: from,
+      text,
+      action,
+      time: this.options.now(),
+      ...(ref === undefined ? {} : { ref }),
+    });
+    if (stored.repeat) return stored;
+    const event: ChatEvent = {
+      type: 'private',
+      id: stored.id,
+      from,
+      to,
+      text,
+      action,
+      time: stored.time,
+    };
+    // The sender gets a copy too, so every door can show what was sent and to whom.
+    this.options.fanout.publish(event, { nicks: [recipient.nickKey!, member.nickKey!] });
+    return stored;
+  }
+
+  /**
+   * A send that cannot go now (its room was left, its recipient is gone) may be the retry of
+   * one stored before, say before a restart: then the sender is told that one's id, as for any
+   * retry, instead of an error about the present. Otherwise the error stands.
+   */
+  private async sentBefore(
+    error: unknown,
+    from: string,
+    ref: string | undefined,
+  ): Promise<StoredMessage> {
+    if (ref === undefined || !(error instanceof ChatError)) throw error;
+    const since = this.options.now() - REF_WINDOW_MS;
+    const earlier = await readOrFail(() => this.options.history.findSent(from, ref, since));
+    if (!earlier) throw error;
+    return { ...earlier, repeat: true };
+  }
+
+  private async store(message: NewMessage): Promise<StoredMessage> {
+    try {
+      return await this.options.writer.append(message);
+    } catch (error) {
+      throw new ChatError(
+        'STORE_FAILED',
+        error instanceof StoreBusyError
+          ? 'Too many messages are waiting to be stored; yours was not sent. Try again shortly.'
+          : 'Your message could not be stored, so nobody received it. Try again shortly.',
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { ChatError } from './errors.js';
+import type { Fanout } from './fanout.js';
+import { Member, type Peer } from './member.js';
+import { checkNick, foldCase } from './names.js';
+import type { NickRegistry } from './nick-registry.js';
+import type { RoomLimits } from './room-limits.js';
+import { cleanReason, MAX_AWAY_LENGTH } from './rules.js';
+
+export interface PresenceOptions {
+  nicks: NickRegistry;
+  /**
+   * This process among the server's nodes: nickname owners are `nodeId:memberId`, unique
+   * across processes sharing one registry.
+   */
+  nodeId: string;
+  serverName: string;
+  limits: RoomLimits;
+  fanout: Fanout;
+  now: () => number;
+  /** Told when the registry failed to release a nickname (it stays taken until it expires). */
+  onRegistryError?: (error: unknown, nickKey: string) => void;
+}
+
+/** Who is connected and by which nickname: attaching, naming, renaming, away, forgetting. */
+export class Presence {
+  /** Every attached member, registered or not. */
+  readonly connected = new Set<Member>();
+  readonly byNick = new Map<string, Member>();
+  private nextMemberId = 1;
+
+  constructor(private readonly options: PresenceOptions) {}
+
+  attach(peer: Peer): Member {
+    const member = new Member(this.nextMemberId++, peer);
+    this.connected.add(member);
+    return member;
+  }
+
+  /** Takes a first nickname for the member; false if it went away meanwhile. */
+  async name(member: Member, nick: string): Promise<boolean> {
+    if (member.registered) throw new ChatError('BAD_ARGUMENTS', 'You already have a nickname.');
+    const invalid = checkNick(nick);
+    if (invalid) throw invalid;
+    const key = foldCase(nick);
+    if (!(await this.options.nicks.claim(key, this.owner(member)))) {
+      throw new ChatError('NICK_TAKEN', `The nickname "${nick}" is already taken.`);
+    }
+    if (member.gone) {
+      this.release(key, member);
+      return false;
+    }
+    member.setNick(nick);
+    member.registeredAt = this.options.now();
+    this.byNick.set(key, member);
+    member.send({ type: 'welcome', nick, serverName: this.options.serverName });
+    return true;
+  }
+
+  async rename(member: Member, nick: string): Promise<void> {
+    const oldNick = requireNick(member);
+    const invalid = checkNick(nick);
+    if (invalid) throw invalid;
+    if (nick === oldNick) return;
+    // Counted before the registry is asked: every attempt costs it, taken or not.
+    this.options.limits.takeNickChange(member);
+    const key = foldCase(nick);
+    const oldKey = member.nickKey!;
+    if (key !== oldKey && !(await this.options.nicks.claim(key, this.owner(member)))) {
+      throw new ChatError('NICK_TAKEN', `The nickname "${nick}" is already taken.`);
+    }
+    if (member.gone) {
+      if (key !== oldKey) this.release(key, member);
+      return;
+    }
+    // The member may have changed nick again while we waited for the registry.
+    const current = member.nickKey!;
+    this.byNick.delete(current);
+    member.setNick(nick);
+    if (key !== current) member.registeredAt = this.options.now();
+    this.byNick.set(key, member);
+    if (current !== key) this.release(current, member);
+    // Everyone sharing a room hears of it, and the member itself even in no room.
+    this.options.fanout.publish(
+      { type: 'nick', oldNick, newNick: nick },
+      { rooms: [...member.rooms], nicks: [key] },
+    );
+  }
+
+  /**
+   * Marks a member away (with a message) or back (undefined); everyone sharing a room with
+   * them hears of it. Saying the same thing twice tells nobody anything.
+   */
+  setAway(member: Member, message: string | undefined): void {
+    const nick = requireNick(member);
+    const clean = message === undefined ? undefined : cleanReason(message, MAX_AWAY_LENGTH);
+    const away = clean === '' ? undefined : clean;
+    if (away === member.away) return;
+    member.away = away;
+    this.options.fanout.publish(
+      { type: 'away', nick, message: away },
+      { rooms: [...member.rooms], except: member.nickKey! },
+    );
+  }
+
+  find(nick: string): Member | undefined {
+    return this.byNick.get(foldCase(nick));
+  }
+
+  /** The member is gone: its nickname is free again. */
+  forget(member: Member): void {
+    this.connected.delete(member);
+    const key = member.nickKey;
+    if (key === undefined || this.byNick.get(key) !== member) return;
+    this.byNick.delete(key);
+    this.release(key, member);
+  }
+
+  private owner(member: Member): string {
+    return `${this.options.nodeId}:${member.id}`;
+  }
+
+  /**
+   * Gives a nickname back without waiting: nothing here depends on it, and a registry that
+   * fails (a shared one, unreachable) must not leave a rejected promise behind, which would
+   * end the process.
+   */
+  private release(key: string, member: Member): void {
+    this.options.nicks.release(key, this.owner(member)).catch((error: unknown) => {
+      this.options.onRegistryError?.(error, key);
+    });
+  }
+}
+
+export function requireNick(member: Member): string {
+  if (member.nick === undefined) throw new ChatError('NICK_REQUIRED');
+  return member.nick;
+}

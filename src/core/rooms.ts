@@ -1,0 +1,320 @@
+import { type CrowdNoticeOptions, CrowdNotices } from './crowd-notices.js';
+import { ChatError } from './errors.js';
+import { type ChatEvent, historyEvent } from './events.js';
+import type { Fanout } from './fanout.js';
+import type { HistoryStore, RoomRecord } from './history.js';
+import type { Member } from './member.js';
+import { checkRoomName, foldCase } from './names.js';
+import { requireNick } from './presence.js';
+import { Room } from './room.js';
+import { RoomExpiry } from './room-expiry.js';
+import type { RoomLimits } from './room-limits.js';
+import { MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
+import { checkText, cleanReason } from './rules.js';
+import { saveRoomOrFail } from './store-access.js';
+
+/** Members named to whoever joins a room; the rest are counted. */
+const MEMBERS_SHOWN_ON_JOIN = 50;
+
+export interface RoomsOptions {
+  history: HistoryStore;
+  fanout: Fanout;
+  lobby: string;
+  historyOnJoin: number;
+  maxTopicLength: number;
+  /** Topics are text like messages: no longer than these. */
+  maxMessageBytes: number;
+  limits: RoomLimits;
+  expiryMs: number;
+  crowdNotices: CrowdNoticeOptions;
+  now: () => number;
+}
+
+/** The rooms and who is in them: creating, joining, leaving, topics, lists, expiry. */
+export class Rooms {
+  private readonly byKey = new Map<string, Room>();
+  private readonly expiry: RoomExpiry;
+  private readonly crowd: CrowdNotices;
+
+  constructor(private readonly options: RoomsOptions) {
+    this.expiry = new RoomExpiry(
+      this.byKey,
+      options.history,
+      foldCase(options.lobby),
+      options.expiryMs,
+      options.now,
+    );
+    this.crowd = new CrowdNotices(options.crowdNotices, (key, event) =>
+      options.fanout.publish(event, { rooms: [key] }),
+    );
+  }
+
+  /** Brings back the rooms (topics, creators) and their latest messages from the store. */
+  async restore(): Promise<void> {
+    const { history, historyOnJoin } = this.options;
+    for (const record of await history.loadRooms()) {
+      const room = roomFromRecord(record);
+      const latest = await history.latest(room.key, Math.max(historyOnJoin, 1));
+      for (const message of latest) room.remember(message, historyOnJoin);
+      this.byKey.set(room.key, room);
+    }
+  }
+
+  /** The members of a room here, for the fan-out; undefined if there is no such room. */
+  membersOf(key: string): Iterable<Member> | undefined {
+    return this.byKey.get(key)?.members;
+  }
+
+  /**
+   * Joins a room, creating it if new, and shows the joiner its latest messages. The replay
+   * comes from memory in the same turn as the join, so nothing falls between it and the live
+   * stream, and nothing is in both. allMembers: name every member, not just the first few
+   * (IRC clients build their member list from the names sent on joining).
+   */
+  async join(
+    member: Member,
+    roomName: string,
+    options: { replay?: boolean; allMembers?: boolean } = {},
+  ): Promise<Room> {
+    const nick = requireNick(member);
+    const invalid = checkRoomName(roomName);
+    if (invalid) throw invalid;
+    const key = foldCase(roomName);
+    let room = this.byKey.get(key);
+    if (room?.members.has(member)) {
+      // Already there: say where we are talking now even if that did not change.
+      member.setCurrentRoom(room.name);
+      member.send({ type: 'current-room', room: room.name });
+      return room;
+    }
+    if (!room) room = await this.create(roomName, nick, member);
+    if (member.gone || room.members.has(member)) return room;
+    room.members.add(member);
+    room.emptySince = undefined;
+    member.rooms.add(key);
+    const crowded = this.crowd.isCrowded(room.members.size);
+    if (crowded) this.crowd.joined(room.key, room.name, nick);
+    this.options.fanout.publish(
+      { type: 'join', room: room.name, nick, ...(crowded ? { crowd: true as const } : {}) },
+      { rooms: [room.key] },
+    );
+    if (room.topic) member.send(topicIs(room));
+    // Only the first few on joining: in a room of thousands the full list costs every joiner
+    // (and the server) a lot and tells a person nothing; /who gives it on demand.
+    member.send({
+      type: 'members',
+      room: room.name,
+      nicks: room.nicks(options.allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN),
+      total: room.members.size,
+    });
+    if ((options.replay ?? true) && room.recent.length > 0) {
+      member.send(historyEvent(room.name, false, 'join', room.recent, undefined, false));
+    }
+    if (member.currentRoomKey !== room.key) {
+      member.setCurrentRoom(room.name);
+      member.send({ type: 'current-room', room: room.name });
+    }
+    return room;
+  }
+
+  part(member: Member, roomName: string | undefined, reason = ''): void {
+    const nick = requireNick(member);
+    const room = this.memberRoom(member, roomName);
+    const crowded = this.crowd.isCrowded(room.members.size);
+    if (crowded) this.crowd.left(room.key, room.name, nick);
+    this.options.fanout.publish(
+      {
+        type: 'part',
+        room: room.name,
+        nick,
+        reason: cleanReason(reason),
+        ...(crowded ? { crowd: true as const } : {}),
+      },
+      { rooms: [room.key] },
+    );
+    this.remove(member, room);
+    if (member.currentRoomKey === room.key) {
+      const next = this.firstRoomOf(member);
+      member.setCurrentRoom(next?.name);
+      member.send({ type: 'current-room', room: next?.name });
+    }
+  }
+
+  /**
+   * Takes a member that left the chat out of every room. Returns where its quit is told:
+   * `rooms` at once; `crowdedRooms`, big enough to summarize joins and parts, in their
+   * summary (and to those who share only those, as a quit marked `crowd`).
+   */
+  leaveAll(member: Member, nick: string): { rooms: string[]; crowdedRooms: string[] } {
+    const rooms: string[] = [];
+    const crowdedRooms: string[] = [];
+    for (const key of member.rooms) {
+      const room = this.byKey.get(key);
+      if (!room) continue;
+      if (this.crowd.isCrowded(room.members.size)) {
+        this.crowd.left(room.key, room.name, nick);
+        crowdedRooms.push(key);
+      } else rooms.push(key);
+    }
+    return { rooms, crowdedRooms };
+  }
+
+  /** After leaveAll's quit went out: the member is no longer in any room. */
+  removeFromAll(member: Member): void {
+    for (const key of [...member.rooms]) {
+      const room = this.byKey.get(key);
+      if (room) this.remove(member, room);
+    }
+  }
+
+  async setTopic(member: Member, roomName: string | undefined, topic: string): Promise<void> {
+    const nick = requireNick(member);
+    const room = this.memberRoom(member, roomName);
+    checkText(topic, this.options.maxMessageBytes, true);
+    const { maxTopicLength } = this.options;
+    if (topic.length > maxTopicLength) {
+      throw new ChatError('TOPIC_TOO_LONG', `Topics are at most ${maxTopicLength} characters.`);
+    }
+    const setAt = this.options.now();
+    await saveRoomOrFail(this.options.history, {
+      ...recordOf(room),
+      topic,
+      topicSetBy: nick,
+      topicSetAt: setAt,
+    });
+    room.topic = topic;
+    room.topicSetBy = nick;
+    room.topicSetAt = setAt;
+    this.options.fanout.publish(
+      { type: 'topic', room: room.name, nick, topic },
+      { rooms: [room.key] },
+    );
+  }
+
+  showTopic(member: Member, roomName: string | undefined): void {
+    const room = roomName === undefined ? this.memberRoom(member, undefined) : this.named(roomName);
+    member.send(topicIs(room));
+  }
+
+  listMembers(member: Member, roomName: string | undefined): void {
+    const room = roomName === undefined ? this.memberRoom(member, undefined) : this.named(roomName);
+    member.send({
+      type: 'members',
+      room: room.name,
+      nicks: room.nicks(),
+      total: room.members.size,
+    });
+  }
+
+  find(name: string): Room | undefined {
+    return this.byKey.get(foldCase(name));
+  }
+
+  all(): IterableIterator<Room> {
+    return this.byKey.values();
+  }
+
+  get count(): number {
+    return this.byKey.size;
+  }
+
+  /** Up to `limit` rooms (at most MAX_ROOM_PAGE) from `offset` on, sorted by name. */
+  page(offset: number, limit: number = MAX_ROOM_PAGE): RoomPage {
+    return roomPage(this.byKey.values(), offset, limit);
+  }
+
+  /** Removes the rooms that have been empty, without messages, for the expiry time. */
+  expire(): Promise<number> {
+    return this.expiry.sweep();
+  }
+
+  get expiryMs(): number {
+    return this.expiry.expiryMs;
+  }
+
+  /** An existing room by name; NO_SUCH_ROOM otherwise. */
+  named(roomName: string): Room {
+    const invalid = checkRoomName(roomName);
+    if (invalid) throw invalid;
+    const room = this.byKey.get(foldCase(roomName));
+    if (!room) throw new ChatError('NO_SUCH_ROOM', `There is no room called ${roomName}.`);
+    return room;
+  }
+
+  /** The named room, or the member's current one, which the member must belong to. */
+  memberRoom(member: Member, roomName: string | undefined): Room {
+    const key = roomName === undefined ? member.currentRoomKey : foldCase(roomName);
+    if (key === undefined) {
+      throw new ChatError('NO_CURRENT_ROOM', 'You are not in any room: /join #room first.');
+    }
+    const room = this.byKey.get(key);
+    if (!room?.members.has(member)) {
+      throw new ChatError('NOT_IN_ROOM', `You are not in ${roomName ?? key}.`);
+    }
+    return room;
+  }
+
+  private async create(name: string, creator: string, member: Member): Promise<Room> {
+    const key = foldCase(name);
+    // The lobby is where everyone starts: it is never refused.
+    const created =
+      key === foldCase(this.options.lobby)
+        ? undefined
+        : this.options.limits.beginCreate(member, this.byKey.size);
+    try {
+      // An expired room of this name may still be being deleted from the store.
+      await this.expiry.settled(key);
+      const room = new Room(name, key, creator, this.options.now());
+      await saveRoomOrFail(this.options.history, recordOf(room));
+      // Someone else may have created it while we were saving: theirs wins.
+      const existing = this.byKey.get(room.key);
+      if (existing) return existing;
+      this.byKey.set(room.key, room);
+      return room;
+    } finally {
+      created?.();
+    }
+  }
+
+  private remove(member: Member, room: Room): void {
+    room.members.delete(member);
+    if (room.members.size === 0) room.emptySince = this.options.now();
+    member.rooms.delete(room.key);
+    member.held?.delete(room.key);
+  }
+
+  private firstRoomOf(member: Member): Room | undefined {
+    for (const key of member.rooms) return this.byKey.get(key);
+    return undefined;
+  }
+}
+
+function topicIs(room: Room): ChatEvent {
+  return {
+    type: 'topic-is',
+    room: room.name,
+    topic: room.topic,
+    setBy: room.topicSetBy,
+    setAt: room.topicSetAt,
+  };
+}
+
+function roomFromRecord(record: RoomRecord): Room {
+  const room = new Room(record.name, record.key, record.createdBy, record.createdAt);
+  room.topic = record.topic;
+  room.topicSetBy = record.topicSetBy;
+  room.topicSetAt = record.topicSetAt;
+  return room;
+}
+
+function recordOf(room: Room): RoomRecord {
+  return {
+    key: room.key,
+    name: room.name,
+    topic: room.topic,
+    topicSetBy: room.topicSetBy,
+    topicSetAt: room.topicSetAt,
+    createdBy: room.createdBy,
+    createdAt: room.createdAt,
+  };
+}
