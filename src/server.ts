@@ -7,6 +7,7 @@ import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
 import { FLOOD_DEFAULTS, type FloodOptions } from './net/flood.js';
+import { FlushScheduler } from './net/flush-scheduler.js';
 import { type Listening, listen, openAll } from './net/listener.js';
 import { ConnectionLimiter, refuseSocket } from './net/per-ip.js';
 import { framedCodec } from './protocols/framed/codec.js';
@@ -199,6 +200,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const pruner = startPruning(store, config.retention, log);
   const roomExpirer = startRoomExpiry(chat, log);
   const connections = new Set<Connection>();
+  // One per server: a turn's output leaves in one write per socket, whatever the door.
+  const flusher = new FlushScheduler();
   const connectionLimits = {
     maxQueueBytes: config.maxQueueBytes,
     slowClientTimeoutMs: config.slowClientTimeoutMs,
@@ -227,7 +230,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       refuseSocket(socket, line, config.shutdownGraceMs);
       return;
     }
-    const connection = new Connection(socket, codec.protocol, connectionLimits, log);
+    const connection = new Connection(socket, codec.protocol, connectionLimits, log, flusher);
     admission.connected(connection);
     connections.add(connection);
     connection.onClose(() => connections.delete(connection));
@@ -266,7 +269,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       );
       return;
     }
-    const connection = new Connection(socket, 'irc', connectionLimits, log);
+    const connection = new Connection(socket, 'irc', connectionLimits, log, flusher);
     admission.connected(connection);
     connections.add(connection);
     new IrcSession(ircDoor, connection, admission.flood);
@@ -306,6 +309,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
             log,
             nickTimeoutMs: config.nickTimeoutMs,
             connectionLimits,
+            flusher,
             shutdownGraceMs: config.shutdownGraceMs,
             heartbeatMs: config.wsHeartbeatMs,
             admit: (socket) => limiter.admit(socket, 'ws'),

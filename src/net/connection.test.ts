@@ -1,39 +1,44 @@
+import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Output } from './connection.js';
+import { createLogger } from '../log.js';
+import { Connection } from './connection.js';
+import { FlushScheduler } from './flush-scheduler.js';
 
-const root = () => new Output(undefined, undefined, 0);
-
-describe('Output', () => {
-  it('gathers the chunks sent, in order', () => {
-    const out = root()
-      .followedBy(Buffer.from('a'))
-      .followedBy(Buffer.from('bc'))
-      .followedBy(Buffer.from('d'));
-    expect(out.gather().toString()).toBe('abcd');
-    expect(out.bytes).toBe(4);
+/** A stream that is not a socket (as a TLS socket or an SSH channel is not): what it was given. */
+function recordingStream(): { stream: Duplex; written: Buffer[] } {
+  const written: Buffer[] = [];
+  const stream = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, done) {
+      written.push(chunk);
+      done();
+    },
   });
+  return { stream, written };
+}
 
-  it('lets connections sent the same chunks share one gathered buffer', () => {
-    const start = root();
-    const [one, two] = [Buffer.from('one\n'), Buffer.from('two\n')];
-    const first = start.followedBy(one).followedBy(two);
-    const second = start.followedBy(one).followedBy(two);
-    expect(second).toBe(first);
-    expect(second.gather()).toBe(first.gather());
-  });
+describe('Connection over any Duplex stream', () => {
+  it("writes a turn's output in one write, and ends with the last word and a reason", async () => {
+    const { stream, written } = recordingStream();
+    const connection = new Connection(
+      stream,
+      'test',
+      { maxQueueBytes: 1024 },
+      createLogger('silent'),
+      new FlushScheduler(),
+    );
+    expect(connection.remote).toBe('?:?');
+    const reasons: string[] = [];
+    connection.onClose((reason) => reasons.push(reason));
+    connection.send(Buffer.from('one\n'));
+    connection.send(Buffer.from('two\n'));
+    await connection.caughtUp();
+    expect(written.map((chunk) => chunk.toString())).toEqual(['one\ntwo\n']);
 
-  it('keeps diverging connections apart, however many branches', () => {
-    const start = root();
-    const shared = Buffer.from('x\n');
-    const branches = Array.from({ length: 5 }, (_, i) =>
-      start.followedBy(shared).followedBy(Buffer.from(`only ${i}\n`)),
-    );
-    expect(branches.map((b) => b.gather().toString())).toEqual(
-      Array.from({ length: 5 }, (_, i) => `x\nonly ${i}\n`),
-    );
-    // A speaker who skips its own message follows a path of its own from there on.
-    const speaker = start.followedBy(Buffer.from('y\n'));
-    expect(speaker.gather().toString()).toBe('y\n');
-    expect(start.followedBy(shared).gather().toString()).toBe('x\n');
+    connection.end('Quit', Buffer.from('bye\n'));
+    stream.push(null);
+    await new Promise((resolve) => stream.once('close', resolve));
+    expect(written.map((chunk) => chunk.toString())).toEqual(['one\ntwo\n', 'bye\n']);
+    expect(reasons).toEqual(['Quit']);
   });
 });

@@ -1,6 +1,17 @@
-import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../log.js';
+import type { FlushScheduler, Output } from './flush-scheduler.js';
+
+/**
+ * What a connection runs over: a TCP socket, a TLS socket, an SSH channel; any Duplex
+ * stream. The address and Nagle's switch are a socket's, when there is one.
+ */
+export type Transport = Duplex & {
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+  setNoDelay?(noDelay?: boolean): unknown;
+};
 
 export interface ConnectionLimits {
   /**
@@ -26,94 +37,6 @@ export const HARD_QUEUE_FACTOR = 8;
 const DEFAULT_SLOW_CLIENT_TIMEOUT_MS = 15_000;
 
 /**
- * Output some connections will be written this turn: the chunks sent so far, as a path from
- * the turn's empty root. Connections sent the same chunks in the same order (every member of
- * a room but its speakers) end on the same node, so their output is gathered into one buffer
- * once and that buffer is written to each: the cost per recipient of a message is a pointer
- * step, not a copy.
- */
-export class Output {
-  private firstChunk: Buffer | undefined;
-  private firstChild: Output | undefined;
-  private otherChildren: Map<Buffer, Output> | undefined;
-  private gathered: Buffer | undefined;
-
-  constructor(
-    private readonly parent: Output | undefined,
-    private readonly chunk: Buffer | undefined,
-    readonly bytes: number,
-  ) {}
-
-  /** The output of whoever is sent `chunk` after this one's. */
-  followedBy(chunk: Buffer): Output {
-    if (this.firstChunk === chunk) return this.firstChild!;
-    if (this.firstChild === undefined) {
-      this.firstChunk = chunk;
-      this.firstChild = new Output(this, chunk, this.bytes + chunk.length);
-      return this.firstChild;
-    }
-    this.otherChildren ??= new Map();
-    let child = this.otherChildren.get(chunk);
-    if (child === undefined) {
-      child = new Output(this, chunk, this.bytes + chunk.length);
-      this.otherChildren.set(chunk, child);
-    }
-    return child;
-  }
-
-  gather(): Buffer {
-    if (this.gathered === undefined) {
-      const chunks: Buffer[] = [];
-      for (let node: Output | undefined = this; node?.chunk !== undefined; node = node.parent) {
-        chunks.push(node.chunk);
-      }
-      chunks.reverse();
-      this.gathered = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.bytes);
-    }
-    return this.gathered;
-  }
-}
-
-/** Where every connection's output starts until the next flush; replaced at each flush. */
-let turnRoot = new Output(undefined, undefined, 0);
-
-/** Connections with output waiting for the end of this turn of the event loop. */
-const dirty: Connection[] = [];
-let flushScheduled = false;
-/** How long the last flush took: a write costs a syscall per socket, whatever it carries. */
-let lastFlushMs = 0;
-let lastFlushEnded = 0;
-/** The longest a flush is held back to let more output gather. */
-const MAX_FLUSH_DELAY_MS = 20;
-/** Flushes shorter than this (a room of a few hundred) never wait. */
-const FLUSH_DELAY_THRESHOLD_MS = 4;
-
-function flushAll(): void {
-  flushScheduled = false;
-  const started = performance.now();
-  for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
-  dirty.length = 0;
-  turnRoot = new Output(undefined, undefined, 0);
-  lastFlushEnded = performance.now();
-  lastFlushMs = lastFlushEnded - started;
-}
-
-/**
- * Normally at the end of the current callback: a group commit's whole batch is broadcast in
- * one callback, so it leaves in one write per socket. But when flushes are long (a join in a room of
- * thousands writes to thousands of sockets) and come back to back, the next one waits until
- * as long has passed since the last, so whatever happens meanwhile shares its writes: at most
- * about half the time goes to flushing, and batches grow with the load instead of the server
- * falling behind by one write per socket per event. A quiet server never waits.
- */
-function scheduleFlush(): void {
-  flushScheduled = true;
-  const wait = Math.min(lastFlushMs - (performance.now() - lastFlushEnded), MAX_FLUSH_DELAY_MS);
-  if (lastFlushMs < FLUSH_DELAY_THRESHOLD_MS || wait <= 0) process.nextTick(flushAll);
-  else setTimeout(flushAll, wait);
-}
-
-/**
  * What every front door's connection shares: a socket whose outbound queue is bounded
  * (writes never block the sender; a client that stops reading is dropped instead of growing
  * our memory), one close reason, and one log line at each end of its life.
@@ -134,13 +57,14 @@ export class Connection {
   private readonly closeListeners: Array<(reason: string) => void> = [];
 
   constructor(
-    readonly socket: Socket,
+    readonly socket: Transport,
     readonly door: string,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
+    private readonly flusher: FlushScheduler,
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    socket.setNoDelay(true);
+    socket.setNoDelay?.(true);
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.reason ??= error.code === 'ECONNRESET' ? 'Connection reset by peer' : error.message;
     });
@@ -195,9 +119,8 @@ export class Connection {
     // stored batch) is gathered and leaves in one write: one trip through the stream
     // machinery and one syscall per socket per turn, not per message.
     if (this.output === undefined) {
-      dirty.push(this);
-      if (!flushScheduled) scheduleFlush();
-      this.output = turnRoot;
+      this.output = this.flusher.turnRoot;
+      this.flusher.add(this);
     }
     this.output = this.output.followedBy(bytes);
   }

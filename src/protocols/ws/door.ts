@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Connection, type ConnectionLimits } from '../../net/connection.js';
+import type { FlushScheduler } from '../../net/flush-scheduler.js';
 import { type Admission, refuseSocket } from '../../net/per-ip.js';
 import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, MAX_CLIENT_MESSAGE_FRAGMENTS } from './protocol.js';
 import { RecentSends } from './recent-sends.js';
@@ -11,6 +12,8 @@ import { type WsDoorContext, WsSession } from './session.js';
 export interface WsDoorOptions extends Omit<WsDoorContext, 'recentSends' | 'closeGraceMs'> {
   /** What each client may leave unread, and how long its connection lingers at the end. */
   connectionLimits: ConnectionLimits;
+  /** The server's: when connections' output is written (shared with the other doors). */
+  flusher: FlushScheduler;
   /** How long shutdown waits for clients to take their last bytes and close. */
   shutdownGraceMs: number;
   recentSends?: RecentSends;
@@ -100,7 +103,13 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = new Connection(socket, 'ws', options.connectionLimits, options.log);
+        const connection = new Connection(
+          socket,
+          'ws',
+          options.connectionLimits,
+          options.log,
+          options.flusher,
+        );
         admission?.connected(connection);
         const session = new WsSession(ws, connection, context, admission?.flood);
         sessions.set(session, connection);

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { Chat } from '../../core/chat.js';
 import { ChatError } from '../../core/errors.js';
@@ -167,7 +166,7 @@ export class WsSession implements Peer {
     this.connection.flush();
     // A close reason is at most 123 bytes; ours are short ASCII.
     this.ws.close(code, reason.slice(0, 120));
-    const socket: Socket = this.connection.socket;
+    const socket = this.connection.socket;
     setTimeout(() => socket.destroy(), this.door.closeGraceMs).unref();
   }
 
