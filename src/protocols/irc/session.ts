@@ -1,12 +1,12 @@
 import type { Chat } from '../../core/chat.js';
-import { ChatError } from '../../core/errors.js';
+import type { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
-import type { EncodingMemo, Member, Peer } from '../../core/member.js';
+import type { EncodingMemo, Member } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
-import { type FloodOptions, floodControl } from '../../net/flood.js';
-import { InputQueue } from '../../net/input-queue.js';
+import type { FloodOptions } from '../../net/flood.js';
+import { Session } from '../session.js';
 import {
   CAP_AWAY_NOTIFY,
   CAP_BATCH,
@@ -24,18 +24,12 @@ import {
   privmsgLines,
   userSource,
 } from './encode.js';
+import { errorReply } from './errors.js';
 import { IrcEncodeError, type IrcMessage, serializeMessage } from './message.js';
 import {
-  ERR_ERRONEUSNICKNAME,
   ERR_INPUTTOOLONG,
   ERR_NEEDMOREPARAMS,
-  ERR_NICKNAMEINUSE,
-  ERR_NICKTOOFAST,
-  ERR_NOSUCHCHANNEL,
-  ERR_NOSUCHNICK,
-  ERR_NOTONCHANNEL,
   ERR_NOTREGISTERED,
-  ERR_TOOMANYCHANNELS,
   ERR_UNKNOWNCOMMAND,
   ERR_UNKNOWNERROR,
   RPL_ENDOFNAMES,
@@ -129,13 +123,13 @@ const FLOOD_FREE = new Set(['PING', 'PONG']);
 const PIPELINED = new Set(['PRIVMSG', 'NOTICE']);
 
 /**
- * One IRC client: registration, then commands, one at a time in the order sent. It is a Peer
- * of the core like the text doors' sessions, so IRC users share rooms and nicknames with
- * everyone else; events from the core become IRC lines, encoded once per variant.
+ * One IRC client: registration, then commands, one at a time in the order sent (the shared
+ * Session does the ordering, pipelining, deadline and clean-up). It is a Peer of the core
+ * like the other doors' sessions, so IRC users share rooms and nicknames with everyone
+ * else; events from the core become IRC lines, encoded once per variant.
  */
-export class IrcSession implements Peer {
+export class IrcSession extends Session<IrcMessage> {
   readonly protocol = 'irc';
-  readonly member: Member;
   /** Enabled capabilities (caps.ts bits). */
   caps = 0;
   /** CAP LS or REQ before registration holds registration until CAP END. */
@@ -144,8 +138,6 @@ export class IrcSession implements Peer {
   user: { name: string; realname: string } | undefined;
   invisible = false;
   private readonly decoder = new IrcDecoder();
-  private readonly inputs: InputQueue<IrcMessage>;
-  private registrationTimer: NodeJS.Timeout | undefined;
   private lastInput = Date.now();
   private pingSentAt: number | undefined;
   private quitMessage: string | undefined;
@@ -153,43 +145,42 @@ export class IrcSession implements Peer {
 
   constructor(
     readonly door: IrcDoor,
-    private readonly connection: Connection,
+    connection: Connection,
     /** Flood control; none for an exempt address. */
     flood?: FloodOptions,
   ) {
-    this.inputs = new InputQueue(connection.socket, this, {
-      maxPending: door.options.maxPendingInputs,
-      maxInFlight: door.options.maxMessagesInFlight,
-      outbound: connection,
-      ...(flood
-        ? {
-            flood: floodControl<IrcMessage>(
-              flood,
-              () => this.close('Excess Flood'),
-              (message) => FLOOD_FREE.has(message.command),
-            ),
-          }
-        : {}),
+    super(door.chat, connection, {
+      source: connection.socket,
+      door: 'irc',
+      log: door.log,
+      registrationTimeoutMs: door.options.registrationTimeoutMs,
+      maxPendingInputs: door.options.maxPendingInputs,
+      maxMessagesInFlight: door.options.maxMessagesInFlight,
+      flood,
     });
-    this.member = door.chat.attach(this);
-    this.registrationTimer = setTimeout(
-      () => this.close('Registration timed out'),
-      door.options.registrationTimeoutMs,
-    );
     connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     door.add(this);
-    connection.onClose((reason) => {
-      clearTimeout(this.registrationTimer);
-      door.remove(this);
-      if (this.invisible) door.adjustInvisible(-1);
-      // As on the text doors: what was sent beyond the flood allowance is not handled.
-      this.inputs.dropDelayed();
-      void this.inputs.drained().then(() => door.chat.detach(this.member, reason));
-    });
   }
 
-  get chat(): Chat {
-    return this.door.chat;
+  protected override closed(): void {
+    this.door.remove(this);
+    if (this.invisible) this.door.adjustInvisible(-1);
+  }
+
+  protected registrationTimedOut(): void {
+    this.close('Registration timed out');
+  }
+
+  protected excessFlood(): void {
+    this.close('Excess Flood');
+  }
+
+  protected override acceptsInput(): boolean {
+    return !this.connection.isClosing;
+  }
+
+  protected override isFloodFree(message: IrcMessage): boolean {
+    return FLOOD_FREE.has(message.command);
   }
 
   /** The nickname to address replies to: '*' until there is one. */
@@ -356,10 +347,6 @@ export class IrcSession implements Peer {
     this.close(this.quitMessage ?? reason);
   }
 
-  caughtUp(): Promise<void> {
-    return this.connection.caughtUp();
-  }
-
   /** Says why in an ERROR line (as IRC servers do), then closes. */
   close(reason: string): void {
     if (this.connection.isClosing) return;
@@ -477,10 +464,7 @@ export class IrcSession implements Peer {
       );
       return;
     }
-    this.door.log.info(
-      { event: 'error', conn: this.connection.id, door: 'irc', code: input.code },
-      'bad input',
-    );
+    this.badInput(input.code);
     const command = input.command ?? '*';
     switch (input.code) {
       case 'FLOOD':
@@ -501,91 +485,58 @@ export class IrcSession implements Peer {
     }
   }
 
-  async handleInput(message: IrcMessage): Promise<void> {
-    if (this.member.gone || this.connection.isClosing) return;
-    const command = IRC_COMMANDS.get(message.command);
-    if (!command) {
-      if (this.member.registered)
-        this.reply(ERR_UNKNOWNCOMMAND, message.command, 'Unknown command');
-      else this.reply(ERR_NOTREGISTERED, 'You have not registered');
-      return;
-    }
-    if (!command.beforeRegistration && !this.member.registered) {
-      this.reply(ERR_NOTREGISTERED, 'You have not registered');
-      return;
-    }
-    if (message.params.length < command.minParams) {
-      this.reply(ERR_NEEDMOREPARAMS, message.command, 'Not enough parameters');
-      return;
-    }
-    const context = { chat: this.chat, member: this.member, session: this };
-    try {
-      if (PIPELINED.has(message.command)) {
-        // Messages are not waited for one by one: the core has already checked them and
-        // picked their room, and the store keeps them in order, so the next line can be read
-        // while this one is stored.
-        const work = Promise.resolve(command.run(context, message));
-        await this.inputs.pipeline(
-          work.catch((error: unknown) => this.report(error, message.command)),
-        );
-      } else {
-        // Anything else acts after the messages sent before it.
-        await this.inputs.settle();
-        await command.run(context, message);
-      }
-    } catch (error) {
-      this.report(error, message.command);
-    }
+  /** Messages: stored while later input is read, once the command is known to apply. */
+  protected pipelined(message: IrcMessage): Promise<unknown> | undefined {
+    if (!PIPELINED.has(message.command) || this.refusal(message) !== undefined) return undefined;
+    const command = IRC_COMMANDS.get(message.command)!;
+    return Promise.resolve(command.run(this.commandContext(), message));
   }
 
-  /** A ChatError from the core, as the numeric IRC clients know for it. */
-  report(error: unknown, command: string, subject?: string): void {
-    if (!(error instanceof ChatError)) {
-      this.door.log.error(
-        { event: 'error', conn: this.connection.id, err: error },
-        'internal error',
-      );
-      this.reply(ERR_UNKNOWNERROR, command, 'Internal error');
+  protected async handle(message: IrcMessage): Promise<void> {
+    const refusal = this.refusal(message);
+    if (refusal) {
+      this.reply(...refusal);
       return;
     }
+    await IRC_COMMANDS.get(message.command)!.run(this.commandContext(), message);
+  }
+
+  /** Why a command cannot run now, as the numeric and params to reply with. */
+  private refusal(message: IrcMessage): [string, ...string[]] | undefined {
+    const command = IRC_COMMANDS.get(message.command);
+    const registered = this.member.registered;
+    if (!command) {
+      return registered
+        ? [ERR_UNKNOWNCOMMAND, message.command, 'Unknown command']
+        : [ERR_NOTREGISTERED, 'You have not registered'];
+    }
+    if (!command.beforeRegistration && !registered) {
+      return [ERR_NOTREGISTERED, 'You have not registered'];
+    }
+    if (message.params.length < command.minParams) {
+      return [ERR_NEEDMOREPARAMS, message.command, 'Not enough parameters'];
+    }
+    return undefined;
+  }
+
+  private commandContext() {
+    return { chat: this.chat, member: this.member, session: this };
+  }
+
+  protected tell(error: ChatError, message: IrcMessage | undefined): void {
+    this.tellError(error, message?.command ?? '*');
+  }
+
+  /** A core error met while running `command` about `subject`, as the numeric for it. */
+  reportError(error: unknown, command: string, subject?: string): void {
+    this.tellError(this.noted(error), command, subject);
+  }
+
+  private tellError(error: ChatError, command: string, subject?: string): void {
     // NOTICE never gets an automatic reply, errors included (RFC 2812, 3.3.2).
-    if (command === 'NOTICE') return;
-    if (error.code === 'STORE_FAILED') {
-      this.door.log.warn(
-        { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
-        'store failed',
-      );
-    }
-    const about = subject ?? '*';
-    switch (error.code) {
-      case 'NICK_INVALID':
-        this.reply(ERR_ERRONEUSNICKNAME, about, 'Erroneous nickname');
-        return;
-      case 'NICK_TAKEN':
-        this.reply(ERR_NICKNAMEINUSE, about, 'Nickname is already in use');
-        return;
-      case 'NO_SUCH_NICK':
-        this.reply(ERR_NOSUCHNICK, about, 'No such nick/channel');
-        return;
-      case 'ROOM_INVALID':
-      case 'NO_SUCH_ROOM':
-        this.reply(ERR_NOSUCHCHANNEL, about, 'No such channel');
-        return;
-      case 'NOT_IN_ROOM':
-        this.reply(ERR_NOTONCHANNEL, about, "You're not on that channel");
-        return;
-      // The numerics clients show for "no more channels" and "nick change too fast", with
-      // our message, which says how long to wait or why.
-      case 'ROOM_RATE_LIMIT':
-      case 'ROOM_LIMIT':
-        this.reply(ERR_TOOMANYCHANNELS, about, error.message);
-        return;
-      case 'NICK_RATE_LIMIT':
-        this.reply(ERR_NICKTOOFAST, about, error.message);
-        return;
-      default:
-        this.reply(ERR_UNKNOWNERROR, command, error.message);
-    }
+    if (command === 'NOTICE' && error.code !== 'INTERNAL_ERROR') return;
+    const { numeric, params } = errorReply(error, command, subject);
+    this.reply(numeric, ...params);
   }
 
   // ---- registration and keepalive -------------------------------------------------------
@@ -598,13 +549,11 @@ export class IrcSession implements Peer {
       await this.chat.register(this.member, nick, { joinLobby: false });
     } catch (error) {
       this.pendingNick = undefined;
-      this.report(error, 'NICK', nick);
+      this.reportError(error, 'NICK', nick);
       return;
     }
     if (!this.member.registered) return;
-    clearTimeout(this.registrationTimer);
-    this.registrationTimer = undefined;
-    this.connection.markRegistered();
+    this.registered();
     sendWelcome(this);
   }
 

@@ -2,11 +2,11 @@ import type { Chat } from '../../core/chat.js';
 import { runInput } from '../../core/commands/index.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
-import type { EncodingMemo, Member, Peer } from '../../core/member.js';
+import type { EncodingMemo, Member } from '../../core/member.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
-import { type FloodOptions, floodControl } from '../../net/flood.js';
-import { InputQueue } from '../../net/input-queue.js';
+import type { FloodOptions } from '../../net/flood.js';
+import { MemoSlot, Session } from '../session.js';
 import type { InputDecoder, InputItem, TextCodec } from './codec.js';
 import {
   type EventKeys,
@@ -23,6 +23,18 @@ interface SharedEncodings {
   bytes: Array<Buffer | undefined>;
 }
 
+/** Each text codec's slot in a broadcast's memo (line and framed encode differently). */
+const SLOTS = new Map<TextCodec, MemoSlot<SharedEncodings>>();
+
+function slotOf(codec: TextCodec): MemoSlot<SharedEncodings> {
+  let slot = SLOTS.get(codec);
+  if (!slot) {
+    slot = new MemoSlot(codec.protocol);
+    SLOTS.set(codec, slot);
+  }
+  return slot;
+}
+
 export interface TextSessionOptions {
   maxLineBytes: number;
   nickTimeoutMs: number;
@@ -36,63 +48,43 @@ export interface TextSessionOptions {
 
 /**
  * One user on a text door (line or framed): the first input is the nickname, later ones are
- * messages or /commands. Inputs are handled one at a time, in order; if they pile up, the
- * socket is paused rather than the queue allowed to grow.
+ * messages or /commands (the shared Session does the ordering, pipelining and clean-up).
  */
-export class TextSession implements Peer {
+export class TextSession extends Session<string> {
   readonly protocol: string;
-  private readonly member: Member;
   private readonly decoder: InputDecoder;
-  private readonly inputs: InputQueue<string>;
-  private nickTimer: NodeJS.Timeout | undefined;
+  private readonly slot: MemoSlot<SharedEncodings>;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
   private timedOut = false;
 
   constructor(
-    private readonly chat: Chat,
+    chat: Chat,
     private readonly codec: TextCodec,
-    private readonly connection: Connection,
+    connection: Connection,
     options: TextSessionOptions,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.protocol = codec.protocol;
-    this.decoder = codec.createDecoder({ maxLineBytes: options.maxLineBytes });
-    this.inputs = new InputQueue(connection.socket, this, {
-      maxPending: options.maxPendingInputs,
-      maxInFlight: options.maxMessagesInFlight,
-      outbound: connection,
-      ...(options.flood
-        ? { flood: floodControl<string>(options.flood, () => this.excessFlood()) }
-        : {}),
+    super(chat, connection, {
+      source: connection.socket,
+      door: codec.protocol,
+      log,
+      registrationTimeoutMs: options.nickTimeoutMs,
+      maxPendingInputs: options.maxPendingInputs,
+      maxMessagesInFlight: options.maxMessagesInFlight,
+      flood: options.flood,
     });
-    this.member = chat.attach(this);
+    this.protocol = codec.protocol;
+    this.slot = slotOf(codec);
+    this.decoder = codec.createDecoder({ maxLineBytes: options.maxLineBytes });
     this.sendEntries([
       { kind: 'notice', text: `Welcome to ${chat.serverName}. What is your nickname?` },
     ]);
-    this.nickTimer = setTimeout(() => {
-      this.timedOut = true;
-      this.sendError(new ChatError('NICK_TIMEOUT', 'No nickname was given in time; goodbye.'));
-      connection.end('No nickname given in time');
-    }, options.nickTimeoutMs);
     connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    connection.onClose((reason) => {
-      clearTimeout(this.nickTimer);
-      // Inputs already received are still handled: a client that sends and hangs up at once
-      // (printf ... | nc) has its messages delivered before it is announced as gone. Those
-      // beyond its flood allowance are dropped: handled at once, hanging up would be a way
-      // around the rate; at the rate, a client long gone would keep its nickname meanwhile.
-      this.inputs.dropDelayed();
-      void this.inputs.drained().then(() => chat.detach(this.member, reason));
-    });
   }
 
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.connection.isClosing) return;
-    let shared = memo.get(this.codec) as SharedEncodings | undefined;
-    if (!shared) {
-      shared = { keys: eventKeys(event), bytes: [] };
-      memo.set(this.codec, shared);
-    }
+    const shared = this.slot.get(memo, () => ({ keys: eventKeys(event), bytes: [] }));
     const key = viewpointKey(shared.keys, viewer);
     let bytes = shared.bytes[key];
     if (!bytes) {
@@ -106,20 +98,13 @@ export class TextSession implements Peer {
     this.connection.end(reason);
   }
 
-  caughtUp(): Promise<void> {
-    return this.connection.caughtUp();
-  }
-
   private receive(chunk: Buffer): void {
     for (const item of this.decoder.push(chunk)) this.accept(item);
   }
 
   private accept(item: InputItem): void {
     if (item.kind === 'error') {
-      this.log.info(
-        { event: 'error', conn: this.connection.id, door: this.protocol, code: item.error.code },
-        'bad input',
-      );
+      this.badInput(item.error.code);
       this.sendError(item.error);
       if (item.fatal) this.connection.end(item.error.message);
       else if (!this.member.registered) this.askForNick();
@@ -128,8 +113,18 @@ export class TextSession implements Peer {
     this.inputs.push(item.text, item.text.length);
   }
 
+  protected registrationTimedOut(): void {
+    this.timedOut = true;
+    this.sendError(new ChatError('NICK_TIMEOUT', 'No nickname was given in time; goodbye.'));
+    this.connection.end('No nickname given in time');
+  }
+
+  protected override acceptsInput(): boolean {
+    return !this.timedOut;
+  }
+
   /** Said as an error line (`!!! ...` on the line door), then the connection is closed. */
-  private excessFlood(): void {
+  protected excessFlood(): void {
     this.sendEntries([
       {
         kind: 'error',
@@ -140,42 +135,20 @@ export class TextSession implements Peer {
     this.connection.end('Excess flood');
   }
 
-  async handleInput(input: string): Promise<void> {
-    try {
-      if (this.member.gone || this.timedOut) return;
-      if (!this.member.registered) await this.register(input);
-      else if (input.trim() === '') return;
-      else if (input.startsWith('/') && !input.startsWith('//')) {
-        // A command acts after the messages typed before it ("hello" then "/quit": the room
-        // hears hello first).
-        await this.inputs.settle();
-        await runInput({ chat: this.chat, member: this.member }, input);
-      } else {
-        // Plain messages are not waited for one by one: the core has already checked them and
-        // picked their room, and the store keeps them in order, so the next line can be read
-        // while this one is stored. That lets one connection's messages share a commit.
-        const work = runInput({ chat: this.chat, member: this.member }, input);
-        await this.inputs.pipeline(work.catch((error: unknown) => this.report(error)));
-      }
-    } catch (error) {
-      this.report(error);
-    }
+  /** Plain messages, once registered: a command acts after the messages typed before it. */
+  protected pipelined(input: string): Promise<unknown> | undefined {
+    if (!this.member.registered || input.trim() === '' || isCommand(input)) return undefined;
+    return runInput({ chat: this.chat, member: this.member }, input);
   }
 
-  private report(error: unknown): void {
-    if (error instanceof ChatError) {
-      if (error.code === 'STORE_FAILED') {
-        this.log.warn(
-          { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
-          'store failed',
-        );
-      }
-      this.sendError(error);
-      if (!this.member.registered) this.askForNick();
-    } else {
-      this.log.error({ event: 'error', conn: this.connection.id, err: error }, 'internal error');
-      this.sendError(new ChatError('INTERNAL_ERROR'));
-    }
+  protected async handle(input: string): Promise<void> {
+    if (!this.member.registered) await this.register(input);
+    else if (isCommand(input)) await runInput({ chat: this.chat, member: this.member }, input);
+  }
+
+  protected tell(error: ChatError): void {
+    this.sendError(error);
+    if (!this.member.registered) this.askForNick();
   }
 
   private async register(input: string): Promise<void> {
@@ -191,10 +164,7 @@ export class TextSession implements Peer {
       await this.chat.register(this.member, nick);
     } finally {
       // Registered even if joining the lobby then failed: the deadline no longer applies.
-      if (this.member.registered) {
-        clearTimeout(this.nickTimer);
-        this.connection.markRegistered();
-      }
+      if (this.member.registered) this.registered();
     }
   }
 
@@ -209,4 +179,9 @@ export class TextSession implements Peer {
   private sendEntries(entries: TextEntry[]): void {
     this.connection.send(this.codec.encode(entries));
   }
+}
+
+/** "/join" is a command; "//" starts a message that begins with a slash. */
+function isCommand(input: string): boolean {
+  return input.startsWith('/') && !input.startsWith('//');
 }

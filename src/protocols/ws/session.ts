@@ -3,13 +3,14 @@ import type { Chat } from '../../core/chat.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import type { StoredMessage } from '../../core/history.js';
-import type { EncodingMemo, Member, Peer } from '../../core/member.js';
+import type { EncodingMemo, Member } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import { MAX_ROOM_PAGE } from '../../core/room-list.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
-import { type FloodOptions, floodControl } from '../../net/flood.js';
-import { InputQueue } from '../../net/input-queue.js';
+import type { FloodOptions } from '../../net/flood.js';
+import type { Pausable } from '../../net/input-queue.js';
+import { MemoSlot, Session } from '../session.js';
 import { decodeClientMessage, encodeServerMessage, toServerMessage } from './codec.js';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.js';
 import type { RecentSends } from './recent-sends.js';
@@ -28,8 +29,26 @@ export interface WsDoorContext {
   maxSendsInFlight?: number;
 }
 
-/** The memo key under which a broadcast's frame (or null: nothing to send) is kept. */
-const FRAME = Symbol('ws frame');
+/** A broadcast's frame (or null: nothing to send), shared by every WebSocket recipient. */
+const FRAME = new MemoSlot<Buffer | null>('ws frame');
+
+/**
+ * What the input queue pauses: ws's own pausing, which also minds its frame parser's
+ * backlog. Once stopped (the server is shutting down) nothing more is read for input.
+ */
+class WsReading implements Pausable {
+  stopped = false;
+  constructor(private readonly ws: WebSocket) {}
+  pause(): void {
+    this.ws.pause();
+  }
+  resume(): void {
+    if (!this.stopped) this.ws.resume();
+  }
+  isPaused(): boolean {
+    return this.ws.isPaused;
+  }
+}
 
 /** Requests that need no nickname. */
 const BEFORE_NICK: ReadonlySet<ClientMessage['type']> = new Set(['hello', 'ping', 'quit']);
@@ -40,44 +59,34 @@ const BEFORE_NICK: ReadonlySet<ClientMessage['type']> = new Set(['hello', 'ping'
  * and the same bytes go to every recipient's socket through the shared per-turn batching of
  * Connection, which also drops a client whose unread output passes the limit.
  */
-export class WsSession implements Peer {
+export class WsSession extends Session<ClientMessage> {
   readonly protocol = 'ws';
-  private readonly member: Member;
-  private readonly inputs: InputQueue<ClientMessage>;
-  private nickTimer: NodeJS.Timeout | undefined;
   /** Whether the client said anything (a message, a pong) since the last heartbeat. */
   private heard = true;
-  /** The nickname of the last hello received, whose sends may be retries (see floodFree). */
+  /** The nickname of the last hello received, whose sends may be retries (see isFloodFree). */
   private helloKey: string | undefined;
   /** Set when the server begins to shut down: nothing more is read from the client. */
   private shuttingDown = false;
+  private readonly reading: WsReading;
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly connection: Connection,
+    connection: Connection,
     private readonly door: WsDoorContext,
     /** Flood control; none for an exempt address. */
     flood?: FloodOptions,
   ) {
-    this.inputs = new InputQueue(this, this, {
-      maxPending: door.maxPendingRequests,
-      maxInFlight: door.maxSendsInFlight,
-      outbound: connection,
-      ...(flood
-        ? {
-            flood: floodControl<ClientMessage>(
-              flood,
-              () => this.excessFlood(),
-              (message) => this.floodFree(message),
-            ),
-          }
-        : {}),
+    const reading = new WsReading(ws);
+    super(door.chat, connection, {
+      source: reading,
+      door: 'ws',
+      log: door.log,
+      registrationTimeoutMs: door.nickTimeoutMs,
+      maxPendingInputs: door.maxPendingRequests,
+      maxMessagesInFlight: door.maxSendsInFlight,
+      flood,
     });
-    this.member = door.chat.attach(this);
-    this.nickTimer = setTimeout(() => {
-      this.sendError(new ChatError('NICK_TIMEOUT', 'No hello came in time; goodbye.'), undefined);
-      this.close(CLOSE_CODES.NICK_TIMEOUT, 'No nickname given in time');
-    }, door.nickTimeoutMs);
+    this.reading = reading;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.heard = true;
       this.receive(data, isBinary);
@@ -93,32 +102,24 @@ export class WsSession implements Peer {
         'bad websocket input',
       );
     });
-    connection.onClose((reason) => {
-      clearTimeout(this.nickTimer);
-      // Requests already received are still handled, as on the other doors (and, as there,
-      // not those beyond the flood allowance).
-      this.inputs.dropDelayed();
-      void this.inputs.drained().then(() => door.chat.detach(this.member, reason));
-    });
+  }
+
+  protected registrationTimedOut(): void {
+    this.sendError(new ChatError('NICK_TIMEOUT', 'No hello came in time; goodbye.'), undefined);
+    this.close(CLOSE_CODES.NICK_TIMEOUT, 'No nickname given in time');
   }
 
   deliver(event: ChatEvent, _viewer: Member, memo: EncodingMemo): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    let frame = memo.get(FRAME) as Buffer | null | undefined;
-    if (frame === undefined) {
+    const frame = FRAME.get(memo, () => {
       const message = toServerMessage(event);
-      frame = message === undefined ? null : encodeServerMessage(message);
-      memo.set(FRAME, frame);
-    }
+      return message === undefined ? null : encodeServerMessage(message);
+    });
     if (frame !== null) this.connection.send(frame);
   }
 
   disconnect(reason: string): void {
     this.close(reason === 'Quit' ? CLOSE_CODES.NORMAL : CLOSE_CODES.TOO_FAR_BEHIND, reason);
-  }
-
-  caughtUp(): Promise<void> {
-    return this.connection.caughtUp();
   }
 
   /**
@@ -145,6 +146,7 @@ export class WsSession implements Peer {
    */
   async shutdown(code: number, reason: string, graceMs: number): Promise<void> {
     this.shuttingDown = true;
+    this.reading.stopped = true;
     this.ws.pause();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -199,49 +201,20 @@ export class WsSession implements Peer {
    * store nothing again. They are judged when they arrive, often before the hello ahead of
    * them is handled, hence the hello's nickname.
    */
-  private floodFree(message: ClientMessage): boolean {
+  protected override isFloodFree(message: ClientMessage): boolean {
     if (message.type === 'ping') return true;
     if (message.type !== 'send' || message.ref === undefined) return false;
     const nickKey = this.member.nickKey ?? this.helloKey;
     return nickKey !== undefined && this.door.recentSends.has(nickKey, message.ref);
   }
 
-  private excessFlood(): void {
+  protected excessFlood(): void {
     this.close(CLOSE_CODES.EXCESS_FLOOD, 'Excess flood');
   }
 
-  private badInput(code: string): void {
-    this.door.log.info({ event: 'error', conn: this.connection.id, door: 'ws', code }, 'bad input');
-  }
-
-  async handleInput(message: ClientMessage): Promise<void> {
-    try {
-      if (this.member.gone) return;
-      // Sends are not waited for one by one: the core checks them and picks their target
-      // before storing, and the store keeps them in order, so the next request can be read
-      // while this one is stored, and one client's burst shares a commit.
-      if (message.type === 'send') await this.inputs.pipeline(this.sendMessage(message));
-      else {
-        // Anything else waits for the sends before it, so it sees their effects.
-        await this.inputs.settle();
-        await this.handle(message);
-      }
-    } catch (error) {
-      this.report(error, message.ref);
-    }
-  }
-
-  // What InputQueue pauses: ws's own pausing, which also minds its frame parser's backlog.
-  pause(): void {
-    this.ws.pause();
-  }
-
-  resume(): void {
-    if (!this.shuttingDown) this.ws.resume();
-  }
-
-  isPaused(): boolean {
-    return this.ws.isPaused;
+  /** Sends: stored while later requests are read (see Session). */
+  protected pipelined(message: ClientMessage): Promise<unknown> | undefined {
+    return message.type === 'send' ? this.sendMessage(message) : undefined;
   }
 
   private async sendMessage(message: Extract<ClientMessage, { type: 'send' }>): Promise<void> {
@@ -276,11 +249,12 @@ export class WsSession implements Peer {
         time: stored.time,
       });
     } catch (error) {
-      this.report(error, message.ref);
+      this.tell(this.noted(error), message);
     }
   }
 
-  private async handle(message: Exclude<ClientMessage, { type: 'send' }>): Promise<void> {
+  protected async handle(message: ClientMessage): Promise<void> {
+    if (message.type === 'send') return this.sendMessage(message);
     const { chat } = this.door;
     const member = this.member;
     if (!member.registered && !BEFORE_NICK.has(message.type)) {
@@ -343,36 +317,19 @@ export class WsSession implements Peer {
         replay: !resumesLobby,
       });
     } finally {
-      if (this.member.registered) {
-        clearTimeout(this.nickTimer);
-        this.connection.markRegistered();
-      }
+      if (this.member.registered) this.registered();
     }
     for (const point of resume) {
       try {
         await chat.resume(this.member, point.room, point.after);
       } catch (error) {
-        this.report(error, message.ref);
+        this.tell(this.noted(error), message);
       }
     }
   }
 
-  private report(error: unknown, ref: string | undefined): void {
-    if (error instanceof ChatError) {
-      if (error.code === 'STORE_FAILED') {
-        this.door.log.warn(
-          { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
-          'store failed',
-        );
-      }
-      this.sendError(error, ref);
-    } else {
-      this.door.log.error(
-        { event: 'error', conn: this.connection.id, err: error },
-        'internal error',
-      );
-      this.sendError(new ChatError('INTERNAL_ERROR'), ref);
-    }
+  protected tell(error: ChatError, message: ClientMessage | undefined): void {
+    this.sendError(error, message?.ref);
   }
 
   private sendError(error: ChatError, ref: string | undefined): void {

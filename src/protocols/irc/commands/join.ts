@@ -25,7 +25,7 @@ export const join: IrcCommand = {
         // member list is sent whole, since IRC clients build their nick list from it.
         await chat.join(member, name, { replay: !session.has(CAP_CHATHISTORY), allMembers: true });
       } catch (error) {
-        session.report(error, 'JOIN', name);
+        session.reportError(error, 'JOIN', name);
       }
     }
   },

@@ -20,7 +20,7 @@ export const nick: IrcCommand = {
       try {
         await chat.changeNick(member, wanted);
       } catch (error) {
-        session.report(error, 'NICK', wanted);
+        session.reportError(error, 'NICK', wanted);
       }
       return;
     }

@@ -67,7 +67,7 @@ export const privmsg: IrcCommand = {
     // Each target's failure is its own: the others still get the message.
     const results = await Promise.allSettled(sends);
     for (const result of results) {
-      if (result.status === 'rejected') session.report(result.reason, command);
+      if (result.status === 'rejected') session.reportError(result.reason, command);
     }
   },
 };

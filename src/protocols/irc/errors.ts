@@ -1,0 +1,44 @@
+import type { ChatError, ErrorCode } from '../../core/errors.js';
+import {
+  ERR_ERRONEUSNICKNAME,
+  ERR_NICKNAMEINUSE,
+  ERR_NICKTOOFAST,
+  ERR_NOSUCHCHANNEL,
+  ERR_NOSUCHNICK,
+  ERR_NOTONCHANNEL,
+  ERR_TOOMANYCHANNELS,
+  ERR_UNKNOWNERROR,
+} from './numerics.js';
+
+/**
+ * The numeric IRC clients know for each core error, about its subject (a nick, a channel),
+ * with the text they expect; undefined text means the core's own message, which says how long
+ * to wait or why. A code not listed is ERR_UNKNOWNERROR about the command, with the message.
+ */
+const NUMERICS: Partial<Record<ErrorCode, { numeric: string; text?: string }>> = {
+  NICK_INVALID: { numeric: ERR_ERRONEUSNICKNAME, text: 'Erroneous nickname' },
+  NICK_TAKEN: { numeric: ERR_NICKNAMEINUSE, text: 'Nickname is already in use' },
+  NO_SUCH_NICK: { numeric: ERR_NOSUCHNICK, text: 'No such nick/channel' },
+  ROOM_INVALID: { numeric: ERR_NOSUCHCHANNEL, text: 'No such channel' },
+  NO_SUCH_ROOM: { numeric: ERR_NOSUCHCHANNEL, text: 'No such channel' },
+  NOT_IN_ROOM: { numeric: ERR_NOTONCHANNEL, text: "You're not on that channel" },
+  // The numerics clients show for "no more channels" and "nick change too fast".
+  ROOM_RATE_LIMIT: { numeric: ERR_TOOMANYCHANNELS },
+  ROOM_LIMIT: { numeric: ERR_TOOMANYCHANNELS },
+  NICK_RATE_LIMIT: { numeric: ERR_NICKTOOFAST },
+};
+
+/** How an internal failure reads on IRC: no detail. */
+const INTERNAL_ERROR_TEXT = 'Internal error';
+
+/** The reply to an error caused by `command` about `subject`: a numeric and its params. */
+export function errorReply(
+  error: ChatError,
+  command: string,
+  subject = '*',
+): { numeric: string; params: string[] } {
+  const known = NUMERICS[error.code];
+  if (known) return { numeric: known.numeric, params: [subject, known.text ?? error.message] };
+  const text = error.code === 'INTERNAL_ERROR' ? INTERNAL_ERROR_TEXT : error.message;
+  return { numeric: ERR_UNKNOWNERROR, params: [command, text] };
+}

@@ -1,0 +1,180 @@
+import type { Chat } from '../core/chat.js';
+import { ChatError } from '../core/errors.js';
+import type { ChatEvent } from '../core/events.js';
+import type { EncodingMemo, Member, Peer } from '../core/member.js';
+import type { Logger } from '../log.js';
+import type { Connection } from '../net/connection.js';
+import { type FloodOptions, floodControl } from '../net/flood.js';
+import { InputQueue, type Pausable } from '../net/input-queue.js';
+
+export interface SessionOptions {
+  /** Where input comes from, for pausing: the socket, or what reads it (ws). */
+  source: Pausable;
+  /** The door's name in logs. */
+  door: string;
+  log: Logger;
+  /** How long a new connection has to register before it is let go. */
+  registrationTimeoutMs: number;
+  /** Inputs waiting to be handled before reading pauses. */
+  maxPendingInputs?: number | undefined;
+  /** Messages being stored at once before the next input waits. */
+  maxMessagesInFlight?: number | undefined;
+  /** Flood control; none for an exempt address. */
+  flood?: FloodOptions | undefined;
+}
+
+/**
+ * What every front door's session is: a Peer of the core on one Connection, with the parts
+ * that must behave the same on every door written once.
+ *  - A registration deadline, cleared by `registered()`.
+ *  - Input handled one at a time in the order sent, except messages, which are pipelined:
+ *    the core checks them and picks their target before storing, and the store keeps them
+ *    in order, so the next input is read meanwhile and one client's burst shares a commit.
+ *    Anything else waits for the messages before it, so it sees their effects.
+ *  - Flood control, with the door's own way of saying "excess flood".
+ *  - Errors: logged alike, then told to the client through the door's table.
+ *  - Drain, then detach: input already read when the connection closes is still handled
+ *    (a client that sends and hangs up has its messages delivered), except what it sent
+ *    beyond its flood allowance; only then does the core hear it is gone.
+ * A door adds its codec and renderer (`deliver`), what its inputs mean (`handle`,
+ * `pipelined`) and how it words errors (`tell`).
+ */
+export abstract class Session<Input> implements Peer {
+  abstract readonly protocol: string;
+  readonly member: Member;
+  protected readonly inputs: InputQueue<Input>;
+  private deadline: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly chat: Chat,
+    protected readonly connection: Connection,
+    private readonly options: SessionOptions,
+  ) {
+    this.inputs = new InputQueue(options.source, this, {
+      maxPending: options.maxPendingInputs,
+      maxInFlight: options.maxMessagesInFlight,
+      outbound: connection,
+      ...(options.flood
+        ? {
+            flood: floodControl<Input>(
+              options.flood,
+              () => this.excessFlood(),
+              (input) => this.isFloodFree(input),
+            ),
+          }
+        : {}),
+    });
+    this.member = chat.attach(this);
+    this.deadline = setTimeout(() => this.registrationTimedOut(), options.registrationTimeoutMs);
+    connection.onClose((reason) => {
+      clearTimeout(this.deadline);
+      this.closed();
+      this.inputs.dropDelayed();
+      void this.inputs.drained().then(() => chat.detach(this.member, reason));
+    });
+  }
+
+  // ---- what each door supplies -----------------------------------------------------------
+
+  abstract deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
+  abstract disconnect(reason: string): void;
+  /** Handles an input that is not pipelined. */
+  protected abstract handle(input: Input): Promise<void>;
+  /** Starts a pipelined input's work (a message being stored), or says it is not one. */
+  protected abstract pipelined(input: Input): Promise<unknown> | undefined;
+  /** Tells the client of an error its input caused, in the door's words. */
+  protected abstract tell(error: ChatError, input: Input | undefined): void;
+  /** The registration deadline passed. */
+  protected abstract registrationTimedOut(): void;
+  /** The client passed its flood allowance. */
+  protected abstract excessFlood(): void;
+  /** Inputs that take no flood token (keepalive, retries of stored sends); none by default. */
+  protected isFloodFree(_input: Input): boolean {
+    return false;
+  }
+  /** Whether input read so far is still to be handled (by default, until the member is gone). */
+  protected acceptsInput(): boolean {
+    return true;
+  }
+  /** The connection closed; the door's own clean-up. */
+  protected closed(): void {}
+
+  // ---- shared ----------------------------------------------------------------------------
+
+  caughtUp(): Promise<void> {
+    return this.connection.caughtUp();
+  }
+
+  async handleInput(input: Input): Promise<void> {
+    if (this.member.gone || !this.acceptsInput()) return;
+    try {
+      const work = this.pipelined(input);
+      if (work) await this.inputs.pipeline(work.then(noop, (error) => this.report(error, input)));
+      else {
+        await this.inputs.settle();
+        await this.handle(input);
+      }
+    } catch (error) {
+      this.report(error, input);
+    }
+  }
+
+  /** The member has its nickname: the deadline no longer applies. */
+  protected registered(): void {
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
+    this.connection.markRegistered();
+  }
+
+  /** Logs what an operator should see of an error, then tells the client. */
+  protected report(error: unknown, input: Input | undefined): void {
+    this.tell(this.noted(error), input);
+  }
+
+  /**
+   * Logs what an operator should see of an error (a failed store, a bug), and gives what the
+   * client is told: the ChatError itself, or for a bug an INTERNAL_ERROR without detail.
+   */
+  protected noted(error: unknown): ChatError {
+    if (!(error instanceof ChatError)) {
+      this.options.log.error(
+        { event: 'error', conn: this.connection.id, err: error },
+        'internal error',
+      );
+      return new ChatError('INTERNAL_ERROR');
+    }
+    if (error.code === 'STORE_FAILED') {
+      this.options.log.warn(
+        { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
+        'store failed',
+      );
+    }
+    return error;
+  }
+
+  /** Logs input the door's decoder refused. */
+  protected badInput(code: string): void {
+    this.options.log.info(
+      { event: 'error', conn: this.connection.id, door: this.options.door, code },
+      'bad input',
+    );
+  }
+}
+
+function noop(): void {}
+
+/**
+ * A typed slot in a broadcast's encoding memo: what one door keeps there, without a cast at
+ * each use. The memo is shared by every recipient of one event, on every door.
+ */
+export class MemoSlot<T> {
+  constructor(readonly name: string) {}
+
+  /** What is in the slot, made on the first recipient's turn. */
+  get(memo: EncodingMemo, make: () => T): T {
+    if (memo.has(this)) return memo.get(this) as T;
+    const value = make();
+    memo.set(this, value);
+    return value;
+  }
+}
