@@ -44,7 +44,7 @@ Options:
 class StartupError extends Error {}
 
 async function serve(args: string[]): Promise<void> {
-  const command = parseServeArgs(args);
+  const command = parseServeArgs(args, process.env);
   if (command.help) {
     process.stdout.write(SERVE_HELP);
     return;

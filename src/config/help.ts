@@ -1,7 +1,7 @@
 import { DEFAULTS } from './defaults.js';
 import { fill } from './present.js';
 import type { Group, Setting } from './setting.js';
-import { SETTING_KEYS, SETTINGS } from './settings.js';
+import { CONFIG_ENV, SETTING_KEYS, SETTINGS } from './settings.js';
 
 const WIDTH = 100;
 /** Where option text starts: a flag and its argument up to this wide share its first line. */
@@ -16,8 +16,14 @@ const HEADINGS: Record<Group, string> = {
   general: '',
 };
 
-/** Options that are not settings. */
-const META_OPTIONS = [{ flag: '-h, --help', help: 'this text' }];
+/** Options that are not settings: they say where settings come from, or ask for this text. */
+const META_OPTIONS = [
+  {
+    flag: '--config FILE',
+    help: `read settings from a JSON file, e.g. {"linePort": 0, "maxRooms": 500} (also ${CONFIG_ENV})`,
+  },
+  { flag: '-h, --help', help: 'this text' },
+];
 
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -68,6 +74,10 @@ export function serveHelp(): string {
 
 Runs the chat server. Every front door leads to the same rooms and nicknames. When ready it
 prints one line per open door, e.g. "line listening on 127.0.0.1:${DEFAULTS.linePort}"; logs are JSON lines on stderr.
-SIGINT or SIGTERM tells every client the server is shutting down, flushes and exits 0.`;
+SIGINT or SIGTERM tells every client the server is shutting down, flushes and exits 0.
+
+Every option can also be set in the environment, as CHATROOM_ and its name in capitals
+(CHATROOM_LINE_PORT=0), or in the JSON file given with --config, under its name in camelCase
+("linePort"). Flags override the environment, which overrides the file.`;
   return `${[intro, ...GROUPS.map(section)].join('\n\n')}\n`;
 }

@@ -3,8 +3,10 @@ import type { ListCheck, Setting, TextCheck } from './setting.js';
 import { UsageError } from './usage-error.js';
 
 /*
- * How a setting's value is read from text. `name` is how messages call its source:
- * "--line-port".
+ * How a setting's value is read: from text (a flag or an environment variable) and from JSON
+ * (the config file). `name` is how messages call its source: "--line-port",
+ * "CHATROOM_LINE_PORT", or "linePort in chatroom.json". Values in a file follow the same rules
+ * as the text once their type is right, so each rule, and its message, is written once.
  */
 
 export type Value = string | number | null | readonly string[] | undefined;
@@ -31,6 +33,31 @@ export function fromText(setting: Setting, name: string, text: string): Value {
           .filter(Boolean),
         text.trim() === 'none',
       );
+  }
+}
+
+export function fromJson(setting: Setting, name: string, value: unknown): Value {
+  const wrongType = (expected: string) =>
+    new UsageError(`${name} must be ${expected}, not ${JSON.stringify(value)}`);
+  switch (setting.kind) {
+    case 'port':
+      if (value === 'off') return null;
+      if (typeof value !== 'number') throw wrongType('a port number or "off"');
+      return fromText(setting, name, String(value));
+    case 'count':
+    case 'positive':
+      if (typeof value !== 'number') throw wrongType('a number');
+      return fromText(setting, name, String(value));
+    case 'text':
+    case 'enum':
+      if (typeof value !== 'string') throw wrongType('a string');
+      return fromText(setting, name, value);
+    case 'list':
+      if (value === 'none' && setting.check === 'addresses') return [];
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+        throw wrongType('a list of strings');
+      }
+      return checkList(setting.check, name, value, false);
   }
 }
 

@@ -17,7 +17,11 @@ export type TextCheck = 'host-name' | 'postgres-url';
 export type ListCheck = 'origins' | 'host-names' | 'addresses';
 
 interface Common {
-  /** The flag, without its dashes; the table's key for the row is this in camelCase. */
+  /**
+   * The flag, without its dashes. The config file key is the table's key for the row, which
+   * is this in camelCase, and the environment variable is CHATROOM_ and this in capitals with
+   * "_" for "-" (settings.test.ts holds every row to both rules).
+   */
   flag: string;
   /** What follows the flag in help and docs: N, N|off, SECS, LIST... */
   arg: string;

@@ -43,3 +43,11 @@ export function defaultValues(): SettingValues {
     SETTING_KEYS.map((key) => [key, SETTINGS[key].default]),
   ) as unknown as SettingValues;
 }
+
+/** CHATROOM_LINE_PORT for line-port. */
+export function envName(setting: Setting): string {
+  return `CHATROOM_${setting.flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+/** The environment variable that names a config file, as --config does. */
+export const CONFIG_ENV = 'CHATROOM_CONFIG';
