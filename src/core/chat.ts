@@ -1,4 +1,5 @@
-import { type CrowdNoticeOptions, CrowdNotices, DEFAULT_CROWD_NOTICES } from './crowd-notices.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { type CrowdNoticeOptions, CrowdNotices } from './crowd-notices.js';
 import { ChatError } from './errors.js';
 import type { ChatEvent, HistoryEntry } from './events.js';
 import { GroupCommitter, StoreBusyError, type WriteOutcome } from './group-commit.js';
@@ -85,8 +86,9 @@ export class Chat {
     this.serverName = options.serverName ?? 'chatroom';
     this.lobby = options.lobby ?? '#lobby';
     this.nickRegistry = options.nicks ?? new LocalNickRegistry();
-    this.historyOnJoin = options.historyOnJoin ?? 50;
-    this.maxMessageBytes = options.maxMessageBytes ?? 8192;
+    this.historyOnJoin = options.historyOnJoin ?? DEFAULTS.historyOnJoin;
+    // The server passes --max-line-bytes: a message is at most a line.
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULTS.maxLineBytes;
     this.maxTopicLength = options.maxTopicLength ?? 390;
     this.now = options.now ?? Date.now;
     this.onDeliveryError = options.onDeliveryError;
@@ -98,7 +100,13 @@ export class Chat {
       options.roomExpiryMs ?? 0,
       this.now,
     );
-    this.crowd = new CrowdNotices(options.crowdNotices ?? DEFAULT_CROWD_NOTICES, (key, event) => {
+    // Here rather than in crowd-notices.ts, which the web client imports: it stays free of
+    // the server's configuration (and of node:os, which the table uses for the host name).
+    const crowdNotices = options.crowdNotices ?? {
+      above: DEFAULTS.rooms.summarizeJoinsAbove,
+      intervalMs: DEFAULTS.rooms.summaryMs,
+    };
+    this.crowd = new CrowdNotices(crowdNotices, (key, event) => {
       const room = this.rooms.get(key);
       if (room) this.broadcast(event, room.members);
     });

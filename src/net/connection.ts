@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Logger } from '../log.js';
 
 export interface ConnectionLimits {
@@ -9,9 +10,9 @@ export interface ConnectionLimits {
    * `HARD_QUEUE_FACTOR` times this is dropped at once.
    */
   maxQueueBytes: number;
-  /** How long a client may stay more than maxQueueBytes behind; 15 s if not given. */
+  /** How long a client may stay more than maxQueueBytes behind (--slow-client-timeout). */
   slowClientTimeoutMs?: number;
-  /** How long a closing connection may take to flush before it is cut. */
+  /** How long a closing connection may take to flush before it is cut (--shutdown-grace). */
   lingerMs?: number;
 }
 
@@ -23,7 +24,6 @@ let nextConnectionId = 1;
  * of it is shared anyway: a broadcast is one buffer written to every member.
  */
 export const HARD_QUEUE_FACTOR = 8;
-const DEFAULT_SLOW_CLIENT_TIMEOUT_MS = 15_000;
 
 /**
  * Output some connections will be written this turn: the chunks sent so far, as a path from
@@ -227,7 +227,7 @@ export class Connection {
     else {
       const now = performance.now();
       this.behindSince ??= now;
-      const timeout = this.limits.slowClientTimeoutMs ?? DEFAULT_SLOW_CLIENT_TIMEOUT_MS;
+      const timeout = this.limits.slowClientTimeoutMs ?? DEFAULTS.slowClientTimeoutMs;
       if (now - this.behindSince >= timeout) {
         this.abortSlow();
         return;
@@ -278,7 +278,10 @@ export class Connection {
     this.reason ??= reason;
     if (lastWord) this.socket.end(lastWord);
     else this.socket.end();
-    setTimeout(() => this.socket.destroy(), this.limits.lingerMs ?? 5000).unref();
+    setTimeout(
+      () => this.socket.destroy(),
+      this.limits.lingerMs ?? DEFAULTS.shutdownGraceMs,
+    ).unref();
   }
 
   abort(reason: string): void {
