@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { runClient } from './client/client.js';
+import { SETTINGS } from './config/settings.js';
 import { createLogger } from './log.js';
 import { DoorsUnavailableError } from './net/listener.js';
 import { parseServeArgs, SERVE_HELP, UsageError } from './serve-options.js';
@@ -43,7 +44,7 @@ Options:
 class StartupError extends Error {}
 
 async function serve(args: string[]): Promise<void> {
-  const command = parseServeArgs(args);
+  const command = parseServeArgs(args, process.env);
   if (command.help) {
     process.stdout.write(SERVE_HELP);
     return;
@@ -84,7 +85,7 @@ async function connect(args: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 2) throw new UsageError('connect takes at most HOST and PORT');
-  const port = positionals[1] === undefined ? DEFAULTS.linePort : Number(positionals[1]);
+  const port = positionals[1] === undefined ? SETTINGS.linePort.default : Number(positionals[1]);
   if (!/^\d+$/.test(positionals[1] ?? '1') || port < 1 || port > 65535) {
     throw new UsageError('PORT must be a port number (1-65535)');
   }

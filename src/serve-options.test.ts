@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseServeArgs, UsageError } from './serve-options.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -101,5 +103,142 @@ describe('chatroom serve options', () => {
 
   it('leaves unknown flags to parseArgs, which names them', () => {
     expect(() => parseServeArgs(['--bogus'])).toThrow(/--bogus/);
+  });
+});
+
+describe('chatroom serve settings from the environment and a config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chatroom-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let files = 0;
+  /** A config file holding `content` (JSON text, or an object to write as JSON). */
+  function configFile(content: string | object): string {
+    const path = join(dir, `chatroom-${++files}.json`);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  }
+  function configWith(args: string[], env: Record<string, string> = {}) {
+    const command = parseServeArgs(args, env);
+    if (command.help) throw new Error('expected a configuration, got --help');
+    return command.config;
+  }
+
+  it('reads every kind of setting from the environment, by the names the table gives', () => {
+    const command = parseServeArgs([], {
+      CHATROOM_LINE_PORT: '0',
+      CHATROOM_FRAMED_PORT: 'off',
+      CHATROOM_SLOW_CLIENT_TIMEOUT: '20',
+      CHATROOM_ROOM_EXPIRY: '0',
+      CHATROOM_LIMITS_EXEMPT: 'none',
+      CHATROOM_PUBLIC_HOST: 'chat.example.org',
+      CHATROOM_DATABASE_URL: 'postgres://chat@db/chat',
+      CHATROOM_LOG_LEVEL: 'warn',
+      // Empty is unset, as `VAR= chatroom serve` and compose files leave it.
+      CHATROOM_HTTP_PORT: '',
+    });
+    expect(command).toMatchObject({
+      logLevel: 'warn',
+      config: {
+        linePort: 0,
+        framedPort: null,
+        httpPort: documentedPort('http'),
+        slowClientTimeoutMs: 20_000,
+        rooms: { expiryMs: 0 },
+        limitsExempt: [],
+        publicHosts: ['chat.example.org'],
+        store: { kind: 'postgres', url: 'postgres://chat@db/chat' },
+      },
+    });
+  });
+
+  it('names the variable a bad value came from', () => {
+    expect(() => parseServeArgs([], { CHATROOM_LINE_PORT: 'lots' })).toThrow(
+      new UsageError('CHATROOM_LINE_PORT needs a whole number, not "lots"'),
+    );
+    expect(() => parseServeArgs([], { CHATROOM_STORE: 'mongo' })).toThrow(
+      new UsageError('CHATROOM_STORE must be sqlite, postgres or memory'),
+    );
+  });
+
+  it('reads a JSON config file whose keys are the flags in camelCase', () => {
+    const path = configFile({
+      linePort: 0,
+      ircPort: 'off',
+      maxQueueBytes: 2048,
+      nickTimeout: 10,
+      allowedOrigins: ['https://chat.example.org'],
+      limitsExempt: 'none',
+      store: 'memory',
+      logLevel: 'debug',
+    });
+    expect(parseServeArgs(['--config', path])).toMatchObject({
+      logLevel: 'debug',
+      config: {
+        linePort: 0,
+        ircPort: null,
+        maxQueueBytes: 2048,
+        nickTimeoutMs: 10_000,
+        allowedOrigins: ['https://chat.example.org'],
+        limitsExempt: [],
+        store: { kind: 'memory' },
+        framedPort: documentedPort('framed'),
+      },
+    });
+    // CHATROOM_CONFIG names it too.
+    expect(configWith([], { CHATROOM_CONFIG: path }).maxQueueBytes).toBe(2048);
+  });
+
+  it('lets flags override the environment, which overrides the file, which overrides defaults', () => {
+    const path = configFile({ linePort: 1111, framedPort: 2222, httpPort: 3333 });
+    const env = { CHATROOM_CONFIG: path, CHATROOM_LINE_PORT: '4444', CHATROOM_FRAMED_PORT: '5555' };
+    expect(configWith(['--line-port', '6666'], env)).toMatchObject({
+      linePort: 6666,
+      framedPort: 5555,
+      httpPort: 3333,
+      ircPort: documentedPort('irc'),
+    });
+    // --config wins over CHATROOM_CONFIG.
+    const other = configFile({ httpPort: 7777 });
+    expect(configWith(['--config', other], env).httpPort).toBe(7777);
+  });
+
+  it.each([
+    [{ linePrt: 0 }, 'unknown setting "linePrt"'],
+    [{ 'line-port': 0 }, 'unknown setting "line-port"; did you mean "linePort"?'],
+    [{ linePort: '9009' }, 'linePort in PATH must be a port number or "off", not "9009"'],
+    [{ maxRooms: true }, 'maxRooms in PATH must be a number, not true'],
+    [{ maxQueueBytes: 0 }, 'maxQueueBytes in PATH must be greater than 0'],
+    [{ historyDays: -1 }, 'historyDays in PATH needs a whole number, not "-1"'],
+    [{ roomExpiry: 1.5 }, 'roomExpiry in PATH needs a whole number, not "1.5"'],
+    [{ publicHost: 'chat.example.org' }, 'publicHost in PATH must be a list of strings'],
+    [{ store: 'mongo' }, 'store in PATH must be sqlite, postgres or memory'],
+    [{ databaseUrl: 'mysql://x' }, 'databaseUrl in PATH: only PostgreSQL is supported'],
+    [['linePort'], 'PATH must hold a JSON object of settings'],
+    ['{"linePort": 0,}', 'PATH is not valid JSON'],
+  ])('refuses the file %j, naming the key and the file', (content, message) => {
+    const path = configFile(content);
+    expect(() => parseServeArgs(['--config', path])).toThrow(UsageError);
+    expect(() => parseServeArgs(['--config', path])).toThrow(message.replace('PATH', path));
+  });
+
+  it('says when the file cannot be read', () => {
+    const path = join(dir, 'missing.json');
+    expect(() => parseServeArgs(['--config', path])).toThrow(`--config: cannot read ${path}`);
+    expect(() => parseServeArgs([], { CHATROOM_CONFIG: path })).toThrow(
+      `CHATROOM_CONFIG: cannot read ${path}`,
+    );
+  });
+
+  it('checks rules between settings on what the sources give together', () => {
+    const path = configFile({ linePort: 'off', framedPort: 'off', httpPort: 'off' });
+    expect(() => parseServeArgs(['--config', path], { CHATROOM_IRC_PORT: 'off' })).toThrow(
+      'every front door is off; nobody could connect',
+    );
+    expect(() => parseServeArgs([], { CHATROOM_STORE: 'postgres' })).toThrow(
+      '--store postgres needs --database-url',
+    );
+  });
+
+  it('answers --help before reading anything else', () => {
+    expect(parseServeArgs(['--help'], { CHATROOM_LINE_PORT: 'lots' })).toEqual({ help: true });
   });
 });

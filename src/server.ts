@@ -1,12 +1,10 @@
-import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Chat } from './core/chat.js';
-import { DEFAULT_CROWD_NOTICES } from './core/crowd-notices.js';
 import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { Connection } from './net/connection.js';
-import { FLOOD_DEFAULTS, type FloodOptions } from './net/flood.js';
+import type { FloodOptions } from './net/flood.js';
 import { FlushScheduler } from './net/flush-scheduler.js';
 import { type Listening, listen, openAll } from './net/listener.js';
 import { ConnectionLimiter, refuseSocket } from './net/per-ip.js';
@@ -108,46 +106,8 @@ export interface ServerConfig {
   maxUnregisteredPerIp: number;
 }
 
-export const DEFAULTS = {
-  host: '127.0.0.1',
-  linePort: 9009,
-  framedPort: 1234,
-  httpPort: 8080,
-  ircPort: 6667,
-  serverName: hostname(),
-  ircPingIntervalMs: 120_000,
-  ircPingTimeoutMs: 60_000,
-  ircMotd: [
-    'This is chatroom: IRC, web, netcat (line) and framed clients share its rooms and nicknames.',
-    'Everyone meets in #lobby. Messages are stored: draft/chathistory clients can page back.',
-  ],
-  maxLineBytes: 8192,
-  maxQueueBytes: 1024 * 1024,
-  slowClientTimeoutMs: 15_000,
-  nickTimeoutMs: 30_000,
-  shutdownGraceMs: 5_000,
-  dataDir: 'data',
-  historyOnJoin: 50,
-  maxPendingWrites: 10_000,
-  retention: { days: 0, maxPerRoom: 0, intervalMs: 60 * 60 * 1000 },
-
-  // ---- Limits against floods ----
-  limitsExempt: ['127.0.0.0/8', '::1/128'],
-  flood: FLOOD_DEFAULTS,
-  maxConnectionsPerIp: 16,
-  maxNewConnectionsPerIp: 30,
-  maxUnregisteredPerIp: 8,
-  rooms: {
-    perMinute: 10,
-    burst: 5,
-    max: 10_000,
-    nickChangesPerMinute: 5,
-    nickChangeBurst: 5,
-    expiryMs: 24 * 60 * 60 * 1000,
-    summarizeJoinsAbove: DEFAULT_CROWD_NOTICES.above,
-    summaryMs: DEFAULT_CROWD_NOTICES.intervalMs,
-  },
-} as const;
+/** The defaults, from the settings table (src/config/settings.ts). */
+export { DEFAULTS } from './config/defaults.js';
 
 /** Where `npm run build` puts the web client: dist/web, from src/ (tests) or dist/ alike. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));

@@ -1,5 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,8 +17,12 @@ import { WsClient } from './ws-client.js';
 // The built CLI, as users run it (npm test builds it first).
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-function run(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 10_000,
+    env: { ...process.env, ...env },
+  });
 }
 
 interface ServerProcess {
@@ -32,8 +38,11 @@ async function serve(
   args: readonly string[],
   doors = 3,
   dataDir = tempDir(),
+  env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, ...args]);
+  const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, ...args], {
+    env: { ...process.env, ...env },
+  });
   onCleanup(() => {
     child.kill('SIGKILL');
   });
@@ -98,6 +107,7 @@ describe('chatroom CLI', () => {
       '--nick-changes-per-minute',
       '--nick-change-burst',
       '--log-level',
+      '--config',
       '--help',
       // Limits against floods.
       '--limits-exempt',
@@ -134,6 +144,31 @@ describe('chatroom CLI', () => {
     expect(run(['serve', '--database-url', 'mysql://x']).stderr).toContain(
       'only PostgreSQL is supported',
     );
+  });
+
+  it('takes settings from a config file and the environment, flags first', async () => {
+    const file = join(tempDir(), 'chatroom.json');
+    writeFileSync(file, JSON.stringify({ linePort: 'off', framedPort: 'off', store: 'memory' }));
+    const server = await serve(['--config', file, '--http-port', 'off'], 1, tempDir(), {
+      CHATROOM_IRC_PORT: '0',
+      CHATROOM_HTTP_PORT: '0',
+      CHATROOM_SERVER_NAME: 'irc.example.org',
+    });
+    expect(server.stdout()).toMatch(/^irc listening on 127\.0\.0\.1:\d+\n$/);
+    const irc = await IrcClient.register(server.ports.get('irc')!, 'alice');
+    expect(irc.sawLine(':irc.example.org 004 alice irc.example.org chatroom i n')).toBe(true);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    writeFileSync(file, JSON.stringify({ linePrt: 0 }));
+    const typo = run(['serve', '--config', file]);
+    expect({ status: typo.status, stderr: typo.stderr }).toEqual({
+      status: 2,
+      stderr: `chatroom: ${file}: unknown setting "linePrt"; keys are the flags of chatroom serve in camelCase, e.g. "linePort"\nTry "chatroom --help".\n`,
+    });
+    const bad = run(['serve'], { CHATROOM_MAX_ROOMS: 'many' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('chatroom: CHATROOM_MAX_ROOMS needs a whole number, not "many"');
   });
 
   it('names every taken port at once, and suggests another server is running', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type CrowdNoticeOptions, DEFAULT_CROWD_NOTICES } from './crowd-notices.js';
+import { DEFAULTS } from '../config/defaults.js';
+import type { CrowdNoticeOptions } from './crowd-notices.js';
 import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
 import { GroupCommitter, type WriteOutcome } from './group-commit.js';
 import type { HistoryStore, StoredMessage } from './history.js';
@@ -79,9 +80,10 @@ export class Chat {
     const now = options.now ?? Date.now;
     this.serverName = options.serverName ?? 'chatroom';
     this.lobby = options.lobby ?? '#lobby';
-    this.historyOnJoin = options.historyOnJoin ?? 50;
+    this.historyOnJoin = options.historyOnJoin ?? DEFAULTS.historyOnJoin;
     this.maxTopicLength = options.maxTopicLength ?? 390;
-    const maxMessageBytes = options.maxMessageBytes ?? 8192;
+    // The server passes --max-line-bytes: a message is at most a line.
+    const maxMessageBytes = options.maxMessageBytes ?? DEFAULTS.maxLineBytes;
     this.writer = new GroupCommitter(history, options.maxPendingWrites);
     const limits = new RoomLimits(options.roomLimits ?? DEFAULT_ROOM_LIMITS, now);
     // The parts reach the fan-out through this forward, as it is built over their members.
@@ -104,7 +106,10 @@ export class Chat {
       maxMessageBytes,
       limits,
       expiryMs: options.roomExpiryMs ?? 0,
-      crowdNotices: options.crowdNotices ?? DEFAULT_CROWD_NOTICES,
+      crowdNotices: options.crowdNotices ?? {
+        above: DEFAULTS.rooms.summarizeJoinsAbove,
+        intervalMs: DEFAULTS.rooms.summaryMs,
+      },
       now,
     });
     this.messaging = new Messaging({

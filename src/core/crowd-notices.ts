@@ -7,8 +7,6 @@ export interface CrowdNoticeOptions {
   intervalMs: number;
 }
 
-export const DEFAULT_CROWD_NOTICES: CrowdNoticeOptions = { above: 100, intervalMs: 10_000 };
-
 /** Nicknames named in a summary; the rest are counted. */
 const NAMED = 5;
 

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/defaults.js';
 import type { HistoryStore, NewMessage, StoredMessage } from './history.js';
 
 interface Pending {
@@ -42,7 +43,7 @@ export class GroupCommitter {
 
   constructor(
     private readonly store: HistoryStore,
-    private readonly maxPending = 10_000,
+    private readonly maxPending = DEFAULTS.maxPendingWrites,
     private readonly maxBatch = 1_000,
   ) {}
 

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/defaults.js';
 import { ChatError } from './errors.js';
 import type { Member } from './member.js';
 import { RateLimiter, type RateOptions, secondsToWait } from './rate-limit.js';
@@ -17,10 +18,11 @@ export interface RoomLimitOptions {
   nickChanges: RateOptions;
 }
 
+const { rooms } = DEFAULTS;
 export const DEFAULT_ROOM_LIMITS: RoomLimitOptions = {
-  roomCreation: { perMinute: 10, burst: 5 },
-  maxRooms: 10_000,
-  nickChanges: { perMinute: 5, burst: 5 },
+  roomCreation: { perMinute: rooms.perMinute, burst: rooms.burst },
+  maxRooms: rooms.max,
+  nickChanges: { perMinute: rooms.nickChangesPerMinute, burst: rooms.nickChangeBurst },
 };
 
 export class RoomLimits {

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Logger } from '../log.js';
 import type { FlushScheduler, Output } from './flush-scheduler.js';
 
@@ -34,7 +35,6 @@ let nextConnectionId = 1;
  * of it is shared anyway: a broadcast is one buffer written to every member.
  */
 export const HARD_QUEUE_FACTOR = 8;
-const DEFAULT_SLOW_CLIENT_TIMEOUT_MS = 15_000;
 
 /**
  * What every front door's connection shares: a socket whose outbound queue is bounded
@@ -150,7 +150,7 @@ export class Connection {
     else {
       const now = performance.now();
       this.behindSince ??= now;
-      const timeout = this.limits.slowClientTimeoutMs ?? DEFAULT_SLOW_CLIENT_TIMEOUT_MS;
+      const timeout = this.limits.slowClientTimeoutMs ?? DEFAULTS.slowClientTimeoutMs;
       if (now - this.behindSince >= timeout) {
         this.abortSlow();
         return;
@@ -201,7 +201,10 @@ export class Connection {
     this.reason ??= reason;
     if (lastWord) this.socket.end(lastWord);
     else this.socket.end();
-    setTimeout(() => this.socket.destroy(), this.limits.lingerMs ?? 5000).unref();
+    setTimeout(
+      () => this.socket.destroy(),
+      this.limits.lingerMs ?? DEFAULTS.shutdownGraceMs,
+    ).unref();
   }
 
   abort(reason: string): void {

@@ -16,16 +16,6 @@ export interface FloodOptions {
   maxPendingBytes: number;
 }
 
-export const FLOOD_DEFAULTS: FloodOptions = {
-  burst: 5,
-  perSecond: 2,
-  // The web client resends at most 100 unacknowledged messages after a reconnect (MAX_UNACKED
-  // in web/src/connection.ts); those already stored cost nothing (see WsSession), and even if
-  // none were, 100 less the burst fits under this: a reconnect is slowed, never cut.
-  maxPending: 100,
-  maxPendingBytes: 64 * 1024,
-};
-
 /** What an InputQueue needs to hold a connection to its rate. */
 export interface FloodControl<T> {
   bucket: TokenBucket;
