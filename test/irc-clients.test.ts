@@ -8,6 +8,7 @@ import {
   sleep,
   startTestServer,
 } from './helpers.js';
+import { Waiters } from './wait.js';
 
 type Events = {
   message: IRC_MessageEvent;
@@ -30,7 +31,7 @@ type IRC_MessageEvent = {
 class Framework {
   readonly client = new IRC.Client({ auto_reconnect: false });
   private readonly seen: Array<{ name: keyof Events; event: Events[keyof Events] }> = [];
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new Waiters();
 
   static async connect(port: number, nick: string, echo = false): Promise<Framework> {
     const framework = new Framework();
@@ -55,32 +56,24 @@ class Framework {
     for (const name of ['message', 'join', 'part', 'quit', 'nick', 'topic', 'userlist'] as const) {
       this.client.on(name, (event) => {
         this.seen.push({ name, event });
-        for (const waiter of this.waiters.splice(0)) waiter();
+        this.waiters.wake();
       });
     }
   }
 
-  async waitFor<K extends keyof Events>(
+  waitFor<K extends keyof Events>(
     name: K,
     test: (event: Events[K]) => boolean,
     timeoutMs = 5000,
   ): Promise<Events[K]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.seen.find((item) => item.name === name && test(item.event as Events[K]));
-      if (found) return found.event as Events[K];
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        throw new Error(`no ${name} event; saw ${JSON.stringify(this.seen, null, 1)}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    return this.waiters.until(
+      () => {
+        const found = this.seen.find((item) => item.name === name && test(item.event as Events[K]));
+        return found ? (found.event as Events[K]) : undefined;
+      },
+      () => new Error(`no ${name} event; saw ${JSON.stringify(this.seen, null, 1)}`),
+      timeoutMs,
+    );
   }
 }
 

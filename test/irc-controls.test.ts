@@ -8,27 +8,16 @@ import {
   IrcClient,
   LineClient,
   onCleanup,
-  sleep,
   startTestServer,
   tempDir,
 } from './helpers.js';
+import { poll } from './wait.js';
 
 /**
  * Control and formatting characters across doors (docs/commands.md, "Control characters and
  * formatting"), with real clients: ii, a raw IRC client that writes what it receives to a
  * file as is, and the test suite's own socket clients.
  */
-
-/** Polls until `check` returns something, or fails after `timeoutMs` saying what it waited for. */
-async function until<T>(what: string, check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function readIfThere(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -50,7 +39,7 @@ async function startIi(port: number, nick: string): Promise<{ dir: string; ii: C
   });
   const dir = join(prefix, '127.0.0.1');
   // ii writes the server's messages to `out`; the end of the MOTD means it is registered.
-  await until('ii to register', () => {
+  await poll('ii to register', () => {
     if (failed) throw new Error(`could not run ii (Debian package ii): ${failed.message}`);
     return /End of \/MOTD/.test(readIfThere(join(dir, 'out'))) ? true : undefined;
   });
@@ -80,7 +69,7 @@ describe('control characters between doors', () => {
     alice.send('marker-done');
     const channel = join(dir, '#lobby', 'out');
     // The marker comes after the other lines, so once it is there they have all been written.
-    const out = await until('the marker in ii’s #lobby/out', () => {
+    const out = await poll('the marker in ii’s #lobby/out', () => {
       const text = readIfThere(channel);
       return text.includes('<alice> marker-done') ? text : undefined;
     });

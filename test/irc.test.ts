@@ -101,7 +101,9 @@ describe('IRC registration', () => {
     await client.waitFor(`${S} CAP * ACK :-multi-prefix`);
     client.send('CAP DANCE');
     await client.waitFor(`${S} 410 * DANCE :Invalid CAP command`);
-    await sleep(50);
+    // Still not registered: the PONG comes after anything sent before it.
+    client.send('PING :barrier');
+    await client.waitFor(`${S} PONG irc.test :barrier`);
     expect(client.sawLine(/ 001 /)).toBe(false);
     client.send('CAP END');
     await client.waitFor(/^:irc\.test 001 alice /);
@@ -134,7 +136,10 @@ describe('IRC registration', () => {
     await bob.waitFor(/^ERROR :Closing Link: bob \(Ping timeout: \d+ seconds\)$/);
     await bob.closed;
     await alice.waitFor(/^:bob!bob@irc\.test QUIT :Ping timeout: \d+ seconds$/);
-    await sleep(400);
+    // Several more rounds of PING, each answered: alice stays.
+    for (let round = 0; round < 3; round++) await alice.waitFor('PING irc.test');
+    alice.send('PING :still here');
+    await alice.waitFor(`${S} PONG irc.test :still here`);
     expect(alice.socket.destroyed).toBe(false);
   });
 
@@ -479,7 +484,8 @@ describe('IRC capabilities', () => {
     // chathistory clients fetch history themselves: no replay.
     const fetcher = await IrcClient.register(server.port('irc'), 'fetcher', ['draft/chathistory']);
     await fetcher.join('#lobby');
-    await sleep(50);
+    fetcher.send('PING :barrier');
+    await fetcher.waitFor(`${S} PONG irc.test :barrier`);
     expect(fetcher.sawLine(/ PRIVMSG #lobby /)).toBe(false);
   });
 });

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { limitKey } from '../src/net/address.js';
-import {
-  capturingLogger,
-  IrcClient,
-  LineClient,
-  onCleanup,
-  sleep,
-  startTestServer,
-} from './helpers.js';
+import { capturingLogger, IrcClient, LineClient, onCleanup, startTestServer } from './helpers.js';
+import { poll } from './wait.js';
 
 const WELCOME = /^\*\*\* Welcome to .* What is your nickname\?$/;
 
@@ -63,16 +57,10 @@ describe('per-IP limits', () => {
     clients[0]!.send('/quit');
     await clients[0]!.closed;
     // The server learns of the close a moment after the client does.
-    for (let attempt = 0; ; attempt++) {
+    await poll('a connection to be let in again', async () => {
       const next = await LineClient.connect(line);
-      try {
-        await next.waitFor(WELCOME, 500);
-        break;
-      } catch (error) {
-        if (attempt > 20) throw error;
-        await sleep(50);
-      }
-    }
+      return next.waitFor(WELCOME, 500).catch(() => undefined);
+    });
   });
 
   it('caps connections without a nickname', async () => {

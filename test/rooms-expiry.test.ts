@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, type RunningServer, type ServerConfig } from '../src/server.js';
-import { IrcClient, LineClient, sleep, startTestServer, tempDir } from './helpers.js';
+import { IrcClient, LineClient, startTestServer, tempDir } from './helpers.js';
+import { poll } from './wait.js';
 
 /** The channels an IRC LIST names, asked and read to its end (323). */
 async function listed(irc: IrcClient): Promise<string[]> {
@@ -32,13 +33,14 @@ describe('room expiry', () => {
     await alice.closed;
     // #lobby, #talk and #quiet were all left at the same moment, when alice quit: once
     // #quiet is gone, the others have been empty as long and had every chance to go too.
-    const deadline = Date.now() + 10_000;
-    let rooms = await listed(watcher);
-    while (rooms.includes('#quiet')) {
-      expect(Date.now()).toBeLessThan(deadline);
-      await sleep(20);
-      rooms = await listed(watcher);
-    }
+    const rooms = await poll(
+      '#quiet to expire',
+      async () => {
+        const now = await listed(watcher);
+        return now.includes('#quiet') ? undefined : now;
+      },
+      { timeoutMs: 10_000, everyMs: 20 },
+    );
     expect(rooms).toEqual(['#busy', '#lobby', '#talk']);
     await server.stop();
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LineClient, onCleanup, sleep, startTestServer } from './helpers.js';
+import { LineClient, onCleanup, startTestServer } from './helpers.js';
+import { poll } from './wait.js';
 
 const TUTORIAL_CLIENT = fileURLToPath(new URL('./fixtures/tutorial_client.py', import.meta.url));
 
@@ -28,11 +29,15 @@ describe('the Python tutorial client', () => {
 
     alice.send('hi pyuser, welcome');
     // The tutorial client only reads the socket after each line typed, so keep pressing Enter.
-    for (let tries = 0; !output.includes('alice > hi pyuser, welcome'); tries++) {
-      expect(tries, output).toBeLessThan(100);
-      python.stdin.write('\n');
-      await sleep(100);
-    }
+    await poll(
+      'the tutorial client to show alice',
+      () => {
+        if (output.includes('alice > hi pyuser, welcome')) return true;
+        python.stdin.write('\n');
+        return undefined;
+      },
+      { everyMs: 100, timeoutMs: 10_000, seen: () => output },
+    );
     expect(output).toContain('* > Now talking in #lobby');
 
     python.stdin.write('/me is a tutorial\n');

@@ -30,7 +30,11 @@ describe('WebSocket API: heartbeat', () => {
     await gone;
     await expect.poll(() => server.chat.findMember('ghost')).toBeUndefined();
     // The ws client answers pings by itself: it is still there many intervals later.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    let pinged = 0;
+    alive.ws.on('ping', () => pinged++);
+    await expect.poll(() => pinged, { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
+    alive.send({ type: 'ping', ref: 'barrier' });
+    await alive.waitFor({ type: 'pong', ref: 'barrier' });
     expect(alive.ws.readyState).toBe(WebSocket.OPEN);
     const again = await WsClient.join(port, 'ghost');
     expect(again.ws.readyState).toBe(WebSocket.OPEN);
