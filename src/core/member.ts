@@ -34,8 +34,6 @@ export class Member {
   registeredAt = 0;
   /** The away message, while the member has said they are away (IRC's AWAY). */
   away: string | undefined;
-  /** Whether this member's door should show message ids (clients that resume ask for them). */
-  showIds = false;
   /**
    * Rooms whose live events are held back while a replay for them is being read from the
    * store, so the replay and the live stream arrive in order.

@@ -2,9 +2,16 @@ import type { Chat } from '../chat.js';
 import { ChatError } from '../errors.js';
 import type { Member } from '../member.js';
 
+/** How a text door shows things to this user: set by commands, kept by the door's session. */
+export interface TextView {
+  /** Show message ids (for /history before ID and /resume). */
+  showIds: boolean;
+}
+
 export interface CommandContext {
   chat: Chat;
   member: Member;
+  view: TextView;
 }
 
 /** A slash command as typed on the text front doors: `/name args`. */

@@ -4,10 +4,10 @@ export const ids: Command = {
   name: 'ids',
   usage: '/ids on|off',
   summary: 'show message ids (for /history before ID and /resume)',
-  run({ member }, args) {
+  run({ member, view }, args) {
     const setting = args.trim().toLowerCase();
     if (setting !== 'on' && setting !== 'off') throw usageError(ids);
-    member.showIds = setting === 'on';
+    view.showIds = setting === 'on';
     member.send({ type: 'notice', text: `Message ids are ${setting}.` });
   },
 };

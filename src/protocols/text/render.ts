@@ -46,10 +46,10 @@ export function eventKeys(event: ChatEvent): EventKeys {
 }
 
 /** The viewer's viewpoint as three bits: computed per recipient, so it allocates nothing. */
-export function viewpointKey(keys: EventKeys, viewer: Member): number {
+export function viewpointKey(keys: EventKeys, viewer: Member, showIds: boolean): number {
   const inCurrentRoom = keys.room === undefined || keys.room === viewer.currentRoomKey;
   const isActor = keys.actor !== undefined && keys.actor === viewer.nickKey;
-  return (inCurrentRoom ? 1 : 0) | (isActor ? 2 : 0) | (viewer.showIds ? 4 : 0);
+  return (inCurrentRoom ? 1 : 0) | (isActor ? 2 : 0) | (showIds ? 4 : 0);
 }
 
 export function viewpointFromKey(key: number): Viewpoint {

@@ -1,4 +1,5 @@
 import type { Chat } from '../../core/chat.js';
+import type { CommandContext, TextView } from '../../core/commands/command.js';
 import { runInput } from '../../core/commands/index.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
@@ -56,6 +57,9 @@ export class TextSession extends Session<string> {
   private readonly slot: MemoSlot<SharedEncodings>;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
   private timedOut = false;
+  /** How this user wants things shown (/ids): the door's, not the core's. */
+  private readonly view: TextView = { showIds: false };
+  private readonly commandContext: CommandContext;
 
   constructor(
     chat: Chat,
@@ -74,6 +78,7 @@ export class TextSession extends Session<string> {
       flood: options.flood,
     });
     this.protocol = codec.protocol;
+    this.commandContext = { chat, member: this.member, view: this.view };
     this.slot = slotOf(codec);
     this.decoder = codec.createDecoder({ maxLineBytes: options.maxLineBytes });
     this.sendEntries([
@@ -85,7 +90,7 @@ export class TextSession extends Session<string> {
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.connection.isClosing) return;
     const shared = this.slot.get(memo, () => ({ keys: eventKeys(event), bytes: [] }));
-    const key = viewpointKey(shared.keys, viewer);
+    const key = viewpointKey(shared.keys, viewer, this.view.showIds);
     let bytes = shared.bytes[key];
     if (!bytes) {
       bytes = this.codec.encode(renderEvent(event, viewpointFromKey(key)));
@@ -138,12 +143,12 @@ export class TextSession extends Session<string> {
   /** Plain messages, once registered: a command acts after the messages typed before it. */
   protected pipelined(input: string): Promise<unknown> | undefined {
     if (!this.member.registered || input.trim() === '' || isCommand(input)) return undefined;
-    return runInput({ chat: this.chat, member: this.member }, input);
+    return runInput(this.commandContext, input);
   }
 
   protected async handle(input: string): Promise<void> {
     if (!this.member.registered) await this.register(input);
-    else if (isCommand(input)) await runInput({ chat: this.chat, member: this.member }, input);
+    else if (isCommand(input)) await runInput(this.commandContext, input);
   }
 
   protected tell(error: ChatError): void {
