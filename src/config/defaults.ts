@@ -1,4 +1,4 @@
-import type { ServerConfig } from '../server.js';
+import type { ServerConfig } from './server-config.js';
 import { defaultValues, type SettingValues } from './settings.js';
 
 /** What the server is configured with but no flag sets. */

@@ -1,8 +1,21 @@
 import { describeCrowd } from '../../src/core/crowd-notices.js';
 import { foldCase } from '../../src/core/names.js';
 import type { ServerMessage } from '../../src/protocols/ws/protocol.js';
+import type { Change } from './change.js';
+import type { Conversation } from './conversation.js';
 import { startLoading } from './conversation.js';
-import type { Change, ChatState } from './state.js';
+
+/** What membership changes touch of the client's picture (ChatState, in state.ts). */
+export interface MembershipState {
+  nick: string | undefined;
+  readonly myKey: string | undefined;
+  readonly conversations: Map<string, Conversation>;
+  readonly away: Map<string, string>;
+  active: string | undefined;
+  conversation(name: string, kind: 'room' | 'private'): Conversation;
+  activate(key: string): Change;
+  notice(text: string, tone?: 'info' | 'error', key?: string, time?: number): Change;
+}
 
 /**
  * Who is where: joins, parts, quits and nick changes, as the member lists and the notice
@@ -11,7 +24,7 @@ import type { Change, ChatState } from './state.js';
 
 type Event<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
-export function joined(state: ChatState, message: Event<'join'>, time: number): Change {
+export function joined(state: MembershipState, message: Event<'join'>, time: number): Change {
   const room = state.conversation(message.room, 'room');
   const you = foldCase(message.nick) === state.myKey;
   const back = you && room.joined;
@@ -36,7 +49,7 @@ export function joined(state: ChatState, message: Event<'join'>, time: number): 
   return { ...state.notice(text, 'info', room.key, time), members: true, conversations: true };
 }
 
-export function parted(state: ChatState, message: Event<'part'>, time: number): Change {
+export function parted(state: MembershipState, message: Event<'part'>, time: number): Change {
   const room = state.conversation(message.room, 'room');
   const you = foldCase(message.nick) === state.myKey;
   if (you) room.joined = false;
@@ -49,13 +62,17 @@ export function parted(state: ChatState, message: Event<'part'>, time: number): 
 }
 
 /** The summary of a big room's joins and parts, as one line in that room. */
-export function crowdChanged(state: ChatState, message: Event<'crowd'>, time: number): Change {
+export function crowdChanged(
+  state: MembershipState,
+  message: Event<'crowd'>,
+  time: number,
+): Change {
   const room = state.conversations.get(foldCase(message.room));
   if (!room) return {};
   return state.notice(describeCrowd(message, false), 'info', room.key, time);
 }
 
-export function quit(state: ChatState, message: Event<'quit'>, time: number): Change {
+export function quit(state: MembershipState, message: Event<'quit'>, time: number): Change {
   const key = foldCase(message.nick);
   const change: Change = { members: true };
   state.away.delete(key);
@@ -79,7 +96,12 @@ export function quit(state: ChatState, message: Event<'quit'>, time: number): Ch
   return change;
 }
 
-export function renamed(state: ChatState, oldNick: string, newNick: string, time: number): Change {
+export function renamed(
+  state: MembershipState,
+  oldNick: string,
+  newNick: string,
+  time: number,
+): Change {
   const oldKey = foldCase(oldNick);
   const you = oldKey === state.myKey;
   if (you) state.nick = newNick;

@@ -1,5 +1,6 @@
 import { foldCase } from '../../src/core/names.js';
 import type { HistoryMessage, RoomInfo, ServerMessage } from '../../src/protocols/ws/protocol.js';
+import type { Change } from './change.js';
 import {
   type Conversation,
   type Entry,
@@ -20,17 +21,9 @@ import {
 import { crowdChanged, joined, parted, quit, renamed } from './membership.js';
 import { ServerClock } from './server-clock.js';
 
-export type { Conversation, Entry } from './conversation.js';
-
 /** What the view must redraw after a change. */
-export interface Change {
-  conversations?: boolean;
-  /** Entries of this conversation changed. */
-  entries?: string;
-  members?: boolean;
-  status?: boolean;
-  rooms?: boolean;
-}
+export type { Change } from './change.js';
+export type { Conversation, Entry } from './conversation.js';
 
 const MAX_NOTICES_PER_EVENT = 200;
 
