@@ -37,7 +37,7 @@ const CHAT = new RegExp(`^(${LABEL})?<(${NICK})> (.*)$`, 's');
 const ACTION = new RegExp(String.raw`^(${LABEL})?\* (${NICK}) (.*)$`, 's');
 const PRIVATE_IN = new RegExp(String.raw`^\*(${NICK})\* (.*)$`, 's');
 
-/** Colours one line of the line protocol (docs/protocols/line.md) for the terminal. */
+/** Colours one line as render.ts words it (the line door's forms) for the terminal. */
 export function colorize(line: string, colors: Palette): string {
   if (line.startsWith('*** ')) return colors.notice(line);
   if (line.startsWith('!!! ')) return colors.error(line);
