@@ -1,73 +1,11 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { LineClient, onCleanup, startTestServer } from './helpers.js';
-import { requireBuiltCli, spawnClient } from './spawned.js';
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { runClient } from '../src/client/client.js';
+import { LineClient, startTestServer } from './helpers.js';
+import { LossyRelay } from './lossy-relay.js';
+import { requireBuiltCli, spawnClient, WAIT_MS } from './spawned.js';
 
 beforeAll(requireBuiltCli);
-
-/**
- * A TCP relay between the client and the server that a test can make lose bytes on the way
- * (an ack that never arrives, a message that never leaves), then cut, as a network would.
- */
-class LossyRelay {
-  private deaf = false;
-  private mute = false;
-  private readonly sockets = new Set<Socket>();
-
-  private constructor(private readonly server: Server) {}
-
-  static async start(targetPort: number): Promise<LossyRelay> {
-    const server = createServer();
-    const relay = new LossyRelay(server);
-    server.on('connection', (client) => relay.relay(client, targetPort));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    onCleanup(() => {
-      relay.cut();
-      server.close();
-    });
-    return relay;
-  }
-
-  get port(): number {
-    return (this.server.address() as { port: number }).port;
-  }
-
-  /** From now on, what the server sends is lost before it reaches the client. */
-  deafen(): void {
-    this.deaf = true;
-  }
-
-  /** From now on, what the client sends is lost before it reaches the server. */
-  silence(): void {
-    this.mute = true;
-  }
-
-  /** Cuts every connection through the relay; the next ones pass everything again. */
-  cut(): void {
-    this.deaf = false;
-    this.mute = false;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  private relay(client: Socket, targetPort: number): void {
-    const server = connect({ host: '127.0.0.1', port: targetPort });
-    for (const socket of [client, server]) {
-      this.sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        this.sockets.delete(socket);
-        client.destroy();
-        server.destroy();
-      });
-    }
-    client.on('data', (bytes) => {
-      if (!this.mute) server.write(bytes);
-    });
-    server.on('data', (bytes) => {
-      if (!this.deaf) client.write(bytes);
-    });
-  }
-}
 
 describe('the terminal client sending again what was not acknowledged', () => {
   it('resends after a reconnect, and the server stores and relays each message once', async () => {
@@ -113,4 +51,42 @@ describe('the terminal client sending again what was not acknowledged', () => {
     // What carol typed is on her screen already: the catch-up does not show it back to her.
     expect(carol.output).not.toMatch(/> (said once|lost on the way)$/m);
   }, 30_000);
+});
+
+describe('the terminal client and a server that stopped answering', () => {
+  it('notices the silence, drops the connection and reconnects', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const relay = await LossyRelay.start(server.port('http'));
+    // In this process, to make its pings quick.
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = '';
+    output.on('data', (chunk: Buffer) => {
+      shown += chunk.toString();
+    });
+    const exited = runClient({
+      host: '127.0.0.1',
+      port: relay.port,
+      nick: 'carol',
+      color: false,
+      input,
+      output,
+      minBackoffMs: 50,
+      pingIntervalMs: 50,
+      silenceTimeoutMs: 500,
+    });
+    const talking = () => shown.split('\n').filter((line) => line === '*** Now talking in #lobby');
+    await vi.waitFor(() => expect(talking()).toHaveLength(1), { timeout: WAIT_MS });
+
+    // The TCP connection stays up; only nothing comes back any more.
+    relay.deafen();
+    await vi.waitFor(
+      () =>
+        expect(shown).toContain('!!! Disconnected from the server (no answer from the server).'),
+      { timeout: WAIT_MS },
+    );
+    await vi.waitFor(() => expect(talking()).toHaveLength(2), { timeout: WAIT_MS });
+    input.write('/quit\n');
+    expect(await exited).toBe(0);
+  });
 });

@@ -20,6 +20,9 @@ export interface ClientOptions {
   /** First and longest pause between reconnection attempts. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** How often to ping the server, and how long a silence means the connection is dead. */
+  pingIntervalMs?: number;
+  silenceTimeoutMs?: number;
 }
 
 const NICK_RETRIES_ON_RECONNECT = 3;
@@ -39,6 +42,8 @@ export function runClient(options: ClientOptions): Promise<number> {
   const colors = palette(options.color);
   const minBackoff = options.minBackoffMs ?? 1000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
+  const pingInterval = options.pingIntervalMs ?? 20_000;
+  const silenceTimeout = options.silenceTimeoutMs ?? 45_000;
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `ws://${hostInUrl}:${options.port}${WS_PATH}`;
 
@@ -230,6 +235,22 @@ export function runClient(options: ClientOptions): Promise<number> {
     let closeReason = 'connection closed';
     const connection = new WebSocket(url);
     socket = connection;
+    // A server that vanished without closing (a network that changed, a machine that slept)
+    // says nothing at all: without this the client would wait for it for ever.
+    let lastHeard = Date.now();
+    const heard = () => {
+      lastHeard = Date.now();
+    };
+    const keepalive = setInterval(() => {
+      if (connection.readyState !== WebSocket.OPEN) return;
+      if (Date.now() - lastHeard > silenceTimeout) {
+        closeReason = 'no answer from the server';
+        connection.terminate();
+      } else connection.ping();
+    }, pingInterval);
+    keepalive.unref();
+    connection.on('pong', heard);
+    connection.on('ping', heard);
     connection.on('open', () => {
       updatePrompt();
       show(`*** Connected to ${options.host}:${options.port}`);
@@ -237,6 +258,7 @@ export function runClient(options: ClientOptions): Promise<number> {
       else hello();
     });
     connection.on('message', (data: Buffer, isBinary: boolean) => {
+      heard();
       if (isBinary) return;
       let message: ServerMessage;
       try {
@@ -249,8 +271,13 @@ export function runClient(options: ClientOptions): Promise<number> {
     });
     connection.on('error', (error: NodeJS.ErrnoException) => {
       closeReason = error.code === 'ECONNREFUSED' ? 'connection refused' : error.message;
+      // Most likely the line door, which this client spoke before: its port is no longer it.
+      if (error.code?.startsWith('HPE_')) {
+        closeReason = `not an HTTP server (${error.message}); PORT is the server's --http-port`;
+      }
     });
     connection.on('close', () => {
+      clearInterval(keepalive);
       if (socket === connection) socket = undefined;
       if (quitting) {
         finish(0);
@@ -319,6 +346,12 @@ export function runClient(options: ClientOptions): Promise<number> {
     }
     learningLobby = false;
     const action = parseInput(line, talkingIn());
+    const online = registered && connected();
+    // Text for the room is not sent while offline, whether or not we know which room it was.
+    if (!online && action.kind === 'show' && !line.startsWith('/')) {
+      notSent();
+      return;
+    }
     switch (action.kind) {
       case 'nothing':
         return;
@@ -329,11 +362,11 @@ export function runClient(options: ClientOptions): Promise<number> {
         quit(action.reason);
         return;
       case 'send':
-        if (!registered || !connected()) notSent();
+        if (!online) notSent();
         else request(outbox.add(nick!, action.to, action.text, action.action));
         return;
       case 'request':
-        if (!registered || !connected()) notSent();
+        if (!online) notSent();
         else request(action.message);
         return;
     }
