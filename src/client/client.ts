@@ -1,9 +1,9 @@
 import type { Readable, Writable } from 'node:stream';
-import { WebSocket } from 'ws';
 import { type ClientMessage, type ServerMessage, WS_PATH } from '../protocols/ws/protocol.js';
 import { CatchUp } from './catch-up.js';
 import { colorize, palette } from './colors.js';
 import { isQuit, parseInput } from './commands.js';
+import { ServerLink } from './link.js';
 import { newRef, Outbox } from './outbox.js';
 import { render, sameRoom } from './render.js';
 import { inOrder, restoreRequests } from './restore.js';
@@ -30,8 +30,8 @@ const NICK_RETRIES_ON_RECONNECT = 3;
 const DEFAULT_LOBBY = '#lobby';
 
 /**
- * The terminal client: keyboard and WebSocket at once. It speaks the JSON API of
- * docs/websocket.md, whose messages say what happened in fields rather than sentences, and
+ * The terminal client: keyboard and WebSocket (a ServerLink) at once. It speaks the JSON API
+ * of docs/websocket.md, whose messages say what happened in fields rather than sentences, and
  * renders them the way the line door words them. What it follows (its nickname, rooms and
  * current room, the last message id seen in each room, the sends not acknowledged yet) is
  * what lets it put you back where you were after a reconnect and show what you missed once.
@@ -42,13 +42,15 @@ export function runClient(options: ClientOptions): Promise<number> {
   const colors = palette(options.color);
   const minBackoff = options.minBackoffMs ?? 1000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
-  const pingInterval = options.pingIntervalMs ?? 20_000;
-  const silenceTimeout = options.silenceTimeoutMs ?? 45_000;
+  const keepalive = {
+    pingIntervalMs: options.pingIntervalMs ?? 20_000,
+    silenceTimeoutMs: options.silenceTimeoutMs ?? 45_000,
+  };
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `ws://${hostInUrl}:${options.port}${WS_PATH}`;
 
   let nick = options.nick;
-  let socket: WebSocket | undefined;
+  let server: ServerLink | undefined;
   let registered = false;
   let everRegistered = false;
   /** The ref of the hello not answered yet; a line typed meanwhile is not a new nickname. */
@@ -82,7 +84,7 @@ export function runClient(options: ClientOptions): Promise<number> {
       nick !== undefined && sameRoom(message.from, nick) && outbox.holds(room, message),
   });
 
-  const connected = () => socket?.readyState === WebSocket.OPEN;
+  const connected = () => server?.open === true;
   const show = (line: string) => screen.print(colorize(line, colors));
   /**
    * Where plain text goes: while the client puts itself back after a reconnect (or waits to
@@ -105,9 +107,7 @@ export function runClient(options: ClientOptions): Promise<number> {
     finish = resolve;
   });
 
-  const request = (message: ClientMessage) => {
-    if (socket && connected()) socket.send(JSON.stringify(message));
-  };
+  const request = (message: ClientMessage) => server?.send(message);
 
   const hello = () => {
     if (nick === undefined) return;
@@ -232,90 +232,58 @@ export function runClient(options: ClientOptions): Promise<number> {
 
   const open = () => {
     reconnectTimer = undefined;
-    let closeReason = 'connection closed';
-    const connection = new WebSocket(url);
-    socket = connection;
-    // A server that vanished without closing (a network that changed, a machine that slept)
-    // says nothing at all: without this the client would wait for it for ever.
-    let lastHeard = Date.now();
-    const heard = () => {
-      lastHeard = Date.now();
-    };
-    const keepalive = setInterval(() => {
-      if (connection.readyState !== WebSocket.OPEN) return;
-      if (Date.now() - lastHeard > silenceTimeout) {
-        closeReason = 'no answer from the server';
-        connection.terminate();
-      } else connection.ping();
-    }, pingInterval);
-    keepalive.unref();
-    connection.on('pong', heard);
-    connection.on('ping', heard);
-    connection.on('open', () => {
-      updatePrompt();
-      show(`*** Connected to ${options.host}:${options.port}`);
-      if (nick === undefined) show('*** What is your nickname?');
-      else hello();
+    const link: ServerLink = new ServerLink(url, keepalive, {
+      opened: () => {
+        updatePrompt();
+        show(`*** Connected to ${options.host}:${options.port}`);
+        if (nick === undefined) show('*** What is your nickname?');
+        else hello();
+      },
+      received: (message) => {
+        receive(message);
+        updatePrompt();
+      },
+      closed: (reason) => {
+        if (server === link) server = undefined;
+        if (quitting) {
+          finish(0);
+          return;
+        }
+        // Dropped halfway through a restore: what to restore has not changed.
+        if (registered && !restoring) {
+          restoreRooms = [...rooms];
+          restoreCurrent = currentRoom;
+        }
+        restoring = undefined;
+        helloRef = undefined;
+        dropped = true;
+        registered = false;
+        catchUp.disconnected();
+        rooms.length = 0;
+        currentRoom = undefined;
+        show(
+          `!!! Disconnected from the server (${reason}). Reconnecting in ${Math.round(backoff / 1000)} s...`,
+        );
+        updatePrompt();
+        reconnectTimer = setTimeout(open, backoff);
+        backoff = Math.min(backoff * 2, maxBackoff);
+      },
     });
-    connection.on('message', (data: Buffer, isBinary: boolean) => {
-      heard();
-      if (isBinary) return;
-      let message: ServerMessage;
-      try {
-        message = JSON.parse(data.toString('utf8')) as ServerMessage;
-      } catch {
-        return; // not from a chatroom server we know; nothing to show
-      }
-      receive(message);
-      updatePrompt();
-    });
-    connection.on('error', (error: NodeJS.ErrnoException) => {
-      closeReason = error.code === 'ECONNREFUSED' ? 'connection refused' : error.message;
-      // Most likely the line door, which this client spoke before: its port is no longer it.
-      if (error.code?.startsWith('HPE_')) {
-        closeReason = `not an HTTP server (${error.message}); PORT is the server's --http-port`;
-      }
-    });
-    connection.on('close', () => {
-      clearInterval(keepalive);
-      if (socket === connection) socket = undefined;
-      if (quitting) {
-        finish(0);
-        return;
-      }
-      // Dropped halfway through a restore: what to restore has not changed.
-      if (registered && !restoring) {
-        restoreRooms = [...rooms];
-        restoreCurrent = currentRoom;
-      }
-      restoring = undefined;
-      helloRef = undefined;
-      dropped = true;
-      registered = false;
-      catchUp.disconnected();
-      rooms.length = 0;
-      currentRoom = undefined;
-      show(
-        `!!! Disconnected from the server (${closeReason}). Reconnecting in ${Math.round(backoff / 1000)} s...`,
-      );
-      updatePrompt();
-      reconnectTimer = setTimeout(open, backoff);
-      backoff = Math.min(backoff * 2, maxBackoff);
-    });
+    server = link;
   };
 
   const quit = (reason: string) => {
     if (quitting) return;
     quitting = true;
     clearTimeout(reconnectTimer);
-    if (!socket || !connected()) {
-      socket?.terminate();
+    if (!server?.open) {
+      server?.terminate();
       finish(0);
       return;
     }
     request({ type: 'quit', ...(reason ? { reason } : {}) });
     // If the server does not close on us promptly, we leave anyway.
-    setTimeout(() => socket?.terminate(), 2000).unref();
+    setTimeout(() => server?.terminate(), 2000).unref();
   };
 
   /** A line typed before the server has accepted a nickname. */
