@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { type ClientMessage, type ServerMessage, WS_PATH } from '../protocols/ws/protocol.js';
 import { CatchUp } from './catch-up.js';
-import { colorize, palette } from './colors.js';
+import { ownLine, palette } from './colors.js';
 import { isQuit, parseInput } from './commands.js';
 import { ServerLink } from './link.js';
 import { newRef, Outbox } from './outbox.js';
@@ -85,7 +85,7 @@ export function runClient(options: ClientOptions): Promise<number> {
   });
 
   const connected = () => server?.open === true;
-  const show = (line: string) => screen.print(colorize(line, colors));
+  const show = (line: string) => screen.print(ownLine(line, colors));
   /**
    * Where plain text goes: while the client puts itself back after a reconnect (or waits to
    * reconnect), the room it is going back to; what the server passes through on the way is
@@ -93,7 +93,8 @@ export function runClient(options: ClientOptions): Promise<number> {
    */
   const talkingIn = () => (registered && !restoring ? currentRoom : restoreCurrent);
   const showMessage = (message: ServerMessage) => {
-    for (const line of render(message, { nick, currentRoom: talkingIn() })) show(line);
+    const view = { nick, currentRoom: talkingIn() };
+    for (const line of render(message, view, colors)) screen.print(line);
   };
   const notSent = () => show('!!! Not connected; that was not sent.');
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../protocols/ws/protocol.js';
+import { ownLine, palette } from './colors.js';
 import { render, type View } from './render.js';
 
 const carol: View = { nick: 'carol', currentRoom: '#lobby' };
@@ -283,5 +284,82 @@ describe('rendering the WebSocket API for the terminal', () => {
     expect(render(message, { nick: 'carol', currentRoom: undefined })).toEqual([
       '[#lobby] <bob> hi',
     ]);
+  });
+});
+
+describe('rendering in colour', () => {
+  const colors = palette(true);
+  const paint = (message: ServerMessage) => render(message, carol, colors);
+
+  it('colours each part from the event, not from the words', () => {
+    expect(
+      paint({
+        type: 'message',
+        id: 1,
+        room: '#dev',
+        from: 'bob',
+        text: '<x> y',
+        action: false,
+        time,
+      }),
+    ).toEqual([`[#dev] <${colors.nick('bob')}> <x> y`]);
+    expect(
+      paint({
+        type: 'message',
+        id: 1,
+        room: '#lobby',
+        from: 'bob',
+        text: 'waves',
+        action: true,
+        time,
+      }),
+    ).toEqual([`* ${colors.nick('bob')} waves`]);
+    expect(
+      paint({
+        type: 'private',
+        id: 1,
+        from: 'bob',
+        to: 'carol',
+        text: 'psst',
+        action: false,
+        time,
+      }),
+    ).toEqual([`${colors.private('*bob*')} psst`]);
+    expect(
+      paint({
+        type: 'private',
+        id: 1,
+        from: 'carol',
+        to: 'bob',
+        text: 'psst',
+        action: false,
+        time,
+      }),
+    ).toEqual([colors.private('-> *bob* psst')]);
+    expect(paint({ type: 'join', room: '#dev', nick: 'bob' })).toEqual([
+      colors.notice('*** bob joined #dev'),
+    ]);
+    expect(paint({ type: 'error', code: 'NOT_IN_ROOM', message: 'No.', ref: null })).toEqual([
+      colors.error('!!! No. (NOT_IN_ROOM)'),
+    ]);
+    const replay = paint({
+      type: 'history',
+      target: '#dev',
+      private: false,
+      reason: 'join',
+      messages: [stored(41, 'alice', 'hello')],
+      gap: null,
+      more: false,
+    });
+    expect(replay[1]).toBe(`[#dev @41 2026-11-22 12:01] <${colors.nick('alice')}> hello`);
+  });
+
+  it('colours the client’s own lines by what they are', () => {
+    expect(ownLine('*** Connected to 127.0.0.1:8080', colors)).toBe(
+      colors.notice('*** Connected to 127.0.0.1:8080'),
+    );
+    expect(ownLine('!!! Not connected; that was not sent.', colors)).toBe(
+      colors.error('!!! Not connected; that was not sent.'),
+    );
   });
 });

@@ -3,6 +3,7 @@ import { foldCase } from '../core/names.js';
 import { MAX_ROOM_PAGE } from '../core/room-list.js';
 import { forTerminal } from '../protocols/formatting.js';
 import type { HistoryMessage, ServerMessage } from '../protocols/ws/protocol.js';
+import { type Palette, palette } from './colors.js';
 
 /** Who is reading: the client words events it caused ("You joined") and labels other rooms. */
 export interface View {
@@ -11,13 +12,15 @@ export interface View {
 }
 
 /**
- * The lines the terminal shows for a message of the WebSocket API, uncoloured. They read as
- * the line door's (docs/protocols/line.md) did when the client spoke it, so its users see
- * what they always saw: `<bob> hi`, `[#dev] <bob> hi`, `*** bob joined #lobby`, `!!! ... (CODE)`.
+ * The lines the terminal shows for a message of the WebSocket API, in `colors` (none unless
+ * given). They read as the line door's (docs/protocols/line.md) did when the client spoke it,
+ * so its users see what they always saw: `<bob> hi`, `[#dev] <bob> hi`, `*** bob joined
+ * #lobby`, `!!! ... (CODE)`.
  * Everything other people wrote goes through forTerminal: JSON carries it raw, and an escape
  * sequence in a message must not recolour or move anything on this screen.
  */
-export function render(message: ServerMessage, view: View): string[] {
+export function render(message: ServerMessage, view: View, colors = PLAIN): string[] {
+  const notice = (text: string) => colors.notice(`*** ${text}`);
   const isMe = (nick: string) => view.nick !== undefined && foldCase(nick) === foldCase(view.nick);
   switch (message.type) {
     case 'welcome':
@@ -26,17 +29,18 @@ export function render(message: ServerMessage, view: View): string[] {
       ];
     case 'message': {
       const here = view.currentRoom !== undefined && sameRoom(message.room, view.currentRoom);
-      return [chatLine(message.from, message.text, message.action, here ? '' : message.room)];
+      return [chat(colors, message.from, message.text, message.action, here ? '' : message.room)];
     }
     case 'private': {
       const text = safe(message.text);
       if (isMe(message.from)) {
-        return [`-> *${message.to}* ${message.action ? `* ${text}` : text}`];
+        return [colors.private(`-> *${message.to}* ${message.action ? `* ${text}` : text}`)];
       }
-      return [`*${message.from}* ${message.action ? `* ${message.from} ${text}` : text}`];
+      const from = colors.private(`*${message.from}*`);
+      return [`${from} ${message.action ? `* ${message.from} ${text}` : text}`];
     }
     case 'history':
-      return renderHistory(message);
+      return renderHistory(message, colors);
     case 'join':
       if (message.crowd && !isMe(message.nick)) return [];
       return [notice(`${isMe(message.nick) ? 'You' : message.nick} joined ${message.room}`)];
@@ -80,7 +84,7 @@ export function render(message: ServerMessage, view: View): string[] {
     case 'members':
       return [notice(membersLine(message))];
     case 'room-list':
-      return renderRoomList(message);
+      return renderRoomList(message).map(notice);
     case 'current-room':
       return [
         notice(
@@ -92,7 +96,7 @@ export function render(message: ServerMessage, view: View): string[] {
     case 'notice':
       return [notice(safe(message.text))];
     case 'error':
-      return [`!!! ${safe(message.message)} (${message.code})`];
+      return [colors.error(`!!! ${safe(message.message)} (${message.code})`)];
     // What the client follows but the user need not see: acks (what was typed stays on
     // screen), pongs, and away states, which come and go all day on IRC.
     case 'ack':
@@ -106,9 +110,13 @@ export function sameRoom(a: string, b: string): boolean {
   return foldCase(a) === foldCase(b);
 }
 
-function chatLine(from: string, text: string, action: boolean, label: string): string {
+const PLAIN = palette(false);
+
+/** `<bob> hi` or `* bob waves`, labelled `[#dev] ` (and for a replay its id and time) if given. */
+function chat(colors: Palette, from: string, text: string, action: boolean, label: string) {
   const prefix = label ? `[${label}] ` : '';
-  return action ? `${prefix}* ${from} ${safe(text)}` : `${prefix}<${from}> ${safe(text)}`;
+  const nick = colors.nick(from);
+  return action ? `${prefix}* ${nick} ${safe(text)}` : `${prefix}<${nick}> ${safe(text)}`;
 }
 
 function membersLine(message: Extract<ServerMessage, { type: 'members' }>): string {
@@ -120,20 +128,19 @@ function membersLine(message: Extract<ServerMessage, { type: 'members' }>): stri
   return `${message.room} has ${plural(message.total, 'member')}: ${message.nicks.join(' ')}${more}`;
 }
 
-/** One `room-list` answers one `/rooms PAGE`: its offset says which page it is. */
+/** One `room-list` answers one `/rooms PAGE`, its offset says which page: notices' texts. */
 function renderRoomList(message: Extract<ServerMessage, { type: 'room-list' }>): string[] {
   const page = Math.floor(message.offset / MAX_ROOM_PAGE) + 1;
   const pages = Math.max(1, Math.ceil(message.total / MAX_ROOM_PAGE));
   const count = plural(message.total, 'room');
-  if (page > pages) return [notice(`${count}: there is no page ${page} (${pages} in all).`)];
+  if (page > pages) return [`${count}: there is no page ${page} (${pages} in all).`];
   return [
-    notice(pages === 1 ? `${count}:` : `${count}, page ${page} of ${pages}:`),
-    ...message.rooms.map((room) =>
-      notice(
+    pages === 1 ? `${count}:` : `${count}, page ${page} of ${pages}:`,
+    ...message.rooms.map(
+      (room) =>
         `  ${room.name} (${plural(room.members, 'member')}, created by ${room.createdBy})${room.topic ? `: ${safe(room.topic)}` : ''}`,
-      ),
     ),
-    ...(message.more ? [notice(`/rooms ${page + 1} shows the next page.`)] : []),
+    ...(message.more ? [`/rooms ${page + 1} shows the next page.`] : []),
   ];
 }
 
@@ -150,7 +157,8 @@ const HEADINGS: Record<History['reason'], [heading: string, empty: string]> = {
  * A replay, between a heading and an end line so it is never taken for live chat; each line
  * carries its room, id and time (UTC), which `/history #room before ID` and `/resume` take.
  */
-function renderHistory(message: History): string[] {
+function renderHistory(message: History, colors: Palette): string[] {
+  const notice = (text: string) => colors.notice(`*** ${text}`);
   const where = message.private ? `your conversation with ${message.target}` : message.target;
   const [heading, empty] = HEADINGS[message.reason];
   const lines: string[] = [];
@@ -165,7 +173,7 @@ function renderHistory(message: History): string[] {
   const count = plural(message.messages.length, 'message');
   lines.push(notice(`${fill(heading, where).replace('%n', count)} (times UTC):`));
   const place = message.private ? 'private' : message.target;
-  for (const stored of message.messages) lines.push(historyLine(place, stored));
+  for (const stored of message.messages) lines.push(historyLine(colors, place, stored));
   const more = !message.more
     ? ''
     : message.reason === 'resume'
@@ -175,17 +183,14 @@ function renderHistory(message: History): string[] {
   return lines;
 }
 
-function historyLine(place: string, message: HistoryMessage): string {
+function historyLine(colors: Palette, place: string, message: HistoryMessage): string {
   const time = new Date(message.time).toISOString().slice(0, 16).replace('T', ' ');
-  return chatLine(message.from, message.text, message.action, `${place} @${message.id} ${time}`);
+  const label = `${place} @${message.id} ${time}`;
+  return chat(colors, message.from, message.text, message.action, label);
 }
 
 function fill(template: string, where: string): string {
   return template.replace('%t', where);
-}
-
-function notice(text: string): string {
-  return `*** ${text}`;
 }
 
 function plural(count: number, noun: string): string {
