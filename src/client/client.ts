@@ -297,7 +297,8 @@ export function runClient(options: ClientOptions): Promise<number> {
     const wanted = named ? named[1]! : line.trim();
     if (!wanted) return;
     nick = wanted;
-    hello();
+    // Typed while still connecting, it goes with the hello once connected.
+    if (connected()) hello();
   };
 
   screen.readline.on('line', (line) => {
@@ -308,8 +309,7 @@ export function runClient(options: ClientOptions): Promise<number> {
     // A line typed while disconnected is a message that could not be sent, not a new
     // nickname, unless we have no nickname at all yet.
     if (!registered && helloRef === undefined && (connected() || nick === undefined)) {
-      if (nick === undefined && !connected()) nick = line.trim() || undefined;
-      else chooseNick(line);
+      chooseNick(line);
       updatePrompt();
       return;
     }
