@@ -74,6 +74,28 @@ describe('the terminal client putting itself back after a reconnect', () => {
   }, 40_000);
 });
 
+describe('the terminal client in no room', () => {
+  it('leaves again the lobby the server puts it in after a reconnect', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const port = server.port('http');
+    const carol = spawnClient(port, 'carol');
+    await carol.nextLine('*** Now talking in #lobby');
+    carol.type('/part\n');
+    await carol.nextLine('*** You are not in any room now: /join #room to talk');
+
+    await server.stop();
+    await carol.nextLine(/^!!! Disconnected from the server/);
+    const again = await startTestServer({ framedPort: null, httpPort: port });
+    await carol.nextLine('*** Welcome to chatroom, carol! Type /help for commands.', RECONNECT_MS);
+    await carol.nextLine('*** You joined #lobby');
+    await carol.nextLine('*** You left #lobby');
+    await carol.nextLine('*** You are not in any room now: /join #room to talk');
+    const erin = await LineClient.join(again.port('line'), 'erin');
+    erin.send('/who #lobby');
+    await erin.waitFor('*** #lobby has 1 member: erin');
+  }, 40_000);
+});
+
 describe('the terminal client prompt', () => {
   it('says it is disconnected while it is, then shows the room again, keeping what was typed', async () => {
     const server = await startTestServer({ framedPort: null });

@@ -122,11 +122,13 @@ describe('the terminal client when the server goes away', () => {
     await carol.nextLine('!!! Not connected; that was not sent.');
 
     const again = await startTestServer({ httpPort: port, framedPort: null });
-    // Registering puts everyone in #lobby; the client leaves it again, as before the outage.
+    // Its hello resumes #dev alone (an empty room it knew as such), so the server does not
+    // put it in #lobby at all, as it did when the client spoke the line door.
     await carol.nextLine('*** Welcome to chatroom, carol! Type /help for commands.', 20_000);
-    await carol.nextLine('*** You joined #lobby');
+    const back = carol.output.length;
     await carol.nextLine('*** You joined #dev');
-    await carol.nextLine('*** You left #lobby');
+    await carol.nextLine('*** Now talking in #dev');
+    expect(carol.output.slice(back)).not.toContain('#lobby');
 
     const erin = await LineClient.join(again.port('line'), 'erin');
     erin.send('/who #lobby');

@@ -44,7 +44,11 @@ const ack = (to: string, id: number, ref = 'r'): ServerMessage => ({
 /** A catch-up fed server messages; what it shows is kept as texts, or ids for history. */
 function setup(unackedOwn: (room: string, message: HistoryMessage) => boolean = () => false) {
   let refs = 0;
-  const catchUp = new CatchUp({ newRef: () => `page-${++refs}`, isUnackedOwn: unackedOwn });
+  const catchUp = new CatchUp({
+    newRef: () => `ref-${++refs}`,
+    ownNick: () => 'carol',
+    isUnackedOwn: unackedOwn,
+  });
   const shown: ServerMessage[] = [];
   const sent: unknown[] = [];
   const feed = (...messages: ServerMessage[]) => {
@@ -119,7 +123,7 @@ describe('catching up (CatchUp, fed WebSocket messages)', () => {
     );
     feed(live('#dev', 14, 'live'), ack('#dev', 15));
     feed(history('#dev', 'resume', [stored(12, 'x')], { gap: { from: 11, to: 11 }, more: true }));
-    expect(sent).toEqual([{ type: 'resume', room: '#dev', after: 12, ref: 'page-1' }]);
+    expect(sent).toEqual([{ type: 'resume', room: '#dev', after: 12, ref: 'ref-1' }]);
     feed(live('#dev', 16, 'still held'));
     feed(history('#dev', 'resume', [stored(13, 'y'), stored(14, 'live'), stored(15, 'ours')]));
     feed(live('#dev', 17, 'after'));
@@ -205,7 +209,11 @@ describe('catching up (CatchUp, fed WebSocket messages)', () => {
 
 describe('resuming many rooms', () => {
   it('resumes in a hello at most as many as the server takes, the last ones', () => {
-    const catchUp = new CatchUp({ newRef: () => 'r', isUnackedOwn: () => false });
+    const catchUp = new CatchUp({
+      newRef: () => 'r',
+      ownNick: () => 'carol',
+      isUnackedOwn: () => false,
+    });
     const rooms = Array.from({ length: 120 }, (_, i) => `#r${i}`);
     rooms.forEach((room, i) => {
       catchUp.receive(live(room, i + 1, 'hi'));
@@ -216,5 +224,51 @@ describe('resuming many rooms', () => {
     expect(points.at(-1)).toEqual({ room: '#r119', after: 120 });
     // The rooms left out are not held back: they are joined again, not resumed.
     expect(catchUp.receive(live('#r0', 200, 'live')).show).toHaveLength(1);
+  });
+});
+
+describe('learning where a room stands when it is joined', () => {
+  const join = (room: string, nick = 'carol'): ServerMessage => ({ type: 'join', room, nick });
+
+  it('asks for the newest message of a room joined without one seen, and keeps the answer to itself', () => {
+    const { catchUp, feed, sent, seen } = setup();
+    feed(join('#dev'), join('#dev', 'bob'));
+    expect(sent).toEqual([{ type: 'history', target: '#dev', limit: 1, ref: 'ref-1' }]);
+    feed(history('#dev', 'request', [stored(41, 'hi')]));
+    expect(catchUp.lastId('#dev')).toBe(41);
+    // An empty room: everything in it will be new.
+    feed(join('#new'), history('#new', 'request', []));
+    expect(catchUp.lastId('#new')).toBe(0);
+    expect(seen()).toEqual(['join', 'join', 'join']);
+    // A room with a message seen needs no asking.
+    feed(join('#dev'));
+    expect(sent).toHaveLength(2);
+  });
+
+  it('tells the user’s history pages from its own, answered in the order asked', () => {
+    const { catchUp, feed, sent, seen } = setup();
+    const mine = catchUp.userHistory({ type: 'history', target: '#dev', limit: 20 });
+    expect(mine.ref).toBe('ref-1');
+    feed(join('#dev'));
+    expect(sent).toEqual([{ type: 'history', target: '#dev', limit: 1, ref: 'ref-2' }]);
+    feed(history('#dev', 'request', [stored(3, 'a'), stored(4, 'b')]));
+    feed(history('#dev', 'request', [stored(9, 'newest')]));
+    expect(seen()).toEqual(['join', 'request:3,4']);
+    expect(catchUp.lastId('#dev')).toBe(9);
+  });
+
+  it('hides the error of its own request, and shows the user’s', () => {
+    const { catchUp, feed, seen } = setup();
+    feed(join('#dev'));
+    catchUp.userHistory({ type: 'history', target: '#dev', limit: 20, ref: 'users' });
+    const failed = (ref: string): ServerMessage => ({
+      type: 'error',
+      code: 'STORE_FAILED',
+      message: 'History is unavailable right now. Try again shortly.',
+      ref,
+    });
+    feed(failed('ref-1'), failed('users'));
+    expect(seen()).toEqual(['join', 'error']);
+    expect(catchUp.lastId('#dev')).toBeUndefined();
   });
 });

@@ -11,6 +11,8 @@ import {
 export interface CatchUpHost {
   /** A fresh ref for a request the catch-up sends itself (the next page of a resume). */
   newRef(): string;
+  /** Our nickname, to know our own joins. */
+  ownNick(): string | undefined;
   /**
    * Whether a stored message is one of ours whose ack has not come yet: the server stored it
    * before the connection dropped, so a resume brings it back, but the user typed it and has
@@ -26,6 +28,7 @@ export interface Outcome {
 }
 
 type History = Extract<ServerMessage, { type: 'history' }>;
+type HistoryRequest = Extract<ClientMessage, { type: 'history' }>;
 type Held = Extract<ServerMessage, { type: 'message' | 'ack' }>;
 
 /** A resume asked for and not answered yet; an error with its ref means it failed. */
@@ -52,6 +55,11 @@ export class CatchUp {
   private awaiting: Awaited[] = [];
   /** Per room being resumed: its live messages and our acks, until the answer is complete. */
   private readonly held = new Map<string, Held[]>();
+  /**
+   * Per room: the history requests not answered yet, the user's and our probes, in the order
+   * sent. The server answers in order and a page carries no ref, so this tells them apart.
+   */
+  private readonly asked = new Map<string, Array<{ ref: string; probe: boolean }>>();
 
   constructor(private readonly host: CatchUpHost) {}
 
@@ -82,6 +90,15 @@ export class CatchUp {
   disconnected(): void {
     this.awaiting = [];
     this.held.clear();
+    this.asked.clear();
+  }
+
+  /** A history request of the user's: its answer is theirs to see, whatever we asked too. */
+  userHistory(request: HistoryRequest): HistoryRequest {
+    if (!request.target.startsWith('#')) return request;
+    const ref = request.ref ?? this.host.newRef();
+    this.ask(request.target, ref, false);
+    return { ...request, ref };
   }
 
   receive(message: ServerMessage): Outcome {
@@ -101,9 +118,12 @@ export class CatchUp {
         else this.see(foldCase(message.to), message.id);
         return nothing();
       }
+      case 'join':
+        return { show: [message], send: this.probe(message) };
       case 'history':
         return this.history(message);
       case 'error': {
+        if (this.answered(message.ref)?.probe) return nothing();
         const index = this.awaiting.findIndex((awaited) => awaited.ref === message.ref);
         if (message.ref === null || index === -1) return { show: [message], send: [] };
         // The server answers in order, so an error with the ref is the oldest one's answer.
@@ -123,6 +143,14 @@ export class CatchUp {
     if (message.reason === 'resume' && index !== -1) {
       this.awaiting.splice(index, 1);
       return this.caughtUp(message, key);
+    }
+    if (message.reason === 'request' && this.asked.get(key)?.shift()?.probe) {
+      // The newest message there when we joined: a resume after a reconnect starts from it,
+      // or from the start (0) in a room that had none.
+      const last = message.messages.at(-1);
+      if (last !== undefined) this.see(key, last.id);
+      else if (!this.lastIds.has(key)) this.lastIds.set(key, 0);
+      return nothing();
     }
     if (message.reason !== 'join') return { show: [message], send: [] };
     // Joining a room we were in before: its replay shows only what we have not seen.
@@ -157,6 +185,37 @@ export class CatchUp {
     const fresh = message.messages.filter((stored) => last === undefined || stored.id > last);
     for (const stored of fresh) this.see(key, stored.id);
     return fresh;
+  }
+
+  /**
+   * Our own join of a room where no message was seen: without an id there, a reconnect could
+   * only join it again, and show no more of what was said meanwhile than its join replay
+   * holds; so we ask for its newest message (the replay, if any, may tell first).
+   */
+  private probe(join: Extract<ServerMessage, { type: 'join' }>): ClientMessage[] {
+    const nick = this.host.ownNick();
+    if (nick === undefined || foldCase(nick) !== foldCase(join.nick)) return [];
+    if (this.lastId(join.room) !== undefined) return [];
+    const ref = this.host.newRef();
+    this.ask(join.room, ref, true);
+    return [{ type: 'history', target: join.room, limit: 1, ref }];
+  }
+
+  private ask(room: string, ref: string, probe: boolean): void {
+    const key = foldCase(room);
+    const asked = this.asked.get(key) ?? [];
+    asked.push({ ref, probe });
+    this.asked.set(key, asked);
+  }
+
+  /** The history request an error answers, taken off its room's list; none if not one. */
+  private answered(ref: string | null): { ref: string; probe: boolean } | undefined {
+    if (ref === null) return undefined;
+    for (const asked of this.asked.values()) {
+      const index = asked.findIndex((entry) => entry.ref === ref);
+      if (index !== -1) return asked.splice(index, 1)[0];
+    }
+    return undefined;
   }
 
   private expect(room: string, ref: string): void {

@@ -80,6 +80,7 @@ export function runClient(options: ClientOptions): Promise<number> {
   const outbox = new Outbox();
   const catchUp = new CatchUp({
     newRef,
+    ownNick: () => nick,
     isUnackedOwn: (room, message) =>
       nick !== undefined && sameRoom(message.from, nick) && outbox.holds(room, message),
   });
@@ -336,6 +337,7 @@ export function runClient(options: ClientOptions): Promise<number> {
         return;
       case 'request':
         if (!online) notSent();
+        else if (action.message.type === 'history') request(catchUp.userHistory(action.message));
         else request(action.message);
         return;
     }
