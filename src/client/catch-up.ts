@@ -40,12 +40,13 @@ interface Awaited {
 
 /**
  * Keeps the client from missing anything, or showing anything twice, across reconnects.
- * It remembers per room the id of the newest message seen (live, replayed or our own, by its
- * ack); the client's hello after a reconnect asks the server to resume those rooms from
- * there. The server sends each resume's answer before that room's live messages, but a room
- * can also be joined, live messages can come while the answer is read from the store, and a
- * page of the answer may not be the last: so until a room's answer is complete, its live
- * messages are held back here, then let through without what the answer already showed.
+ * It remembers per room the id of the newest message seen (live, replayed, our own by its
+ * ack, or on joining a room the newest there, which it asks for); the client's hello after a
+ * reconnect asks the server to resume those rooms from there. The server holds a room's live
+ * messages back while it reads a resume's answer, but not around it: the hello puts us in the
+ * lobby before resuming it, and a long absence is answered page by page, each page asked for
+ * once the one before has come. So until a room's answer is complete, its live messages are
+ * held back here, then let through without what the answer already showed.
  * Pure: fed server messages, it says what to show and what to ask for next.
  */
 export class CatchUp {
