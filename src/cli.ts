@@ -19,20 +19,22 @@ Usage:
 Quick start:
   chatroom serve                 # line door on 127.0.0.1:${DEFAULTS.linePort}, framed on :${DEFAULTS.framedPort}, IRC on :${DEFAULTS.ircPort},
                                  # web client and WebSocket API on http://127.0.0.1:${DEFAULTS.httpPort}/
-  chatroom connect --nick alice  # in another terminal (or: nc 127.0.0.1 ${DEFAULTS.linePort})
+  chatroom connect --nick alice  # in another terminal, through the HTTP door (or: nc 127.0.0.1 ${DEFAULTS.linePort})
 `;
 
 const CONNECT_HELP = `Usage: chatroom connect [HOST] [PORT] --nick NAME
 
-Chats from this terminal through the server's line door. Incoming messages never garble the
-line you are typing; the prompt shows your current room. If the server goes away, the client
-says so, reconnects with growing pauses (1 s up to 30 s), rejoins your rooms and shows, once,
-what was said in them while you were away. /commands are passed to the server (/help lists
-them). /quit, Ctrl-D or Ctrl-C exits.
+Chats from this terminal through the server's WebSocket API (ws://HOST:PORT/ws, the same
+HTTP door as the web client). Incoming messages never garble the line you are typing; the
+prompt shows your current room. If the server goes away, the client says so, reconnects with
+growing pauses (1 s up to 30 s), rejoins your rooms, shows once what was said in them while
+you were away, and sends again what you had sent that the server had not acknowledged (it
+stores each message once). /help lists the commands. /quit, Ctrl-D or Ctrl-C exits.
 
 Arguments:
-  HOST                   server address (default 127.0.0.1)
-  PORT                   its line door port (default ${DEFAULTS.linePort})
+  HOST                   server address (default ${DEFAULTS.host})
+  PORT                   its HTTP port, chatroom serve's --http-port (default ${DEFAULTS.httpPort});
+                         not the line door's (${DEFAULTS.linePort}), which the client used to speak
 
 Options:
   -n, --nick NAME        your nickname (asked for if missing)
@@ -85,7 +87,7 @@ async function connect(args: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 2) throw new UsageError('connect takes at most HOST and PORT');
-  const port = positionals[1] === undefined ? SETTINGS.linePort.default : Number(positionals[1]);
+  const port = positionals[1] === undefined ? SETTINGS.httpPort.default : Number(positionals[1]);
   if (!/^\d+$/.test(positionals[1] ?? '1') || port < 1 || port > 65535) {
     throw new UsageError('PORT must be a port number (1-65535)');
   }

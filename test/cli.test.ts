@@ -121,7 +121,12 @@ describe('chatroom CLI', () => {
       expect(help.stdout).toContain(flag);
     }
     expect(run(['--help']).stdout).toContain('chatroom connect [HOST] [PORT] --nick NAME');
-    expect(run(['connect', '--help']).stdout).toContain('--nick NAME');
+    const connectHelp = run(['connect', '--help']).stdout;
+    expect(connectHelp).toContain('--nick NAME');
+    // The client speaks the WebSocket API, so its PORT is the HTTP door's.
+    expect(connectHelp).toMatch(
+      /PORT +its HTTP port, chatroom serve's --http-port \(default 8080\)/,
+    );
   });
 
   it('rejects bad flags with a hint, not a stack trace', () => {

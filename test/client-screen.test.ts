@@ -68,10 +68,9 @@ interface Chat {
 /** A server, bob on its line door, and carol's terminal client in a terminal this wide. */
 async function chatInTerminal(columns: number): Promise<Chat> {
   const server = await startTestServer({ framedPort: null });
-  const port = server.port('line');
-  const bob = await LineClient.join(port, 'bob');
+  const bob = await LineClient.join(server.port('line'), 'bob');
   const terminal = await Tmux.start(
-    [process.execPath, CLI, 'connect', '127.0.0.1', String(port), '--nick', 'carol'],
+    [process.execPath, CLI, 'connect', '127.0.0.1', String(server.port('http')), '--nick', 'carol'],
     { columns, rows: 24 },
   );
   await terminal.waitFor(

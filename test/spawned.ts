@@ -112,6 +112,7 @@ export class Spawned {
   }
 }
 
+/** `port`: the server's HTTP door, where the client finds the WebSocket API. */
 export function connectArgs(port: number, nick: string): string[] {
   return [CLI, 'connect', '127.0.0.1', String(port), '--nick', nick];
 }

@@ -1,80 +1,66 @@
 import { foldCase } from '../core/names.js';
+import {
+  type ClientMessage,
+  type HistoryMessage,
+  MAX_RESUME_ROOMS,
+  type ResumePoint,
+  type ServerMessage,
+} from '../protocols/ws/protocol.js';
 
 /** What the catch-up needs from the client around it. */
 export interface CatchUpHost {
-  /** Shows a line to the user (uncoloured; the client colours it). */
-  show(line: string): void;
-  /** Sends a line to the server. */
-  send(line: string): void;
-  /** The current room, as the server's notices have said so far. */
-  currentRoom(): string | undefined;
-}
-
-type Reason = 'join' | 'request' | 'resume' | 'search';
-
-// The server's lines this follows, from src/protocols/text/render.ts and docs/protocols/line.md.
-const LIVE = /^\[(?:(#\S+) )?@(\d+)\] ((?:<|\* )[\s\S]*)$/;
-const LIVE_WITHOUT_ID = /^(?:\[(#\S+)\] )?(?:<|\* )/;
-const SENT = /^\*\*\* Sent @(\d+) to (\S+)$/;
-const IDS_ON = '*** Message ids are on.';
-const GAP = /^\*\*\* Messages @\d+ to @\d+ of (.+) are no longer kept$/;
-const HEADINGS: ReadonlyArray<[Reason, RegExp]> = [
-  ['join', /^\*\*\* Last \d+ messages? in (.+) \(times UTC\):$/],
-  ['request', /^\*\*\* History of (.+): \d+ messages? \(times UTC\):$/],
-  ['resume', /^\*\*\* Missed in (.+): \d+ messages? \(times UTC\):$/],
-  ['search', /^\*\*\* Found in (.+): \d+ messages? \(times UTC\):$/],
-];
-const NOTHING_MISSED = /^\*\*\* Nothing missed in (#\S+)$/;
-const HISTORY_LINE = /^\[\S+ @(\d+) \d{4}-\d\d-\d\d \d\d:\d\d\] /;
-const END = /^\*\*\* End of history of .+?(?: \(more: \/resume (#\S+) (\d+)\))?$/;
-// What a failed /resume answers with (the rest are our own mistakes, which we do not make).
-const RESUME_FAILED = /^!!! .* \((STORE_FAILED|INTERNAL_ERROR)\)$/;
-
-/** A line held back while a room is caught up, with the room an unlabelled message was in. */
-interface HeldLine {
-  line: string;
-  here: string | undefined;
-}
-
-/** The replay (history block) being read: from its heading to its end line. */
-type Block =
-  /** A join replay of a room being caught up: held back with the room's live lines. */
-  | { mode: 'held'; key: string }
-  /** Shown as it is: history, search results or a resume the user asked for. */
-  | { mode: 'plain' }
+  /** A fresh ref for a request the catch-up sends itself (the next page of a resume). */
+  newRef(): string;
+  /** Our nickname, to know our own joins. */
+  ownNick(): string | undefined;
   /**
-   * A join replay or the answer to our /resume: lines already shown are dropped, and the heading and end line
-   * are shown only around at least one new line (or a gap, which the user must hear about).
+   * Whether a stored message is one of ours whose ack has not come yet: the server stored it
+   * before the connection dropped, so a resume brings it back, but the user typed it and has
+   * it on screen already (the resend only fetches its ack).
    */
-  | {
-      mode: 'catch-up';
-      room: string;
-      key: string;
-      /** The answer to one of our own /resume requests. */
-      ours: boolean;
-      /** Heading (and gap) lines not shown yet: nothing new has come so far. */
-      pending: string[];
-      shownAny: boolean;
-    };
+  isUnackedOwn(room: string, message: HistoryMessage): boolean;
+}
+
+/** What to do with a message from the server: show these (in order), send those. */
+export interface Outcome {
+  show: ServerMessage[];
+  send: ClientMessage[];
+}
+
+type History = Extract<ServerMessage, { type: 'history' }>;
+type HistoryRequest = Extract<ClientMessage, { type: 'history' }>;
+type Held = Extract<ServerMessage, { type: 'message' | 'ack' }>;
+
+/** A resume asked for and not answered yet; an error with its ref means it failed. */
+interface Awaited {
+  key: string;
+  room: string;
+  ref: string;
+}
 
 /**
  * Keeps the client from missing anything, or showing anything twice, across reconnects.
- * With message ids on, it remembers per room the newest message seen; after a reconnect the
- * client asks the server for everything after it (/resume). Until that answer has come, a
- * room's lines are held back (the server's own join replay of its lobby among them, which
- * would otherwise overtake the answer), then let through with what the answer already showed
- * dropped. Live messages are shown without their ids, as if ids were off.
+ * It remembers per room the id of the newest message seen (live, replayed, our own by its
+ * ack, or on joining a room the newest there, which it asks for); the client's hello after a
+ * reconnect asks the server to resume those rooms from there. The server holds a room's live
+ * messages back while it reads a resume's answer, but not around it: the hello puts us in the
+ * lobby before resuming it, and a long absence is answered page by page, each page asked for
+ * once the one before has come. So until a room's answer is complete, its live messages are
+ * held back here, then let through without what the answer already showed.
+ * Pure: fed server messages, it says what to show and what to ask for next.
  */
 export class CatchUp {
   /** Per room (folded name): the id of the newest message seen there. */
   private readonly lastIds = new Map<string, number>();
-  /** Rooms being caught up: their lines, held back until our /resume has been answered. */
-  private readonly holds = new Map<string, HeldLine[]>();
-  /** Our /resume requests not answered yet, in the order sent. */
-  private resumes: Array<{ key: string; room: string }> = [];
-  private idsNoticesToHide = 0;
-  private block: Block | undefined;
-  private gapLine: string | undefined;
+  /** Our resumes not answered yet, in the order the server will answer them. */
+  private awaiting: Awaited[] = [];
+  /** Per room being resumed: its live messages and our acks, until the answer is complete. */
+  private readonly held = new Map<string, Held[]>();
+  /**
+   * Per room: the history requests not answered yet, the user's and our probes, in the order
+   * sent. The server answers in order and a page carries no ref, so this tells them apart.
+   */
+  private readonly asked = new Map<string, Array<{ ref: string; probe: boolean }>>();
 
   constructor(private readonly host: CatchUpHost) {}
 
@@ -83,244 +69,191 @@ export class CatchUp {
     return this.lastIds.get(foldCase(room));
   }
 
-  /** Turns message ids on for this connection (right after the welcome). */
-  requestIds(): void {
-    this.idsNoticesToHide++;
-    this.host.send('/ids on');
-  }
-
   /**
-   * Starts holding back a room's lines, for a room about to be resumed; does nothing for one
-   * with no message seen (which is simply joined again).
+   * The resume points of a hello (sent with `ref`) for these rooms, in order: those where a
+   * message was seen. Their live messages are held back from now until they are caught up;
+   * the others have nothing to resume from and are simply joined again.
    */
-  hold(room: string): void {
-    const key = foldCase(room);
-    if (this.lastIds.has(key) && !this.holds.has(key)) this.holds.set(key, []);
+  resumePoints(rooms: readonly string[], ref: string): ResumePoint[] {
+    const points: ResumePoint[] = [];
+    for (const room of rooms) {
+      const after = this.lastId(room);
+      if (after !== undefined) points.push({ room, after });
+    }
+    // A hello resumes at most so many; the last ones, the current room among them. The rest
+    // are joined again instead, with their usual replay.
+    const kept = points.slice(-MAX_RESUME_ROOMS);
+    for (const point of kept) this.expect(point.room, ref);
+    return kept;
   }
 
-  /** Asks for everything missed in a room (joining it if needed); false if we know no id there. */
-  resume(room: string): boolean {
-    const last = this.lastId(room);
-    if (last === undefined) return false;
-    this.hold(room);
-    this.resumes.push({ key: foldCase(room), room });
-    this.host.send(`/resume ${room} ${last}`);
-    return true;
-  }
-
-  /** The connection is gone: whatever was held back is asked for again next time. */
+  /** The connection is gone: whatever was being resumed is asked for again next time. */
   disconnected(): void {
-    this.holds.clear();
-    this.resumes = [];
-    this.idsNoticesToHide = 0;
-    this.block = undefined;
-    this.gapLine = undefined;
+    this.awaiting = [];
+    this.held.clear();
+    this.asked.clear();
   }
 
-  /** A line from the server, after the client has followed it. */
-  receive(line: string): void {
-    this.process(line, this.host.currentRoom(), true);
+  /** A history request of the user's: its answer is theirs to see, whatever we asked too. */
+  userHistory(request: HistoryRequest): HistoryRequest {
+    if (!request.target.startsWith('#')) return request;
+    const ref = request.ref ?? this.host.newRef();
+    this.ask(request.target, ref, false);
+    return { ...request, ref };
+  }
+
+  receive(message: ServerMessage): Outcome {
+    switch (message.type) {
+      case 'message': {
+        const held = this.held.get(foldCase(message.room));
+        if (held) {
+          held.push(message);
+          return nothing();
+        }
+        return { show: this.live(message, true), send: [] };
+      }
+      case 'ack': {
+        if (!message.to.startsWith('#')) return nothing();
+        const held = this.held.get(foldCase(message.to));
+        if (held) held.push(message);
+        else this.see(foldCase(message.to), message.id);
+        return nothing();
+      }
+      case 'join':
+        return { show: [message], send: this.probe(message) };
+      case 'history':
+        return this.history(message);
+      case 'error': {
+        if (this.answered(message.ref)?.probe) return nothing();
+        const index = this.awaiting.findIndex((awaited) => awaited.ref === message.ref);
+        if (message.ref === null || index === -1) return { show: [message], send: [] };
+        // The server answers in order, so an error with the ref is the oldest one's answer.
+        const [{ key, room }] = this.awaiting.splice(index, 1) as [Awaited];
+        const note = `Could not get what you missed in ${room}; to try again: /resume ${room} ${this.lastIds.get(key)}`;
+        return { show: [message, { type: 'notice', text: note }, ...this.release(key)], send: [] };
+      }
+      default:
+        return { show: [message], send: [] };
+    }
+  }
+
+  private history(message: History): Outcome {
+    const key = foldCase(message.target);
+    if (message.private) return { show: [message], send: [] };
+    const index = this.awaiting.findIndex((awaited) => awaited.key === key);
+    if (message.reason === 'resume' && index !== -1) {
+      this.awaiting.splice(index, 1);
+      return this.caughtUp(message, key);
+    }
+    if (message.reason === 'request' && this.asked.get(key)?.shift()?.probe) {
+      // The newest message there when we joined: a resume after a reconnect starts from it,
+      // or from the start (0) in a room that had none.
+      const last = message.messages.at(-1);
+      if (last !== undefined) this.see(key, last.id);
+      else if (!this.lastIds.has(key)) this.lastIds.set(key, 0);
+      return nothing();
+    }
+    if (message.reason !== 'join') return { show: [message], send: [] };
+    // Joining a room we were in before: its replay shows only what we have not seen.
+    const fresh = this.unseen(message, key);
+    return { show: fresh.length > 0 ? [{ ...message, messages: fresh }] : [], send: [] };
+  }
+
+  /** A page of what we missed in a room: shown if it brought anything new, or has a gap. */
+  private caughtUp(message: History, key: string): Outcome {
+    // Our own sends stored before the drop come back in the answer; they are on screen already.
+    const acked = new Set(
+      (this.held.get(key) ?? []).filter((held) => held.type === 'ack').map((ack) => ack.id),
+    );
+    const fresh = this.unseen(message, key).filter(
+      (stored) => !acked.has(stored.id) && !this.host.isUnackedOwn(message.target, stored),
+    );
+    const show: ServerMessage[] =
+      fresh.length > 0 || message.gap ? [{ ...message, messages: fresh, more: false }] : [];
+    const last = message.messages.at(-1);
+    if (message.more && last !== undefined) {
+      // The user is not to type the next /resume: we ask for it, still holding the room back.
+      const ref = this.host.newRef();
+      this.expect(message.target, ref);
+      return { show, send: [{ type: 'resume', room: message.target, after: last.id, ref }] };
+    }
+    return { show: [...show, ...this.release(key)], send: [] };
+  }
+
+  /** The messages of a replay not seen before; the newest is taken as seen. */
+  private unseen(message: History, key: string): HistoryMessage[] {
+    const last = this.lastIds.get(key);
+    const fresh = message.messages.filter((stored) => last === undefined || stored.id > last);
+    for (const stored of fresh) this.see(key, stored.id);
+    return fresh;
   }
 
   /**
-   * `here` is the room an unlabelled live message belongs to (the current room when it
-   * arrived); `fresh` is false for a line let through after being held back.
+   * Our own join of a room where no message was seen: without an id there, a reconnect could
+   * only join it again, and show no more of what was said meanwhile than its join replay
+   * holds; so we ask for its newest message (the replay, if any, may tell first).
    */
-  private process(line: string, here: string | undefined, fresh: boolean): void {
-    if (this.block) {
-      this.continueBlock(line, here, fresh);
-      return;
-    }
-    const gapLine = this.gapLine;
-    this.gapLine = undefined;
-    if (GAP.test(line)) {
-      // The heading (or "Nothing missed") of the same replay comes next.
-      this.gapLine = line;
-      return;
-    }
-    for (const [reason, pattern] of HEADINGS) {
-      const match = pattern.exec(line);
-      if (match) {
-        this.startBlock(reason, match[1]!, [...(gapLine ? [gapLine] : []), line], here);
-        return;
-      }
-    }
-    if (gapLine) this.host.show(gapLine);
-
-    let match = NOTHING_MISSED.exec(line);
-    if (match) {
-      const key = foldCase(match[1]!);
-      if (!this.answersOurResume(key)) {
-        this.host.show(line);
-        return;
-      }
-      if (gapLine) this.host.show(line);
-      this.release(key);
-      return;
-    }
-    match = LIVE.exec(line);
-    if (match) {
-      this.live(match[1] ?? here, Number(match[2]), match[3]!, line, here, fresh);
-      return;
-    }
-    match = LIVE_WITHOUT_ID.exec(line);
-    if (match) {
-      // Sent before our /ids on took effect. In a room being caught up, the answer to our
-      // /resume (which the server handles after /ids on) has it, with its id.
-      const room = match[1] ?? here;
-      if (room === undefined || !this.holds.has(foldCase(room))) this.host.show(line);
-      return;
-    }
-    match = SENT.exec(line);
-    if (match) {
-      const key = foldCase(match[2]!);
-      const held = this.holds.get(key);
-      if (held) held.push({ line, here });
-      else this.see(key, Number(match[1]));
-      return;
-    }
-    if (line === IDS_ON && this.idsNoticesToHide > 0) {
-      this.idsNoticesToHide--;
-      return;
-    }
-    this.host.show(line);
-    if (RESUME_FAILED.test(line) && this.resumes.length > 0) {
-      // The server handles our requests in order, so this is the answer to the oldest one.
-      const { key, room } = this.resumes.shift()!;
-      this.host.show(
-        `*** Could not get what you missed in ${room}; to try again: /resume ${room} ${this.lastIds.get(key)}`,
-      );
-      this.release(key);
-    }
+  private probe(join: Extract<ServerMessage, { type: 'join' }>): ClientMessage[] {
+    const nick = this.host.ownNick();
+    if (nick === undefined || foldCase(nick) !== foldCase(join.nick)) return [];
+    if (this.lastId(join.room) !== undefined) return [];
+    const ref = this.host.newRef();
+    this.ask(join.room, ref, true);
+    return [{ type: 'history', target: join.room, limit: 1, ref }];
   }
 
-  private live(
-    room: string | undefined,
-    id: number,
-    body: string,
-    line: string,
-    here: string | undefined,
-    fresh: boolean,
-  ): void {
-    if (room === undefined) {
-      this.host.show(body);
-      return;
-    }
+  private ask(room: string, ref: string, probe: boolean): void {
     const key = foldCase(room);
-    const held = this.holds.get(key);
-    if (held) {
-      held.push({ line, here });
-      return;
-    }
-    const last = this.lastIds.get(key);
-    if (last !== undefined && id <= last && !fresh) return; // the catch-up showed it already
-    // A fresh live message is never one seen before: if its id is not above the last one, the
-    // server has started counting again (it lost its history), and so do we.
-    this.lastIds.set(key, id);
-    const current = this.host.currentRoom();
-    const inCurrent = current !== undefined && foldCase(current) === key;
-    this.host.show(inCurrent ? body : `[${room}] ${body}`);
+    const asked = this.asked.get(key) ?? [];
+    asked.push({ ref, probe });
+    this.asked.set(key, asked);
   }
 
-  private startBlock(
-    reason: Reason,
-    where: string,
-    lines: string[],
-    here: string | undefined,
-  ): void {
-    const key = where.startsWith('#') ? foldCase(where) : undefined;
-    const ours = key !== undefined && reason === 'resume' && this.answersOurResume(key);
-    // What the user asked for is shown whole, /resume included.
-    if (key === undefined || (reason !== 'join' && !ours)) {
-      for (const line of lines) this.host.show(line);
-      this.block = { mode: 'plain' };
-      return;
+  /** The history request an error answers, taken off its room's list; none if not one. */
+  private answered(ref: string | null): { ref: string; probe: boolean } | undefined {
+    if (ref === null) return undefined;
+    for (const asked of this.asked.values()) {
+      const index = asked.findIndex((entry) => entry.ref === ref);
+      if (index !== -1) return asked.splice(index, 1)[0];
     }
-    const held = this.holds.get(key);
-    if (held && !ours) {
-      for (const line of lines) held.push({ line, here });
-      this.block = { mode: 'held', key };
-      return;
-    }
-    const gap = lines.length > 1;
-    if (gap) for (const line of lines) this.host.show(line);
-    this.block = {
-      mode: 'catch-up',
-      room: where,
-      key,
-      ours,
-      pending: gap ? [] : lines,
-      shownAny: gap,
-    };
+    return undefined;
   }
 
-  private continueBlock(line: string, here: string | undefined, fresh: boolean): void {
-    const block = this.block!;
-    const end = END.exec(line);
-    const historyLine = HISTORY_LINE.exec(line);
-    if (block.mode === 'held') {
-      this.holds.get(block.key)?.push({ line, here });
-      if (end) this.block = undefined;
-      return;
-    }
-    if (block.mode === 'plain') {
-      this.host.show(line);
-      if (end) this.block = undefined;
-      return;
-    }
-    if (historyLine) {
-      const id = Number(historyLine[1]);
-      const last = this.lastIds.get(block.key);
-      if (last !== undefined && id <= last) return;
-      this.lastIds.set(block.key, id);
-      this.showInBlock(block, line);
-      return;
-    }
-    if (!end) {
-      // Not a replay's line after all (the server never does this): the replay is over.
-      this.block = undefined;
-      this.process(line, here, fresh);
-      return;
-    }
-    this.block = undefined;
-    const more = end[1] !== undefined && block.ours ? end : undefined;
-    if (block.shownAny) {
-      this.host.show(more ? `*** End of history of ${block.room}` : line);
-    }
-    if (!block.ours) return;
-    if (more) {
-      // One page of many: ask for the next one, still holding the room's live lines back.
-      this.resumes.push({ key: block.key, room: more[1]! });
-      this.host.send(`/resume ${more[1]} ${more[2]}`);
-      return;
-    }
-    this.release(block.key);
-  }
-
-  private showInBlock(block: Extract<Block, { mode: 'catch-up' }>, line: string): void {
-    for (const pending of block.pending.splice(0)) this.host.show(pending);
-    block.shownAny = true;
-    this.host.show(line);
-  }
-
-  /** Whether a resume answer for this room is the one we asked for (and it is answered now). */
-  private answersOurResume(key: string): boolean {
-    const index = this.resumes.findIndex((resume) => resume.key === key);
-    if (index === -1) return false;
-    this.resumes.splice(index, 1);
-    return true;
+  private expect(room: string, ref: string): void {
+    const key = foldCase(room);
+    this.awaiting.push({ key, room, ref });
+    if (!this.held.has(key)) this.held.set(key, []);
   }
 
   /** The room is caught up: what was held back goes through, without what was shown already. */
-  private release(key: string): void {
-    const held = this.holds.get(key);
-    if (!held) return;
-    this.holds.delete(key);
-    for (const { line, here } of held) this.process(line, here, false);
+  private release(key: string): ServerMessage[] {
+    const held = this.held.get(key) ?? [];
+    this.held.delete(key);
+    const show: ServerMessage[] = [];
+    for (const message of held) {
+      if (message.type === 'ack') this.see(key, message.id);
+      else show.push(...this.live(message, false));
+    }
+    return show;
+  }
+
+  /** `fresh` is false for a message let through after being held back. */
+  private live(message: Extract<ServerMessage, { type: 'message' }>, fresh: boolean) {
+    const key = foldCase(message.room);
+    const last = this.lastIds.get(key);
+    if (!fresh && last !== undefined && message.id <= last) return []; // the catch-up showed it
+    // A fresh live message is never one seen before: if its id is not above the last one, the
+    // server has started counting again (it lost its history), and so do we.
+    this.lastIds.set(key, message.id);
+    return [message];
   }
 
   private see(key: string, id: number): void {
     const last = this.lastIds.get(key);
     if (last === undefined || id > last) this.lastIds.set(key, id);
   }
+}
+
+function nothing(): Outcome {
+  return { show: [], send: [] };
 }

@@ -1,13 +1,17 @@
-import { connect, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import { foldCase } from '../core/names.js';
-import { LineSplitter } from '../net/line-splitter.js';
+import { type ClientMessage, type ServerMessage, WS_PATH } from '../protocols/ws/protocol.js';
 import { CatchUp } from './catch-up.js';
-import { colorize, palette } from './colors.js';
+import { ownLine, palette } from './colors.js';
+import { isQuit, parseInput } from './commands.js';
+import { ServerLink } from './link.js';
+import { newRef, Outbox } from './outbox.js';
+import { render, sameRoom } from './render.js';
+import { inOrder, restoreRequests } from './restore.js';
 import { Screen } from './screen.js';
 
 export interface ClientOptions {
   host: string;
+  /** The server's HTTP door, which upgrades /ws to the WebSocket API. */
   port: number;
   nick: string | undefined;
   color: boolean;
@@ -16,17 +20,21 @@ export interface ClientOptions {
   /** First and longest pause between reconnection attempts. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** How often to ping the server, and how long a silence means the connection is dead. */
+  pingIntervalMs?: number;
+  silenceTimeoutMs?: number;
 }
 
-// Server lines are bounded by the server's own limits; this only guards against a rogue server.
-const MAX_SERVER_LINE_BYTES = 64 * 1024;
 const NICK_RETRIES_ON_RECONNECT = 3;
+// What the server puts every new connection in, until it has told us its own name for it.
+const DEFAULT_LOBBY = '#lobby';
 
 /**
- * The terminal client: keyboard and socket at once, over the line door. It follows the
- * server's notices (docs/protocols/line.md) to know its nickname, rooms and current room,
- * which is what lets it put you back where you were after a reconnect; and, with message ids
- * on (see CatchUp), show you what was said there meanwhile, once.
+ * The terminal client: keyboard and WebSocket (a ServerLink) at once. It speaks the JSON API
+ * of docs/websocket.md, whose messages say what happened in fields rather than sentences, and
+ * renders them the way the line door words them. What it follows (its nickname, rooms and
+ * current room, the last message id seen in each room, the sends not acknowledged yet) is
+ * what lets it put you back where you were after a reconnect and show what you missed once.
  */
 export function runClient(options: ClientOptions): Promise<number> {
   const output = options.output ?? process.stdout;
@@ -34,28 +42,62 @@ export function runClient(options: ClientOptions): Promise<number> {
   const colors = palette(options.color);
   const minBackoff = options.minBackoffMs ?? 1000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
+  const keepalive = {
+    pingIntervalMs: options.pingIntervalMs ?? 20_000,
+    silenceTimeoutMs: options.silenceTimeoutMs ?? 45_000,
+  };
+  const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `ws://${hostInUrl}:${options.port}${WS_PATH}`;
 
   let nick = options.nick;
-  let socket: Socket | undefined;
+  let server: ServerLink | undefined;
   let registered = false;
   let everRegistered = false;
+  /** The ref of the hello not answered yet; a line typed meanwhile is not a new nickname. */
+  let helloRef: string | undefined;
   let nickRetries = 0;
   let quitting = false;
   let backoff = minBackoff;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let currentRoom: string | undefined;
   const rooms: string[] = [];
-  // What to restore after a reconnect: the rooms and current room before the connection dropped.
+  let lobby = DEFAULT_LOBBY;
+  /** Until the first room we are put in after the first welcome: that one is the lobby. */
+  let learningLobby = true;
+  // Where to put the user back after a reconnect: their rooms and current room at the drop.
   let restoreRooms: string[] = [];
   let restoreCurrent: string | undefined;
-  let restorePending = false;
-  // Rooms asked back after a reconnect that the server has not put us in yet.
-  const rejoining = new Set<string>();
-  // The room a restore ends up talking in, until the server says so: on the way there it
-  // says so of each room it puts us in, which the user never chose and should not see.
-  let restoringTo: string | undefined;
+  /** The rooms the last hello asked to resume. */
+  let resumed: string[] = [];
+  /**
+   * While putting the user back: the ref of the ping sent after every request that does it,
+   * whose pong says all of them are answered, and the room the server last said we talk in.
+   */
+  let restoring: { ref: string; current: string | null } | undefined;
   // Whether a connection (or an attempt at one) has ended: until then we are connecting.
   let dropped = false;
+
+  const outbox = new Outbox();
+  const catchUp = new CatchUp({
+    newRef,
+    ownNick: () => nick,
+    isUnackedOwn: (room, message) =>
+      nick !== undefined && sameRoom(message.from, nick) && outbox.holds(room, message),
+  });
+
+  const connected = () => server?.open === true;
+  const show = (line: string) => screen.print(ownLine(line, colors));
+  /**
+   * Where plain text goes: while the client puts itself back after a reconnect (or waits to
+   * reconnect), the room it is going back to; what the server passes through on the way is
+   * not the user's choice.
+   */
+  const talkingIn = () => (registered && !restoring ? currentRoom : restoreCurrent);
+  const showMessage = (message: ServerMessage) => {
+    const view = { nick, currentRoom: talkingIn() };
+    for (const line of render(message, view, colors)) screen.print(line);
+  };
+  const notSent = () => show('!!! Not connected; that was not sent.');
 
   const updatePrompt = () => {
     if (!connected()) screen.setPrompt(dropped ? '(disconnected)> ' : '(connecting)> ');
@@ -67,216 +109,238 @@ export function runClient(options: ClientOptions): Promise<number> {
     finish = resolve;
   });
 
-  const connected = () => socket !== undefined && !socket.destroyed && !socket.connecting;
-  const show = (line: string) => screen.print(colorize(line, colors));
+  const request = (message: ClientMessage) => server?.send(message);
 
-  const send = (line: string) => {
-    if (!socket || !connected()) {
-      screen.print(colors.error('!!! Not connected; that was not sent.'));
-      return;
-    }
-    socket.write(`${line}\n`);
+  const hello = () => {
+    if (nick === undefined) return;
+    helloRef = newRef();
+    // A hello refused (our old self still holds the nickname) asks for the same rooms again.
+    catchUp.disconnected();
+    const plan = everRegistered ? inOrder(restoreRooms, restoreCurrent) : [];
+    const points = catchUp.resumePoints(plan, helloRef);
+    resumed = points.map((point) => point.room);
+    request({
+      type: 'hello',
+      nick,
+      ref: helloRef,
+      ...(points.length > 0 ? { resume: points } : {}),
+    });
   };
 
-  const catchUp = new CatchUp({ show, send, currentRoom: () => currentRoom });
+  /**
+   * After the welcome of a reconnect: back to the rooms the hello did not resume, then the
+   * sends not acknowledged before the drop go again. The server answers in order, so the
+   * pong of the ping that follows says all of it is done.
+   */
+  const restore = () => {
+    const place = { rooms: restoreRooms, current: restoreCurrent, resumed, lobby };
+    for (const next of restoreRequests(place)) request(next);
+    const { again, givenUp } = outbox.resends(nick!);
+    for (const send of again) request(send);
+    if (givenUp > 0) {
+      show(
+        `!!! ${givenUp} of your messages sent before the drop may not have arrived; they were not sent again under another nickname.`,
+      );
+    }
+    restoring = { ref: newRef(), current: null };
+    request({ type: 'ping', ref: restoring.ref });
+  };
 
-  // The notices the client follows, from docs/protocols/line.md. A follower returns false
-  // for a notice the user is not to see.
-  const followers: Array<[RegExp, (match: RegExpExecArray) => unknown]> = [
-    [
-      /^\*\*\* Welcome to .*, (\S+)! Type \/help/,
-      (match) => {
+  /** Follows a message from the server; false if it is not for the user to see. */
+  const follow = (message: ServerMessage): boolean => {
+    const isMe = (name: string) => nick !== undefined && sameRoom(name, nick);
+    switch (message.type) {
+      case 'welcome':
         registered = true;
-        // The server's word, not our guess: a line typed while registering may not have been it.
-        nick = match[1];
+        helloRef = undefined;
+        // The server's word, not our guess: it spells the nickname as it was asked for.
+        nick = message.nick;
         backoff = minBackoff;
         nickRetries = 0;
-        restorePending = everRegistered;
+        if (everRegistered) restore();
         everRegistered = true;
-        catchUp.requestIds();
-        // The server puts us in its lobby and shows its latest messages before we can ask for
-        // anything: in a room we are about to resume, they wait for what we missed before them.
-        if (restorePending) for (const room of restoreRooms) catchUp.hold(room);
-      },
-    ],
-    [
-      /^\*\*\* Now talking in (#\S+)$/,
-      (match) => {
-        currentRoom = match[1];
-        // Only once the server has put us in its lobby do we know which rooms to leave again.
-        if (restorePending) {
-          restorePending = false;
-          restorePlace();
-          return restoringTo === undefined;
-        }
-        if (restoringTo === undefined) return true;
-        if (foldCase(match[1]!) !== foldCase(restoringTo)) return false;
-        restoringTo = undefined;
         return true;
-      },
-    ],
-    [
-      /^\*\*\* You are not in any room now/,
-      () => {
-        currentRoom = undefined;
-      },
-    ],
-    [
-      /^\*\*\* You joined (#\S+)$/,
-      (match) => {
-        if (!rooms.includes(match[1]!)) rooms.push(match[1]!);
-        rejoining.delete(match[1]!);
-      },
-    ],
-    [
-      /^\*\*\* You left (#\S+)/,
-      (match) => {
-        const index = rooms.indexOf(match[1]!);
-        if (index !== -1) rooms.splice(index, 1);
-      },
-    ],
-    [
-      /^\*\*\* You are now known as (\S+)$/,
-      (match) => {
-        nick = match[1];
-      },
-    ],
-    [
-      /\(NICK_TAKEN\)$/,
-      () => {
-        // Our previous connection may still hold the nickname until the server notices it is gone.
-        if (!registered && everRegistered && nick && nickRetries++ < NICK_RETRIES_ON_RECONNECT) {
-          nick = `${nick}_`;
-          send(nick);
+      case 'join':
+        if (!isMe(message.nick)) return true;
+        if (!rooms.some((room) => sameRoom(room, message.room))) rooms.push(message.room);
+        if (learningLobby) lobby = message.room;
+        learningLobby = false;
+        return true;
+      case 'part':
+        if (isMe(message.nick)) {
+          const index = rooms.findIndex((room) => sameRoom(room, message.room));
+          if (index !== -1) rooms.splice(index, 1);
         }
-      },
-    ],
-  ];
-
-  /** Follows a line from the server; false if it is not for the user to see. */
-  const followServer = (line: string): boolean => {
-    let shown = true;
-    for (const [pattern, follow] of followers) {
-      const match = pattern.exec(line);
-      if (match) {
-        shown = follow(match) !== false;
-        break;
-      }
+        return true;
+      case 'nick':
+        if (isMe(message.oldNick)) nick = message.newNick;
+        return true;
+      case 'current-room':
+        // On the way back, the server says so of each room it puts us in, which the user
+        // never chose and should not see: only where we end up, once all is done.
+        if (restoring) {
+          restoring.current = message.room;
+          return false;
+        }
+        currentRoom = message.room ?? undefined;
+        return true;
+      case 'pong':
+        if (restoring && message.ref === restoring.ref) {
+          currentRoom = restoring.current ?? undefined;
+          restoring = undefined;
+          showMessage({ type: 'current-room', room: currentRoom ?? null });
+        }
+        return false;
+      case 'ack':
+        outbox.settle(message.ref);
+        return true;
+      case 'error':
+        if (message.ref !== null && message.ref === helloRef) return nickRefused(message);
+        outbox.settle(message.ref);
+        return true;
+      default:
+        return true;
     }
-    updatePrompt();
-    return shown;
   };
 
-  const restorePlace = () => {
-    // A room where we had seen messages is resumed (which joins it too): everything said there
-    // since comes once, then the live stream. The server makes each room it puts us in the
-    // current one, so the one to end up in goes last; the lobby, if it is to be left, is left
-    // after that, when it is no longer the current room.
-    const current = restoreCurrent;
-    const others = restoreRooms.filter((room) => room !== current);
-    for (const room of [...others, ...(current ? [current] : [])]) {
-      const member = rooms.includes(room);
-      if (!member) rejoining.add(room);
-      const resumed = catchUp.resume(room);
-      // Already in it (the lobby), the current room must be asked for by name: that is what
-      // makes the server say we are talking there, which ends the restore.
-      if ((!resumed && !member) || (member && room === current)) send(`/join ${room}`);
+  const nickRefused = (error: Extract<ServerMessage, { type: 'error' }>): boolean => {
+    helloRef = undefined;
+    showMessage(error);
+    // Our previous connection may still hold the nickname until the server notices it is gone.
+    if (
+      error.code === 'NICK_TAKEN' &&
+      everRegistered &&
+      nickRetries++ < NICK_RETRIES_ON_RECONNECT
+    ) {
+      nick = `${nick}_`;
+      hello();
+    } else {
+      show('*** Choose another nickname:');
     }
-    for (const room of rooms) if (!restoreRooms.includes(room)) send(`/part ${room}`);
-    restoringTo = current;
+    return false;
+  };
+
+  const receive = (message: ServerMessage) => {
+    if (!follow(message)) return;
+    if (!registered) {
+      // Before the welcome there is nothing to catch up: a notice, an error.
+      showMessage(message);
+      return;
+    }
+    const outcome = catchUp.receive(message);
+    for (const next of outcome.send) request(next);
+    for (const shown of outcome.show) showMessage(shown);
   };
 
   const open = () => {
     reconnectTimer = undefined;
-    const splitter = new LineSplitter({
-      maxLineBytes: MAX_SERVER_LINE_BYTES,
-      maxUnterminatedBytes: MAX_SERVER_LINE_BYTES,
+    const link: ServerLink = new ServerLink(url, keepalive, {
+      opened: () => {
+        updatePrompt();
+        show(`*** Connected to ${options.host}:${options.port}`);
+        if (nick === undefined) show('*** What is your nickname?');
+        else hello();
+      },
+      received: (message) => {
+        receive(message);
+        updatePrompt();
+      },
+      closed: (reason) => {
+        if (server === link) server = undefined;
+        if (quitting) {
+          finish(0);
+          return;
+        }
+        // Dropped halfway through a restore: what to restore has not changed.
+        if (registered && !restoring) {
+          restoreRooms = [...rooms];
+          restoreCurrent = currentRoom;
+        }
+        restoring = undefined;
+        helloRef = undefined;
+        dropped = true;
+        registered = false;
+        catchUp.disconnected();
+        rooms.length = 0;
+        currentRoom = undefined;
+        show(
+          `!!! Disconnected from the server (${reason}). Reconnecting in ${Math.round(backoff / 1000)} s...`,
+        );
+        updatePrompt();
+        reconnectTimer = setTimeout(open, backoff);
+        backoff = Math.min(backoff * 2, maxBackoff);
+      },
     });
-    const decoder = new TextDecoder();
-    let closeReason = 'connection closed';
-    const connection = connect({ host: options.host, port: options.port });
-    socket = connection;
-    connection.setNoDelay(true);
-    connection.on('connect', () => {
-      updatePrompt();
-      screen.print(colors.notice(`*** Connected to ${options.host}:${options.port}`));
-      if (nick) connection.write(`${nick}\n`);
-    });
-    connection.on('data', (chunk: Buffer) => {
-      for (const item of splitter.push(chunk)) {
-        if (item.kind !== 'line') continue;
-        const line = decoder.decode(item.bytes);
-        if (followServer(line)) catchUp.receive(line);
-      }
-    });
-    connection.on('error', (error: NodeJS.ErrnoException) => {
-      closeReason = error.code === 'ECONNREFUSED' ? 'connection refused' : error.message;
-    });
-    connection.on('close', () => {
-      if (socket === connection) socket = undefined;
-      if (quitting) {
-        finish(0);
-        return;
-      }
-      // Dropped halfway through a restore: what to restore has not changed, and rooms asked
-      // back but not rejoined yet still count (as does the current room we were going back to).
-      if (registered && !restorePending) {
-        restoreRooms = [...rooms, ...[...rejoining].filter((room) => !rooms.includes(room))];
-        if (rejoining.size === 0) restoreCurrent = currentRoom;
-      }
-      rejoining.clear();
-      restoringTo = undefined;
-      dropped = true;
-      registered = false;
-      catchUp.disconnected();
-      rooms.length = 0;
-      currentRoom = undefined;
-      screen.print(
-        colors.error(
-          `!!! Disconnected from the server (${closeReason}). Reconnecting in ${Math.round(backoff / 1000)} s...`,
-        ),
-      );
-      updatePrompt();
-      reconnectTimer = setTimeout(open, backoff);
-      backoff = Math.min(backoff * 2, maxBackoff);
-    });
+    server = link;
   };
 
   const quit = (reason: string) => {
     if (quitting) return;
     quitting = true;
     clearTimeout(reconnectTimer);
-    if (!socket || socket.destroyed) {
+    if (!server?.open) {
+      server?.terminate();
       finish(0);
       return;
     }
-    socket.write(`/quit${reason ? ` ${reason}` : ''}\n`);
+    request({ type: 'quit', ...(reason ? { reason } : {}) });
     // If the server does not close on us promptly, we leave anyway.
-    setTimeout(() => socket?.destroy(), 2000).unref();
+    setTimeout(() => server?.terminate(), 2000).unref();
+  };
+
+  /** A line typed before the server has accepted a nickname. */
+  const chooseNick = (line: string) => {
+    const named = /^\/nick\s+(\S+)/i.exec(line);
+    if (line.startsWith('/') && !named) {
+      show('!!! Choose a nickname first: type it, or /nick NAME. (NICK_REQUIRED)');
+      return;
+    }
+    const wanted = named ? named[1]! : line.trim();
+    if (!wanted) return;
+    nick = wanted;
+    // Typed while still connecting, it goes with the hello once connected.
+    if (connected()) hello();
   };
 
   screen.readline.on('line', (line) => {
-    if (/^\/(quit|exit|bye)(\s|$)/i.test(line)) {
+    if (isQuit(line)) {
       quit(line.replace(/^\/\S+\s*/, ''));
       return;
     }
-    if (/^\/ids(\s|$)/i.test(line)) {
-      // Turning them off would leave the client unable to catch up after a reconnect.
-      show('*** This client keeps message ids on (to catch up after a reconnect) and hides them.');
+    // A line typed while disconnected is a message that could not be sent, not a new
+    // nickname, unless we have no nickname at all yet.
+    if (!registered && helloRef === undefined && (connected() || nick === undefined)) {
+      chooseNick(line);
+      updatePrompt();
       return;
     }
-    // A line typed while disconnected is a message that could not be sent, not a new nickname,
-    // unless we have no nickname at all yet.
-    if (!registered && !line.startsWith('/') && (connected() || nick === undefined)) {
-      const wanted = line.trim();
-      if (!wanted) return;
-      nick = wanted;
+    learningLobby = false;
+    const action = parseInput(line, talkingIn());
+    const online = registered && connected();
+    // Text for the room is not sent while offline, whether or not we know which room it was.
+    if (!online && action.kind === 'show' && !line.startsWith('/')) {
+      notSent();
+      return;
     }
-    // What the user asks for is theirs to see, even if the restore has not ended as expected
-    // (say, its last room could not be joined).
-    restoringTo = undefined;
-    if (line.length > 0) send(line);
-    updatePrompt();
+    switch (action.kind) {
+      case 'nothing':
+        return;
+      case 'show':
+        for (const shown of action.lines) show(shown);
+        return;
+      case 'quit':
+        quit(action.reason);
+        return;
+      case 'send':
+        if (!online) notSent();
+        else request(outbox.add(nick!, action.to, action.text, action.action));
+        return;
+      case 'request':
+        if (!online) notSent();
+        else if (action.message.type === 'history') request(catchUp.userHistory(action.message));
+        else request(action.message);
+        return;
+    }
   });
   screen.readline.on('close', () => quit(''));
   screen.readline.on('SIGINT', () => quit(''));

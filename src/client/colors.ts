@@ -29,24 +29,11 @@ function hash(text: string): number {
   return value;
 }
 
-const NICK = String.raw`[A-Za-z_[\]{}\\|^][A-Za-z0-9_[\]{}\\|^-]*`;
-const TIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d`;
-// A label: the room ("[#dev] "), or for a replayed message its room (or private), id and time.
-const LABEL = String.raw`\[(?:#\S+?(?: @\d+ ${TIME})?|private @\d+ ${TIME})\] `;
-const CHAT = new RegExp(`^(${LABEL})?<(${NICK})> (.*)$`, 's');
-const ACTION = new RegExp(String.raw`^(${LABEL})?\* (${NICK}) (.*)$`, 's');
-const PRIVATE_IN = new RegExp(String.raw`^\*(${NICK})\* (.*)$`, 's');
-
-/** Colours one line of the line protocol (docs/protocols/line.md) for the terminal. */
-export function colorize(line: string, colors: Palette): string {
-  if (line.startsWith('*** ')) return colors.notice(line);
+/**
+ * Colours a line the client says itself ("*** Connected to ...", "!!! Not connected ..."):
+ * what comes from the server is coloured as render.ts words it, from the event's fields.
+ */
+export function ownLine(line: string, colors: Palette): string {
   if (line.startsWith('!!! ')) return colors.error(line);
-  if (line.startsWith('-> ')) return colors.private(line);
-  let match = CHAT.exec(line);
-  if (match) return `${match[1] ?? ''}<${colors.nick(match[2]!)}> ${match[3]}`;
-  match = ACTION.exec(line);
-  if (match) return `${match[1] ?? ''}* ${colors.nick(match[2]!)} ${match[3]}`;
-  match = PRIVATE_IN.exec(line);
-  if (match) return `${colors.private(`*${match[1]}*`)} ${match[2]}`;
-  return line;
+  return line.startsWith('*** ') ? colors.notice(line) : line;
 }

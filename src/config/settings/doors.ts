@@ -19,7 +19,7 @@ export const DOOR_SETTINGS = {
     kind: 'port',
     default: 9009,
     help: 'line door for netcat/telnet (default {default}; 0 picks a free port; off disables it)',
-    doc: '[Line door](protocols/line.md) for netcat, telnet and `chatroom connect`. `0` lets the system pick a free port. `off` disables the door.',
+    doc: '[Line door](protocols/line.md) for netcat and telnet. `0` lets the system pick a free port. `off` disables the door.',
   },
   framedPort: {
     flag: 'framed-port',
@@ -37,7 +37,7 @@ export const DOOR_SETTINGS = {
     kind: 'port',
     default: 8080,
     help: 'the web client at /, the JSON WebSocket API at /ws and GET /healthz (default {default}; 0 picks; off disables)',
-    doc: 'One HTTP server: the web client at `/`, the [WebSocket API](websocket.md) at `/ws`, `GET /healthz`. `0` picks a port, `off` disables it.',
+    doc: 'One HTTP server: the web client at `/`, the [WebSocket API](websocket.md) at `/ws` (which `chatroom connect` speaks too), `GET /healthz`. `0` picks a port, `off` disables it.',
   },
   allowedOrigins: {
     flag: 'allowed-origins',
