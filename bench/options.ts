@@ -1,0 +1,121 @@
+/** What `npm run bench` is asked for (its arguments), and the sizes each part runs at. */
+import type { LatencyConfig } from './scenarios.js';
+import { TARGETS } from './targets.js';
+
+export const PARTS = ['fanout', 'latency', 'flood', 'memory', 'join', 'store', 'history'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface Options {
+  quick: boolean;
+  json: string | undefined;
+  only: Set<Part>;
+  runs: number | undefined;
+  window: number;
+  generators: number;
+  targets: string[] | undefined;
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--runs N] [--json FILE]
+                      [--window N] [--generators N] [--targets "${TARGETS.map((t) => t.name).join(',')}"]`;
+
+function positive(value: string | undefined, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a positive whole number`);
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): Options {
+  const options: Options = {
+    quick: false,
+    json: undefined,
+    only: new Set(PARTS),
+    runs: undefined,
+    window: 64,
+    generators: 1,
+    targets: undefined,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--json') options.json = argv[++i];
+    else if (arg === '--window') options.window = positive(argv[++i], arg);
+    else if (arg === '--runs') options.runs = positive(argv[++i], arg);
+    else if (arg === '--generators') options.generators = positive(argv[++i], arg);
+    else if (arg === '--targets') {
+      options.targets = (argv[++i] ?? '').split(',').map((name) => name.trim());
+      for (const name of options.targets) {
+        if (!TARGETS.some((target) => target.name === name)) throw new Error(`no target "${name}"`);
+      }
+    } else if (arg === '--only') {
+      const parts = (argv[++i] ?? '').split(',');
+      for (const part of parts) {
+        if (!PARTS.includes(part as Part))
+          throw new Error(`--only takes some of ${PARTS.join(',')}`);
+      }
+      options.only = new Set(parts as Part[]);
+    } else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+  }
+  return options;
+}
+
+/**
+ * Messages each sender may have in flight in the history comparison: 8, as when its figures in
+ * docs/benchmarks.md were first taken (the scenarios' --window defaults to 64).
+ */
+export const HISTORY_WINDOW = 8;
+
+/**
+ * The flood benchmark of the issue "Hardening": the latency scenario at 100 clients, quiet and
+ * with a flooder, on a server that spares only 127.0.0.1 from its limits.
+ */
+export const FLOOD = { clients: 100, limitsExempt: '127.0.0.1/32', floodFrom: '127.0.0.2' };
+
+/** The sizes the issues' goals (bench/targets.ts) are stated at. */
+export const GOAL = {
+  memoryAt: 10_000,
+  joinClients: 5_000,
+};
+
+export interface Sizes {
+  runs: number;
+  fanoutClients: number[];
+  fanout: { senders: number; bytes: number; warmupMs: number; measureMs: number };
+  latency: Omit<LatencyConfig, 'generators'>;
+  memoryClients: number[];
+  /** How long each server is left idle before its memory is read. */
+  memoryIdleMs: number;
+  joinClients: number;
+  joinConcurrency: number;
+}
+
+export function sizes(options: Options): Sizes {
+  const quick = options.quick;
+  return {
+    runs: options.runs ?? (quick ? 1 : 3),
+    // --quick: 500 rather than 1,000, as the ws baseline takes half a minute to get through
+    // what is in flight at 1,000.
+    fanoutClients: quick ? [100, 500] : [100, 1_000],
+    fanout: {
+      senders: 10,
+      bytes: 64,
+      warmupMs: quick ? 500 : 1_000,
+      measureMs: quick ? 1_500 : 5_000,
+    },
+    latency: {
+      clients: 500,
+      senders: 10,
+      rate: 100,
+      bytes: 64,
+      warmupMs: quick ? 500 : 1_000,
+      measureMs: quick ? 2_000 : 10_000,
+      graceMs: quick ? 1_000 : 2_000,
+    },
+    memoryClients: quick ? [1_000, 2_000] : [1_000, GOAL.memoryAt],
+    memoryIdleMs: 8_000,
+    joinClients: quick ? 1_000 : GOAL.joinClients,
+    joinConcurrency: 250,
+  };
+}
