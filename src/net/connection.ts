@@ -52,6 +52,9 @@ export class Connection {
   private output: Output | undefined;
   /** Since when the client has been more than maxQueueBytes behind, at the flushes seen. */
   private behindSince: number | undefined;
+  /** Bytes handed to the socket, and how many of them the client had taken at behindSince. */
+  private bytesWritten = 0;
+  private takenMark = 0;
   /** Who waits for this turn's output to be written (see caughtUp). */
   private flushWaiters: Array<() => void> | undefined;
   private readonly closeListeners: Array<(reason: string) => void> = [];
@@ -149,14 +152,23 @@ export class Connection {
     if (unread <= this.limits.maxQueueBytes) this.behindSince = undefined;
     else {
       const now = performance.now();
-      this.behindSince ??= now;
+      // Behind, but reading: a client on a slow link working through a long catch-up while
+      // the room goes on is keeping up as well as it can. The clock restarts each time it
+      // has read another allowance's worth; only one that stops reading runs it out.
+      const taken = this.bytesWritten - unread;
+      if (this.behindSince === undefined || taken - this.takenMark >= this.limits.maxQueueBytes) {
+        this.behindSince = now;
+        this.takenMark = taken;
+      }
       const timeout = this.limits.slowClientTimeoutMs ?? DEFAULTS.slowClientTimeoutMs;
       if (now - this.behindSince >= timeout) {
         this.abortSlow();
         return;
       }
     }
-    this.socket.write(output.gather());
+    const bytes = output.gather();
+    this.bytesWritten += bytes.length;
+    this.socket.write(bytes);
   }
 
   /**

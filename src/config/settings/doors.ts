@@ -100,7 +100,7 @@ export const DOOR_SETTINGS = {
     unit: 'bytes',
     default: 1024 * 1024,
     help: 'outbound bytes a client may leave unread (default {default}): one that stays further behind for --slow-client-timeout, or falls {hardQueueFactor}x this behind, is disconnected; bursts the server sends at once do not count',
-    doc: "Outbound bytes a client may leave unread. A client is disconnected (`Send queue exceeded N bytes`) when more than this, of what it was sent in earlier turns, is still unsent at the next write and has been for `--slow-client-timeout`, or at once when {hardQueueFactor} times this piles up. What the server sends in one go (a group commit's whole batch, the replays of several joins, a page of 500 history messages) does not count against it while the client reads it. A client's own requests wait while it is more than half this behind, so what it asks for comes at the pace it reads.",
+    doc: "Outbound bytes a client may leave unread. A client is disconnected (`Send queue exceeded N bytes`) when more than this, of what it was sent in earlier turns, is still unsent at the next write and has been for `--slow-client-timeout` without the client reading another this much meanwhile, or at once when {hardQueueFactor} times this piles up. What the server sends in one go (a group commit's whole batch, the replays of several joins, a page of 500 history messages) does not count against it while the client reads it. A client's own requests wait while it is more than half this behind, so what it asks for comes at the pace it reads.",
     docDefault: '`{default}` (1 MiB)',
   },
   slowClientTimeout: {
@@ -110,8 +110,8 @@ export const DOOR_SETTINGS = {
     kind: 'positive',
     unit: 'seconds',
     default: 15,
-    help: 'how long a client may stay more than --max-queue-bytes behind (default {default})',
-    doc: 'How long a client may stay more than `--max-queue-bytes` behind before it is disconnected.',
+    help: 'how long a client may stay more than --max-queue-bytes behind without reading (default {default})',
+    doc: 'How long a client may stay more than `--max-queue-bytes` behind before it is disconnected. Each time it has read another `--max-queue-bytes` the time starts again: a client on a slow link working through a long catch-up is kept; one that stops reading is not.',
   },
   nickTimeout: {
     flag: 'nick-timeout',
