@@ -39,6 +39,23 @@ describe('the terminal client without a terminal (piped stdin and stdout)', () =
     expect(carol.output).not.toContain('#lobby> ');
   });
 
+  it('sends lines piped in before it connected, in order, each to the room it was typed for', async () => {
+    const server = await startTestServer({ framedPort: null });
+    const alice = await LineClient.join(server.port('line'), 'alice');
+    const port = server.port('http');
+    const carol = spawnClient(port, 'carol');
+    // All written at once, and the input ended, before the client has even connected.
+    carol.child.stdin.end('first\n/join #dev\nfor dev\n/part #dev\nback\n');
+    expect(await carol.exited).toEqual({ code: 0, signal: null });
+    await alice.waitFor('*** carol left the chat (Quit)');
+    const fromCarol = alice.received.filter((line) => line.startsWith('<carol>'));
+    expect(fromCarol).toEqual(['<carol> first', '<carol> back']);
+    // "for dev" went to #dev, where alice is not.
+    alice.send('/join #dev');
+    alice.send('/history #dev');
+    await alice.waitFor(/<carol> for dev$/);
+  });
+
   it('exits with code 0 at the end of its input (Ctrl-D)', async () => {
     const server = await startTestServer({ framedPort: null });
     const alice = await LineClient.join(server.port('line'), 'alice');
