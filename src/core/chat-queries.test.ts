@@ -38,11 +38,12 @@ describe('Chat queries', () => {
 
   it('roomsOf: all of them to oneself and for a visible user; only shared ones for a hidden one', async () => {
     const { chat, alice, carol, outsider } = await setUp();
-    expect(chat.roomsOf(alice)).toEqual(['#lobby', '#Open']);
-    expect(chat.roomsOf(alice, outsider)).toEqual(['#lobby', '#Open']);
-    expect(chat.roomsOf(carol)).toEqual(['#secret', '#Open']);
-    expect(chat.roomsOf(carol, alice)).toEqual(['#Open']);
-    expect(chat.roomsOf(carol, outsider)).toEqual([]);
+    expect(chat.roomsOf('alice', alice)).toEqual(['#lobby', '#Open']);
+    expect(chat.roomsOf('ALICE', outsider)).toEqual(['#lobby', '#Open']);
+    expect(chat.roomsOf('carol', carol)).toEqual(['#secret', '#Open']);
+    expect(chat.roomsOf('carol', alice)).toEqual(['#Open']);
+    expect(chat.roomsOf('carol', outsider)).toEqual([]);
+    expect(chat.roomsOf('nobody', alice)).toEqual([]);
   });
 
   it('membersOf: everyone from inside, no hidden users from outside, nothing for no room', async () => {

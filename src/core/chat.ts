@@ -269,10 +269,12 @@ export class Chat {
   }
 
   /**
-   * The names of the rooms `member` is in, in join order, as `viewer` may see them: a hidden
-   * member shows others only the rooms they share.
+   * The names of the rooms the user with this nickname is in, in join order, as `viewer` may
+   * see them: a hidden user shows others only the rooms they share. Empty for no such user.
    */
-  roomsOf(member: Member, viewer: Member = member): string[] {
+  roomsOf(nick: string, viewer: Member): string[] {
+    const member = this.presence.find(nick);
+    if (!member) return [];
     const hidden = viewer !== member && (member.peer.profile?.().hidden ?? false);
     const names: string[] = [];
     for (const key of member.rooms) {
