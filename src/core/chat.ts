@@ -5,7 +5,7 @@ import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
 import { GroupCommitter, type WriteOutcome } from './group-commit.js';
 import type { HistoryStore, StoredMessage } from './history.js';
 import { type HistoryPage, HistoryReading } from './history-reading.js';
-import type { Member, Peer } from './member.js';
+import type { Member, MemberView, Peer } from './member.js';
 import { Messaging } from './messaging.js';
 import { LocalNickRegistry, type NickRegistry } from './nick-registry.js';
 import { Presence } from './presence.js';
@@ -190,6 +190,11 @@ export class Chat {
     return this.presence.find(nick);
   }
 
+  /** What others may see of the user with this nickname, if one is connected. */
+  describe(nick: string): MemberView | undefined {
+    return this.presence.find(nick)?.view();
+  }
+
   /** The user asked to leave: the rooms hear the reason, then the connection is closed. */
   quit(member: Member, reason: string): void {
     this.detach(member, reason || 'Quit');
@@ -254,6 +259,45 @@ export class Chat {
   /** Every room, in no particular order. */
   allRooms(): IterableIterator<Room> {
     return this.rooms.all();
+  }
+
+  // ---- read-only queries (doors describe rooms and users without touching core state) ----
+
+  /** Whether the member is in the room with this name. */
+  isIn(member: Member, roomName: string): boolean {
+    return this.rooms.find(roomName)?.members.has(member) ?? false;
+  }
+
+  /**
+   * The names of the rooms the user with this nickname is in, in join order, as `viewer` may
+   * see them: a hidden user shows others only the rooms they share. Empty for no such user.
+   */
+  roomsOf(nick: string, viewer: Member): string[] {
+    const member = this.presence.find(nick);
+    if (!member) return [];
+    const hidden = viewer !== member && (member.peer.profile?.().hidden ?? false);
+    const names: string[] = [];
+    for (const key of member.rooms) {
+      const room = this.rooms.find(key);
+      if (room && (!hidden || room.members.has(viewer))) names.push(room.name);
+    }
+    return names;
+  }
+
+  /**
+   * The registered members of a room as `viewer` may see them, in join order: everyone from
+   * inside the room, everyone but the hidden from outside. Empty if there is no such room.
+   */
+  membersOf(roomName: string, viewer: Member): MemberView[] {
+    const room = this.rooms.find(roomName);
+    if (!room) return [];
+    const inside = room.members.has(viewer);
+    const views: MemberView[] = [];
+    for (const member of room.members) {
+      const view = member.view();
+      if (view && (inside || !view.hidden)) views.push(view);
+    }
+    return views;
   }
 
   get roomCount(): number {

@@ -18,6 +18,28 @@ export interface Peer {
    * waiting for this between them. Peers without a connection leave it out.
    */
   caughtUp?(): Promise<void>;
+  /**
+   * What the door knows of its user that other doors may be shown (IRC's real name from USER
+   * and user mode +i); doors with nothing to add leave it out.
+   */
+  profile?(): PeerProfile;
+}
+
+export interface PeerProfile {
+  realname?: string;
+  /** Left out of room listings for anyone outside the room. */
+  hidden?: boolean;
+}
+
+/** A registered user as others may see them: a copy, so no one reaches into core state. */
+export interface MemberView {
+  readonly nick: string;
+  readonly away: string | undefined;
+  /** The front door they came in by ('irc', 'ws', ...). */
+  readonly door: string;
+  /** Their real name, if their door has one. */
+  readonly realname: string | undefined;
+  readonly hidden: boolean;
 }
 
 /** One connected user as the core sees them. */
@@ -58,6 +80,19 @@ export class Member {
   setCurrentRoom(room: string | undefined): void {
     this.currentRoom = room;
     this.currentRoomKey = room === undefined ? undefined : foldCase(room);
+  }
+
+  /** This member as others see them; undefined until it has a nickname. */
+  view(): MemberView | undefined {
+    if (this.nick === undefined) return undefined;
+    const profile = this.peer.profile?.();
+    return {
+      nick: this.nick,
+      away: this.away,
+      door: this.peer.protocol,
+      realname: profile?.realname,
+      hidden: profile?.hidden ?? false,
+    };
   }
 
   send(event: ChatEvent): void {

@@ -1,7 +1,7 @@
 import { ChatError } from '../errors.js';
 import type { CommandHelp } from '../events.js';
 import type { Command, CommandContext } from './command.js';
-import { help } from './help.js';
+import { helpCommand } from './help.js';
 import { history } from './history.js';
 import { ids } from './ids.js';
 import { join } from './join.js';
@@ -17,7 +17,7 @@ import { topic } from './topic.js';
 import { who } from './who.js';
 
 const COMMANDS: readonly Command[] = [
-  help,
+  helpCommand(commandHelp),
   nick,
   join,
   part,

@@ -1,5 +1,6 @@
-import { MAX_AWAY_LENGTH, MAX_HISTORY_PAGE } from '../../core/chat.js';
+import { type Chat, MAX_AWAY_LENGTH, MAX_HISTORY_PAGE } from '../../core/chat.js';
 import { CASEMAPPING, NICK_MAX_LENGTH, ROOM_MAX_LENGTH } from '../../core/names.js';
+import type { IrcContext } from './commands/command.js';
 import { userSource } from './encode.js';
 import {
   ERR_NOMOTD,
@@ -16,7 +17,6 @@ import {
   RPL_WELCOME,
   RPL_YOURHOST,
 } from './numerics.js';
-import type { IrcDoor, IrcSession } from './session.js';
 
 /** The user modes and channel modes this door has (004, CHANMODES, MODE). */
 export const USER_MODES = 'i';
@@ -29,7 +29,7 @@ export const MAX_MESSAGE_TARGETS = 4;
  * ISUPPORT (005): what this server is, honestly: the core's nickname and room rules, no
  * channel prefixes (nobody is an operator), one channel mode, history paging.
  */
-export function isupportTokens(door: IrcDoor): string[] {
+export function isupportTokens(chat: Chat): string[] {
   return [
     `AWAYLEN=${MAX_AWAY_LENGTH}`,
     `CASEMAPPING=${CASEMAPPING}`,
@@ -38,54 +38,54 @@ export function isupportTokens(door: IrcDoor): string[] {
     'CHANTYPES=#',
     `CHATHISTORY=${MAX_HISTORY_PAGE}`,
     'MSGREFTYPES=timestamp,msgid',
-    `NETWORK=${door.chat.serverName.replace(/[^A-Za-z0-9._-]/g, '-')}`,
+    `NETWORK=${chat.serverName.replace(/[^A-Za-z0-9._-]/g, '-')}`,
     `NICKLEN=${NICK_MAX_LENGTH}`,
     'PREFIX=',
     `TARGMAX=JOIN:,PART:,NAMES:,LIST:,WHOIS:1,PRIVMSG:${MAX_MESSAGE_TARGETS},NOTICE:${MAX_MESSAGE_TARGETS}`,
-    `TOPICLEN=${door.chat.maxTopicLength}`,
+    `TOPICLEN=${chat.maxTopicLength}`,
     'UTF8ONLY',
   ];
 }
 
 /** 001 to 005, LUSERS and the MOTD: what a client waits for before it does anything. */
-export function sendWelcome(session: IrcSession): void {
-  const { door } = session;
-  const { serverName, version } = door.options;
-  session.reply(
+type Welcoming = Pick<IrcContext, 'chat' | 'server' | 'replies'>;
+
+export function sendWelcome(context: Welcoming): void {
+  const { chat, server, replies } = context;
+  replies.reply(
     RPL_WELCOME,
-    `Welcome to the ${door.chat.serverName} IRC network, ${userSource(session.nick, door.host)}`,
+    `Welcome to the ${chat.serverName} IRC network, ${userSource(replies.nick, server.host)}`,
   );
-  session.reply(RPL_YOURHOST, `Your host is ${serverName}, running version ${version}`);
-  session.reply(RPL_CREATED, `This server was created ${door.startedAt.toUTCString()}`);
-  session.replyPlain(RPL_MYINFO, serverName, version, USER_MODES, CHANNEL_MODES);
-  const tokens = isupportTokens(door);
+  replies.reply(RPL_YOURHOST, `Your host is ${server.host}, running version ${server.version}`);
+  replies.reply(RPL_CREATED, `This server was created ${server.startedAt.toUTCString()}`);
+  replies.replyPlain(RPL_MYINFO, server.host, server.version, USER_MODES, CHANNEL_MODES);
+  const tokens = isupportTokens(chat);
   // Few enough per line that the line stays well within 512 bytes.
   for (let i = 0; i < tokens.length; i += 10) {
-    session.reply(RPL_ISUPPORT, ...tokens.slice(i, i + 10), 'are supported by this server');
+    replies.reply(RPL_ISUPPORT, ...tokens.slice(i, i + 10), 'are supported by this server');
   }
-  sendLusers(session);
-  sendMotd(session);
+  sendLusers(context);
+  sendMotd(context);
 }
 
-export function sendLusers(session: IrcSession): void {
-  const { chat, invisibleCount } = session.door;
+export function sendLusers({ chat, server, replies }: Welcoming): void {
   const users = chat.userCount;
-  session.reply(
+  const invisible = server.invisibleCount;
+  replies.reply(
     RPL_LUSERCLIENT,
-    `There are ${users - invisibleCount} users and ${invisibleCount} invisible on 1 servers`,
+    `There are ${users - invisible} users and ${invisible} invisible on 1 servers`,
   );
-  session.reply(RPL_LUSEROP, '0', 'operator(s) online');
-  session.reply(RPL_LUSERCHANNELS, String(chat.roomCount), 'channels formed');
-  session.reply(RPL_LUSERME, `I have ${chat.memberCount} clients and 0 servers`);
+  replies.reply(RPL_LUSEROP, '0', 'operator(s) online');
+  replies.reply(RPL_LUSERCHANNELS, String(chat.roomCount), 'channels formed');
+  replies.reply(RPL_LUSERME, `I have ${chat.memberCount} clients and 0 servers`);
 }
 
-export function sendMotd(session: IrcSession): void {
-  const { motd, serverName } = session.door.options;
-  if (motd.length === 0) {
-    session.reply(ERR_NOMOTD, 'MOTD File is missing');
+export function sendMotd({ server, replies }: Welcoming): void {
+  if (server.motd.length === 0) {
+    replies.reply(ERR_NOMOTD, 'MOTD File is missing');
     return;
   }
-  session.reply(RPL_MOTDSTART, `- ${serverName} Message of the day - `);
-  for (const line of motd) session.reply(RPL_MOTD, `- ${line}`);
-  session.reply(RPL_ENDOFMOTD, 'End of /MOTD command.');
+  replies.reply(RPL_MOTDSTART, `- ${server.host} Message of the day - `);
+  for (const line of server.motd) replies.reply(RPL_MOTD, `- ${line}`);
+  replies.reply(RPL_ENDOFMOTD, 'End of /MOTD command.');
 }

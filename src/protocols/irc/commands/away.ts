@@ -5,11 +5,11 @@ import type { IrcCommand } from './command.js';
 export const away: IrcCommand = {
   names: ['AWAY'],
   minParams: 0,
-  run({ chat, member, session }, message) {
+  run({ chat, member, replies }, message) {
     const text = message.params[0]?.trim() ?? '';
     chat.setAway(member, text === '' ? undefined : text);
     if (member.away === undefined)
-      session.reply(RPL_UNAWAY, 'You are no longer marked as being away');
-    else session.reply(RPL_NOWAWAY, 'You have been marked as being away');
+      replies.reply(RPL_UNAWAY, 'You are no longer marked as being away');
+    else replies.reply(RPL_NOWAWAY, 'You have been marked as being away');
   },
 };

@@ -20,10 +20,10 @@ export const chathistory: IrcCommand = {
   names: ['CHATHISTORY'],
   minParams: 3,
   async run(context, message) {
-    const { session } = context;
+    const { replies } = context;
     const [sub = '', target = '', ...rest] = message.params;
     const subcommand = sub.toUpperCase();
-    const invalid = (why: string) => session.fail('CHATHISTORY', 'INVALID_PARAMS', subcommand, why);
+    const invalid = (why: string) => replies.fail('CHATHISTORY', 'INVALID_PARAMS', subcommand, why);
     const shape = SHAPES[subcommand];
     if (shape === undefined) {
       invalid('Unknown or unsupported subcommand');
@@ -38,7 +38,7 @@ export const chathistory: IrcCommand = {
       invalid(`The limit must be a number from 1 to ${MAX_HISTORY_PAGE}`);
       return;
     }
-    const key = target.startsWith('#') ? foldCase(target) : privateKey(session.nick, target);
+    const key = target.startsWith('#') ? foldCase(target) : privateKey(replies.nick, target);
     const refs: Ref[] = [];
     for (const text of rest.slice(0, -1)) {
       const ref = parseRef(text, key, subcommand === 'LATEST');
@@ -62,7 +62,7 @@ export const chathistory: IrcCommand = {
         error.code !== 'STORE_FAILED' &&
         error.code !== 'INTERNAL_ERROR'
       ) {
-        session.fail(
+        replies.fail(
           'CHATHISTORY',
           'INVALID_TARGET',
           subcommand,
@@ -70,7 +70,7 @@ export const chathistory: IrcCommand = {
           'You cannot read the history of that target',
         );
       } else {
-        session.fail(
+        replies.fail(
           'CHATHISTORY',
           'MESSAGE_ERROR',
           subcommand,
@@ -80,7 +80,7 @@ export const chathistory: IrcCommand = {
       }
       return;
     }
-    session.sendHistory({ name: page.target, isPrivate: page.isPrivate }, messages);
+    replies.history({ name: page.target, isPrivate: page.isPrivate }, messages);
   },
 };
 

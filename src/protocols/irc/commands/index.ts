@@ -1,3 +1,5 @@
+import type { IrcMessage } from '../message.js';
+import { ERR_NEEDMOREPARAMS, ERR_NOTREGISTERED, ERR_UNKNOWNCOMMAND } from '../numerics.js';
 import { away } from './away.js';
 import { cap } from './cap.js';
 import { chathistory } from './chathistory.js';
@@ -49,3 +51,23 @@ const COMMANDS: readonly IrcCommand[] = [
 export const IRC_COMMANDS: ReadonlyMap<string, IrcCommand> = new Map(
   COMMANDS.flatMap((command) => command.names.map((name) => [name, command] as const)),
 );
+
+/** Why a command cannot run now, as the numeric and params to reply with. */
+export function refusal(
+  message: IrcMessage,
+  registered: boolean,
+): [string, ...string[]] | undefined {
+  const command = IRC_COMMANDS.get(message.command);
+  if (!command) {
+    return registered
+      ? [ERR_UNKNOWNCOMMAND, message.command, 'Unknown command']
+      : [ERR_NOTREGISTERED, 'You have not registered'];
+  }
+  if (!command.beforeRegistration && !registered) {
+    return [ERR_NOTREGISTERED, 'You have not registered'];
+  }
+  if (message.params.length < command.minParams) {
+    return [ERR_NEEDMOREPARAMS, message.command, 'Not enough parameters'];
+  }
+  return undefined;
+}

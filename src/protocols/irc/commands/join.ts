@@ -7,25 +7,22 @@ import { type IrcCommand, list } from './command.js';
 export const join: IrcCommand = {
   names: ['JOIN'],
   minParams: 1,
-  async run({ chat, member, session }, message) {
+  async run({ chat, member, client, replies }, message) {
     if (message.params[0] === '0') {
-      for (const key of [...member.rooms]) {
-        const room = chat.findRoom(key);
-        if (room) chat.part(member, room.name, '');
-      }
+      for (const room of chat.roomsOf(member.nick!, member)) chat.part(member, room, '');
       return;
     }
     for (const name of list(message.params[0])) {
       if (checkRoomName(name)) {
-        session.reply(ERR_NOSUCHCHANNEL, name, 'No such channel');
+        replies.reply(ERR_NOSUCHCHANNEL, name, 'No such channel');
         continue;
       }
       try {
         // Clients that fetch history themselves (chathistory) are not sent the replay; the
         // member list is sent whole, since IRC clients build their nick list from it.
-        await chat.join(member, name, { replay: !session.has(CAP_CHATHISTORY), allMembers: true });
+        await chat.join(member, name, { replay: !client.has(CAP_CHATHISTORY), allMembers: true });
       } catch (error) {
-        session.reportError(error, 'JOIN', name);
+        replies.reportError(error, 'JOIN', name);
       }
     }
   },

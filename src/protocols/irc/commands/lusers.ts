@@ -4,7 +4,7 @@ import type { IrcCommand } from './command.js';
 export const lusers: IrcCommand = {
   names: ['LUSERS'],
   minParams: 0,
-  run({ session }) {
-    sendLusers(session);
+  run(context) {
+    sendLusers(context);
   },
 };

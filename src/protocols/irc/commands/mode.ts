@@ -10,9 +10,8 @@ import {
   RPL_ENDOFBANLIST,
   RPL_UMODEIS,
 } from '../numerics.js';
-import type { IrcSession } from '../session.js';
 import { CHANNEL_MODES } from '../welcome.js';
-import type { IrcCommand, IrcContext } from './command.js';
+import type { IrcCommand, IrcContext, IrcReplies } from './command.js';
 
 /** List modes clients ask for on joining (irssi: MODE #chan b); always empty here. */
 const EMPTY_LISTS: Record<string, [string, string]> = {
@@ -36,66 +35,66 @@ export const mode: IrcCommand = {
 };
 
 function channelMode(
-  { chat, session }: IrcContext,
+  { chat, replies }: IrcContext,
   target: string,
   modes: string | undefined,
   args: string[],
 ): void {
   const room = chat.findRoom(target);
   if (!room) {
-    session.reply(ERR_NOSUCHCHANNEL, target, 'No such channel');
+    replies.reply(ERR_NOSUCHCHANNEL, target, 'No such channel');
     return;
   }
   if (modes === undefined) {
-    session.replyPlain(RPL_CHANNELMODEIS, room.name, `+${CHANNEL_MODES}`);
-    session.replyPlain(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
+    replies.replyPlain(RPL_CHANNELMODEIS, room.name, `+${CHANNEL_MODES}`);
+    replies.replyPlain(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
     return;
   }
   let changes = false;
   for (const char of modes) {
     if (char === '+' || char === '-') continue;
     const list = EMPTY_LISTS[char];
-    if (list && args.length === 0) session.reply(list[0], room.name, list[1]);
+    if (list && args.length === 0) replies.reply(list[0], room.name, list[1]);
     else if (list || CHANNEL_MODES.includes(char)) changes = true;
-    else session.reply(ERR_UNKNOWNMODE, char, 'is unknown mode char to me');
+    else replies.reply(ERR_UNKNOWNMODE, char, 'is unknown mode char to me');
   }
-  if (changes) session.reply(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+  if (changes) replies.reply(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
 }
 
 function userMode(
-  { chat, member, session }: IrcContext,
+  { chat, member, client, replies }: IrcContext,
   target: string,
   modes: string | undefined,
 ): void {
   if (!chat.findMember(target)) {
-    session.reply(ERR_NOSUCHNICK, target, 'No such nick/channel');
+    replies.reply(ERR_NOSUCHNICK, target, 'No such nick/channel');
     return;
   }
   if (chat.findMember(target) !== member) {
-    session.reply(ERR_USERSDONTMATCH, "Can't change mode for other users");
+    replies.reply(ERR_USERSDONTMATCH, "Can't change mode for other users");
     return;
   }
   if (modes === undefined) {
-    session.replyPlain(RPL_UMODEIS, session.invisible ? '+i' : '+');
+    replies.replyPlain(RPL_UMODEIS, client.invisible ? '+i' : '+');
     return;
   }
   let adding = true;
   let unknown = false;
-  const before = session.invisible;
+  const before = client.invisible;
   for (const char of modes) {
     if (char === '+' || char === '-') adding = char === '+';
-    else if (char === 'i') session.markInvisible(adding);
+    else if (char === 'i') client.markInvisible(adding);
     else unknown = true;
   }
-  if (session.invisible !== before) announce(session, session.invisible ? '+i' : '-i');
-  if (unknown) session.reply(ERR_UMODEUNKNOWNFLAG, 'Unknown MODE flag');
+  if (client.invisible !== before) announce(replies, client.invisible ? '+i' : '-i');
+  if (unknown) replies.reply(ERR_UMODEUNKNOWNFLAG, 'Unknown MODE flag');
 }
 
-function announce(session: IrcSession, change: string): void {
-  session.send({
-    source: session.nick,
+function announce(replies: IrcReplies, change: string): void {
+  replies.send({
+    source: replies.nick,
     command: 'MODE',
-    params: [session.nick, change],
+    params: [replies.nick, change],
     trailing: true,
   });
 }

@@ -4,7 +4,7 @@ import type { IrcCommand } from './command.js';
 export const motd: IrcCommand = {
   names: ['MOTD'],
   minParams: 0,
-  run({ session }) {
-    sendMotd(session);
+  run(context) {
+    sendMotd(context);
   },
 };

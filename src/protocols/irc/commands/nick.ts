@@ -6,31 +6,31 @@ export const nick: IrcCommand = {
   names: ['NICK'],
   beforeRegistration: true,
   minParams: 0,
-  async run({ chat, member, session }, message) {
+  async run({ chat, member, client, replies }, message) {
     const wanted = message.params[0];
     if (wanted === undefined || wanted === '') {
-      session.reply(ERR_NONICKNAMEGIVEN, 'No nickname given');
+      replies.reply(ERR_NONICKNAMEGIVEN, 'No nickname given');
       return;
     }
     if (checkNick(wanted)) {
-      session.reply(ERR_ERRONEUSNICKNAME, wanted, 'Erroneous nickname');
+      replies.reply(ERR_ERRONEUSNICKNAME, wanted, 'Erroneous nickname');
       return;
     }
     if (member.registered) {
       try {
         await chat.changeNick(member, wanted);
       } catch (error) {
-        session.reportError(error, 'NICK', wanted);
+        replies.reportError(error, 'NICK', wanted);
       }
       return;
     }
     // Said now rather than at the end of registration, so the client can pick another at
     // once; the core still has the last word when registration completes.
     if (chat.findMember(wanted)) {
-      session.reply(ERR_NICKNAMEINUSE, wanted, 'Nickname is already in use');
+      replies.reply(ERR_NICKNAMEINUSE, wanted, 'Nickname is already in use');
       return;
     }
-    session.pendingNick = wanted;
-    await session.tryRegister();
+    client.pendingNick = wanted;
+    await client.tryRegister();
   },
 };

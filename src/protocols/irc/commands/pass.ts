@@ -6,7 +6,7 @@ export const pass: IrcCommand = {
   names: ['PASS'],
   beforeRegistration: true,
   minParams: 1,
-  run({ session, member }) {
-    if (member.registered) session.reply(ERR_ALREADYREGISTERED, 'You may not reregister');
+  run({ member, replies }) {
+    if (member.registered) replies.reply(ERR_ALREADYREGISTERED, 'You may not reregister');
   },
 };

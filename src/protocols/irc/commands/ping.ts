@@ -4,9 +4,9 @@ export const ping: IrcCommand = {
   names: ['PING'],
   beforeRegistration: true,
   minParams: 1,
-  run({ session }, message) {
-    const { host } = session.door;
-    session.send({
+  run({ server, replies }, message) {
+    const { host } = server;
+    replies.send({
       source: host,
       command: 'PONG',
       params: [host, message.params[0]!],

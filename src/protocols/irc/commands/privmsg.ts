@@ -21,11 +21,11 @@ const ACTION = /^\x01ACTION (.*?)\x01?$/s;
 export const privmsg: IrcCommand = {
   names: ['PRIVMSG', 'NOTICE'],
   minParams: 0,
-  async run({ chat, member, session }, message) {
+  async run({ chat, member, replies }, message) {
     const command = message.command;
     const quiet = command === 'NOTICE';
     const say = (numeric: string, ...params: string[]) => {
-      if (!quiet) session.reply(numeric, ...params);
+      if (!quiet) replies.reply(numeric, ...params);
     };
     const [targetList, text] = message.params;
     if (targetList === undefined || targetList === '') {
@@ -51,13 +51,13 @@ export const privmsg: IrcCommand = {
       if (target.startsWith('#')) {
         const room = chat.findRoom(target);
         if (!room) say(ERR_NOSUCHNICK, target, 'No such nick/channel');
-        else if (!room.members.has(member))
+        else if (!chat.isIn(member, room.name))
           say(ERR_CANNOTSENDTOCHAN, room.name, 'Cannot send to channel');
         else sends.push(chat.say(member, body, { room: room.name, action: action !== null }));
         continue;
       }
-      const recipient = chat.findMember(target);
-      if (!recipient?.nick) {
+      const recipient = chat.describe(target);
+      if (!recipient) {
         say(ERR_NOSUCHNICK, target, 'No such nick/channel');
         continue;
       }
@@ -67,7 +67,7 @@ export const privmsg: IrcCommand = {
     // Each target's failure is its own: the others still get the message.
     const results = await Promise.allSettled(sends);
     for (const result of results) {
-      if (result.status === 'rejected') session.reportError(result.reason, command);
+      if (result.status === 'rejected') replies.reportError(result.reason, command);
     }
   },
 };

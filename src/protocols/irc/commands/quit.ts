@@ -4,11 +4,11 @@ export const quit: IrcCommand = {
   names: ['QUIT'],
   beforeRegistration: true,
   minParams: 0,
-  run({ chat, member, session }, message) {
+  run({ chat, member, client }, message) {
     const reason = message.params[0]?.trim() ?? '';
-    session.setQuitMessage(reason ? `Quit: ${reason}` : 'Quit');
+    client.setQuitMessage(reason ? `Quit: ${reason}` : 'Quit');
     if (!member.registered) {
-      session.close('Quit');
+      client.close('Quit');
       return;
     }
     chat.quit(member, reason);

@@ -5,19 +5,19 @@ import type { IrcCommand } from './command.js';
 export const topic: IrcCommand = {
   names: ['TOPIC'],
   minParams: 1,
-  async run({ chat, member, session }, message) {
+  async run({ chat, member, replies }, message) {
     const [name = '', text] = message.params;
     const room = chat.findRoom(name);
     if (!room) {
-      session.reply(ERR_NOSUCHCHANNEL, name, 'No such channel');
+      replies.reply(ERR_NOSUCHCHANNEL, name, 'No such channel');
       return;
     }
     if (text === undefined) {
-      session.sendTopic(room.name, room.topic, room.topicSetBy, room.topicSetAt);
+      replies.topic(room.name, room.topic, room.topicSetBy, room.topicSetAt);
       return;
     }
-    if (!room.members.has(member)) {
-      session.reply(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
+    if (!chat.isIn(member, room.name)) {
+      replies.reply(ERR_NOTONCHANNEL, room.name, "You're not on that channel");
       return;
     }
     // IRC servers cut a topic to TOPICLEN rather than refuse it.

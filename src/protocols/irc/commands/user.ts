@@ -8,13 +8,13 @@ export const user: IrcCommand = {
   names: ['USER'],
   beforeRegistration: true,
   minParams: 4,
-  async run({ member, session }, message) {
-    if (member.registered || session.user) {
-      session.reply(ERR_ALREADYREGISTERED, 'You may not reregister');
+  async run({ member, client, replies }, message) {
+    if (member.registered || client.user) {
+      replies.reply(ERR_ALREADYREGISTERED, 'You may not reregister');
       return;
     }
     const [name = '', , , realname = ''] = message.params;
-    session.user = { name, realname: realname.slice(0, MAX_REALNAME) };
-    await session.tryRegister();
+    client.user = { name, realname: realname.slice(0, MAX_REALNAME) };
+    await client.tryRegister();
   },
 };

@@ -1,8 +1,7 @@
-import type { Member } from '../../../core/member.js';
+import type { MemberView } from '../../../core/member.js';
 import { RPL_ENDOFWHO, RPL_WHOREPLY } from '../numerics.js';
-import type { IrcSession } from '../session.js';
-import type { IrcCommand } from './command.js';
-import { realnameOf, visibleMembers } from './visibility.js';
+import type { IrcCommand, IrcContext } from './command.js';
+import { realnameOf } from './realname.js';
 
 /**
  * WHO #channel lists its members; WHO nick describes one user. Masks with wildcards are not
@@ -11,32 +10,33 @@ import { realnameOf, visibleMembers } from './visibility.js';
 export const who: IrcCommand = {
   names: ['WHO'],
   minParams: 0,
-  run({ chat, member, session }, message) {
+  run(context, message) {
+    const { chat, member, replies } = context;
     const mask = message.params[0] ?? '*';
     if (mask.startsWith('#')) {
       const room = chat.findRoom(mask);
-      if (room)
-        for (const other of visibleMembers(room, member)) whoReply(session, room.name, other);
+      if (room) {
+        for (const other of chat.membersOf(room.name, member)) whoReply(context, room.name, other);
+      }
     } else {
-      const other = chat.findMember(mask);
-      if (other?.nick) whoReply(session, '*', other);
+      const other = chat.describe(mask);
+      if (other) whoReply(context, '*', other);
     }
-    session.reply(RPL_ENDOFWHO, mask, 'End of WHO list');
+    replies.reply(RPL_ENDOFWHO, mask, 'End of WHO list');
   },
 };
 
-function whoReply(session: IrcSession, channel: string, other: Member): void {
-  const nick = other.nick!;
-  const { host, options } = session.door;
+function whoReply({ server, replies }: IrcContext, channel: string, other: MemberView): void {
+  const { host } = server;
   // H: here, G: gone (away). No channel prefixes: nobody is an operator.
   const flags = other.away === undefined ? 'H' : 'G';
-  session.reply(
+  replies.reply(
     RPL_WHOREPLY,
     channel,
-    nick,
+    other.nick,
     host,
-    options.serverName,
-    nick,
+    host,
+    other.nick,
     flags,
     `0 ${realnameOf(other)}`,
   );

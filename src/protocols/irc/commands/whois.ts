@@ -8,41 +8,31 @@ import {
   RPL_WHOISUSER,
 } from '../numerics.js';
 import type { IrcCommand } from './command.js';
-import { isInvisible, realnameOf } from './visibility.js';
+import { realnameOf } from './realname.js';
 
 /** WHOIS nick, or WHOIS server nick (there is one server, so the first is ignored). */
 export const whois: IrcCommand = {
   names: ['WHOIS'],
   minParams: 0,
-  run({ chat, member, session }, message) {
+  run({ chat, member, server, replies }, message) {
     const nick = message.params.at(-1);
     if (nick === undefined || nick === '') {
-      session.reply(ERR_NONICKNAMEGIVEN, 'No nickname given');
+      replies.reply(ERR_NONICKNAMEGIVEN, 'No nickname given');
       return;
     }
-    const other = chat.findMember(nick);
-    if (!other?.nick) {
-      session.reply(ERR_NOSUCHNICK, nick, 'No such nick/channel');
-      session.reply(RPL_ENDOFWHOIS, nick, 'End of /WHOIS list');
+    const other = chat.describe(nick);
+    if (!other) {
+      replies.reply(ERR_NOSUCHNICK, nick, 'No such nick/channel');
+      replies.reply(RPL_ENDOFWHOIS, nick, 'End of /WHOIS list');
       return;
     }
-    const { host, options } = session.door;
-    session.reply(RPL_WHOISUSER, other.nick, other.nick, host, '*', realnameOf(other));
-    const rooms = [...other.rooms].flatMap((key) => {
-      const room = chat.findRoom(key);
-      // Someone invisible shows only the channels the asker shares with them.
-      if (!room) return [];
-      if (other !== member && isInvisible(other) && !room.members.has(member)) return [];
-      return [room.name];
-    });
-    if (rooms.length > 0) session.reply(RPL_WHOISCHANNELS, other.nick, rooms.join(' '));
-    session.reply(
-      RPL_WHOISSERVER,
-      other.nick,
-      options.serverName,
-      `chatroom (${other.peer.protocol} door)`,
-    );
-    if (other.away !== undefined) session.reply(RPL_AWAY, other.nick, other.away);
-    session.reply(RPL_ENDOFWHOIS, other.nick, 'End of /WHOIS list');
+    const { host } = server;
+    replies.reply(RPL_WHOISUSER, other.nick, other.nick, host, '*', realnameOf(other));
+    // Someone invisible shows only the channels the asker shares with them.
+    const rooms = chat.roomsOf(other.nick, member);
+    if (rooms.length > 0) replies.reply(RPL_WHOISCHANNELS, other.nick, rooms.join(' '));
+    replies.reply(RPL_WHOISSERVER, other.nick, host, `chatroom (${other.door} door)`);
+    if (other.away !== undefined) replies.reply(RPL_AWAY, other.nick, other.away);
+    replies.reply(RPL_ENDOFWHOIS, other.nick, 'End of /WHOIS list');
   },
 };

@@ -1,0 +1,88 @@
+import type { Chat } from '../../core/chat.js';
+import type { Logger } from '../../log.js';
+import type { IrcServer } from './commands/command.js';
+
+export interface IrcDoorOptions {
+  /** The name the server gives itself: prefix of its messages, 004, PONG, WHOIS 312. */
+  serverName: string;
+  /** MOTD lines; none sends 422. */
+  motd: readonly string[];
+  /** Time a connection has to register (NICK, USER, and CAP END if it started CAP). */
+  registrationTimeoutMs: number;
+  /** Silence after which a client is pinged... */
+  pingIntervalMs: number;
+  /** ...and how long it then has to say anything before it is dropped. */
+  pingTimeoutMs: number;
+  version: string;
+  /** Inputs waiting to be handled before we stop reading the socket. */
+  maxPendingInputs?: number;
+  /** Messages of this connection being stored at once before its next input waits. */
+  maxMessagesInFlight?: number;
+}
+
+/** What the door needs of each of its sessions. */
+export interface IrcDoorSession {
+  /** Pings a client silent too long, drops one that did not answer. */
+  checkAlive(now: number): void;
+  close(reason: string): void;
+}
+
+/** What all of one door's sessions share. */
+export class IrcDoor implements IrcServer {
+  readonly startedAt = new Date();
+  /** Registered users with user mode +i, for LUSERS. */
+  invisibleCount = 0;
+
+  private readonly sessions = new Set<IrcDoorSession>();
+  private keepalive: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly chat: Chat,
+    readonly options: IrcDoorOptions,
+    readonly log: Logger,
+  ) {}
+
+  /**
+   * Keepalive is one timer for the whole door, not one per client (each would cost an idle
+   * connection memory): every quarter of the shorter of the two times, each client is looked
+   * at once, so a PING or a drop comes at most that much late.
+   */
+  add(session: IrcDoorSession): void {
+    this.sessions.add(session);
+    if (this.keepalive) return;
+    const { pingIntervalMs, pingTimeoutMs } = this.options;
+    const every = Math.max(Math.min(pingIntervalMs, pingTimeoutMs) / 4, 10);
+    this.keepalive = setInterval(() => {
+      const now = Date.now();
+      for (const each of this.sessions) each.checkAlive(now);
+    }, every);
+    this.keepalive.unref();
+  }
+
+  remove(session: IrcDoorSession): void {
+    this.sessions.delete(session);
+  }
+
+  /** Closes every client with an ERROR line (which IRC clients expect), and stops the timer. */
+  closeAll(reason: string): void {
+    clearInterval(this.keepalive);
+    for (const session of this.sessions) session.close(reason);
+  }
+
+  adjustInvisible(delta: number): void {
+    this.invisibleCount += delta;
+  }
+
+  /** Users' masks are nick!nick@<this>. */
+  get host(): string {
+    return this.options.serverName;
+  }
+
+  get version(): string {
+    return this.options.version;
+  }
+
+  get motd(): readonly string[] {
+    return this.options.motd;
+  }
+}
