@@ -3,6 +3,7 @@ import { type ClientMessage, type ServerMessage, WS_PATH } from '../protocols/ws
 import { CatchUp } from './catch-up.js';
 import { ownLine, palette } from './colors.js';
 import { isQuit, parseInput } from './commands.js';
+import { HeldLines } from './held-lines.js';
 import { ServerLink } from './link.js';
 import { newRef, Outbox } from './outbox.js';
 import { render, sameRoom } from './render.js';
@@ -26,9 +27,6 @@ export interface ClientOptions {
 }
 
 const NICK_RETRIES_ON_RECONNECT = 3;
-/** Lines held while the first nickname or a room change is on its way; past this, refused. */
-const MAX_HELD_LINES = 100;
-const END_OF_INPUT = Symbol('end of input');
 // What the server puts every new connection in, until it has told us its own name for it.
 const DEFAULT_LOBBY = '#lobby';
 
@@ -102,35 +100,17 @@ export function runClient(options: ClientOptions): Promise<number> {
   };
   const notSent = () => show('!!! Not connected; that was not sent.');
 
-  // Lines are held, then go in order, while what they would mean is still being settled:
-  // - before the first nickname is taken (typed while connecting, or piped in:
-  //   `printf 'hi\n' | chatroom connect -n bob`), until the server has put us in a room;
-  // - while a /join or /part is on its way, until the server has answered it (a ping sent
-  //   after it comes back after its answer), so a line typed after `/join #dev` goes to #dev,
-  //   as it would have on the line door, where the server picks the room.
-  // The end of the input is held too, so that piping ends the session only after its lines.
-  const held: Array<string | typeof END_OF_INPUT> = [];
-  /** The ping whose pong ends a room change; undefined when none is on its way. */
-  let roomChange: string | undefined;
-  const waitingForFirstNick = () =>
-    !everRegistered &&
-    !registered &&
-    nick !== undefined &&
-    (helloRef !== undefined || !connected());
-  const hold = (line: string | typeof END_OF_INPUT): boolean => {
-    if (!waitingForFirstNick() && roomChange === undefined && held.length === 0) return false;
-    if (held.length < MAX_HELD_LINES) held.push(line);
-    else if (line !== END_OF_INPUT) notSent();
-    return true;
-  };
-  /** Lets held lines go, until one of them starts another room change. */
-  const release = () => {
-    while (held.length > 0 && roomChange === undefined && !waitingForFirstNick()) {
-      const line = held.shift()!;
-      if (line === END_OF_INPUT) quit('');
-      else handleLine(line);
-    }
-  };
+  // See HeldLines: what is typed while its meaning is being settled waits for it.
+  const held = new HeldLines({
+    settling: () =>
+      !everRegistered &&
+      !registered &&
+      nick !== undefined &&
+      (helloRef !== undefined || !connected()),
+    handle: (line) => handleLine(line),
+    end: () => quit(''),
+    refuse: notSent,
+  });
 
   const updatePrompt = () => {
     if (!connected()) screen.setPrompt(dropped ? '(disconnected)> ' : '(connecting)> ');
@@ -217,14 +197,10 @@ export function runClient(options: ClientOptions): Promise<number> {
         }
         currentRoom = message.room ?? undefined;
         // After this notice is shown: lines held since before the first nickname go now.
-        if (held.length > 0) setImmediate(release);
+        if (held.size > 0) setImmediate(() => held.release());
         return true;
       case 'pong':
-        if (message.ref !== null && message.ref === roomChange) {
-          roomChange = undefined;
-          release();
-          return false;
-        }
+        if (held.pong(message.ref)) return false;
         if (restoring && message.ref === restoring.ref) {
           currentRoom = restoring.current ?? undefined;
           restoring = undefined;
@@ -298,8 +274,6 @@ export function runClient(options: ClientOptions): Promise<number> {
         }
         restoring = undefined;
         helloRef = undefined;
-        // A room change cut short: what waited for it meets the offline client below.
-        roomChange = undefined;
         dropped = true;
         registered = false;
         catchUp.disconnected();
@@ -309,7 +283,8 @@ export function runClient(options: ClientOptions): Promise<number> {
           `!!! Disconnected from the server (${reason}). Reconnecting in ${Math.round(backoff / 1000)} s...`,
         );
         updatePrompt();
-        release();
+        // A room change cut short: what waited for it meets the offline client.
+        held.dropped();
         reconnectTimer = setTimeout(open, backoff);
         backoff = Math.min(backoff * 2, maxBackoff);
       },
@@ -346,7 +321,7 @@ export function runClient(options: ClientOptions): Promise<number> {
   };
 
   screen.readline.on('line', (line) => {
-    if (!hold(line)) handleLine(line);
+    if (!held.hold(line)) handleLine(line);
   });
 
   function handleLine(line: string): void {
@@ -388,15 +363,16 @@ export function runClient(options: ClientOptions): Promise<number> {
         else {
           request(action.message);
           if (action.message.type === 'join' || action.message.type === 'part') {
-            roomChange = newRef();
-            request({ type: 'ping', ref: roomChange });
+            const ping = newRef();
+            held.roomChangeSent(ping);
+            request({ type: 'ping', ref: ping });
           }
         }
         return;
     }
   }
   screen.readline.on('close', () => {
-    if (!hold(END_OF_INPUT)) quit('');
+    if (!held.holdEnd()) quit('');
   });
   screen.readline.on('SIGINT', () => quit(''));
   // Without a terminal (input piped, or kill -INT) Ctrl-C is a signal to the process, not a key.

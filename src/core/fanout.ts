@@ -53,26 +53,41 @@ export class LocalFanout implements Fanout {
 
   publish(event: ChatEvent, audience: Audience): void {
     const memo: EncodingMemo = new Map();
-    const except = audience.except;
-    const deliver = (recipient: Member) => {
-      if (recipient.gone || (except !== undefined && recipient.nickKey === except)) return;
-      this.deliver(event, recipient, memo, audience.liveIn);
-    };
+    // Compared by identity in the loops: resolved once, not a string comparison per member.
+    const except =
+      audience.except === undefined ? undefined : this.directory.memberByNick(audience.except);
+    const liveIn = audience.liveIn;
     const single = singleRoom(audience);
     if (single !== undefined) {
       // The common case (a room's message), without the bookkeeping of a union.
       const members = this.directory.roomMembers(single);
-      if (members) for (const recipient of members) deliver(recipient);
+      if (!members) return;
+      // Once per member per room message, the hottest loop of the server: deliver() is
+      // written out in it rather than called (see the profile in BENCHMARKS.md).
+      for (const recipient of members) {
+        if (recipient === except || recipient.gone) continue;
+        const held = liveIn === undefined ? undefined : recipient.held?.get(liveIn);
+        if (held) {
+          this.hold(held, event, recipient);
+          continue;
+        }
+        try {
+          recipient.peer.deliver(event, recipient, memo);
+        } catch (error) {
+          this.failed(error, recipient);
+        }
+      }
       return;
     }
-    const skip = new Set<Member>();
+    const seen = new Set<Member>();
+    if (except) seen.add(except);
     for (const key of audience.exceptRooms ?? []) {
-      for (const member of this.directory.roomMembers(key) ?? []) skip.add(member);
+      for (const member of this.directory.roomMembers(key) ?? []) seen.add(member);
     }
     const once = (recipient: Member) => {
-      if (skip.has(recipient)) return;
-      skip.add(recipient);
-      deliver(recipient);
+      if (seen.has(recipient) || recipient.gone) return;
+      seen.add(recipient);
+      this.deliver(event, recipient, memo, liveIn);
     };
     if (audience.everyone) for (const recipient of this.directory.everyone()) once(recipient);
     for (const key of audience.rooms ?? []) {
@@ -87,16 +102,24 @@ export class LocalFanout implements Fanout {
   private deliver(event: ChatEvent, recipient: Member, memo: EncodingMemo, liveIn?: string) {
     const held = liveIn === undefined ? undefined : recipient.held?.get(liveIn);
     if (held) {
-      if (held.length >= MAX_HELD_EVENTS) recipient.peer.disconnect('Too far behind');
-      else held.push(event);
+      this.hold(held, event, recipient);
       return;
     }
     try {
       recipient.peer.deliver(event, recipient, memo);
     } catch (error) {
-      this.onDeliveryError?.(error, recipient);
-      recipient.peer.disconnect('Internal error');
+      this.failed(error, recipient);
     }
+  }
+
+  private hold(held: ChatEvent[], event: ChatEvent, recipient: Member): void {
+    if (held.length >= MAX_HELD_EVENTS) recipient.peer.disconnect('Too far behind');
+    else held.push(event);
+  }
+
+  private failed(error: unknown, recipient: Member): void {
+    this.onDeliveryError?.(error, recipient);
+    recipient.peer.disconnect('Internal error');
   }
 }
 

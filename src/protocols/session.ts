@@ -170,10 +170,15 @@ function noop(): void {}
 export class MemoSlot<T> {
   constructor(readonly name: string) {}
 
-  /** What is in the slot, made on the first recipient's turn. */
-  get(memo: EncodingMemo, make: () => T): T {
-    if (memo.has(this)) return memo.get(this) as T;
-    const value = make();
+  /**
+   * What a recipient before this one left in the slot, if any. (Looked at once per
+   * recipient: no closure to make the value, which would be garbage for each of thousands.)
+   */
+  peek(memo: EncodingMemo): T | undefined {
+    return memo.get(this) as T | undefined;
+  }
+
+  put(memo: EncodingMemo, value: T): T {
     memo.set(this, value);
     return value;
   }

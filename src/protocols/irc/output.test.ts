@@ -9,12 +9,12 @@ function recorded(caps = 0) {
   let closing = false;
   const output = new IrcOutput({
     host: 'irc.test',
-    nick: () => 'alice',
-    caps: () => caps,
-    closing: () => closing,
-    write: (lines) => written.push(lines),
+    replyNick: () => 'alice',
+    capBits: () => caps,
+    outputClosed: () => closing,
+    writeLines: (lines) => written.push(lines),
     encodeFailed: (error) => dropped.push(error),
-    noted: (error) => (error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR')),
+    noteError: (error) => (error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR')),
     caughtUp: async () => {},
   });
   const close = () => {

@@ -12,19 +12,24 @@ import {
   RPL_TOPICWHOTIME,
 } from './numerics.js';
 
-/** Where one client's output goes, and what the encoding of it depends on. */
+/**
+ * Where one client's output goes, and what the encoding of it depends on. The session is its
+ * own target (one object per client, not a closure per method: an idle connection should
+ * cost as little memory as possible); tests record instead.
+ */
 export interface IrcOutputTarget {
   readonly host: string;
-  nick(): string;
-  caps(): number;
+  /** The nickname replies are addressed to: '*' until there is one. */
+  replyNick(): string;
+  capBits(): number;
   /** Whether the connection is going: nothing more is encoded for it. */
-  closing(): boolean;
+  outputClosed(): boolean;
   /** Lines, already encoded. */
-  write(lines: string): void;
+  writeLines(lines: string): void;
   /** A line that could not be encoded safely (logged, not sent). */
   encodeFailed(error: IrcEncodeError): void;
   /** What the client is told of a caught error, after the operator's log has it. */
-  noted(error: unknown): ChatError;
+  noteError(error: unknown): ChatError;
   caughtUp(): Promise<void>;
 }
 
@@ -39,7 +44,7 @@ export class IrcOutput implements IrcReplies {
   constructor(private readonly target: IrcOutputTarget) {}
 
   get nick(): string {
-    return this.target.nick();
+    return this.target.replyNick();
   }
 
   private get host(): string {
@@ -74,7 +79,7 @@ export class IrcOutput implements IrcReplies {
 
   /** Encodes and writes; lines that cannot be encoded safely are logged and dropped. */
   write(encode: () => string): void {
-    if (this.target.closing()) return;
+    if (this.target.outputClosed()) return;
     let lines: string;
     try {
       lines = encode();
@@ -83,12 +88,12 @@ export class IrcOutput implements IrcReplies {
       this.target.encodeFailed(error);
       return;
     }
-    if (lines !== '') this.target.write(lines);
+    if (lines !== '') this.target.writeLines(lines);
   }
 
   /** Lines between BATCH +ref type ...params and BATCH -ref (when the client has batch). */
   batch(type: string, params: string[], body: (batch: string | undefined) => string): void {
-    const batch = (this.target.caps() & CAP_BATCH) !== 0 ? this.nextBatch() : undefined;
+    const batch = (this.target.capBits() & CAP_BATCH) !== 0 ? this.nextBatch() : undefined;
     this.write(() => {
       let out = '';
       if (batch) {
@@ -121,7 +126,7 @@ export class IrcOutput implements IrcReplies {
         messages,
         target,
         this.nick,
-        this.target.caps() & ENCODING_BITS,
+        this.target.capBits() & ENCODING_BITS,
         this.host,
         batch,
       ),
@@ -169,7 +174,7 @@ export class IrcOutput implements IrcReplies {
   }
 
   reportError(error: unknown, command: string, subject?: string): void {
-    this.tell(this.target.noted(error), command, subject);
+    this.tell(this.target.noteError(error), command, subject);
   }
 
   /** Tells the client of an error (already logged) as its numeric. */

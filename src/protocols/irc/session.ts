@@ -4,7 +4,7 @@ import type { EncodingMemo, Member, PeerProfile } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
-import { Session } from '../session.js';
+import { MemoSlot, Session } from '../session.js';
 import { CAP_AWAY_NOTIFY, CAP_CHATHISTORY, CAP_ECHO_MESSAGE, ENCODING_BITS } from './caps.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
@@ -13,11 +13,11 @@ import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
 import { IrcEncodeError, type IrcMessage } from './message.js';
 import { ERR_INPUTTOOLONG, ERR_UNKNOWNCOMMAND, ERR_UNKNOWNERROR } from './numerics.js';
-import { IrcOutput } from './output.js';
+import { IrcOutput, type IrcOutputTarget } from './output.js';
 import { sendWelcome } from './welcome.js';
 
 /** The memo key under which IRC sessions share a broadcast's encodings. */
-const IRC_MEMO = Symbol('irc');
+const IRC_MEMO = new MemoSlot<Array<Buffer | undefined>>('irc');
 
 /**
  * Commands that take no flood token: keepalive must get through however far behind a client's
@@ -34,7 +34,7 @@ const PIPELINED = new Set(['PRIVMSG', 'NOTICE']);
  * like the other doors' sessions, so IRC users share rooms and nicknames with everyone
  * else; events from the core become IRC lines, encoded once per variant.
  */
-export class IrcSession extends Session<IrcMessage> implements IrcClientState {
+export class IrcSession extends Session<IrcMessage> implements IrcClientState, IrcOutputTarget {
   readonly protocol = 'irc';
   /** Enabled capabilities (caps.ts bits). */
   caps = 0;
@@ -49,8 +49,6 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState {
   private quitMessage: string | undefined;
   /** Replies, encoded and written to the connection. */
   private readonly out: IrcOutput;
-  /** What each command is given: this client, seen through small interfaces. */
-  private readonly context: IrcContext;
 
   constructor(
     readonly door: IrcDoor,
@@ -67,25 +65,23 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState {
       maxMessagesInFlight: door.options.maxMessagesInFlight,
       flood,
     });
-    this.out = new IrcOutput({
-      host: door.host,
-      nick: () => this.nick,
-      caps: () => this.caps,
-      closing: () => this.connection.isClosing,
-      write: (lines) => this.connection.send(Buffer.from(lines, 'utf8')),
-      encodeFailed: (error) => this.encodeFailed(error),
-      noted: (error) => this.noted(error),
-      caughtUp: () => this.caughtUp(),
-    });
-    this.context = {
-      chat: door.chat,
+    this.out = new IrcOutput(this);
+    connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    door.add(this);
+  }
+
+  /**
+   * What each command is given: this client, seen through small interfaces. Made per command
+   * rather than kept: an idle connection should cost as little memory as possible.
+   */
+  private get context(): IrcContext {
+    return {
+      chat: this.chat,
       member: this.member,
-      server: door,
+      server: this.door,
       replies: this.out,
       client: this,
     };
-    connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    door.add(this);
   }
 
   protected override closed(): void {
@@ -125,7 +121,33 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState {
 
   // ---- output ---------------------------------------------------------------------------
 
-  private encodeFailed(error: IrcEncodeError): void {
+  // ---- IrcOutputTarget: where this client's replies go ----------------------------------
+
+  get host(): string {
+    return this.door.host;
+  }
+
+  replyNick(): string {
+    return this.nick;
+  }
+
+  capBits(): number {
+    return this.caps;
+  }
+
+  outputClosed(): boolean {
+    return this.connection.isClosing;
+  }
+
+  writeLines(lines: string): void {
+    this.connection.send(Buffer.from(lines, 'utf8'));
+  }
+
+  noteError(error: unknown): ChatError {
+    return this.noted(error);
+  }
+
+  encodeFailed(error: IrcEncodeError): void {
     this.door.log.error(
       { event: 'error', conn: this.connection.id, door: 'irc', err: error },
       'an IRC line could not be encoded; not sent',
@@ -217,11 +239,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState {
   }
 
   private deliverShared(event: ChatEvent, memo: EncodingMemo): void {
-    let shared = memo.get(IRC_MEMO) as Array<Buffer | undefined> | undefined;
-    if (!shared) {
-      shared = [];
-      memo.set(IRC_MEMO, shared);
-    }
+    const shared = IRC_MEMO.peek(memo) ?? IRC_MEMO.put(memo, []);
     const variant = this.caps & ENCODING_BITS;
     let bytes = shared[variant];
     if (!bytes) {

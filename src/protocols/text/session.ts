@@ -89,7 +89,8 @@ export class TextSession extends Session<string> {
 
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.connection.isClosing) return;
-    const shared = this.slot.get(memo, () => ({ keys: eventKeys(event), bytes: [] }));
+    const shared =
+      this.slot.peek(memo) ?? this.slot.put(memo, { keys: eventKeys(event), bytes: [] });
     const key = viewpointKey(shared.keys, viewer, this.view.showIds);
     let bytes = shared.bytes[key];
     if (!bytes) {

@@ -111,10 +111,11 @@ export class WsSession extends Session<ClientMessage> {
 
   deliver(event: ChatEvent, _viewer: Member, memo: EncodingMemo): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    const frame = FRAME.get(memo, () => {
+    let frame = FRAME.peek(memo);
+    if (frame === undefined) {
       const message = toServerMessage(event);
-      return message === undefined ? null : encodeServerMessage(message);
-    });
+      frame = FRAME.put(memo, message === undefined ? null : encodeServerMessage(message));
+    }
     if (frame !== null) this.connection.send(frame);
   }
 

@@ -41,14 +41,14 @@ export class TestIrcClient implements Peer, IrcClientState {
     this.member = chat.attach(this);
     this.replies = new IrcOutput({
       host: server.host,
-      nick: () => this.member.nick ?? '*',
-      caps: () => this.caps,
-      closing: () => this.closedFor !== undefined,
-      write: (lines) => this.record(lines),
+      replyNick: () => this.member.nick ?? '*',
+      capBits: () => this.caps,
+      outputClosed: () => this.closedFor !== undefined,
+      writeLines: (lines) => this.record(lines),
       encodeFailed: (error) => {
         throw error;
       },
-      noted: (error) => (error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR')),
+      noteError: (error) => (error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR')),
       caughtUp: async () => {},
     });
   }
