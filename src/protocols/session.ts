@@ -8,8 +8,6 @@ import { type FloodOptions, floodControl } from '../net/flood.js';
 import { InputQueue, type Pausable } from '../net/input-queue.js';
 
 export interface SessionOptions {
-  /** Where input comes from, for pausing: the socket, or what reads it (ws). */
-  source: Pausable;
   /** The door's name in logs. */
   door: string;
   log: Logger;
@@ -39,18 +37,24 @@ export interface SessionOptions {
  * A door adds its codec and renderer (`deliver`), what its inputs mean (`handle`,
  * `pipelined`) and how it words errors (`tell`).
  */
-export abstract class Session<Input> implements Peer {
+export abstract class Session<Input> implements Peer, Pausable {
   abstract readonly protocol: string;
   readonly member: Member;
   protected readonly inputs: InputQueue<Input>;
   private deadline: NodeJS.Timeout | undefined;
+  // Kept from the options, not the options object: what an idle connection holds, times
+  // tens of thousands, is the memory the server needs.
+  private readonly log: Logger;
+  private readonly doorName: string;
 
   constructor(
     readonly chat: Chat,
     protected readonly connection: Connection,
-    private readonly options: SessionOptions,
+    options: SessionOptions,
   ) {
-    this.inputs = new InputQueue(options.source, this, {
+    this.log = options.log;
+    this.doorName = options.door;
+    this.inputs = new InputQueue(this, this, {
       maxPending: options.maxPendingInputs,
       maxInFlight: options.maxMessagesInFlight,
       outbound: connection,
@@ -101,6 +105,20 @@ export abstract class Session<Input> implements Peer {
 
   // ---- shared ----------------------------------------------------------------------------
 
+  // Where input comes from, for pausing when it piles up: the socket, unless a door reads it
+  // through something that must do the pausing itself (ws).
+  pause(): void {
+    this.connection.socket.pause();
+  }
+
+  resume(): void {
+    this.connection.socket.resume();
+  }
+
+  isPaused(): boolean {
+    return this.connection.socket.isPaused();
+  }
+
   caughtUp(): Promise<void> {
     return this.connection.caughtUp();
   }
@@ -137,14 +155,11 @@ export abstract class Session<Input> implements Peer {
    */
   protected noted(error: unknown): ChatError {
     if (!(error instanceof ChatError)) {
-      this.options.log.error(
-        { event: 'error', conn: this.connection.id, err: error },
-        'internal error',
-      );
+      this.log.error({ event: 'error', conn: this.connection.id, err: error }, 'internal error');
       return new ChatError('INTERNAL_ERROR');
     }
     if (error.code === 'STORE_FAILED') {
-      this.options.log.warn(
+      this.log.warn(
         { event: 'error', conn: this.connection.id, code: error.code, err: error.cause },
         'store failed',
       );
@@ -154,8 +169,8 @@ export abstract class Session<Input> implements Peer {
 
   /** Logs input the door's decoder refused. */
   protected badInput(code: string): void {
-    this.options.log.info(
-      { event: 'error', conn: this.connection.id, door: this.options.door, code },
+    this.log.info(
+      { event: 'error', conn: this.connection.id, door: this.doorName, code },
       'bad input',
     );
   }

@@ -57,7 +57,6 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     flood?: FloodOptions,
   ) {
     super(door.chat, connection, {
-      source: connection.socket,
       door: 'irc',
       log: door.log,
       registrationTimeoutMs: door.options.registrationTimeoutMs,

@@ -51,15 +51,15 @@ export interface TextSessionOptions {
  * One user on a text door (line or framed): the first input is the nickname, later ones are
  * messages or /commands (the shared Session does the ordering, pipelining and clean-up).
  */
-export class TextSession extends Session<string> {
+export class TextSession extends Session<string> implements TextView {
   readonly protocol: string;
   private readonly decoder: InputDecoder;
   private readonly slot: MemoSlot<SharedEncodings>;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
   private timedOut = false;
   /** How this user wants things shown (/ids): the door's, not the core's. */
-  private readonly view: TextView = { showIds: false };
-  private readonly commandContext: CommandContext;
+  /** /ids: how this user wants things shown is the door's, not the core's (see TextView). */
+  showIds = false;
 
   constructor(
     chat: Chat,
@@ -69,7 +69,6 @@ export class TextSession extends Session<string> {
     log: Logger,
   ) {
     super(chat, connection, {
-      source: connection.socket,
       door: codec.protocol,
       log,
       registrationTimeoutMs: options.nickTimeoutMs,
@@ -78,7 +77,6 @@ export class TextSession extends Session<string> {
       flood: options.flood,
     });
     this.protocol = codec.protocol;
-    this.commandContext = { chat, member: this.member, view: this.view };
     this.slot = slotOf(codec);
     this.decoder = codec.createDecoder({ maxLineBytes: options.maxLineBytes });
     this.sendEntries([
@@ -91,7 +89,7 @@ export class TextSession extends Session<string> {
     if (this.connection.isClosing) return;
     const shared =
       this.slot.peek(memo) ?? this.slot.put(memo, { keys: eventKeys(event), bytes: [] });
-    const key = viewpointKey(shared.keys, viewer, this.view.showIds);
+    const key = viewpointKey(shared.keys, viewer, this.showIds);
     let bytes = shared.bytes[key];
     if (!bytes) {
       bytes = this.codec.encode(renderEvent(event, viewpointFromKey(key)));
@@ -144,17 +142,22 @@ export class TextSession extends Session<string> {
   /** Plain messages, once registered: a command acts after the messages typed before it. */
   protected pipelined(input: string): Promise<unknown> | undefined {
     if (!this.member.registered || input.trim() === '' || isCommand(input)) return undefined;
-    return runInput(this.commandContext, input);
+    return runInput(this.commandContext(), input);
   }
 
   protected async handle(input: string): Promise<void> {
     if (!this.member.registered) await this.register(input);
-    else if (isCommand(input)) await runInput(this.commandContext, input);
+    else if (isCommand(input)) await runInput(this.commandContext(), input);
   }
 
   protected tell(error: ChatError): void {
     this.sendError(error);
     if (!this.member.registered) this.askForNick();
+  }
+
+  /** What a command is given; made per command, so an idle connection holds none. */
+  private commandContext(): CommandContext {
+    return { chat: this.chat, member: this.member, view: this };
   }
 
   private async register(input: string): Promise<void> {

@@ -9,7 +9,6 @@ import { MAX_ROOM_PAGE } from '../../core/room-list.js';
 import type { Logger } from '../../log.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
-import type { Pausable } from '../../net/input-queue.js';
 import { MemoSlot, Session } from '../session.js';
 import { decodeClientMessage, encodeServerMessage, toServerMessage } from './codec.js';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.js';
@@ -32,24 +31,6 @@ export interface WsDoorContext {
 /** A broadcast's frame (or null: nothing to send), shared by every WebSocket recipient. */
 const FRAME = new MemoSlot<Buffer | null>('ws frame');
 
-/**
- * What the input queue pauses: ws's own pausing, which also minds its frame parser's
- * backlog. Once stopped (the server is shutting down) nothing more is read for input.
- */
-class WsReading implements Pausable {
-  stopped = false;
-  constructor(private readonly ws: WebSocket) {}
-  pause(): void {
-    this.ws.pause();
-  }
-  resume(): void {
-    if (!this.stopped) this.ws.resume();
-  }
-  isPaused(): boolean {
-    return this.ws.isPaused;
-  }
-}
-
 /** Requests that need no nickname. */
 const BEFORE_NICK: ReadonlySet<ClientMessage['type']> = new Set(['hello', 'ping', 'quit']);
 
@@ -67,7 +48,6 @@ export class WsSession extends Session<ClientMessage> {
   private helloKey: string | undefined;
   /** Set when the server begins to shut down: nothing more is read from the client. */
   private shuttingDown = false;
-  private readonly reading: WsReading;
 
   constructor(
     private readonly ws: WebSocket,
@@ -76,9 +56,7 @@ export class WsSession extends Session<ClientMessage> {
     /** Flood control; none for an exempt address. */
     flood?: FloodOptions,
   ) {
-    const reading = new WsReading(ws);
     super(door.chat, connection, {
-      source: reading,
       door: 'ws',
       log: door.log,
       registrationTimeoutMs: door.nickTimeoutMs,
@@ -86,7 +64,6 @@ export class WsSession extends Session<ClientMessage> {
       maxMessagesInFlight: door.maxSendsInFlight,
       flood,
     });
-    this.reading = reading;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.heard = true;
       this.receive(data, isBinary);
@@ -102,6 +79,20 @@ export class WsSession extends Session<ClientMessage> {
         'bad websocket input',
       );
     });
+  }
+
+  // What the input queue pauses: ws's own pausing, which also minds its frame parser's
+  // backlog. Once stopped (the server is shutting down) nothing more is read for input.
+  override pause(): void {
+    this.ws.pause();
+  }
+
+  override resume(): void {
+    if (!this.shuttingDown) this.ws.resume();
+  }
+
+  override isPaused(): boolean {
+    return this.ws.isPaused;
   }
 
   protected registrationTimedOut(): void {
@@ -147,7 +138,6 @@ export class WsSession extends Session<ClientMessage> {
    */
   async shutdown(code: number, reason: string, graceMs: number): Promise<void> {
     this.shuttingDown = true;
-    this.reading.stopped = true;
     this.ws.pause();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
