@@ -38,18 +38,31 @@ export class IrcDecoder {
 
   push(chunk: Buffer): IrcInput[] {
     const inputs: IrcInput[] = [];
+    this.each(chunk, (input) => {
+      inputs.push(input);
+      return true;
+    });
+    return inputs;
+  }
+
+  /**
+   * Hands each input of the chunk to `take`, in order, until it returns false: the rest of
+   * the chunk is then not parsed (a flooder cut off mid-chunk costs no more parsing).
+   */
+  each(chunk: Buffer, take: (input: IrcInput) => boolean): void {
     for (const item of this.splitter.push(chunk)) {
       if (item.kind === 'line') {
         const input = decodeLine(item.bytes);
-        if (input) inputs.push(input);
+        if (input && !take(input)) return;
       } else if (item.kind === 'flood' || item.bytes >= FLOOD_BYTES) {
-        inputs.push({ kind: 'error', code: 'FLOOD', command: undefined, fatal: true });
-        break;
-      } else {
-        inputs.push({ kind: 'error', code: 'INPUT_TOO_LONG', command: undefined, fatal: false });
+        take({ kind: 'error', code: 'FLOOD', command: undefined, fatal: true });
+        return;
+      } else if (
+        !take({ kind: 'error', code: 'INPUT_TOO_LONG', command: undefined, fatal: false })
+      ) {
+        return;
       }
     }
-    return inputs;
   }
 }
 

@@ -273,7 +273,11 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   private receive(chunk: Buffer): void {
     this.lastInput = Date.now();
     this.pingSentAt = undefined;
-    for (const input of this.decoder.push(chunk)) this.accept(input);
+    // Once the connection is going (cut off for flooding, say), the rest is not even parsed.
+    this.decoder.each(chunk, (input) => {
+      this.accept(input);
+      return !this.connection.isClosing;
+    });
   }
 
   private accept(input: IrcInput): void {
