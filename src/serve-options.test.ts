@@ -204,7 +204,7 @@ describe('chatroom serve settings from the environment and a config file', () =>
   it.each([
     [{ linePrt: 0 }, 'unknown setting "linePrt"'],
     [{ 'line-port': 0 }, 'unknown setting "line-port"; did you mean "linePort"?'],
-    [{ linePort: '9009' }, 'linePort in PATH must be a port number or "off", not "9009"'],
+    [{ linePort: '4000' }, 'linePort in PATH must be a port number or "off", not "4000"'],
     [{ maxRooms: true }, 'maxRooms in PATH must be a number, not true'],
     [{ maxQueueBytes: 0 }, 'maxQueueBytes in PATH must be greater than 0'],
     [{ historyDays: -1 }, 'historyDays in PATH needs a whole number, not "-1"'],
