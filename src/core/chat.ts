@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULTS } from '../config/defaults.js';
 import type { CrowdNoticeOptions } from './crowd-notices.js';
-import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
+import type { ChatEvent } from './events.js';
+import { type Audience, type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
+import { FromElsewhere } from './from-elsewhere.js';
 import { GroupCommitter, type WriteOutcome } from './group-commit.js';
-import type { HistoryStore, StoredMessage } from './history.js';
+import type { HistoryStore, RoomRecord, StoredMessage } from './history.js';
 import { type HistoryPage, HistoryReading } from './history-reading.js';
 import type { Member, MemberView, Peer } from './member.js';
 import { Messaging } from './messaging.js';
 import { LocalNickRegistry, type NickRegistry } from './nick-registry.js';
 import { Presence } from './presence.js';
+import { Queries } from './queries.js';
 import type { Room } from './room.js';
 import { DEFAULT_ROOM_LIMITS, type RoomLimitOptions, RoomLimits } from './room-limits.js';
 import type { RoomPage } from './room-list.js';
 import { Rooms } from './rooms.js';
+import { NO_ROSTER, type RemoteMember, type Roster } from './roster.js';
 import { cleanReason } from './rules.js';
 
 export { type HistoryPage, MAX_HISTORY_PAGE } from './history-reading.js';
@@ -24,6 +28,8 @@ export interface ChatOptions {
   /** The room every user starts in, the tutorials' single room. */
   lobby?: string;
   nicks?: NickRegistry;
+  /** The users and rooms of the other server nodes; none if not given (a server alone). */
+  roster?: Roster;
   /** This process among the server's nodes; random if not given. */
   nodeId?: string;
   /**
@@ -74,6 +80,8 @@ export class Chat {
   private readonly rooms: Rooms;
   private readonly messaging: Messaging;
   private readonly reading: HistoryReading;
+  private readonly elsewhere: FromElsewhere;
+  private readonly queries: Queries;
 
   constructor(options: ChatOptions) {
     const history = options.history;
@@ -88,8 +96,10 @@ export class Chat {
     const limits = new RoomLimits(options.roomLimits ?? DEFAULT_ROOM_LIMITS, now);
     // The parts reach the fan-out through this forward, as it is built over their members.
     const fanout: Fanout = { publish: (event, audience) => this.fanout.publish(event, audience) };
+    const roster = options.roster ?? NO_ROSTER;
     this.presence = new Presence({
       nicks: options.nicks ?? new LocalNickRegistry(),
+      roster,
       nodeId: options.nodeId ?? randomUUID(),
       serverName: this.serverName,
       limits,
@@ -110,6 +120,7 @@ export class Chat {
         above: DEFAULTS.rooms.summarizeJoinsAbove,
         intervalMs: DEFAULTS.rooms.summaryMs,
       },
+      roster,
       now,
     });
     this.messaging = new Messaging({
@@ -123,6 +134,8 @@ export class Chat {
       now,
     });
     this.reading = new HistoryReading(history, this.rooms, this.presence);
+    this.queries = new Queries(this.rooms, this.presence, roster);
+    this.elsewhere = new FromElsewhere(this.rooms, fanout, this.historyOnJoin, now);
     const directory: LocalDirectory = {
       roomMembers: (key) => this.rooms.membersOf(key),
       memberByNick: (key) => this.presence.byNick.get(key),
@@ -190,9 +203,12 @@ export class Chat {
     return this.presence.find(nick);
   }
 
-  /** What others may see of the user with this nickname, if one is connected. */
-  describe(nick: string): MemberView | undefined {
-    return this.presence.find(nick)?.view();
+  /**
+   * What others may see of the user with this nickname, connected here or to another node
+   * (then with `node` and `rooms`), if there is one.
+   */
+  describe(nick: string): MemberView | RemoteMember | undefined {
+    return this.presence.describe(nick);
   }
 
   /** The user asked to leave: the rooms hear the reason, then the connection is closed. */
@@ -209,7 +225,7 @@ export class Chat {
     const nick = member.nick;
     if (nick !== undefined) {
       // Those who share only big rooms with it hear of it in their summaries (see Rooms).
-      const { rooms, crowdedRooms } = this.rooms.leaveAll(member, nick);
+      const { rooms, crowdedRooms } = this.rooms.leaveAll(member.rooms, nick);
       const quit = { type: 'quit', nick, reason: cleanReason(reason) } as const;
       this.fanout.publish(quit, { rooms });
       if (crowdedRooms.length > 0) {
@@ -220,9 +236,35 @@ export class Chat {
     this.presence.forget(member);
   }
 
-  /** Tells everyone connected, registered or not (used for shutdown). */
+  /** Tells everyone connected here, registered or not (used for shutdown). */
   announce(text: string): void {
-    this.fanout.publish({ type: 'notice', text }, { everyone: true });
+    this.fanout.publish({ type: 'notice', text }, { everyone: true, local: true });
+  }
+
+  /** Ends every connection here, saying why (this node lost its place in a cluster). */
+  disconnectAll(reason: string): void {
+    for (const member of [...this.presence.connected]) member.peer.disconnect(reason);
+  }
+
+  // ---- other server nodes (src/cluster) ---------------------------------------------------
+
+  /** An event from another node, for the members here in its audience. */
+  receive(event: ChatEvent, audience: Audience): void {
+    this.elsewhere.receive(event, audience);
+  }
+
+  /** Users of a node that was lost: those here sharing a room with them hear they quit. */
+  lostElsewhere(members: Iterable<RemoteMember>, reason: string): void {
+    this.elsewhere.lost(members, reason);
+  }
+
+  /**
+   * A room made on another node. With `refresh`, its latest messages are read from the
+   * store for the replay on joining it here.
+   */
+  async learnRoom(record: RoomRecord, refresh = false): Promise<void> {
+    const room = this.rooms.learn(record);
+    if (refresh) await this.rooms.refresh(room);
   }
 
   // ---- rooms -----------------------------------------------------------------------------
@@ -265,7 +307,7 @@ export class Chat {
 
   /** Whether the member is in the room with this name. */
   isIn(member: Member, roomName: string): boolean {
-    return this.rooms.find(roomName)?.members.has(member) ?? false;
+    return this.queries.isIn(member, roomName);
   }
 
   /**
@@ -273,31 +315,15 @@ export class Chat {
    * see them: a hidden user shows others only the rooms they share. Empty for no such user.
    */
   roomsOf(nick: string, viewer: Member): string[] {
-    const member = this.presence.find(nick);
-    if (!member) return [];
-    const hidden = viewer !== member && (member.peer.profile?.().hidden ?? false);
-    const names: string[] = [];
-    for (const key of member.rooms) {
-      const room = this.rooms.find(key);
-      if (room && (!hidden || room.members.has(viewer))) names.push(room.name);
-    }
-    return names;
+    return this.queries.roomsOf(nick, viewer);
   }
 
   /**
-   * The registered members of a room as `viewer` may see them, in join order: everyone from
-   * inside the room, everyone but the hidden from outside. Empty if there is no such room.
+   * The registered members of a room as `viewer` may see them: everyone from inside the room,
+   * everyone but the hidden from outside; those here in join order, then those elsewhere.
    */
   membersOf(roomName: string, viewer: Member): MemberView[] {
-    const room = this.rooms.find(roomName);
-    if (!room) return [];
-    const inside = room.members.has(viewer);
-    const views: MemberView[] = [];
-    for (const member of room.members) {
-      const view = member.view();
-      if (view && (inside || !view.hidden)) views.push(view);
-    }
-    return views;
+    return this.queries.membersOf(roomName, viewer);
   }
 
   get roomCount(): number {

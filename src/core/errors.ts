@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   NICK_INVALID: 'The nickname breaks the nickname rules.',
   NICK_TAKEN: 'Someone else already has that nickname.',
+  NICK_UNAVAILABLE: 'Nicknames cannot be checked right now; try again shortly.',
   NICK_REQUIRED: 'Choose a nickname before doing anything else.',
   NO_SUCH_NICK: 'Nobody is connected with that nickname.',
   ROOM_INVALID: 'The room name breaks the room name rules.',

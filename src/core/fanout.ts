@@ -22,6 +22,11 @@ export interface Audience {
    * gets it after the replay, so the two arrive in order.
    */
   liveIn?: string;
+  /**
+   * For this node's members only: what each node works out for itself (a big room's
+   * summary, the quits of a lost node's users, its own shutdown) or what came from another.
+   */
+  local?: true;
 }
 
 /** Hands events to their audience: the one way the core tells members anything at large. */

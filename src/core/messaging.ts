@@ -10,6 +10,7 @@ import {
   type StoredMessage,
 } from './history.js';
 import type { Member } from './member.js';
+import { foldCase } from './names.js';
 import { type Presence, requireNick } from './presence.js';
 import type { Room } from './room.js';
 import type { Rooms } from './rooms.js';
@@ -81,15 +82,17 @@ export class Messaging {
   ): Promise<StoredMessage> {
     const from = requireNick(member);
     checkText(text, this.options.maxMessageBytes);
-    const recipient = this.options.presence.find(target);
+    // Here or on another node: a private message reaches a nickname wherever it is.
+    const recipient = this.options.presence.describe(target);
     try {
-      if (!recipient?.nick) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
+      if (!recipient) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
     } catch (error) {
       return this.sentBefore(error, from, ref);
     }
     const to = recipient.nick;
+    const toKey = foldCase(to);
     const stored = await this.store({
-      target: conversationKey(member.nickKey!, recipient.nickKey!),
+      target: conversationKey(member.nickKey!, toKey),
       sender: from,
       text,
       action,
@@ -107,7 +110,7 @@ export class Messaging {
       time: stored.time,
     };
     // The sender gets a copy too, so every door can show what was sent and to whom.
-    this.options.fanout.publish(event, { nicks: [recipient.nickKey!, member.nickKey!] });
+    this.options.fanout.publish(event, { nicks: [toKey, member.nickKey!] });
     return stored;
   }
 

@@ -1,13 +1,16 @@
 import { ChatError } from './errors.js';
 import type { Fanout } from './fanout.js';
-import { Member, type Peer } from './member.js';
+import { Member, type MemberView, type Peer } from './member.js';
 import { checkNick, foldCase } from './names.js';
 import type { NickRegistry } from './nick-registry.js';
 import type { RoomLimits } from './room-limits.js';
+import type { RemoteMember, Roster } from './roster.js';
 import { cleanReason, MAX_AWAY_LENGTH } from './rules.js';
 
 export interface PresenceOptions {
   nicks: NickRegistry;
+  /** The other nodes' users, told of ours. */
+  roster: Roster;
   /**
    * This process among the server's nodes: nickname owners are `nodeId:memberId`, unique
    * across processes sharing one registry.
@@ -42,7 +45,7 @@ export class Presence {
     const invalid = checkNick(nick);
     if (invalid) throw invalid;
     const key = foldCase(nick);
-    if (!(await this.options.nicks.claim(key, this.owner(member)))) {
+    if (!(await this.claim(key, member))) {
       throw new ChatError('NICK_TAKEN', `The nickname "${nick}" is already taken.`);
     }
     if (member.gone) {
@@ -52,6 +55,7 @@ export class Presence {
     member.setNick(nick);
     member.registeredAt = this.options.now();
     this.byNick.set(key, member);
+    this.options.roster.share(member);
     member.send({ type: 'welcome', nick, serverName: this.options.serverName });
     return true;
   }
@@ -65,7 +69,7 @@ export class Presence {
     this.options.limits.takeNickChange(member);
     const key = foldCase(nick);
     const oldKey = member.nickKey!;
-    if (key !== oldKey && !(await this.options.nicks.claim(key, this.owner(member)))) {
+    if (key !== oldKey && !(await this.claim(key, member))) {
       throw new ChatError('NICK_TAKEN', `The nickname "${nick}" is already taken.`);
     }
     if (member.gone) {
@@ -79,6 +83,7 @@ export class Presence {
     if (key !== current) member.registeredAt = this.options.now();
     this.byNick.set(key, member);
     if (current !== key) this.release(current, member);
+    this.options.roster.share(member, current);
     // Everyone sharing a room hears of it, and the member itself even in no room.
     this.options.fanout.publish(
       { type: 'nick', oldNick, newNick: nick },
@@ -96,6 +101,7 @@ export class Presence {
     const away = clean === '' ? undefined : clean;
     if (away === member.away) return;
     member.away = away;
+    this.options.roster.share(member);
     this.options.fanout.publish(
       { type: 'away', nick, message: away },
       { rooms: [...member.rooms], except: member.nickKey! },
@@ -106,13 +112,36 @@ export class Presence {
     return this.byNick.get(foldCase(nick));
   }
 
+  /** The user holding this nickname here or on another node, as others may see them. */
+  describe(nick: string): RemoteMember | MemberView | undefined {
+    const key = foldCase(nick);
+    return this.byNick.get(key)?.view() ?? this.options.roster.find(key);
+  }
+
   /** The member is gone: its nickname is free again. */
   forget(member: Member): void {
     this.connected.delete(member);
     const key = member.nickKey;
     if (key === undefined || this.byNick.get(key) !== member) return;
     this.byNick.delete(key);
+    this.options.roster.unshare(key);
     this.release(key, member);
+  }
+
+  /**
+   * Asks the registry for a nickname. A registry that cannot answer (a shared one, out of
+   * reach) refuses new nicknames clearly; those already held are not touched.
+   */
+  private async claim(key: string, member: Member): Promise<boolean> {
+    try {
+      return await this.options.nicks.claim(key, this.owner(member));
+    } catch (error) {
+      throw new ChatError(
+        'NICK_UNAVAILABLE',
+        'Nicknames cannot be checked right now, so none can be taken. Try again shortly.',
+        { cause: error },
+      );
+    }
   }
 
   private owner(member: Member): string {

@@ -19,6 +19,8 @@ export class RoomExpiry {
     /** 0 keeps rooms for ever. */
     readonly expiryMs: number,
     private readonly now: () => number,
+    /** Members of the room on other server nodes: a room in use there is in use. */
+    private readonly othersIn: (key: string) => number = () => 0,
   ) {}
 
   /** Resolves once no deletion of this room's record is under way. */
@@ -74,6 +76,11 @@ export class RoomExpiry {
   }
 
   private mayExpire(room: Room): boolean {
-    return room.key !== this.lobbyKey && room.members.size === 0 && room.lastId === 0;
+    return (
+      room.key !== this.lobbyKey &&
+      room.members.size === 0 &&
+      room.lastId === 0 &&
+      this.othersIn(room.key) === 0
+    );
   }
 }

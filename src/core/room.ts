@@ -20,10 +20,23 @@ export class Room {
     readonly createdAt: number,
   ) {}
 
+  /**
+   * Keeps a message for the replay, in id order. Messages arrive in order but for two cases:
+   * several server nodes storing into one room, and a room's history read while its live
+   * messages came in; then one may come after a newer one, or twice.
+   */
   remember(message: StoredMessage, keep: number): void {
-    this.lastId = message.id;
-    if (keep === 0) return;
-    this.recent.push(message);
+    if (message.id > this.lastId) {
+      this.lastId = message.id;
+      if (keep === 0) return;
+      this.recent.push(message);
+    } else {
+      if (keep === 0) return;
+      let at = this.recent.length;
+      while (at > 0 && this.recent[at - 1]!.id > message.id) at--;
+      if (at > 0 && this.recent[at - 1]!.id === message.id) return;
+      this.recent.splice(at, 0, message);
+    }
     if (this.recent.length > keep) this.recent.shift();
   }
 

@@ -10,6 +10,7 @@ import { Room } from './room.js';
 import { RoomExpiry } from './room-expiry.js';
 import type { RoomLimits } from './room-limits.js';
 import { MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
+import type { Roster } from './roster.js';
 import { checkText, cleanReason } from './rules.js';
 import { saveRoomOrFail } from './store-access.js';
 
@@ -27,6 +28,8 @@ export interface RoomsOptions {
   limits: RoomLimits;
   expiryMs: number;
   crowdNotices: CrowdNoticeOptions;
+  /** The other server nodes' users: rooms are shared, and so are their member lists. */
+  roster: Roster;
   now: () => number;
 }
 
@@ -34,7 +37,8 @@ export interface RoomsOptions {
 export class Rooms {
   private readonly byKey = new Map<string, Room>();
   private readonly expiry: RoomExpiry;
-  private readonly crowd: CrowdNotices;
+  /** Big rooms' summaries of joins and parts, here and on other nodes, for members here. */
+  readonly crowd: CrowdNotices;
 
   constructor(private readonly options: RoomsOptions) {
     this.expiry = new RoomExpiry(
@@ -43,9 +47,11 @@ export class Rooms {
       foldCase(options.lobby),
       options.expiryMs,
       options.now,
+      (key) => options.roster.countIn(key),
     );
+    // Every node sums up for its own members what it saw, wherever the joiners were.
     this.crowd = new CrowdNotices(options.crowdNotices, (key, event) =>
-      options.fanout.publish(event, { rooms: [key] }),
+      options.fanout.publish(event, { rooms: [key], local: true }),
     );
   }
 
@@ -87,12 +93,16 @@ export class Rooms {
       member.send({ type: 'current-room', room: room.name });
       return room;
     }
-    if (!room) room = await this.create(roomName, nick, member);
+    if (!room) {
+      room = await this.create(roomName, nick, member);
+      this.options.roster.shareRoom(recordOf(room));
+    }
     if (member.gone || room.members.has(member)) return room;
     room.members.add(member);
     room.emptySince = undefined;
     member.rooms.add(key);
-    const crowded = this.crowd.isCrowded(room.members.size);
+    this.options.roster.share(member);
+    const crowded = this.crowd.isCrowded(this.sizeOf(room));
     if (crowded) this.crowd.joined(room.key, room.name, nick);
     this.options.fanout.publish(
       { type: 'join', room: room.name, nick, ...(crowded ? { crowd: true as const } : {}) },
@@ -104,8 +114,8 @@ export class Rooms {
     member.send({
       type: 'members',
       room: room.name,
-      nicks: room.nicks(options.allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN),
-      total: room.members.size,
+      nicks: this.nicksIn(room, options.allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN),
+      total: this.sizeOf(room),
     });
     if ((options.replay ?? true) && room.recent.length > 0) {
       member.send(historyEvent(room.name, false, 'join', room.recent, undefined, false));
@@ -120,7 +130,7 @@ export class Rooms {
   part(member: Member, roomName: string | undefined, reason = ''): void {
     const nick = requireNick(member);
     const room = this.memberRoom(member, roomName);
-    const crowded = this.crowd.isCrowded(room.members.size);
+    const crowded = this.crowd.isCrowded(this.sizeOf(room));
     if (crowded) this.crowd.left(room.key, room.name, nick);
     this.options.fanout.publish(
       {
@@ -133,6 +143,7 @@ export class Rooms {
       { rooms: [room.key] },
     );
     this.remove(member, room);
+    this.options.roster.share(member);
     if (member.currentRoomKey === room.key) {
       const next = this.firstRoomOf(member);
       member.setCurrentRoom(next?.name);
@@ -141,17 +152,18 @@ export class Rooms {
   }
 
   /**
-   * Takes a member that left the chat out of every room. Returns where its quit is told:
+   * Where the quit of a user who was in these rooms is told (and notes it in the summaries of
+   * big rooms):
    * `rooms` at once; `crowdedRooms`, big enough to summarize joins and parts, in their
    * summary (and to those who share only those, as a quit marked `crowd`).
    */
-  leaveAll(member: Member, nick: string): { rooms: string[]; crowdedRooms: string[] } {
+  leaveAll(roomKeys: Iterable<string>, nick: string): { rooms: string[]; crowdedRooms: string[] } {
     const rooms: string[] = [];
     const crowdedRooms: string[] = [];
-    for (const key of member.rooms) {
+    for (const key of roomKeys) {
       const room = this.byKey.get(key);
       if (!room) continue;
-      if (this.crowd.isCrowded(room.members.size)) {
+      if (this.crowd.isCrowded(this.sizeOf(room))) {
         this.crowd.left(room.key, room.name, nick);
         crowdedRooms.push(key);
       } else rooms.push(key);
@@ -201,9 +213,47 @@ export class Rooms {
     member.send({
       type: 'members',
       room: room.name,
-      nicks: room.nicks(),
-      total: room.members.size,
+      nicks: this.nicksIn(room),
+      total: this.sizeOf(room),
     });
+  }
+
+  /** Members here and on other nodes. */
+  sizeOf(room: Room): number {
+    return room.members.size + this.options.roster.countIn(room.key);
+  }
+
+  /** Nicknames here in join order, then those on other nodes; at most `limit`. */
+  private nicksIn(room: Room, limit = Number.POSITIVE_INFINITY): string[] {
+    const nicks = room.nicks(limit);
+    for (const other of this.options.roster.inRoom(room.key)) {
+      if (nicks.length >= limit) break;
+      nicks.push(other.nick);
+    }
+    return nicks;
+  }
+
+  /**
+   * A room made on another node (or an update of its record): known here from now on, so
+   * /rooms, LIST and joins see it. Its messages come by the cluster's fan-out.
+   */
+  learn(record: RoomRecord): Room {
+    const known = this.byKey.get(record.key);
+    if (known) return known;
+    const room = roomFromRecord(record);
+    this.byKey.set(room.key, room);
+    return room;
+  }
+
+  /**
+   * Reads a room's latest messages from the store into its replay, merged with what arrived
+   * meanwhile: a room learned from another node has a history from before it was known here.
+   */
+  async refresh(room: Room): Promise<void> {
+    const { history, historyOnJoin } = this.options;
+    for (const message of await history.latest(room.key, Math.max(historyOnJoin, 1))) {
+      room.remember(message, historyOnJoin);
+    }
   }
 
   find(name: string): Room | undefined {
@@ -220,7 +270,7 @@ export class Rooms {
 
   /** Up to `limit` rooms (at most MAX_ROOM_PAGE) from `offset` on, sorted by name. */
   page(offset: number, limit: number = MAX_ROOM_PAGE): RoomPage {
-    return roomPage(this.byKey.values(), offset, limit);
+    return roomPage(this.byKey.values(), offset, limit, (key) => this.options.roster.countIn(key));
   }
 
   /** Removes the rooms that have been empty, without messages, for the expiry time. */

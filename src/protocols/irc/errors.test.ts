@@ -8,6 +8,14 @@ describe('errorReply', () => {
     // code, message (undefined: the catalog's), command, subject, numeric, params
     ['NICK_INVALID', 'Too long', 'NICK', 'x', '432', ['x', 'Erroneous nickname']],
     ['NICK_TAKEN', undefined, 'NICK', 'bob', '433', ['bob', 'Nickname is already in use']],
+    [
+      'NICK_UNAVAILABLE',
+      undefined,
+      'NICK',
+      'bob',
+      '437',
+      ['bob', 'Nick/channel is temporarily unavailable'],
+    ],
     ['NO_SUCH_NICK', undefined, 'PRIVMSG', 'zed', '401', ['zed', 'No such nick/channel']],
     ['ROOM_INVALID', undefined, 'JOIN', 'a b', '403', ['a b', 'No such channel']],
     ['NO_SUCH_ROOM', undefined, 'PART', '#x', '403', ['#x', 'No such channel']],

@@ -7,6 +7,7 @@ import {
   ERR_NOSUCHNICK,
   ERR_NOTONCHANNEL,
   ERR_TOOMANYCHANNELS,
+  ERR_UNAVAILRESOURCE,
   ERR_UNKNOWNERROR,
 } from './numerics.js';
 
@@ -18,6 +19,7 @@ import {
 const NUMERICS: Partial<Record<ErrorCode, { numeric: string; text?: string }>> = {
   NICK_INVALID: { numeric: ERR_ERRONEUSNICKNAME, text: 'Erroneous nickname' },
   NICK_TAKEN: { numeric: ERR_NICKNAMEINUSE, text: 'Nickname is already in use' },
+  NICK_UNAVAILABLE: { numeric: ERR_UNAVAILRESOURCE, text: 'Nick/channel is temporarily unavailable' },
   NO_SUCH_NICK: { numeric: ERR_NOSUCHNICK, text: 'No such nick/channel' },
   ROOM_INVALID: { numeric: ERR_NOSUCHCHANNEL, text: 'No such channel' },
   NO_SUCH_ROOM: { numeric: ERR_NOSUCHCHANNEL, text: 'No such channel' },

@@ -53,6 +53,8 @@ export const ERR_NOMOTD = '422';
 export const ERR_NONICKNAMEGIVEN = '431';
 export const ERR_ERRONEUSNICKNAME = '432';
 export const ERR_NICKNAMEINUSE = '433';
+/** The nickname is temporarily unavailable (RFC 2812): here, while Redis cannot be asked. */
+export const ERR_UNAVAILRESOURCE = '437';
 /** Not in the modern docs; ircu, Hybrid and others send it for nick changes too fast. */
 export const ERR_NICKTOOFAST = '438';
 export const ERR_NOTONCHANNEL = '442';

@@ -1,0 +1,110 @@
+import type { ChatEvent } from './events.js';
+import type { Audience, Fanout } from './fanout.js';
+import { foldCase } from './names.js';
+import type { Room } from './room.js';
+import type { Rooms } from './rooms.js';
+import type { RemoteMember } from './roster.js';
+import { cleanReason } from './rules.js';
+
+/**
+ * What happened on other server nodes, brought to this node's members: the rooms' state here
+ * (replays, topics, big rooms' summaries) follows it first, then the members in its audience
+ * hear of it as if it had happened here. The cluster hands events over once each, and room
+ * messages in id order.
+ */
+export class FromElsewhere {
+  constructor(
+    private readonly rooms: Rooms,
+    private readonly fanout: Fanout,
+    private readonly historyOnJoin: number,
+    private readonly now: () => number,
+  ) {}
+
+  receive(event: ChatEvent, audience: Audience): void {
+    switch (event.type) {
+      case 'message': {
+        const room = this.room(event.room, event.time);
+        room.remember(
+          {
+            target: room.key,
+            id: event.id,
+            sender: event.from,
+            text: event.text,
+            action: event.action,
+            time: event.time,
+          },
+          this.historyOnJoin,
+        );
+        break;
+      }
+      case 'topic': {
+        const room = this.room(event.room, this.now());
+        room.topic = event.topic;
+        room.topicSetBy = event.nick;
+        room.topicSetAt = this.now();
+        break;
+      }
+      case 'join': {
+        const room = this.room(event.room, this.now());
+        if (event.crowd) this.rooms.crowd.joined(room.key, room.name, event.nick);
+        break;
+      }
+      case 'part':
+        if (event.crowd) {
+          const room = this.room(event.room, this.now());
+          this.rooms.crowd.left(room.key, room.name, event.nick);
+        }
+        break;
+      case 'quit':
+        if (event.crowd) {
+          for (const key of audience.rooms ?? []) {
+            const room = this.rooms.find(key);
+            if (room) this.rooms.crowd.left(room.key, room.name, event.nick);
+          }
+        }
+        break;
+      // Each node sums up its big rooms for itself, and says its own goodbyes.
+      case 'crowd':
+      case 'notice':
+        return;
+      default:
+        break;
+    }
+    this.fanout.publish(event, { ...audience, local: true });
+  }
+
+  /**
+   * Users whose node was lost (it died, or lost touch with the cluster): the members here who
+   * shared a room with them hear that they quit, and why.
+   */
+  lost(members: Iterable<RemoteMember>, reason: string): void {
+    for (const member of members) {
+      const keys = member.rooms.map((name) => foldCase(name));
+      const { rooms, crowdedRooms } = this.rooms.leaveAll(keys, member.nick);
+      const quit = { type: 'quit', nick: member.nick, reason: cleanReason(reason) } as const;
+      if (rooms.length > 0) this.fanout.publish(quit, { rooms, local: true });
+      if (crowdedRooms.length > 0) {
+        this.fanout.publish(
+          { ...quit, crowd: true },
+          { rooms: crowdedRooms, exceptRooms: rooms, local: true },
+        );
+      }
+    }
+  }
+
+  /** The room an event from elsewhere is about; one missed on its way here is learned now. */
+  private room(name: string, time: number): Room {
+    return (
+      this.rooms.find(name) ??
+      this.rooms.learn({
+        key: foldCase(name),
+        name,
+        topic: '',
+        topicSetBy: undefined,
+        topicSetAt: undefined,
+        createdBy: '',
+        createdAt: time,
+      })
+    );
+  }
+}
