@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { configFrom } from './config/defaults.js';
 import { serveHelp } from './config/help.js';
@@ -6,7 +7,7 @@ import { CONFIG_ENV, defaultValues, SETTINGS, type SettingValues } from './confi
 import { applyEnv, applyFile, applyFlags, type Env, flagOptions } from './config/sources.js';
 import { UsageError } from './config/usage-error.js';
 import type { LogLevel } from './log.js';
-import type { ServerConfig, StoreConfig } from './server.js';
+import type { ClusterConfig, ServerConfig, StoreConfig } from './server.js';
 
 export { UsageError };
 
@@ -48,10 +49,36 @@ export function parseServeArgs(args: readonly string[], env: Env = {}): ServeCom
   ) {
     throw new UsageError('every front door is off; nobody could connect');
   }
+  const store = storeConfig(values);
+  const cluster = clusterConfig(values, store);
   return {
     help: false,
     logLevel: values.logLevel,
-    config: { ...configFrom(values), store: storeConfig(values) },
+    config: { ...configFrom(values), store, ...(cluster ? { cluster } : {}) },
+  };
+}
+
+/**
+ * With --redis-url, the node joins a cluster, whose source of truth is PostgreSQL: another
+ * store would give each node a history of its own.
+ */
+function clusterConfig(values: SettingValues, store: StoreConfig): ClusterConfig | undefined {
+  if (values.redisUrl === undefined) return undefined;
+  if (store.kind !== 'postgres') {
+    throw new UsageError(
+      `--redis-url needs --database-url: the nodes of a cluster share their history in PostgreSQL, not in ${store.kind === 'sqlite' ? 'SQLite' : 'memory'}`,
+    );
+  }
+  const firstPort = [values.linePort, values.framedPort, values.httpPort, values.ircPort].find(
+    (port) => port !== null,
+  );
+  return {
+    redisUrl: values.redisUrl,
+    nodeId: values.nodeId ?? `${hostname()}:${firstPort}`,
+    prefix: values.redisPrefix,
+    leaseMs: values.nodeLease * 1000,
+    checkIntervalMs: values.clusterCheckInterval * 1000,
+    maxPending: values.maxBusPending,
   };
 }
 

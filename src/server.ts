@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { RetentionConfig, ServerConfig, StoreConfig } from './config/server-config.js';
+import { Cluster } from './cluster/cluster.js';
 import { Chat } from './core/chat.js';
 import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';
@@ -21,6 +22,7 @@ import { SqliteStore } from './store/sqlite/sqlite-store.js';
 
 export { DEFAULTS } from './config/defaults.js';
 export type {
+  ClusterConfig,
   RetentionConfig,
   RoomsConfig,
   ServerConfig,
@@ -43,7 +45,16 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const { log } = config;
   const store = await openStore(config.store, log);
+  const cluster = config.cluster ? new Cluster(config.cluster, store, log) : undefined;
+  try {
+    await cluster?.start();
+  } catch (error) {
+    await cluster?.stop().catch(() => {});
+    await store.close();
+    throw error;
+  }
   const chat = new Chat({
+    ...cluster?.chatOptions(),
     history: store,
     historyOnJoin: config.historyOnJoin,
     maxPendingWrites: config.maxPendingWrites,
@@ -71,7 +82,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   try {
     await chat.restore();
+    await cluster?.attach(chat);
   } catch (error) {
+    await cluster?.stop().catch(() => {});
     await store.close();
     throw error;
   }
@@ -182,6 +195,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           shutdownGraceMs: config.shutdownGraceMs,
           chat,
           store,
+          ...(cluster ? { clusterHealth: () => ({ ...cluster.health() }) } : {}),
           ws: createWsDoor({
             chat,
             log,
@@ -217,6 +231,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     clearInterval(pruner);
     limiter.close();
     clearInterval(roomExpirer);
+    await cluster?.stop().catch(() => {});
     await store.close();
     throw error;
   }
@@ -246,6 +261,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         limiter.close();
         clearInterval(roomExpirer);
         await chat.flush();
+        // After the connections: their quits still reach the other nodes.
+        await cluster?.stop();
         await store.close();
         log.info({ event: 'stopped' }, 'server stopped');
       })();

@@ -16,7 +16,10 @@ export const FIXED = {
 } as const;
 
 /** The server's configuration but for its store (which needs more than one setting) and log. */
-export type SettingsConfig = Omit<ServerConfig, 'log' | 'store' | 'webRoot' | 'wsHeartbeatMs'>;
+export type SettingsConfig = Omit<
+  ServerConfig,
+  'log' | 'store' | 'cluster' | 'webRoot' | 'wsHeartbeatMs'
+>;
 
 const seconds = (value: number) => value * 1000;
 const minutes = (value: number) => value * 60_000;

@@ -67,6 +67,7 @@ export function docTables(): Record<string, string> {
     history: flagTable(['history']),
     rooms: flagTable(['rooms']),
     limits: flagTable(['limits']),
+    cluster: flagTable(['cluster']),
     sources: sourcesTable(),
   };
 }

@@ -12,6 +12,7 @@ const HEADINGS: Record<Group, string> = {
   history: 'History (every message is stored before anyone receives it):',
   limits: 'Limits (per IPv4 address or IPv6 /64; see "Limits" in docs/operations.md):',
   rooms: 'Rooms and nicknames (limits on what one user can make everyone pay for):',
+  cluster: 'Cluster (several nodes as one chat; see docs/cluster.md):',
   // After a blank line, with no heading.
   general: '',
 };
@@ -66,7 +67,7 @@ function section(group: Group): string {
   return [HEADINGS[group], ...options].filter(Boolean).join('\n');
 }
 
-const GROUPS: Group[] = ['doors', 'history', 'limits', 'rooms', 'general'];
+const GROUPS: Group[] = ['doors', 'history', 'limits', 'rooms', 'cluster', 'general'];
 
 /** `chatroom serve --help`, made from the settings table. */
 export function serveHelp(): string {

@@ -105,6 +105,20 @@ function checkText(check: TextCheck | undefined, name: string, text: string): st
       }
       return text;
     }
+    case 'redis-url': {
+      const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
+      if (scheme !== 'redis' && scheme !== 'rediss') {
+        throw new UsageError(`${name}: expected a URL like redis://host:6379`);
+      }
+      return text;
+    }
+    case 'node-id':
+      if (!/^[A-Za-z0-9._:-]{1,64}$/.test(text)) {
+        throw new UsageError(
+          `${name}: use 1 to 64 letters, digits, ".", "-", "_" or ":" (got ${JSON.stringify(text)})`,
+        );
+      }
+      return text;
   }
 }
 

@@ -14,6 +14,21 @@ export type StoreConfig =
   | { kind: 'postgres'; url: string; schema?: string; queryTimeoutMs?: number }
   | { kind: 'memory' };
 
+/** Several nodes as one chat (src/cluster, docs/cluster.md); absent, the server runs alone. */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** This node's name; unique among the running nodes. */
+  nodeId: string;
+  /** Of every Redis key and channel. */
+  prefix: string;
+  /** How long the node's lease lasts unrenewed (renewed every third of it). */
+  leaseMs: number;
+  /** How often delivered ids are compared with the store's. */
+  checkIntervalMs: number;
+  /** Publications that may wait for Redis before more are dropped. */
+  maxPending: number;
+}
+
 export interface RetentionConfig {
   /** Days a message is kept; 0 keeps them for ever. */
   days: number;
@@ -75,6 +90,7 @@ export interface ServerConfig {
   /** How long shutdown waits for clients to take their last bytes. */
   shutdownGraceMs: number;
   store: StoreConfig;
+  cluster?: ClusterConfig;
   historyOnJoin: number;
   retention: RetentionConfig;
   /** Messages that may wait to be stored (say, while PostgreSQL is away) before senders are refused. */

@@ -5,13 +5,13 @@
  */
 
 /** Where a setting appears in `chatroom serve --help` and in docs/operations.md. */
-export type Group = 'doors' | 'history' | 'limits' | 'rooms' | 'general';
+export type Group = 'doors' | 'history' | 'limits' | 'rooms' | 'cluster' | 'general';
 
 /** The unit a number is given in; the server may keep it in another (seconds become ms). */
 export type Unit = 'bytes' | 'seconds' | 'minutes' | 'days';
 
 /** Extra rules for a text value, each with its own error message (kinds.ts). */
-export type TextCheck = 'host-name' | 'postgres-url';
+export type TextCheck = 'host-name' | 'postgres-url' | 'redis-url' | 'node-id';
 
 /** What the items of a comma-separated list must be (kinds.ts). */
 export type ListCheck = 'origins' | 'host-names' | 'addresses';

@@ -1,4 +1,5 @@
 import type { Setting, ValueOf } from './setting.js';
+import { CLUSTER_SETTINGS } from './settings/cluster.js';
 import { DOOR_SETTINGS } from './settings/doors.js';
 import { HISTORY_SETTINGS } from './settings/history.js';
 import { LIMIT_SETTINGS } from './settings/limits.js';
@@ -28,6 +29,7 @@ export const SETTINGS = {
   ...HISTORY_SETTINGS,
   ...LIMIT_SETTINGS,
   ...ROOM_SETTINGS,
+  ...CLUSTER_SETTINGS,
   ...GENERAL_SETTINGS,
 } as const satisfies Record<string, Setting>;
 

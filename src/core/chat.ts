@@ -241,6 +241,16 @@ export class Chat {
     this.fanout.publish({ type: 'notice', text }, { everyone: true, local: true });
   }
 
+  /** The members here that have a nickname. */
+  registered(): IterableIterator<Member> {
+    return this.presence.byNick.values();
+  }
+
+  /** Renames a member that lost its nickname to another node's earlier claim, saying why. */
+  renameToGuest(member: Member, reason: string): Promise<void> {
+    return this.presence.renameToGuest(member, reason);
+  }
+
   /** Ends every connection here, saying why (this node lost its place in a cluster). */
   disconnectAll(reason: string): void {
     for (const member of [...this.presence.connected]) member.peer.disconnect(reason);

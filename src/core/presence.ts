@@ -92,6 +92,36 @@ export class Presence {
   }
 
   /**
+   * Gives a member a Guest-NNNNN nickname in place of one it lost (another node's earlier
+   * claim won it back after a split) and tells it why. Everyone sharing a room hears of the
+   * change as of any other.
+   */
+  async renameToGuest(member: Member, reason: string): Promise<void> {
+    const oldNick = requireNick(member);
+    for (let attempt = 0; attempt < 10 && !member.gone; attempt++) {
+      const nick = `Guest-${Math.floor(10_000 + Math.random() * 90_000)}`;
+      const key = foldCase(nick);
+      if (!(await this.claim(key, member))) continue;
+      if (member.gone || member.nick !== oldNick) {
+        this.release(key, member);
+        return;
+      }
+      const current = member.nickKey!;
+      this.byNick.delete(current);
+      member.setNick(nick);
+      member.registeredAt = this.options.now();
+      this.byNick.set(key, member);
+      this.options.roster.share(member, current);
+      member.send({ type: 'notice', text: `You are now ${nick}: ${reason}` });
+      this.options.fanout.publish(
+        { type: 'nick', oldNick, newNick: nick },
+        { rooms: [...member.rooms], nicks: [key] },
+      );
+      return;
+    }
+  }
+
+  /**
    * Marks a member away (with a message) or back (undefined); everyone sharing a room with
    * them hears of it. Saying the same thing twice tells nobody anything.
    */

@@ -32,6 +32,12 @@ export class HealthCheck {
     private readonly chat: Chat,
     /** How long the store may take before it is called unreachable. */
     private readonly timeoutMs: number,
+    /**
+     * A cluster node's state (its id, Redis, the other nodes). Redis away does not make the
+     * node degraded: it still stores and delivers, and a balancer draining every node at
+     * once would be worse; a lost lease does, as the node is disconnecting its clients.
+     */
+    private readonly cluster?: () => Record<string, unknown>,
   ) {}
 
   async report(): Promise<HealthReport> {
@@ -44,6 +50,8 @@ export class HealthCheck {
     if (lastWrite !== undefined && !lastWrite.ok) {
       reasons.push(`The last write to the store failed (${lastWrite.error ?? 'unknown'}).`);
     }
+    const cluster = this.cluster?.();
+    if (cluster?.lease === 'lost') reasons.push('This node lost its lease in the cluster.');
     const ok = reasons.length === 0;
     return {
       ok,
@@ -52,6 +60,7 @@ export class HealthCheck {
         reason: ok ? null : reasons.join(' '),
         store: { backend: this.store.backend, reachable, lastWrite: lastWrite ?? null },
         members: this.chat.memberCount,
+        ...(cluster ? { cluster } : {}),
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       },
     };

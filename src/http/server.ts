@@ -37,6 +37,8 @@ export interface HttpOptions {
   shutdownGraceMs: number;
   /** How long /healthz waits for the store before calling it unreachable. */
   healthTimeoutMs?: number;
+  /** In a cluster: this node's id and its view of Redis and the other nodes, for /healthz. */
+  clusterHealth?: () => Record<string, unknown>;
 }
 
 export interface HttpDoor extends Listening {
@@ -47,7 +49,12 @@ export interface HttpDoor extends Listening {
 /** One HTTP server: the web client at /, GET /healthz, and WebSocket upgrades at /ws. */
 export function startHttp(options: HttpOptions): Promise<HttpDoor> {
   const serveStatic = createStaticHandler(options.webRoot);
-  const health = new HealthCheck(options.store, options.chat, options.healthTimeoutMs ?? 2000);
+  const health = new HealthCheck(
+    options.store,
+    options.chat,
+    options.healthTimeoutMs ?? 2000,
+    options.clusterHealth,
+  );
   const ownNames = ['localhost', hostname()];
   if (isIP(options.host) === 0) ownNames.push(options.host);
   const hosts = new HostCheck(options.publicHosts, ownNames);

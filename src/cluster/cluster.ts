@@ -1,0 +1,368 @@
+import { Redis } from 'ioredis';
+import type { ClusterConfig } from '../config/server-config.js';
+import type { Chat, ChatOptions } from '../core/chat.js';
+import { type Audience, type Fanout, LocalFanout } from '../core/fanout.js';
+import type { HistoryStore } from '../core/history.js';
+import type { Logger } from '../log.js';
+import { RedisBus } from './bus.js';
+import { ClusterFanout } from './cluster-fanout.js';
+import { type Envelope, isMemberState, type MemberState, type WireAudience } from './envelope.js';
+import { NodeLease } from './node-lease.js';
+import { REGISTRY_CLIENT_OPTIONS, RedisNickRegistry } from './redis-nicks.js';
+import { RoomOrder } from './room-order.js';
+import { ClusterRoster, stateOf } from './roster.js';
+
+/** What /healthz says of the cluster. */
+export interface ClusterHealth {
+  node: string;
+  redis: 'up' | 'down';
+  lease: 'held' | 'lost';
+  /** Other nodes with members, as this node knows them. */
+  nodes: string[];
+  remoteMembers: number;
+  bus: RedisBus['counters'];
+  /** Room messages waiting for an earlier one to be fetched from the store. */
+  waitingMessages: number;
+}
+
+/**
+ * One node's part in a cluster: its lease and nicknames in Redis, what it tells the other
+ * nodes and what it hears from them, and its checks against PostgreSQL. Built before the
+ * Chat (which takes its registry, roster and fan-out), attached to it after.
+ */
+export class Cluster {
+  readonly nodeId: string;
+  private readonly redis: Redis;
+  private readonly lease: NodeLease;
+  private readonly nicks: RedisNickRegistry;
+  private readonly bus: RedisBus;
+  private readonly roster: ClusterRoster;
+  private readonly order: RoomOrder;
+  private chat: Chat | undefined;
+  /** This node's members' fan-out, which RoomOrder hands this node's own messages to. */
+  private localFanout: Fanout | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  /** No node is declared lost before this (ms, performance.now): a restarted Redis is empty. */
+  private reapNotBefore = 0;
+  /** Nodes whose snapshot was read, by incarnation: a new one means the old one's users left. */
+  private readonly incarnations = new Map<string, string>();
+
+  constructor(
+    private readonly config: ClusterConfig,
+    private readonly store: HistoryStore,
+    private readonly log: Logger,
+  ) {
+    this.nodeId = config.nodeId;
+    this.redis = new Redis(config.redisUrl, {
+      ...REGISTRY_CLIENT_OPTIONS,
+      lazyConnect: true,
+      retryStrategy: (times: number) => Math.min(100 * times, 2000),
+      connectionName: `${config.nodeId}:cmd`,
+    });
+    this.redis.on('error', () => {});
+    this.lease = new NodeLease({
+      redis: this.redis,
+      prefix: config.prefix,
+      nodeName: config.nodeId,
+      ttlMs: config.leaseMs,
+      refreshMs: Math.max(50, Math.floor(config.leaseMs / 3)),
+      onLost: (reason) => this.leaseLost(reason),
+      onRestarted: () => void this.redisRestarted(),
+      onState: (state) =>
+        log.warn({ event: 'cluster', node: this.nodeId, redis: state }, `Redis is ${state}`),
+    });
+    this.nicks = new RedisNickRegistry({ redis: this.redis, prefix: config.prefix, lease: this.lease });
+    this.bus = new RedisBus({
+      url: config.redisUrl,
+      prefix: config.prefix,
+      nodeId: config.nodeId,
+      maxPending: config.maxPending,
+      onEnvelope: (envelope) => this.heard(envelope),
+      onMalformed: (channel, reason) =>
+        log.warn({ event: 'cluster', channel, reason }, 'a malformed message on a cluster channel was dropped'),
+      onReady: () => void this.reconnected(),
+      onDown: (error) =>
+        log.warn({ event: 'cluster', err: error }, 'lost Redis: messages are still stored and delivered here'),
+    });
+    this.roster = new ClusterRoster({
+      nodeId: config.nodeId,
+      shareMember: (key, state, was) => this.shareMember(key, state, was),
+      shareRoom: (room) => {
+        this.bus.listenToRooms([room.key]);
+        this.bus.publish(this.bus.allChannel, { v: 1, k: 'room', node: this.nodeId, room });
+      },
+      roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
+    });
+    this.order = new RoomOrder({
+      history: store,
+      deliverLocal: (event, audience) => this.localFanout?.publish(event, audience),
+      deliverRemote: (event, audience) => this.chat?.receive(event, audience),
+      roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
+      onError: (error, room) =>
+        log.warn({ event: 'cluster', room, err: error }, 'could not read missed messages; trying again'),
+    });
+  }
+
+  /** Connects to Redis and takes this node's lease: refused if a live node has its name. */
+  async start(): Promise<void> {
+    await this.redis.connect();
+    await this.bus.start();
+    await this.lease.start();
+    // A node restarted under the same name left its old members' snapshot behind.
+    await this.redis.del(this.membersKey(this.nodeId));
+  }
+
+  /** The Chat's cluster parts: the shared registry, the roster and the fan-out. */
+  chatOptions(): Pick<ChatOptions, 'nicks' | 'roster' | 'nodeId' | 'fanout'> {
+    return {
+      nicks: this.nicks,
+      roster: this.roster,
+      nodeId: this.nodeId,
+      fanout: (directory, onDeliveryError) => {
+        const local = new LocalFanout(directory, onDeliveryError);
+        this.localFanout = local;
+        return new ClusterFanout(local, this.order, this.bus, this.roster, this.nodeId);
+      },
+    };
+  }
+
+  /** Starts hearing the other nodes, once the Chat has restored its rooms from the store. */
+  async attach(chat: Chat): Promise<void> {
+    this.chat = chat;
+    const keys: string[] = [];
+    for (const room of chat.allRooms()) {
+      this.order.track(room.key, room.lastId);
+      keys.push(room.key);
+    }
+    this.bus.listenToRooms(keys);
+    await this.loadSnapshots();
+    this.publishHello();
+    this.timers.push(
+      setInterval(() => void this.check(), this.config.checkIntervalMs),
+      setInterval(() => void this.reap(), Math.max(50, Math.floor(this.config.leaseMs / 5))),
+    );
+    for (const timer of this.timers) timer.unref();
+  }
+
+  health(): ClusterHealth {
+    return {
+      node: this.nodeId,
+      redis: this.bus.connected ? 'up' : 'down',
+      lease: this.lease.holds() ? 'held' : 'lost',
+      nodes: this.roster.nodes(),
+      remoteMembers: this.roster.size,
+      bus: { ...this.bus.counters },
+      waitingMessages: this.order.behind,
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.order.stop();
+    await this.redis.del(this.membersKey(this.nodeId)).catch(() => {});
+    await this.lease.stop();
+    await this.bus.stop();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  // ---- what the other nodes say ----
+
+  private heard(envelope: Envelope): void {
+    const chat = this.chat;
+    if (!chat) return;
+    switch (envelope.k) {
+      case 'event': {
+        const audience = audienceOf(envelope.audience);
+        if (envelope.event.type === 'message') this.order.remote(envelope.event, audience);
+        else chat.receive(envelope.event, audience);
+        break;
+      }
+      case 'member':
+        this.roster.apply(envelope.node, envelope.key, envelope.state, envelope.was);
+        break;
+      case 'room':
+        this.bus.listenToRooms([envelope.room.key]);
+        void chat.learnRoom(envelope.room, true).catch((error: unknown) =>
+          this.log.warn({ event: 'cluster', err: error }, 'could not read a new room'),
+        );
+        break;
+      case 'hello':
+        void this.loadSnapshot(envelope.node, envelope.inc);
+        break;
+    }
+  }
+
+  // ---- what this node says ----
+
+  private shareMember(key: string, state: MemberState | null, was: string | undefined): void {
+    const hash = this.membersKey(this.nodeId);
+    if (this.bus.connected) {
+      const write = state === null ? this.redis.hdel(hash, key) : this.redis.hset(hash, key, JSON.stringify(state));
+      // A failed write is made good by the next reconnection, which rewrites the snapshot.
+      write.catch(() => {});
+      if (was !== undefined) this.redis.hdel(hash, was).catch(() => {});
+    }
+    this.bus.publish(this.bus.allChannel, {
+      v: 1,
+      k: 'member',
+      node: this.nodeId,
+      key,
+      ...(was === undefined ? {} : { was }),
+      state,
+    });
+  }
+
+  /** Tells the others that this node's snapshot is fresh, and which incarnation it is. */
+  private publishHello(): void {
+    this.bus.publish(this.bus.allChannel, {
+      v: 1,
+      k: 'hello',
+      node: this.nodeId,
+      inc: this.lease.incarnation,
+    });
+  }
+
+  /** Writes every member here into this node's snapshot, replacing what it held. */
+  private async writeSnapshot(): Promise<void> {
+    const chat = this.chat;
+    if (!chat) return;
+    const hash = this.membersKey(this.nodeId);
+    const fields: string[] = [];
+    const roomName = (key: string) => chat.findRoom(key)?.name ?? key;
+    for (const member of chat.registered()) {
+      const state = stateOf(member, roomName);
+      if (state) fields.push(member.nickKey!, JSON.stringify(state));
+    }
+    const write = this.redis.multi().del(hash);
+    if (fields.length > 0) write.hset(hash, ...fields);
+    await write.exec();
+  }
+
+  // ---- what happens to Redis and to the other nodes ----
+
+  /** Redis is back (or was reached for the first time): catch up on what may have been lost. */
+  private async reconnected(): Promise<void> {
+    if (!this.chat) return;
+    this.reapNotBefore = performance.now() + this.config.leaseMs;
+    try {
+      await this.writeSnapshot();
+      this.publishHello();
+      await this.loadSnapshots();
+    } catch (error) {
+      this.log.warn({ event: 'cluster', err: error }, 'could not resync members after reconnecting');
+    }
+    await this.check();
+  }
+
+  /** Redis lost everything: put back this node's nicknames; a split's later claims give way. */
+  private async redisRestarted(): Promise<void> {
+    const chat = this.chat;
+    if (!chat) return;
+    this.reapNotBefore = performance.now() + this.config.leaseMs;
+    const members = [...chat.registered()];
+    try {
+      const lost = new Set(
+        await this.nicks.reassert(
+          members.map((member) => ({
+            key: member.nickKey!,
+            owner: `${this.nodeId}:${member.id}`,
+            at: member.registeredAt,
+          })),
+        ),
+      );
+      for (const member of members) {
+        if (member.nickKey !== undefined && lost.has(member.nickKey)) {
+          await chat.renameToGuest(
+            member,
+            'another server had given your nickname out first while the servers could not reach each other.',
+          );
+        }
+      }
+      await this.writeSnapshot();
+      this.publishHello();
+    } catch (error) {
+      this.log.warn({ event: 'cluster', err: error }, 'could not put nicknames back after Redis restarted');
+    }
+  }
+
+  /** This node was taken for lost by the others: its users must reconnect elsewhere. */
+  private leaseLost(reason: string): void {
+    this.log.error({ event: 'cluster', node: this.nodeId, reason }, 'this node lost its lease; disconnecting its clients');
+    this.chat?.disconnectAll('This server lost touch with the others; please reconnect');
+  }
+
+  private async check(): Promise<void> {
+    try {
+      await this.order.check();
+    } catch (error) {
+      this.log.warn({ event: 'cluster', err: error }, 'could not compare delivered messages with the store');
+    }
+  }
+
+  /** Other nodes whose lease is gone: their users are announced gone here. */
+  private async reap(): Promise<void> {
+    const chat = this.chat;
+    if (!chat || !this.bus.connected || performance.now() < this.reapNotBefore) return;
+    let live: Map<string, string>;
+    try {
+      live = await this.lease.liveNodes();
+    } catch {
+      return;
+    }
+    for (const node of this.roster.nodes()) {
+      if (node === this.nodeId || live.has(node)) continue;
+      this.lost(node, `Server lost (${node})`);
+    }
+  }
+
+  private lost(node: string, reason: string): void {
+    const members = this.roster.dropNode(node);
+    this.incarnations.delete(node);
+    if (members.length === 0) return;
+    this.log.warn({ event: 'cluster', lost: node, members: members.length }, 'a node was lost; its users quit');
+    this.chat?.lostElsewhere(members, reason);
+  }
+
+  private async loadSnapshots(): Promise<void> {
+    const live = await this.lease.liveNodes();
+    await Promise.all(
+      [...live].filter(([node]) => node !== this.nodeId).map(([node, inc]) => this.loadSnapshot(node, inc)),
+    );
+  }
+
+  /** Reads a node's members from its snapshot; a new incarnation's predecessor's users quit. */
+  private async loadSnapshot(node: string, incarnation: string): Promise<void> {
+    const known = this.incarnations.get(node);
+    if (known !== undefined && known !== incarnation) this.lost(node, `Server restarted (${node})`);
+    this.incarnations.set(node, incarnation);
+    let fields: Record<string, string>;
+    try {
+      fields = await this.redis.hgetall(this.membersKey(node));
+    } catch {
+      return;
+    }
+    const members = new Map<string, MemberState>();
+    for (const [key, json] of Object.entries(fields)) {
+      const state = parseState(json);
+      if (state) members.set(key, state);
+    }
+    this.roster.replaceNode(node, members);
+  }
+
+  private membersKey(node: string): string {
+    return `${this.config.prefix}:members:${node}`;
+  }
+}
+
+function audienceOf(wire: WireAudience): Audience {
+  return wire;
+}
+
+function parseState(json: string): MemberState | undefined {
+  try {
+    const value: unknown = JSON.parse(json);
+    return isMemberState(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,179 @@
+import type { ChatEvent } from '../core/events.js';
+import type { Audience } from '../core/fanout.js';
+import type { RoomRecord } from '../core/history.js';
+
+/**
+ * What the nodes of a cluster tell each other through Redis, one JSON object per published
+ * message. Anything else on our channels (another application, a node of another version) is
+ * refused by decodeEnvelope, logged and dropped: it never reaches a member.
+ */
+export const ENVELOPE_VERSION = 1;
+
+/** An Audience as it travels: lists, not iterables; never `local` (that stays home). */
+export interface WireAudience {
+  rooms?: string[];
+  nicks?: string[];
+  everyone?: true;
+  except?: string;
+  exceptRooms?: string[];
+  liveIn?: string;
+}
+
+/** A registered user as their node describes them to the others. */
+export interface MemberState {
+  nick: string;
+  away?: string;
+  door: string;
+  realname?: string;
+  hidden: boolean;
+  /** Room display names, in join order. */
+  rooms: string[];
+}
+
+export type Envelope =
+  | { v: 1; k: 'event'; node: string; event: ChatEvent; audience: WireAudience }
+  /** A member's state (`state` null: gone); `was`, the nickname key it held before. */
+  | { v: 1; k: 'member'; node: string; key: string; was?: string; state: MemberState | null }
+  | { v: 1; k: 'room'; node: string; room: RoomRecord }
+  /** The node (this incarnation of it) has written its members' snapshot afresh: read it. */
+  | { v: 1; k: 'hello'; node: string; inc: string };
+
+export function wireAudience(audience: Audience): WireAudience {
+  const wire: WireAudience = {};
+  if (audience.rooms) wire.rooms = [...audience.rooms];
+  if (audience.nicks) wire.nicks = [...audience.nicks];
+  if (audience.everyone) wire.everyone = true;
+  if (audience.except !== undefined) wire.except = audience.except;
+  if (audience.exceptRooms) wire.exceptRooms = [...audience.exceptRooms];
+  if (audience.liveIn !== undefined) wire.liveIn = audience.liveIn;
+  return wire;
+}
+
+/** Why a payload was refused; undefined when it is a well-formed envelope. */
+export function decodeEnvelope(payload: string): Envelope | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return 'not JSON';
+  }
+  if (!isObject(value)) return 'not an object';
+  if (value.v !== ENVELOPE_VERSION) return `version ${String(value.v)}, not ${ENVELOPE_VERSION}`;
+  if (!isText(value.node)) return 'no node';
+  switch (value.k) {
+    case 'event': {
+      const problem = checkEvent(value.event) ?? checkAudience(value.audience);
+      return problem ?? (value as unknown as Envelope);
+    }
+    case 'member': {
+      if (!isText(value.key)) return 'member without a key';
+      if (value.was !== undefined && !isText(value.was)) return 'member with a bad previous key';
+      if (value.state !== null && !isMemberState(value.state)) return 'bad member state';
+      return value as unknown as Envelope;
+    }
+    case 'room':
+      return isRoomRecord(value.room) ? (value as unknown as Envelope) : 'bad room record';
+    case 'hello':
+      return isText(value.inc) ? (value as unknown as Envelope) : 'hello without an incarnation';
+    default:
+      return `unknown kind ${String(value.k)}`;
+  }
+}
+
+/** The fields each event type needs, with their types: enough that no door trips over one. */
+const EVENT_FIELDS: Partial<Record<ChatEvent['type'], Record<string, FieldType>>> = {
+  message: {
+    id: 'id',
+    room: 'text',
+    from: 'text',
+    text: 'string',
+    action: 'boolean',
+    time: 'number',
+  },
+  private: { id: 'id', from: 'text', to: 'text', text: 'string', action: 'boolean', time: 'number' },
+  join: { room: 'text', nick: 'text' },
+  part: { room: 'text', nick: 'text', reason: 'string' },
+  quit: { nick: 'text', reason: 'string' },
+  nick: { oldNick: 'text', newNick: 'text' },
+  topic: { room: 'text', nick: 'text', topic: 'string' },
+  away: { nick: 'text' },
+};
+
+type FieldType = 'text' | 'string' | 'boolean' | 'number' | 'id';
+
+function checkEvent(event: unknown): string | undefined {
+  if (!isObject(event) || typeof event.type !== 'string') return 'event without a type';
+  const fields = EVENT_FIELDS[event.type as ChatEvent['type']];
+  if (!fields) return `event type ${event.type} does not travel between nodes`;
+  for (const [name, type] of Object.entries(fields)) {
+    if (!hasType(event[name], type)) return `${event.type} event with a bad ${name}`;
+  }
+  if (event.type === 'away' && event.message !== undefined && typeof event.message !== 'string') {
+    return 'away event with a bad message';
+  }
+  if (event.crowd !== undefined && event.crowd !== true) return 'bad crowd flag';
+  return undefined;
+}
+
+function checkAudience(audience: unknown): string | undefined {
+  if (!isObject(audience)) return 'no audience';
+  for (const list of ['rooms', 'nicks', 'exceptRooms'] as const) {
+    const value = audience[list];
+    if (value !== undefined && !(Array.isArray(value) && value.every(isText))) {
+      return `audience with a bad ${list}`;
+    }
+  }
+  if (audience.everyone !== undefined && audience.everyone !== true) return 'bad everyone';
+  if (audience.except !== undefined && !isText(audience.except)) return 'bad except';
+  if (audience.liveIn !== undefined && !isText(audience.liveIn)) return 'bad liveIn';
+  return undefined;
+}
+
+export function isMemberState(value: unknown): value is MemberState {
+  return (
+    isObject(value) &&
+    isText(value.nick) &&
+    isText(value.door) &&
+    typeof value.hidden === 'boolean' &&
+    (value.away === undefined || typeof value.away === 'string') &&
+    (value.realname === undefined || typeof value.realname === 'string') &&
+    Array.isArray(value.rooms) &&
+    value.rooms.every(isText)
+  );
+}
+
+function isRoomRecord(value: unknown): value is RoomRecord {
+  return (
+    isObject(value) &&
+    isText(value.key) &&
+    isText(value.name) &&
+    typeof value.topic === 'string' &&
+    typeof value.createdBy === 'string' &&
+    typeof value.createdAt === 'number' &&
+    (value.topicSetBy === undefined || typeof value.topicSetBy === 'string') &&
+    (value.topicSetAt === undefined || typeof value.topicSetAt === 'number')
+  );
+}
+
+function hasType(value: unknown, type: FieldType): boolean {
+  switch (type) {
+    case 'text':
+      return isText(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'id':
+      return Number.isSafeInteger(value) && (value as number) > 0;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 512;
+}

@@ -1,0 +1,103 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { onCleanup } from './helpers.js';
+import { CLI } from './spawned-server.js';
+import { freshSchema, TEST_DATABASE_URL } from './stores.js';
+
+/** The doors every test node opens, each on a port of its own (port 0). */
+const DOORS = ['line', 'framed', 'http', 'irc'] as const;
+export type Door = (typeof DOORS)[number];
+
+export interface ClusterNode {
+  readonly name: string;
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly ports: Record<Door, number>;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
+export interface TestCluster {
+  /** One PostgreSQL schema (URL with its search_path) and one key prefix, shared by the nodes. */
+  databaseUrl: string;
+  prefix: string;
+  redisUrl: string;
+  nodes: ClusterNode[];
+  /** Starts one more node of this cluster (or one named like a node that was stopped). */
+  start(name: string, extraArgs?: readonly string[]): Promise<ClusterNode>;
+}
+
+/**
+ * Starts `count` nodes of one cluster as processes of their own, every door on port 0, one
+ * PostgreSQL schema and one Redis key prefix of their own (so tests sharing a Redis do not
+ * meet). Every node is killed after the test.
+ */
+export async function startCluster(
+  redisUrl: string,
+  count: number,
+  extraArgs: readonly string[] = [],
+): Promise<TestCluster> {
+  const schema = freshSchema();
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await client.end();
+  const databaseUrl = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const prefix = `test-${randomBytes(4).toString('hex')}`;
+  const cluster: TestCluster = {
+    databaseUrl,
+    prefix,
+    redisUrl,
+    nodes: [],
+    async start(name, more = []) {
+      const node = await startNode(name, [
+        '--database-url',
+        databaseUrl,
+        '--redis-url',
+        redisUrl,
+        '--redis-prefix',
+        prefix,
+        ...extraArgs,
+        ...more,
+      ]);
+      cluster.nodes.push(node);
+      return node;
+    },
+  };
+  // One after the other: the first creates the schema's tables, the others find them.
+  for (let i = 1; i <= count; i++) await cluster.start(`n${i}`);
+  return cluster;
+}
+
+async function startNode(name: string, args: readonly string[]): Promise<ClusterNode> {
+  const child = spawn(process.execPath, [
+    CLI,
+    'serve',
+    '--node-id',
+    name,
+    ...DOORS.flatMap((door) => [`--${door}-port`, '0']),
+    ...args,
+  ]);
+  onCleanup(() => {
+    child.kill('SIGKILL');
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const ports = await new Promise<Record<Door, number>>((resolve, reject) => {
+    let stdout = '';
+    const found: Partial<Record<Door, number>> = {};
+    child.on('exit', () => reject(new Error(`node ${name} exited before listening: ${stderr}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const door of DOORS) {
+        const match = new RegExp(`^${door} listening on [\\d.]+:(\\d+)$`, 'm').exec(stdout);
+        if (match) found[door] = Number(match[1]);
+      }
+      if (DOORS.every((door) => found[door] !== undefined)) resolve(found as Record<Door, number>);
+    });
+  });
+  return { name, child, ports, exited, stderr: () => stderr };
+}
