@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { decodeEnvelope, type Envelope } from './envelope.js';
+import { CLUSTER_CLIENT_OPTIONS } from './redis-common.js';
 
 export interface BusOptions {
   url: string;
@@ -51,8 +52,9 @@ export class RedisBus {
   constructor(private readonly options: BusOptions) {
     const common = {
       // Fail at once while Redis is away rather than queue without bound: a publication
-      // that cannot go now is dropped (and its message fetched from PostgreSQL by the others).
-      enableOfflineQueue: false,
+      // that cannot go now is dropped (and its message fetched from PostgreSQL by the
+      // others). Never sent twice either (see CLUSTER_CLIENT_OPTIONS).
+      ...CLUSTER_CLIENT_OPTIONS,
       maxRetriesPerRequest: 1,
       lazyConnect: true,
       retryStrategy: (times: number) => Math.min(100 * times, 2000),

@@ -8,7 +8,8 @@ import { RedisBus } from './bus.js';
 import { ClusterFanout } from './cluster-fanout.js';
 import { type Envelope, isMemberState, type MemberState, type WireAudience } from './envelope.js';
 import { NodeLease } from './node-lease.js';
-import { REGISTRY_CLIENT_OPTIONS, RedisNickRegistry } from './redis-nicks.js';
+import { CLUSTER_CLIENT_OPTIONS } from './redis-common.js';
+import { RedisNickRegistry } from './redis-nicks.js';
 import { RoomOrder } from './room-order.js';
 import { ClusterRoster, stateOf } from './roster.js';
 
@@ -54,7 +55,7 @@ export class Cluster {
   ) {
     this.nodeId = config.nodeId;
     this.redis = new Redis(config.redisUrl, {
-      ...REGISTRY_CLIENT_OPTIONS,
+      ...CLUSTER_CLIENT_OPTIONS,
       lazyConnect: true,
       retryStrategy: (times: number) => Math.min(100 * times, 2000),
       connectionName: `${config.nodeId}:cmd`,
@@ -107,9 +108,33 @@ export class Cluster {
   async start(): Promise<void> {
     await this.redis.connect();
     await this.bus.start();
-    await this.lease.start();
+    await this.takeLease();
     // A node restarted under the same name left its old members' snapshot behind.
     await this.redis.del(this.membersKey(this.nodeId));
+  }
+
+  /**
+   * A node restarted at once under its old name (kill -9, then a supervisor) finds its old
+   * lease still there: it waits for it to lapse, as a second live node with the name would
+   * keep renewing it, and fails then.
+   */
+  private async takeLease(): Promise<void> {
+    const deadline = performance.now() + this.config.leaseMs + 1000;
+    for (let waited = false; ; waited = true) {
+      try {
+        await this.lease.start();
+        return;
+      } catch (error) {
+        if (!/another node named/.test(String(error)) || performance.now() > deadline) throw error;
+        if (!waited) {
+          this.log.warn(
+            { event: 'cluster', node: this.nodeId },
+            'a node of this name holds the lease; waiting for it to lapse',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500, this.config.leaseMs / 4)));
+      }
+    }
   }
 
   /** The Chat's cluster parts: the shared registry, the roster and the fan-out. */
