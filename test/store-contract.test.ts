@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { type NewMessage, REF_WINDOW_MS } from '../src/core/history.js';
+import { type NewMessage, REF_WINDOW_MS, type RoomRecord } from '../src/core/history.js';
 import { STORE_FACTORIES } from './stores.js';
 
 function message(target: string, text: string, time = 1_000, sender = 'alice'): NewMessage {
   return { target, sender, text, action: false, time };
+}
+
+function roomRecord(key: string, fields: Partial<RoomRecord> = {}): RoomRecord {
+  return {
+    key,
+    name: key,
+    topic: '',
+    topicSetBy: undefined,
+    topicSetAt: undefined,
+    createdBy: 'alice',
+    createdAt: 1,
+    ...fields,
+  };
 }
 
 // One suite, every backend: they must be interchangeable.
@@ -142,17 +155,40 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     ]);
   });
 
+  it('creates a room once: a second create gets the first record, untouched', async () => {
+    const { store } = await factory.create();
+    const first = roomRecord('#new', {
+      name: '#New',
+      topic: 'first',
+      topicSetBy: 'alice',
+      topicSetAt: 10,
+      createdAt: 100,
+    });
+    expect(await store.createRoom(first)).toEqual(first);
+    const second = roomRecord('#new', { name: '#NEW', topic: 'second', createdBy: 'bob' });
+    expect(await store.createRoom({ ...second, createdAt: 200 })).toEqual(first);
+    expect(await store.loadRooms()).toEqual([first]);
+  });
+
+  it('creating a room whose topic was set since gives that topic back', async () => {
+    const { store } = await factory.create();
+    await store.createRoom(roomRecord('#t', { createdAt: 100 }));
+    const withTopic = roomRecord('#t', {
+      topic: 'kept',
+      topicSetBy: 'bob',
+      topicSetAt: 150,
+      createdAt: 100,
+    });
+    await store.saveRoom(withTopic);
+    expect(
+      await store.createRoom(roomRecord('#t', { createdBy: 'carol', createdAt: 300 })),
+    ).toEqual(withTopic);
+    expect(await store.loadRooms()).toEqual([withTopic]);
+  });
+
   it('deletes a room record only while it has no stored messages', async () => {
     const { store } = await factory.create();
-    const record = (key: string) => ({
-      key,
-      name: key,
-      topic: '',
-      topicSetBy: undefined,
-      topicSetAt: undefined,
-      createdBy: 'alice',
-      createdAt: 1,
-    });
+    const record = (key: string) => roomRecord(key);
     await store.saveRoom(record('#empty'));
     await store.saveRoom(record('#talked'));
     await store.append([message('#talked', 'history to keep')]);

@@ -79,7 +79,14 @@ export interface HistoryStore {
   search(target: string, query: string, limit: number): Promise<StoredMessage[]>;
   /** The id of the oldest message still kept, if any. */
   firstId(target: string): Promise<number | undefined>;
+  /** Stores a room's record, replacing the one with its key (a topic was set). */
   saveRoom(room: RoomRecord): Promise<void>;
+  /**
+   * Stores a room's record unless one with its key is stored, and returns the record kept.
+   * With several servers on one store, the first to create a room decides its name, creator
+   * and topic; the others take that record instead of overwriting it.
+   */
+  createRoom(room: RoomRecord): Promise<RoomRecord>;
   loadRooms(): Promise<RoomRecord[]>;
   /**
    * Deletes a room's record unless messages are stored for it (checked in the same step, so

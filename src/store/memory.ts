@@ -83,6 +83,15 @@ export class MemoryStore implements HistoryStore {
     this.rooms.set(room.key, { ...room });
   }
 
+  async createRoom(room: RoomRecord): Promise<RoomRecord> {
+    let kept = this.rooms.get(room.key);
+    if (!kept) {
+      kept = { ...room };
+      this.rooms.set(room.key, kept);
+    }
+    return { ...kept };
+  }
+
   async deleteEmptyRoom(key: string): Promise<boolean> {
     if ((this.logs.get(key)?.messages.length ?? 0) > 0) return false;
     return this.rooms.delete(key);

@@ -10,7 +10,7 @@ import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.
 import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey, refsOf } from '../refs.js';
 import { searchWords } from '../search-words.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { deleteEmptyRoom, loadRooms, saveRoom } from './rooms.js';
+import { createRoom, deleteEmptyRoom, loadRooms, saveRoom } from './rooms.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -255,6 +255,10 @@ export class PostgresStore implements HistoryStore {
 
   async saveRoom(room: RoomRecord): Promise<void> {
     await saveRoom(this.pool, room);
+  }
+
+  async createRoom(room: RoomRecord): Promise<RoomRecord> {
+    return createRoom(this.pool, room);
   }
 
   async deleteEmptyRoom(key: string): Promise<boolean> {

@@ -48,6 +48,27 @@ export async function saveRoom(pool: pg.Pool, room: RoomRecord): Promise<void> {
   );
 }
 
+/**
+ * Inserts the record unless its key is taken, and returns whichever is stored. The insert
+ * alone decides, atomically, even against another server inserting the same key. The read of
+ * the other's record is a statement of its own: a read in the insert's statement (a CTE) uses
+ * the snapshot taken before the insert waited for the other server, so it misses the record
+ * that server committed meanwhile.
+ */
+export async function createRoom(pool: pg.Pool, room: RoomRecord): Promise<RoomRecord> {
+  for (let attempt = 1; ; attempt++) {
+    const inserted = await pool.query<RoomRow>(
+      `${INSERT_ROOM} ON CONFLICT (key) DO NOTHING RETURNING *`,
+      roomValues(room),
+    );
+    if (inserted.rows[0]) return toRoom(inserted.rows[0]);
+    const existing = await pool.query<RoomRow>('SELECT * FROM rooms WHERE key = $1', [room.key]);
+    if (existing.rows[0]) return toRoom(existing.rows[0]);
+    // Gone between the two statements: another server deleted it as empty. Ours may go in now.
+    if (attempt >= 3) throw new Error(`room ${room.key} was deleted while being created`);
+  }
+}
+
 export async function deleteEmptyRoom(pool: pg.Pool, key: string): Promise<boolean> {
   const result = await pool.query(
     'DELETE FROM rooms WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM messages WHERE target = $1)',

@@ -279,6 +279,10 @@ export class SqliteStore implements HistoryStore {
     this.rooms.save(room);
   }
 
+  async createRoom(room: RoomRecord): Promise<RoomRecord> {
+    return this.rooms.create(room);
+  }
+
   async deleteEmptyRoom(key: string): Promise<boolean> {
     return this.rooms.deleteEmpty(key);
   }
