@@ -82,4 +82,26 @@ describe('PostgreSQL store shared by several servers', () => {
     await other.query('COMMIT');
     expect(await creates).toEqual([held, held]);
   });
+
+  it("reports another server's messages by id once committed, without waiting for them", async () => {
+    const {
+      schema,
+      stores: [a, b],
+    } = await nodes(2);
+    await a!.append([{ target: '#r', sender: 'alice', text: 'one', action: false, time: 1 }]);
+    // Another server's append caught between reserving its id and committing.
+    const other = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await other.connect();
+    onCleanup(() => other.end());
+    await other.query(`SET search_path = ${schema}`);
+    await other.query('BEGIN');
+    await other.query("UPDATE targets SET last_id = last_id + 1 WHERE key = '#r'");
+    await other.query(
+      "INSERT INTO messages (target, id, sender, body, action, time) VALUES ('#r', 2, 'bob', 'two', false, 2)",
+    );
+    expect(await b!.lastIds(['#r'])).toEqual(new Map([['#r', 1]]));
+    await other.query('COMMIT');
+    expect(await b!.lastIds(['#r'])).toEqual(new Map([['#r', 2]]));
+    expect((await b!.after('#r', 1, 10)).map((m) => m.text)).toEqual(['two']);
+  });
 });

@@ -137,6 +137,47 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     expect(next!.id).toBe(7);
   });
 
+  it('reports the newest id of each target asked for, leaving out those never written to', async () => {
+    const { store } = await factory.create();
+    expect(await store.lastIds(['#a', '@alice bob'])).toEqual(new Map());
+    await store.append([
+      message('#a', 'one'),
+      message('@alice bob', 'dm'),
+      message('#a', 'two'),
+      { ...message('#a', 'three'), ref: 'r1' },
+      message('#b', 'elsewhere'),
+    ]);
+    // A retry stores nothing, so it leaves the id where it was.
+    await store.append([{ ...message('#a', 'three'), ref: 'r1' }]);
+    expect(await store.lastIds(['#a', '@alice bob', '#none'])).toEqual(
+      new Map([
+        ['#a', 3],
+        ['@alice bob', 1],
+      ]),
+    );
+    expect(await store.lastIds([])).toEqual(new Map());
+  });
+
+  it('reports the highest id given even after pruning dropped it', async () => {
+    const { store } = await factory.create();
+    await store.append(Array.from({ length: 5 }, (_, i) => message('#p', `m${i}`, 1000 + i)));
+    await store.append([message('#q', 'newer', 5000)]);
+    await store.prune({ maxPerTarget: 2 });
+    expect(await store.lastIds(['#p', '#q'])).toEqual(
+      new Map([
+        ['#p', 5],
+        ['#q', 1],
+      ]),
+    );
+    expect(await store.prune({ olderThan: 1_000_000 })).toBe(3);
+    expect(await store.lastIds(['#p', '#q'])).toEqual(
+      new Map([
+        ['#p', 5],
+        ['#q', 1],
+      ]),
+    );
+  });
+
   it('saves rooms and their topics', async () => {
     const { store } = await factory.create();
     const room = {

@@ -79,6 +79,12 @@ export interface HistoryStore {
   search(target: string, query: string, limit: number): Promise<StoredMessage[]>;
   /** The id of the oldest message still kept, if any. */
   firstId(target: string): Promise<number | undefined>;
+  /**
+   * The id of the newest message stored to each target, kept or pruned since; targets never
+   * written to are absent. It counts committed messages only, and every id below it is stored
+   * too (ids have no gaps), so a server whose last relayed id is lower has missed messages.
+   */
+  lastIds(targets: readonly string[]): Promise<Map<string, number>>;
   /** Stores a room's record, replacing the one with its key (a topic was set). */
   saveRoom(room: RoomRecord): Promise<void>;
   /**

@@ -253,6 +253,19 @@ export class PostgresStore implements HistoryStore {
     return rows[0]?.id == null ? undefined : Number(rows[0].id);
   }
 
+  async lastIds(targets: readonly string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (targets.length === 0) return ids;
+    // The counters, not max(id) of the messages: pruning does not lower them, and an append
+    // moves them in its own transaction, so they show only committed messages.
+    const { rows } = await this.pool.query<{ key: string; last_id: string }>(
+      'SELECT key, last_id FROM targets WHERE key = ANY($1::text[])',
+      [targets],
+    );
+    for (const row of rows) ids.set(row.key, Number(row.last_id));
+    return ids;
+  }
+
   async saveRoom(room: RoomRecord): Promise<void> {
     await saveRoom(this.pool, room);
   }

@@ -121,6 +121,11 @@ export class SqliteStore implements HistoryStore {
       firstId: db.prepare<[string], { id: number | null }>(
         'SELECT min(id) AS id FROM messages WHERE target = ?',
       ),
+      // The id counters, moved in the same transaction as the messages they number. The
+      // targets come as one JSON array, so any number of them is one prepared statement.
+      lastIds: db.prepare<[string], { key: string; last_id: number }>(
+        'SELECT key, last_id FROM targets WHERE key IN (SELECT value FROM json_each(?))',
+      ),
       pruneOlder: db.prepare('DELETE FROM messages WHERE time < ?'),
       pruneBeyond: db.prepare(
         `DELETE FROM messages WHERE rowid IN (
@@ -273,6 +278,15 @@ export class SqliteStore implements HistoryStore {
 
   async firstId(target: string): Promise<number | undefined> {
     return this.statements.firstId.get(target)?.id ?? undefined;
+  }
+
+  async lastIds(targets: readonly string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (targets.length === 0) return ids;
+    for (const row of this.statements.lastIds.all(JSON.stringify(targets))) {
+      ids.set(row.key, row.last_id);
+    }
+    return ids;
   }
 
   async saveRoom(room: RoomRecord): Promise<void> {
