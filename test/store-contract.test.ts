@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { type NewMessage, REF_WINDOW_MS } from '../src/core/history.js';
+import { type NewMessage, REF_WINDOW_MS, type RoomRecord } from '../src/core/history.js';
 import { STORE_FACTORIES } from './stores.js';
 
 function message(target: string, text: string, time = 1_000, sender = 'alice'): NewMessage {
   return { target, sender, text, action: false, time };
+}
+
+function roomRecord(key: string, fields: Partial<RoomRecord> = {}): RoomRecord {
+  return {
+    key,
+    name: key,
+    topic: '',
+    topicSetBy: undefined,
+    topicSetAt: undefined,
+    createdBy: 'alice',
+    createdAt: 1,
+    ...fields,
+  };
 }
 
 // One suite, every backend: they must be interchangeable.
@@ -124,6 +137,47 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     expect(next!.id).toBe(7);
   });
 
+  it('reports the newest id of each target asked for, leaving out those never written to', async () => {
+    const { store } = await factory.create();
+    expect(await store.lastIds(['#a', '@alice bob'])).toEqual(new Map());
+    await store.append([
+      message('#a', 'one'),
+      message('@alice bob', 'dm'),
+      message('#a', 'two'),
+      { ...message('#a', 'three'), ref: 'r1' },
+      message('#b', 'elsewhere'),
+    ]);
+    // A retry stores nothing, so it leaves the id where it was.
+    await store.append([{ ...message('#a', 'three'), ref: 'r1' }]);
+    expect(await store.lastIds(['#a', '@alice bob', '#none'])).toEqual(
+      new Map([
+        ['#a', 3],
+        ['@alice bob', 1],
+      ]),
+    );
+    expect(await store.lastIds([])).toEqual(new Map());
+  });
+
+  it('reports the highest id given even after pruning dropped it', async () => {
+    const { store } = await factory.create();
+    await store.append(Array.from({ length: 5 }, (_, i) => message('#p', `m${i}`, 1000 + i)));
+    await store.append([message('#q', 'newer', 5000)]);
+    await store.prune({ maxPerTarget: 2 });
+    expect(await store.lastIds(['#p', '#q'])).toEqual(
+      new Map([
+        ['#p', 5],
+        ['#q', 1],
+      ]),
+    );
+    expect(await store.prune({ olderThan: 1_000_000 })).toBe(3);
+    expect(await store.lastIds(['#p', '#q'])).toEqual(
+      new Map([
+        ['#p', 5],
+        ['#q', 1],
+      ]),
+    );
+  });
+
   it('saves rooms and their topics', async () => {
     const { store } = await factory.create();
     const room = {
@@ -142,17 +196,40 @@ describe.each(STORE_FACTORIES)('$name history store', (factory) => {
     ]);
   });
 
+  it('creates a room once: a second create gets the first record, untouched', async () => {
+    const { store } = await factory.create();
+    const first = roomRecord('#new', {
+      name: '#New',
+      topic: 'first',
+      topicSetBy: 'alice',
+      topicSetAt: 10,
+      createdAt: 100,
+    });
+    expect(await store.createRoom(first)).toEqual(first);
+    const second = roomRecord('#new', { name: '#NEW', topic: 'second', createdBy: 'bob' });
+    expect(await store.createRoom({ ...second, createdAt: 200 })).toEqual(first);
+    expect(await store.loadRooms()).toEqual([first]);
+  });
+
+  it('creating a room whose topic was set since gives that topic back', async () => {
+    const { store } = await factory.create();
+    await store.createRoom(roomRecord('#t', { createdAt: 100 }));
+    const withTopic = roomRecord('#t', {
+      topic: 'kept',
+      topicSetBy: 'bob',
+      topicSetAt: 150,
+      createdAt: 100,
+    });
+    await store.saveRoom(withTopic);
+    expect(
+      await store.createRoom(roomRecord('#t', { createdBy: 'carol', createdAt: 300 })),
+    ).toEqual(withTopic);
+    expect(await store.loadRooms()).toEqual([withTopic]);
+  });
+
   it('deletes a room record only while it has no stored messages', async () => {
     const { store } = await factory.create();
-    const record = (key: string) => ({
-      key,
-      name: key,
-      topic: '',
-      topicSetBy: undefined,
-      topicSetAt: undefined,
-      createdBy: 'alice',
-      createdAt: 1,
-    });
+    const record = (key: string) => roomRecord(key);
     await store.saveRoom(record('#empty'));
     await store.saveRoom(record('#talked'));
     await store.append([message('#talked', 'history to keep')]);

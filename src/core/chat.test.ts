@@ -32,6 +32,33 @@ describe('Chat', () => {
     expect(() => chat.part(bob.member, '#lobby')).toThrow(ChatError);
   });
 
+  it('joins a room another server created as that server stored it, topic and all', async () => {
+    const store = new MemoryStore();
+    const { chat, join } = chatWith(store);
+    const alice = await join('alice');
+    const theirs = {
+      key: '#dev',
+      name: '#Dev',
+      topic: 'shipping',
+      topicSetBy: 'carol',
+      topicSetAt: 20,
+      createdBy: 'carol',
+      createdAt: 10,
+    };
+    // Stored after this server started, so not among the rooms it restored.
+    await store.saveRoom(theirs);
+    await chat.join(alice.member, '#DEV');
+    expect(alice.peer.of('topic-is')).toEqual([
+      { type: 'topic-is', room: '#Dev', topic: 'shipping', setBy: 'carol', setAt: 20 },
+    ]);
+    expect(chat.findRoom('#dev')).toMatchObject({
+      name: '#Dev',
+      createdBy: 'carol',
+      createdAt: 10,
+    });
+    expect(await store.loadRooms()).toContainEqual(theirs);
+  });
+
   it('relays a room message to everyone but its sender, who gets its id', async () => {
     const { chat, join } = chatWith(new MemoryStore());
     const alice = await join('alice');

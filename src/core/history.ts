@@ -79,7 +79,20 @@ export interface HistoryStore {
   search(target: string, query: string, limit: number): Promise<StoredMessage[]>;
   /** The id of the oldest message still kept, if any. */
   firstId(target: string): Promise<number | undefined>;
+  /**
+   * The id of the newest message stored to each target, kept or pruned since; targets never
+   * written to are absent. It counts committed messages only, and every id below it is stored
+   * too (ids have no gaps), so a server whose last relayed id is lower has missed messages.
+   */
+  lastIds(targets: readonly string[]): Promise<Map<string, number>>;
+  /** Stores a room's record, replacing the one with its key (a topic was set). */
   saveRoom(room: RoomRecord): Promise<void>;
+  /**
+   * Stores a room's record unless one with its key is stored, and returns the record kept.
+   * With several servers on one store, the first to create a room decides its name, creator
+   * and topic; the others take that record instead of overwriting it.
+   */
+  createRoom(room: RoomRecord): Promise<RoomRecord>;
   loadRooms(): Promise<RoomRecord[]>;
   /**
    * Deletes a room's record unless messages are stored for it (checked in the same step, so

@@ -12,7 +12,7 @@ import type { RoomLimits } from './room-limits.js';
 import { MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
 import type { Roster } from './roster.js';
 import { checkText, cleanReason } from './rules.js';
-import { saveRoomOrFail } from './store-access.js';
+import { createRoomOrFail, saveRoomOrFail } from './store-access.js';
 
 /** Members named to whoever joins a room; the rest are counted. */
 const MEMBERS_SHOWN_ON_JOIN = 50;
@@ -314,12 +314,17 @@ export class Rooms {
     try {
       // An expired room of this name may still be being deleted from the store.
       await this.expiry.settled(key);
-      const room = new Room(name, key, creator, this.options.now());
-      await saveRoomOrFail(this.options.history, recordOf(room));
-      // Someone else may have created it while we were saving: theirs wins.
-      const existing = this.byKey.get(room.key);
+      // Another server may have created it first: then its record (name, topic, creator) is
+      // the room's, not ours.
+      const record = await createRoomOrFail(
+        this.options.history,
+        recordOf(new Room(name, key, creator, this.options.now())),
+      );
+      // Someone here may have created it while we were saving: theirs wins.
+      const existing = this.byKey.get(key);
       if (existing) return existing;
-      this.byKey.set(room.key, room);
+      const room = roomFromRecord(record);
+      this.byKey.set(key, room);
       return room;
     } finally {
       created?.();

@@ -21,3 +21,17 @@ export async function saveRoomOrFail(history: HistoryStore, record: RoomRecord):
     });
   }
 }
+
+/** Creates the room's record unless it is stored; returns the record kept (STORE_FAILED if none). */
+export async function createRoomOrFail(
+  history: HistoryStore,
+  record: RoomRecord,
+): Promise<RoomRecord> {
+  try {
+    return await history.createRoom(record);
+  } catch (error) {
+    throw new ChatError('STORE_FAILED', 'The room could not be saved. Try again shortly.', {
+      cause: error,
+    });
+  }
+}

@@ -79,8 +79,26 @@ export class MemoryStore implements HistoryStore {
     return this.logs.get(target)?.messages[0]?.id;
   }
 
+  async lastIds(targets: readonly string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (const target of targets) {
+      const log = this.logs.get(target);
+      if (log) ids.set(target, log.lastId);
+    }
+    return ids;
+  }
+
   async saveRoom(room: RoomRecord): Promise<void> {
     this.rooms.set(room.key, { ...room });
+  }
+
+  async createRoom(room: RoomRecord): Promise<RoomRecord> {
+    let kept = this.rooms.get(room.key);
+    if (!kept) {
+      kept = { ...room };
+      this.rooms.set(room.key, kept);
+    }
+    return { ...kept };
   }
 
   async deleteEmptyRoom(key: string): Promise<boolean> {

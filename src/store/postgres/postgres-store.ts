@@ -10,6 +10,7 @@ import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.
 import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey, refsOf } from '../refs.js';
 import { searchWords } from '../search-words.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { createRoom, deleteEmptyRoom, loadRooms, saveRoom } from './rooms.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -31,16 +32,6 @@ interface MessageRow {
   body: string;
   action: boolean;
   time: string;
-}
-
-interface RoomRow {
-  key: string;
-  name: string;
-  topic: string;
-  topic_set_by: string | null;
-  topic_set_at: string | null;
-  created_by: string;
-  created_at: string;
 }
 
 // BIGINT arrives as a string (it may exceed 2^53); ours are ids and ms timestamps, which don't.
@@ -262,43 +253,33 @@ export class PostgresStore implements HistoryStore {
     return rows[0]?.id == null ? undefined : Number(rows[0].id);
   }
 
-  async saveRoom(room: RoomRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO rooms (key, name, topic, topic_set_by, topic_set_at, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (key) DO UPDATE SET name = excluded.name, topic = excluded.topic,
-         topic_set_by = excluded.topic_set_by, topic_set_at = excluded.topic_set_at`,
-      [
-        room.key,
-        room.name,
-        room.topic,
-        room.topicSetBy ?? null,
-        room.topicSetAt ?? null,
-        room.createdBy,
-        room.createdAt,
-      ],
+  async lastIds(targets: readonly string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (targets.length === 0) return ids;
+    // The counters, not max(id) of the messages: pruning does not lower them, and an append
+    // moves them in its own transaction, so they show only committed messages.
+    const { rows } = await this.pool.query<{ key: string; last_id: string }>(
+      'SELECT key, last_id FROM targets WHERE key = ANY($1::text[])',
+      [targets],
     );
+    for (const row of rows) ids.set(row.key, Number(row.last_id));
+    return ids;
+  }
+
+  async saveRoom(room: RoomRecord): Promise<void> {
+    await saveRoom(this.pool, room);
+  }
+
+  async createRoom(room: RoomRecord): Promise<RoomRecord> {
+    return createRoom(this.pool, room);
   }
 
   async deleteEmptyRoom(key: string): Promise<boolean> {
-    const result = await this.pool.query(
-      'DELETE FROM rooms WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM messages WHERE target = $1)',
-      [key],
-    );
-    return (result.rowCount ?? 0) > 0;
+    return deleteEmptyRoom(this.pool, key);
   }
 
   async loadRooms(): Promise<RoomRecord[]> {
-    const { rows } = await this.pool.query<RoomRow>('SELECT * FROM rooms ORDER BY key');
-    return rows.map((row) => ({
-      key: row.key,
-      name: row.name,
-      topic: row.topic,
-      topicSetBy: row.topic_set_by ?? undefined,
-      topicSetAt: row.topic_set_at == null ? undefined : Number(row.topic_set_at),
-      createdBy: row.created_by,
-      createdAt: Number(row.created_at),
-    }));
+    return loadRooms(this.pool);
   }
 
   async prune(policy: RetentionPolicy): Promise<number> {

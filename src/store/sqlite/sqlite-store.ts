@@ -13,6 +13,7 @@ import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey } from '../refs.js';
 import { searchWords } from '../search-words.js';
 import { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteRooms } from './rooms.js';
 
 export const SQLITE_FILE = 'chatroom.db';
 
@@ -38,16 +39,6 @@ interface MessageRow {
   body: string;
   action: number;
   time: number;
-}
-
-interface RoomRow {
-  key: string;
-  name: string;
-  topic: string;
-  topic_set_by: string | null;
-  topic_set_at: number | null;
-  created_by: string;
-  created_at: number;
 }
 
 function toMessage(row: MessageRow): StoredMessage {
@@ -82,6 +73,7 @@ export class SqliteStore implements HistoryStore {
   /** Columns of an inserted row: 7 with the ref, 6 for a store opened at an older schema. */
   private readonly columnCount: number;
   private readonly refStatements;
+  private readonly rooms: SqliteRooms;
 
   private constructor(
     readonly db: Database.Database,
@@ -89,6 +81,7 @@ export class SqliteStore implements HistoryStore {
     private readonly lock: DataDirLock,
   ) {
     this.columnCount = schemaVersion >= REF_SCHEMA ? 7 : 6;
+    this.rooms = new SqliteRooms(db);
     this.refStatements =
       schemaVersion >= REF_SCHEMA
         ? {
@@ -128,15 +121,10 @@ export class SqliteStore implements HistoryStore {
       firstId: db.prepare<[string], { id: number | null }>(
         'SELECT min(id) AS id FROM messages WHERE target = ?',
       ),
-      saveRoom: db.prepare(
-        `INSERT INTO rooms (key, name, topic, topic_set_by, topic_set_at, created_by, created_at)
-         VALUES (@key, @name, @topic, @topicSetBy, @topicSetAt, @createdBy, @createdAt)
-         ON CONFLICT (key) DO UPDATE SET name = excluded.name, topic = excluded.topic,
-           topic_set_by = excluded.topic_set_by, topic_set_at = excluded.topic_set_at`,
-      ),
-      loadRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY key'),
-      deleteEmptyRoom: db.prepare<[string, string]>(
-        'DELETE FROM rooms WHERE key = ? AND NOT EXISTS (SELECT 1 FROM messages WHERE target = ?)',
+      // The id counters, moved in the same transaction as the messages they number. The
+      // targets come as one JSON array, so any number of them is one prepared statement.
+      lastIds: db.prepare<[string], { key: string; last_id: number }>(
+        'SELECT key, last_id FROM targets WHERE key IN (SELECT value FROM json_each(?))',
       ),
       pruneOlder: db.prepare('DELETE FROM messages WHERE time < ?'),
       pruneBeyond: db.prepare(
@@ -292,28 +280,29 @@ export class SqliteStore implements HistoryStore {
     return this.statements.firstId.get(target)?.id ?? undefined;
   }
 
+  async lastIds(targets: readonly string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (targets.length === 0) return ids;
+    for (const row of this.statements.lastIds.all(JSON.stringify(targets))) {
+      ids.set(row.key, row.last_id);
+    }
+    return ids;
+  }
+
   async saveRoom(room: RoomRecord): Promise<void> {
-    this.statements.saveRoom.run({
-      ...room,
-      topicSetBy: room.topicSetBy ?? null,
-      topicSetAt: room.topicSetAt ?? null,
-    });
+    this.rooms.save(room);
+  }
+
+  async createRoom(room: RoomRecord): Promise<RoomRecord> {
+    return this.rooms.create(room);
   }
 
   async deleteEmptyRoom(key: string): Promise<boolean> {
-    return this.statements.deleteEmptyRoom.run(key, key).changes > 0;
+    return this.rooms.deleteEmpty(key);
   }
 
   async loadRooms(): Promise<RoomRecord[]> {
-    return this.statements.loadRooms.all().map((row) => ({
-      key: row.key,
-      name: row.name,
-      topic: row.topic,
-      topicSetBy: row.topic_set_by ?? undefined,
-      topicSetAt: row.topic_set_at ?? undefined,
-      createdBy: row.created_by,
-      createdAt: row.created_at,
-    }));
+    return this.rooms.loadAll();
   }
 
   async prune(policy: RetentionPolicy): Promise<number> {
