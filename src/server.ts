@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { RetentionConfig, ServerConfig, StoreConfig } from './config/server-config.js';
 import { Cluster } from './cluster/cluster.js';
+import type { RetentionConfig, ServerConfig, StoreConfig } from './config/server-config.js';
 import { Chat } from './core/chat.js';
 import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';

@@ -50,7 +50,7 @@ export class Cluster {
 
   constructor(
     private readonly config: ClusterConfig,
-    private readonly store: HistoryStore,
+    store: HistoryStore,
     private readonly log: Logger,
   ) {
     this.nodeId = config.nodeId;
@@ -72,7 +72,11 @@ export class Cluster {
       onState: (state) =>
         log.warn({ event: 'cluster', node: this.nodeId, redis: state }, `Redis is ${state}`),
     });
-    this.nicks = new RedisNickRegistry({ redis: this.redis, prefix: config.prefix, lease: this.lease });
+    this.nicks = new RedisNickRegistry({
+      redis: this.redis,
+      prefix: config.prefix,
+      lease: this.lease,
+    });
     this.bus = new RedisBus({
       url: config.redisUrl,
       prefix: config.prefix,
@@ -80,10 +84,16 @@ export class Cluster {
       maxPending: config.maxPending,
       onEnvelope: (envelope) => this.heard(envelope),
       onMalformed: (channel, reason) =>
-        log.warn({ event: 'cluster', channel, reason }, 'a malformed message on a cluster channel was dropped'),
+        log.warn(
+          { event: 'cluster', channel, reason },
+          'a malformed message on a cluster channel was dropped',
+        ),
       onReady: () => void this.reconnected(),
       onDown: (error) =>
-        log.warn({ event: 'cluster', err: error }, 'lost Redis: messages are still stored and delivered here'),
+        log.warn(
+          { event: 'cluster', err: error },
+          'lost Redis: messages are still stored and delivered here',
+        ),
     });
     this.roster = new ClusterRoster({
       nodeId: config.nodeId,
@@ -100,7 +110,10 @@ export class Cluster {
       deliverRemote: (event, audience) => this.chat?.receive(event, audience),
       roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
       onError: (error, room) =>
-        log.warn({ event: 'cluster', room, err: error }, 'could not read missed messages; trying again'),
+        log.warn(
+          { event: 'cluster', room, err: error },
+          'could not read missed messages; trying again',
+        ),
     });
   }
 
@@ -207,9 +220,11 @@ export class Cluster {
         break;
       case 'room':
         this.bus.listenToRooms([envelope.room.key]);
-        void chat.learnRoom(envelope.room, true).catch((error: unknown) =>
-          this.log.warn({ event: 'cluster', err: error }, 'could not read a new room'),
-        );
+        void chat
+          .learnRoom(envelope.room, true)
+          .catch((error: unknown) =>
+            this.log.warn({ event: 'cluster', err: error }, 'could not read a new room'),
+          );
         break;
       case 'hello':
         void this.loadSnapshot(envelope.node, envelope.inc);
@@ -222,7 +237,10 @@ export class Cluster {
   private shareMember(key: string, state: MemberState | null, was: string | undefined): void {
     const hash = this.membersKey(this.nodeId);
     if (this.bus.connected) {
-      const write = state === null ? this.redis.hdel(hash, key) : this.redis.hset(hash, key, JSON.stringify(state));
+      const write =
+        state === null
+          ? this.redis.hdel(hash, key)
+          : this.redis.hset(hash, key, JSON.stringify(state));
       // A failed write is made good by the next reconnection, which rewrites the snapshot.
       write.catch(() => {});
       if (was !== undefined) this.redis.hdel(hash, was).catch(() => {});
@@ -274,7 +292,10 @@ export class Cluster {
       this.publishHello();
       await this.loadSnapshots();
     } catch (error) {
-      this.log.warn({ event: 'cluster', err: error }, 'could not resync members after reconnecting');
+      this.log.warn(
+        { event: 'cluster', err: error },
+        'could not resync members after reconnecting',
+      );
     }
     await this.check();
   }
@@ -306,13 +327,19 @@ export class Cluster {
       await this.writeSnapshot();
       this.publishHello();
     } catch (error) {
-      this.log.warn({ event: 'cluster', err: error }, 'could not put nicknames back after Redis restarted');
+      this.log.warn(
+        { event: 'cluster', err: error },
+        'could not put nicknames back after Redis restarted',
+      );
     }
   }
 
   /** This node was taken for lost by the others: its users must reconnect elsewhere. */
   private leaseLost(reason: string): void {
-    this.log.error({ event: 'cluster', node: this.nodeId, reason }, 'this node lost its lease; disconnecting its clients');
+    this.log.error(
+      { event: 'cluster', node: this.nodeId, reason },
+      'this node lost its lease; disconnecting its clients',
+    );
     this.chat?.disconnectAll('This server lost touch with the others; please reconnect');
   }
 
@@ -320,7 +347,10 @@ export class Cluster {
     try {
       await this.order.check();
     } catch (error) {
-      this.log.warn({ event: 'cluster', err: error }, 'could not compare delivered messages with the store');
+      this.log.warn(
+        { event: 'cluster', err: error },
+        'could not compare delivered messages with the store',
+      );
     }
   }
 
@@ -344,14 +374,19 @@ export class Cluster {
     const members = this.roster.dropNode(node);
     this.incarnations.delete(node);
     if (members.length === 0) return;
-    this.log.warn({ event: 'cluster', lost: node, members: members.length }, 'a node was lost; its users quit');
+    this.log.warn(
+      { event: 'cluster', lost: node, members: members.length },
+      'a node was lost; its users quit',
+    );
     this.chat?.lostElsewhere(members, reason);
   }
 
   private async loadSnapshots(): Promise<void> {
     const live = await this.lease.liveNodes();
     await Promise.all(
-      [...live].filter(([node]) => node !== this.nodeId).map(([node, inc]) => this.loadSnapshot(node, inc)),
+      [...live]
+        .filter(([node]) => node !== this.nodeId)
+        .map(([node, inc]) => this.loadSnapshot(node, inc)),
     );
   }
 

@@ -43,7 +43,8 @@ export class ClusterRoster implements Roster {
   share(member: Member, previousNickKey?: string): void {
     const key = member.nickKey;
     if (key === undefined) return;
-    const was = previousNickKey !== undefined && previousNickKey !== key ? previousNickKey : undefined;
+    const was =
+      previousNickKey !== undefined && previousNickKey !== key ? previousNickKey : undefined;
     this.options.shareMember(key, stateOf(member, this.options.roomName), was);
   }
 
@@ -139,10 +140,7 @@ export class ClusterRoster implements Roster {
 }
 
 /** What the other nodes are told of a member here. */
-export function stateOf(
-  member: Member,
-  roomName: (key: string) => string,
-): MemberState | null {
+export function stateOf(member: Member, roomName: (key: string) => string): MemberState | null {
   const view = member.view();
   if (!view) return null;
   const rooms = [...member.rooms].map(roomName);

@@ -316,15 +316,17 @@ export class Rooms {
       await this.expiry.settled(key);
       // Another server may have created it first: then its record (name, topic, creator) is
       // the room's, not ours.
-      const record = await createRoomOrFail(
-        this.options.history,
-        recordOf(new Room(name, key, creator, this.options.now())),
-      );
+      const ours = recordOf(new Room(name, key, creator, this.options.now()));
+      const record = await createRoomOrFail(this.options.history, ours);
       // Someone here may have created it while we were saving: theirs wins.
       const existing = this.byKey.get(key);
       if (existing) return existing;
       const room = roomFromRecord(record);
       this.byKey.set(key, room);
+      // Made elsewhere, it may have messages already: the joiner's replay needs them.
+      if (record.createdAt !== ours.createdAt || record.createdBy !== ours.createdBy) {
+        await this.refresh(room);
+      }
       return room;
     } finally {
       created?.();

@@ -10,7 +10,7 @@ export const CLUSTER_SETTINGS = {
     check: 'redis-url',
     default: undefined,
     help: 'share rooms and nicknames with the other nodes through this Redis (redis://host:6379); needs --database-url',
-    doc: 'Share rooms, nicknames and presence with the other nodes through this Redis (`redis://host:6379`, `rediss://` for TLS). Requires `--database-url`: PostgreSQL is the cluster\'s source of truth. See docs/cluster.md.',
+    doc: "Share rooms, nicknames and presence with the other nodes through this Redis (`redis://host:6379`, `rediss://` for TLS). Requires `--database-url`: PostgreSQL is the cluster's source of truth. See docs/cluster.md.",
   },
   nodeId: {
     flag: 'node-id',
@@ -21,7 +21,7 @@ export const CLUSTER_SETTINGS = {
     default: undefined,
     help: "this node's name in the cluster (default: host name and the first open door's port)",
     doc: "This node's name in the cluster: in logs, `/healthz`, and the reason given when its users are lost. Letters, digits, `.`, `-`, `_` and `:`; unique among the running nodes.",
-    docDefault: 'host name and the first open door\'s port, e.g. `chat1:9009`',
+    docDefault: "host name and the first open door's port, e.g. `chat1:9009`",
   },
   redisPrefix: {
     flag: 'redis-prefix',

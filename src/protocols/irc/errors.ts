@@ -19,7 +19,10 @@ import {
 const NUMERICS: Partial<Record<ErrorCode, { numeric: string; text?: string }>> = {
   NICK_INVALID: { numeric: ERR_ERRONEUSNICKNAME, text: 'Erroneous nickname' },
   NICK_TAKEN: { numeric: ERR_NICKNAMEINUSE, text: 'Nickname is already in use' },
-  NICK_UNAVAILABLE: { numeric: ERR_UNAVAILRESOURCE, text: 'Nick/channel is temporarily unavailable' },
+  NICK_UNAVAILABLE: {
+    numeric: ERR_UNAVAILRESOURCE,
+    text: 'Nick/channel is temporarily unavailable',
+  },
   NO_SUCH_NICK: { numeric: ERR_NOSUCHNICK, text: 'No such nick/channel' },
   ROOM_INVALID: { numeric: ERR_NOSUCHCHANNEL, text: 'No such channel' },
   NO_SUCH_ROOM: { numeric: ERR_NOSUCHCHANNEL, text: 'No such channel' },
