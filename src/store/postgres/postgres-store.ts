@@ -166,12 +166,15 @@ export class PostgresStore implements HistoryStore {
     for (const message of messages)
       counts.set(message.target, (counts.get(message.target) ?? 0) + 1);
     // The counters make ids unique even with several servers writing: each transaction
-    // reserves a block, and the row lock holds others back until it commits.
+    // reserves a block, and the row lock holds others back until it commits. Every server
+    // locks a batch's counters in key order: two batches over the same rooms taken in
+    // different orders would deadlock, and PostgreSQL would fail one of them.
+    const keys = [...counts.keys()].sort();
     const reserved = await client.query<{ key: string; last_id: string }>(
       `INSERT INTO targets (key, last_id) SELECT * FROM unnest($1::text[], $2::bigint[])
        ON CONFLICT (key) DO UPDATE SET last_id = targets.last_id + excluded.last_id
        RETURNING key, last_id`,
-      [[...counts.keys()], [...counts.values()]],
+      [keys, keys.map((key) => counts.get(key)!)],
     );
     const nextId = new Map<string, number>();
     for (const row of reserved.rows) {
