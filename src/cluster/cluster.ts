@@ -99,6 +99,8 @@ export class Cluster {
       nodeId: config.nodeId,
       shareMember: (key, state, was) => this.shareMember(key, state, was),
       shareRoom: (room) => {
+        // Created here, or found in the store when created here: what it held is delivered.
+        this.order.track(room.key, this.chat?.findRoom(room.key)?.lastId ?? 0);
         this.bus.listenToRooms([room.key]);
         this.bus.publish(this.bus.allChannel, { v: 1, k: 'room', node: this.nodeId, room });
       },
@@ -219,6 +221,8 @@ export class Cluster {
         this.roster.apply(envelope.node, envelope.key, envelope.state, envelope.was);
         break;
       case 'room':
+        // New: nothing of it delivered yet, whatever comes first on its channel.
+        this.order.track(envelope.room.key, 0);
         this.bus.listenToRooms([envelope.room.key]);
         void chat
           .learnRoom(envelope.room, true)

@@ -103,8 +103,10 @@ export class RoomOrder {
     const id = item.event.id;
     let state = this.rooms.get(key);
     if (!state) {
-      // A room first heard of now: nothing of it was delivered here before.
-      state = newState(id - 1);
+      // Rooms are tracked from when this node learns of them (at start, on creating one, on
+      // hearing of a new one): one that was not has had nothing delivered here. Its first
+      // message to arrive need not be its first: another node's may have come in between.
+      state = newState(0);
       this.rooms.set(key, state);
     }
     if (id <= state.delivered) return;
