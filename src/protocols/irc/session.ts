@@ -244,7 +244,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     if (!bytes) {
       try {
         bytes = Buffer.from(
-          encodeShared(event, variant, this.door.host, (nick) => this.chat.findMember(nick)?.away),
+          encodeShared(event, variant, this.door.host, (nick) => this.chat.describe(nick)?.away),
           'utf8',
         );
       } catch (error) {

@@ -66,7 +66,7 @@ function userMode(
   target: string,
   modes: string | undefined,
 ): void {
-  if (!chat.findMember(target)) {
+  if (!chat.describe(target)) {
     replies.reply(ERR_NOSUCHNICK, target, 'No such nick/channel');
     return;
   }

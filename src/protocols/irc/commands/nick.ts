@@ -26,7 +26,7 @@ export const nick: IrcCommand = {
     }
     // Said now rather than at the end of registration, so the client can pick another at
     // once; the core still has the last word when registration completes.
-    if (chat.findMember(wanted)) {
+    if (chat.describe(wanted)) {
       replies.reply(ERR_NICKNAMEINUSE, wanted, 'Nickname is already in use');
       return;
     }
