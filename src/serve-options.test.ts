@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseServeArgs, UsageError } from './serve-options.js';
@@ -96,9 +96,54 @@ describe('chatroom serve options', () => {
       '--database-url: only PostgreSQL is supported, with a URL like postgres://user@host:5432/db (not mysql://)',
     ],
     [['--database-url', 'x'], '--database-url: only PostgreSQL is supported'],
+    [
+      ['--redis-url', 'redis://127.0.0.1:6379'],
+      '--redis-url needs --database-url: the nodes of a cluster share their history in PostgreSQL, not in SQLite',
+    ],
+    [
+      ['--redis-url', 'redis://r', '--database-url', 'postgres://p/db', '--store', 'memory'],
+      'not in memory',
+    ],
+    [['--redis-url', 'http://r'], '--redis-url: expected a URL like redis://host:6379'],
+    [['--node-id', 'a b'], '--node-id: use 1 to 64 letters, digits'],
   ])('refuses %j', (args, message) => {
     expect(() => parseServeArgs(args)).toThrow(UsageError);
     expect(() => parseServeArgs(args)).toThrow(message);
+  });
+
+  it('joins a cluster with --redis-url and --database-url, named by host and first port unless told', () => {
+    const command = parseServeArgs([
+      '--redis-url',
+      'redis://10.0.0.5:6379',
+      '--database-url',
+      'postgres://chat@db/chat',
+      '--line-port',
+      'off',
+      '--framed-port',
+      '4001',
+    ]);
+    if (command.help) throw new Error('unexpected help');
+    expect(command.config.cluster).toEqual({
+      redisUrl: 'redis://10.0.0.5:6379',
+      nodeId: `${hostname()}:4001`,
+      prefix: 'chatroom',
+      leaseMs: 15_000,
+      checkIntervalMs: 10_000,
+      maxPending: 10_000,
+    });
+    const named = parseServeArgs([
+      ...['--redis-url', 'redis://r', '--database-url', 'postgres://p/db'],
+      ...['--node-id', 'chat-2', '--node-lease', '6', '--redis-prefix', 'staging'],
+    ]);
+    if (named.help) throw new Error('unexpected help');
+    expect(named.config.cluster).toMatchObject({
+      nodeId: 'chat-2',
+      leaseMs: 6000,
+      prefix: 'staging',
+    });
+    const alone = parseServeArgs([]);
+    if (alone.help) throw new Error('unexpected help');
+    expect(alone.config.cluster).toBeUndefined();
   });
 
   it('leaves unknown flags to parseArgs, which names them', () => {
