@@ -32,7 +32,7 @@ export interface BusCounters {
  * Redis Pub/Sub between the nodes: one channel per room (a node listens to the rooms it
  * knows), one per node (private messages to its users), and one for everything else. Redis
  * may lose what is published here (while it is away, or past the bound on what waits for
- * it); the nodes fetch lost room messages from PostgreSQL (RoomOrder), so this is the fast
+ * it); the nodes fetch lost room messages from PostgreSQL (MessageOrder), so this is the fast
  * path, not the record.
  */
 export class RedisBus {

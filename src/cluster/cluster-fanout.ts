@@ -3,17 +3,17 @@ import type { Audience, Fanout } from '../core/fanout.js';
 import type { Roster } from '../core/roster.js';
 import type { RedisBus } from './bus.js';
 import { wireAudience } from './envelope.js';
-import type { RoomOrder } from './room-order.js';
+import type { MessageOrder } from './message-order.js';
 
 /**
  * The fan-out of a node in a cluster: this node's members get each event at once through the
- * local fan-out (room messages through RoomOrder, so in id order with the other nodes'), and
+ * local fan-out (stored messages through MessageOrder, so in id order with the other nodes'), and
  * the other nodes get it through Redis on the channel its audience calls for.
  */
 export class ClusterFanout implements Fanout {
   constructor(
     private readonly local: Fanout,
-    private readonly order: RoomOrder,
+    private readonly order: MessageOrder,
     private readonly bus: RedisBus,
     private readonly roster: Roster,
     private readonly nodeId: string,
@@ -24,7 +24,7 @@ export class ClusterFanout implements Fanout {
       this.local.publish(event, audience);
       return;
     }
-    if (event.type === 'message') this.order.local(event, audience);
+    if (event.type === 'message' || event.type === 'private') this.order.local(event, audience);
     else this.local.publish(event, audience);
     const channel = this.channelFor(event, audience);
     if (channel === undefined) return;

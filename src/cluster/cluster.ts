@@ -7,10 +7,10 @@ import type { Logger } from '../log.js';
 import { RedisBus } from './bus.js';
 import { ClusterFanout } from './cluster-fanout.js';
 import { type Envelope, isMemberState, type MemberState, type WireAudience } from './envelope.js';
+import { MessageOrder } from './message-order.js';
 import { NodeLease } from './node-lease.js';
 import { CLUSTER_CLIENT_OPTIONS } from './redis-common.js';
 import { RedisNickRegistry } from './redis-nicks.js';
-import { RoomOrder } from './room-order.js';
 import { ClusterRoster, stateOf } from './roster.js';
 
 /** What /healthz says of the cluster. */
@@ -38,9 +38,9 @@ export class Cluster {
   private readonly nicks: RedisNickRegistry;
   private readonly bus: RedisBus;
   private readonly roster: ClusterRoster;
-  private readonly order: RoomOrder;
+  private readonly order: MessageOrder;
   private chat: Chat | undefined;
-  /** This node's members' fan-out, which RoomOrder hands this node's own messages to. */
+  /** This node's members' fan-out, which MessageOrder hands this node's own messages to. */
   private localFanout: Fanout | undefined;
   private timers: NodeJS.Timeout[] = [];
   /** No node is declared lost before this (ms, performance.now): a restarted Redis is empty. */
@@ -106,14 +106,15 @@ export class Cluster {
       },
       roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
     });
-    this.order = new RoomOrder({
+    this.order = new MessageOrder({
       history: store,
       deliverLocal: (event, audience) => this.localFanout?.publish(event, audience),
       deliverRemote: (event, audience) => this.chat?.receive(event, audience),
       roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
-      onError: (error, room) =>
+      nickName: (key) => this.chat?.describe(key)?.nick ?? key,
+      onError: (error, target) =>
         log.warn(
-          { event: 'cluster', room, err: error },
+          { event: 'cluster', target, err: error },
           'could not read missed messages; trying again',
         ),
     });
@@ -213,8 +214,10 @@ export class Cluster {
     switch (envelope.k) {
       case 'event': {
         const audience = audienceOf(envelope.audience);
-        if (envelope.event.type === 'message') this.order.remote(envelope.event, audience);
-        else chat.receive(envelope.event, audience);
+        const event = envelope.event;
+        if (event.type === 'message' || event.type === 'private')
+          this.order.remote(event, audience);
+        else chat.receive(event, audience);
         break;
       }
       case 'member':

@@ -2,18 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { Audience } from '../core/fanout.js';
 import type { NewMessage, StoredMessage } from '../core/history.js';
 import { MemoryStore } from '../store/memory.js';
-import { type MessageEvent, RoomOrder } from './room-order.js';
+import { type MessageEvent, MessageOrder } from './message-order.js';
 
 /** One node's view: the store all nodes share, and what this node's members were handed. */
 function node(store: MemoryStore) {
   const delivered: { id: number; local: boolean; except?: string }[] = [];
-  const order = new RoomOrder({
+  const order = new MessageOrder({
     history: store,
     deliverLocal: (event, audience) =>
       delivered.push({ id: event.id, local: true, ...except(audience) }),
     deliverRemote: (event, audience) =>
       delivered.push({ id: event.id, local: false, ...except(audience) }),
     roomName: (key) => key,
+    nickName: (key) => key.toUpperCase(),
     onError: (error) => {
       throw error;
     },
@@ -65,7 +66,7 @@ async function delivered(ids: () => number[], count: number): Promise<void> {
   }
 }
 
-describe('RoomOrder', () => {
+describe('MessageOrder', () => {
   it('delivers messages that come in order at once, each once', async () => {
     const history = new MemoryStore();
     const { order, ids } = node(history);
@@ -127,5 +128,44 @@ describe('RoomOrder', () => {
     order.remote(event(second!), audience('ann'));
     await delivered(ids, 2);
     expect(ids()).toEqual([1, 2]);
+  });
+
+  it('fills a gap in a private conversation, telling the recipient by the name it goes by', async () => {
+    const history = new MemoryStore();
+    const events: MessageEvent[] = [];
+    const order = new MessageOrder({
+      history,
+      deliverLocal: (event) => events.push(event),
+      deliverRemote: (event) => events.push(event),
+      roomName: (key) => key,
+      nickName: (key) => (key === 'bob' ? 'Bob' : key),
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const say = (text: string) =>
+      history.append([{ target: '@ann bob', sender: 'Ann', text, action: false, time: 1 }]);
+    const privateEvent = (message: StoredMessage): MessageEvent => ({
+      type: 'private',
+      id: message.id,
+      from: 'Ann',
+      to: 'Bob',
+      text: message.text,
+      action: false,
+      time: 1,
+    });
+    const [first] = await say('one');
+    order.remote(privateEvent(first!), { nicks: ['bob', 'ann'] });
+    await say('two');
+    const [third] = await say('three');
+    order.remote(privateEvent(third!), { nicks: ['bob', 'ann'] });
+    const ids = () => events.map((event) => event.id);
+    await delivered(ids, 3);
+    expect(events.map((event) => [event.id, event.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+    expect(events[1]).toMatchObject({ type: 'private', from: 'Ann', to: 'Bob' });
   });
 });
