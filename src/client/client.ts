@@ -27,6 +27,8 @@ export interface ClientOptions {
 }
 
 const NICK_RETRIES_ON_RECONNECT = 3;
+/** How long the client waits before asking again for a nickname the server could not check. */
+const NICK_UNAVAILABLE_RETRY_MS = 5000;
 // What the server puts every new connection in, until it has told us its own name for it.
 const DEFAULT_LOBBY = '#lobby';
 
@@ -230,6 +232,11 @@ export function runClient(options: ClientOptions): Promise<number> {
     ) {
       nick = `${nick}_`;
       hello();
+    } else if (error.code === 'NICK_UNAVAILABLE') {
+      // Nicknames cannot be checked for now (the server's cluster lost Redis): the same
+      // nickname is asked for again shortly.
+      show('*** Trying again in 5 seconds.');
+      setTimeout(hello, NICK_UNAVAILABLE_RETRY_MS).unref();
     } else {
       show('*** Choose another nickname:');
     }

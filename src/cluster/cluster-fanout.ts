@@ -11,6 +11,9 @@ import type { MessageOrder } from './message-order.js';
  * the other nodes get it through Redis on the channel its audience calls for.
  */
 export class ClusterFanout implements Fanout {
+  /** Room messages come back to the core through MessageOrder, in the cluster's order. */
+  readonly ordersMessages = true;
+
   constructor(
     private readonly local: Fanout,
     private readonly order: MessageOrder,

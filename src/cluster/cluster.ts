@@ -1,17 +1,19 @@
 import { Redis } from 'ioredis';
 import type { ClusterConfig } from '../config/server-config.js';
 import type { Chat, ChatOptions } from '../core/chat.js';
-import { type Audience, type Fanout, LocalFanout } from '../core/fanout.js';
+import { type Audience, LocalFanout } from '../core/fanout.js';
 import type { HistoryStore } from '../core/history.js';
+import { foldCase } from '../core/names.js';
 import type { Logger } from '../log.js';
 import { RedisBus } from './bus.js';
 import { ClusterFanout } from './cluster-fanout.js';
-import { type Envelope, isMemberState, type MemberState, type WireAudience } from './envelope.js';
+import type { Envelope, WireAudience } from './envelope.js';
 import { MessageOrder } from './message-order.js';
 import { NodeLease } from './node-lease.js';
+import { PresenceSync } from './presence-sync.js';
 import { CLUSTER_CLIENT_OPTIONS } from './redis-common.js';
 import { RedisNickRegistry } from './redis-nicks.js';
-import { ClusterRoster, stateOf } from './roster.js';
+import { ClusterRoster } from './roster.js';
 
 /** What /healthz says of the cluster. */
 export interface ClusterHealth {
@@ -39,14 +41,10 @@ export class Cluster {
   private readonly bus: RedisBus;
   private readonly roster: ClusterRoster;
   private readonly order: MessageOrder;
+  private readonly presence: PresenceSync;
   private chat: Chat | undefined;
-  /** This node's members' fan-out, which MessageOrder hands this node's own messages to. */
-  private localFanout: Fanout | undefined;
   private timers: NodeJS.Timeout[] = [];
-  /** No node is declared lost before this (ms, performance.now): a restarted Redis is empty. */
-  private reapNotBefore = 0;
-  /** Nodes whose snapshot was read, by incarnation: a new one means the old one's users left. */
-  private readonly incarnations = new Map<string, string>();
+  private stopped = false;
 
   constructor(
     private readonly config: ClusterConfig,
@@ -68,7 +66,8 @@ export class Cluster {
       ttlMs: config.leaseMs,
       refreshMs: Math.max(50, Math.floor(config.leaseMs / 3)),
       onLost: (reason) => this.leaseLost(reason),
-      onRestarted: () => void this.redisRestarted(),
+      onRestarted: () => void this.reclaim(),
+      onRetaken: () => void this.reclaim(),
       onState: (state) =>
         log.warn({ event: 'cluster', node: this.nodeId, redis: state }, `Redis is ${state}`),
     });
@@ -97,7 +96,7 @@ export class Cluster {
     });
     this.roster = new ClusterRoster({
       nodeId: config.nodeId,
-      shareMember: (key, state, was) => this.shareMember(key, state, was),
+      shareMember: (key, state, was) => this.presence.shareMember(key, state, was),
       shareRoom: (room) => {
         // Created here, or found in the store when created here: what it held is delivered.
         this.order.track(room.key, this.chat?.findRoom(room.key)?.lastId ?? 0);
@@ -106,9 +105,21 @@ export class Cluster {
       },
       roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
     });
+    this.presence = new PresenceSync({
+      nodeId: config.nodeId,
+      prefix: config.prefix,
+      leaseMs: config.leaseMs,
+      redis: this.redis,
+      bus: this.bus,
+      lease: this.lease,
+      roster: this.roster,
+      log,
+      chat: () => this.chat,
+    });
     this.order = new MessageOrder({
       history: store,
-      deliverLocal: (event, audience) => this.localFanout?.publish(event, audience),
+      // The core keeps this node's messages for the replay only now, in order (ordersMessages).
+      deliverLocal: (event, audience) => this.chat?.receive(event, audience),
       deliverRemote: (event, audience) => this.chat?.receive(event, audience),
       roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
       nickName: (key) => this.chat?.describe(key)?.nick ?? key,
@@ -126,7 +137,7 @@ export class Cluster {
     await this.bus.start();
     await this.takeLease();
     // A node restarted under the same name left its old members' snapshot behind.
-    await this.redis.del(this.membersKey(this.nodeId));
+    await this.presence.clearOwnSnapshot();
   }
 
   /**
@@ -161,7 +172,6 @@ export class Cluster {
       nodeId: this.nodeId,
       fanout: (directory, onDeliveryError) => {
         const local = new LocalFanout(directory, onDeliveryError);
-        this.localFanout = local;
         return new ClusterFanout(local, this.order, this.bus, this.roster, this.nodeId);
       },
     };
@@ -176,11 +186,14 @@ export class Cluster {
       keys.push(room.key);
     }
     this.bus.listenToRooms(keys);
-    await this.loadSnapshots();
-    this.publishHello();
+    await this.presence.loadSnapshots();
+    this.presence.publishHello();
     this.timers.push(
       setInterval(() => void this.check(), this.config.checkIntervalMs),
-      setInterval(() => void this.reap(), Math.max(50, Math.floor(this.config.leaseMs / 5))),
+      setInterval(
+        () => void this.presence.reap(),
+        Math.max(50, Math.floor(this.config.leaseMs / 5)),
+      ),
     );
     for (const timer of this.timers) timer.unref();
   }
@@ -198,9 +211,10 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.order.stop();
-    await this.redis.del(this.membersKey(this.nodeId)).catch(() => {});
+    await this.presence.clearOwnSnapshot().catch(() => {});
     await this.lease.stop();
     await this.bus.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -215,9 +229,16 @@ export class Cluster {
       case 'event': {
         const audience = audienceOf(envelope.audience);
         const event = envelope.event;
-        if (event.type === 'message' || event.type === 'private')
+        if (event.type === 'message' || event.type === 'private') {
           this.order.remote(event, audience);
-        else chat.receive(event, audience);
+        } else if (
+          event.type === 'quit' &&
+          !this.presence.isOn(foldCase(event.nick), envelope.node)
+        ) {
+          // Its node was taken for lost and its users announced gone here already; it says
+          // goodbye to them as it wakes up and disconnects them.
+          return;
+        } else chat.receive(event, audience);
         break;
       }
       case 'member':
@@ -234,84 +255,57 @@ export class Cluster {
           );
         break;
       case 'hello':
-        void this.loadSnapshot(envelope.node, envelope.inc);
+        void this.presence.loadSnapshot(envelope.node, envelope.inc);
         break;
     }
   }
 
-  // ---- what this node says ----
-
-  private shareMember(key: string, state: MemberState | null, was: string | undefined): void {
-    const hash = this.membersKey(this.nodeId);
-    if (this.bus.connected) {
-      const write =
-        state === null
-          ? this.redis.hdel(hash, key)
-          : this.redis.hset(hash, key, JSON.stringify(state));
-      // A failed write is made good by the next reconnection, which rewrites the snapshot.
-      write.catch(() => {});
-      if (was !== undefined) this.redis.hdel(hash, was).catch(() => {});
-    }
-    this.bus.publish(this.bus.allChannel, {
-      v: 1,
-      k: 'member',
-      node: this.nodeId,
-      key,
-      ...(was === undefined ? {} : { was }),
-      state,
-    });
-  }
-
-  /** Tells the others that this node's snapshot is fresh, and which incarnation it is. */
-  private publishHello(): void {
-    this.bus.publish(this.bus.allChannel, {
-      v: 1,
-      k: 'hello',
-      node: this.nodeId,
-      inc: this.lease.incarnation,
-    });
-  }
-
-  /** Writes every member here into this node's snapshot, replacing what it held. */
-  private async writeSnapshot(): Promise<void> {
-    const chat = this.chat;
-    if (!chat) return;
-    const hash = this.membersKey(this.nodeId);
-    const fields: string[] = [];
-    const roomName = (key: string) => chat.findRoom(key)?.name ?? key;
-    for (const member of chat.registered()) {
-      const state = stateOf(member, roomName);
-      if (state) fields.push(member.nickKey!, JSON.stringify(state));
-    }
-    const write = this.redis.multi().del(hash);
-    if (fields.length > 0) write.hset(hash, ...fields);
-    await write.exec();
-  }
-
   // ---- what happens to Redis and to the other nodes ----
 
-  /** Redis is back (or was reached for the first time): catch up on what may have been lost. */
+  /**
+   * Redis is back (or was reached for the first time): catch up on what may have been lost.
+   * The snapshot is written again until it goes through: the command connection may come
+   * back after the subscriber.
+   */
   private async reconnected(): Promise<void> {
     if (!this.chat) return;
-    this.reapNotBefore = performance.now() + this.config.leaseMs;
-    try {
-      await this.writeSnapshot();
-      this.publishHello();
-      await this.loadSnapshots();
-    } catch (error) {
-      this.log.warn(
-        { event: 'cluster', err: error },
-        'could not resync members after reconnecting',
-      );
+    this.presence.holdReaping();
+    for (let attempt = 0; this.bus.connected && !this.stopped; attempt++) {
+      try {
+        await this.presence.writeSnapshot();
+        this.presence.publishHello();
+        await this.presence.loadSnapshots();
+        break;
+      } catch (error) {
+        if (attempt === 0) {
+          this.log.warn(
+            { event: 'cluster', err: error },
+            'could not resync members after reconnecting; trying again',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     }
     await this.check();
   }
 
-  /** Redis lost everything: put back this node's nicknames; a split's later claims give way. */
-  private async redisRestarted(): Promise<void> {
+  /**
+   * Redis lost everything (it restarted), or this node's lease lapsed without anyone taking
+   * it for lost (Redis was out of reach): its nicknames are put back, the earlier claim
+   * winning where another node gave one out meanwhile. Done again a lease later, once every
+   * node has put its own back, so the later claimant of each hears that it lost.
+   */
+  private async reclaim(): Promise<void> {
+    this.presence.holdReaping();
+    await this.reassertNicknames();
+    const again = setTimeout(() => void this.reassertNicknames(), this.config.leaseMs);
+    again.unref();
+    this.timers.push(again);
+  }
+
+  private async reassertNicknames(): Promise<void> {
     const chat = this.chat;
-    if (!chat) return;
-    this.reapNotBefore = performance.now() + this.config.leaseMs;
+    if (!chat || this.stopped) return;
     const members = [...chat.registered()];
     try {
       const lost = new Set(
@@ -331,13 +325,10 @@ export class Cluster {
           );
         }
       }
-      await this.writeSnapshot();
-      this.publishHello();
+      await this.presence.writeSnapshot();
+      this.presence.publishHello();
     } catch (error) {
-      this.log.warn(
-        { event: 'cluster', err: error },
-        'could not put nicknames back after Redis restarted',
-      );
+      this.log.warn({ event: 'cluster', err: error }, 'could not put nicknames back');
     }
   }
 
@@ -360,76 +351,8 @@ export class Cluster {
       );
     }
   }
-
-  /** Other nodes whose lease is gone: their users are announced gone here. */
-  private async reap(): Promise<void> {
-    const chat = this.chat;
-    if (!chat || !this.bus.connected || performance.now() < this.reapNotBefore) return;
-    let live: Map<string, string>;
-    try {
-      live = await this.lease.liveNodes();
-    } catch {
-      return;
-    }
-    for (const node of this.roster.nodes()) {
-      if (node === this.nodeId || live.has(node)) continue;
-      this.lost(node, `Server lost (${node})`);
-    }
-  }
-
-  private lost(node: string, reason: string): void {
-    const members = this.roster.dropNode(node);
-    this.incarnations.delete(node);
-    if (members.length === 0) return;
-    this.log.warn(
-      { event: 'cluster', lost: node, members: members.length },
-      'a node was lost; its users quit',
-    );
-    this.chat?.lostElsewhere(members, reason);
-  }
-
-  private async loadSnapshots(): Promise<void> {
-    const live = await this.lease.liveNodes();
-    await Promise.all(
-      [...live]
-        .filter(([node]) => node !== this.nodeId)
-        .map(([node, inc]) => this.loadSnapshot(node, inc)),
-    );
-  }
-
-  /** Reads a node's members from its snapshot; a new incarnation's predecessor's users quit. */
-  private async loadSnapshot(node: string, incarnation: string): Promise<void> {
-    const known = this.incarnations.get(node);
-    if (known !== undefined && known !== incarnation) this.lost(node, `Server restarted (${node})`);
-    this.incarnations.set(node, incarnation);
-    let fields: Record<string, string>;
-    try {
-      fields = await this.redis.hgetall(this.membersKey(node));
-    } catch {
-      return;
-    }
-    const members = new Map<string, MemberState>();
-    for (const [key, json] of Object.entries(fields)) {
-      const state = parseState(json);
-      if (state) members.set(key, state);
-    }
-    this.roster.replaceNode(node, members);
-  }
-
-  private membersKey(node: string): string {
-    return `${this.config.prefix}:members:${node}`;
-  }
 }
 
 function audienceOf(wire: WireAudience): Audience {
   return wire;
-}
-
-function parseState(json: string): MemberState | undefined {
-  try {
-    const value: unknown = JSON.parse(json);
-    return isMemberState(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -25,6 +25,11 @@ export interface NodeLeaseOptions {
   onLost?: (reason: string) => void;
   /** Redis lost its data (the epoch changed): put back this node's nicknames and members. */
   onRestarted?: () => void;
+  /**
+   * The lease lapsed (Redis was out of reach that long) but no node announced this one's
+   * users gone: it was taken again. Nicknames may have been claimed meanwhile.
+   */
+  onRetaken?: () => void;
   /** Redis stopped or started answering the refreshes. */
   onState?: (state: LeaseState) => void;
   // The callbacks run in the refresh timer: one that throws is a bug that ends the process.
@@ -32,31 +37,49 @@ export interface NodeLeaseOptions {
 
 export const LEASE_DEFAULTS = { ttlMs: 15_000, refreshMs: 5_000 } as const;
 
-type RefreshStatus = 'held' | 'restarted' | 'expired' | 'taken';
+type RefreshStatus = 'held' | 'retaken' | 'restarted' | 'expired' | 'taken';
 
 /**
- * KEYS: epoch, lease. ARGV: the epoch we knew, our token, ttl, a fresh epoch token in case
- * there is none, 'keep' or 'take', and in 'take' our previous token, which we may replace.
- * With an unknown epoch everything we had is gone, so a missing lease is ours to set again
- * rather than lost; the caller compares the epoch it gets back to know that Redis restarted.
+ * KEYS: epoch, lease, reaped marker. ARGV: the epoch we knew, our token, ttl, a fresh epoch
+ * token in case there is none, 'keep' or 'take', and in 'take' our previous token, which we
+ * may replace. With an unknown epoch everything we had is gone, so a missing lease is ours to
+ * set again rather than lost; the caller compares the epoch it gets back to know that Redis
+ * restarted. A lease that lapsed while the epoch held is lost only if another node announced
+ * this one's users gone (the marker): if none did (Redis, not this node, was unreachable),
+ * nothing was done about it and the node goes on, taking it again ('retaken').
  */
 const REFRESH = `
 redis.call('SET', KEYS[1], ARGV[4], 'NX')
 local epoch = redis.call('GET', KEYS[1])
 local restarted = epoch ~= ARGV[1]
 local holder = redis.call('GET', KEYS[2])
+local status = 'held'
 if holder == ARGV[2] then
   redis.call('PEXPIRE', KEYS[2], ARGV[3])
 elseif (not holder and (restarted or ARGV[5] == 'take'))
     or (ARGV[5] == 'take' and holder == ARGV[6]) then
   redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  redis.call('DEL', KEYS[3])
 elseif holder then
   return {'taken', epoch}
-else
+elseif redis.call('EXISTS', KEYS[3]) == 1 then
   return {'expired', epoch}
+else
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  status = 'retaken'
 end
 if restarted then return {'restarted', epoch} end
-return {'held', epoch}
+return {status, epoch}
+`;
+
+/**
+ * KEYS: a node's lease, its reaped marker. Marks the node as announced gone, unless its lease
+ * is back: atomic with the node's own refresh, so either it goes on or it learns it was lost.
+ */
+const MARK_REAPED = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], '1', 'EX', 86400)
+return 1
 `;
 
 /** ARGV: our token, and the one we were taking, if any (a refresh may have set it). */
@@ -79,6 +102,8 @@ export class NodeLease {
   private readonly epochKey: string;
   private readonly refreshScript: (...args: Array<string | number>) => Promise<unknown>;
   private readonly deleteScript: (...args: Array<string | number>) => Promise<unknown>;
+  private readonly markScript: (...args: Array<string | number>) => Promise<unknown>;
+  private readonly reapedKey: string;
   private token = randomToken();
   /** While lost, the incarnation the refreshes try to take; kept across attempts. */
   private nextToken: string | undefined;
@@ -101,8 +126,10 @@ export class NodeLease {
     if (this.refreshMs >= this.ttlMs) throw new Error('the lease must be refreshed before its ttl');
     this.key = clusterKeys.node(options.prefix, options.nodeName);
     this.epochKey = clusterKeys.epoch(options.prefix);
-    this.refreshScript = defineScript(options.redis, 'lease_refresh', 2, REFRESH);
+    this.refreshScript = defineScript(options.redis, 'lease_refresh', 3, REFRESH);
     this.deleteScript = defineScript(options.redis, 'lease_delete', 1, DELETE_IF_OURS);
+    this.markScript = defineScript(options.redis, 'lease_mark_reaped', 2, MARK_REAPED);
+    this.reapedKey = clusterKeys.reaped(options.prefix, options.nodeName);
   }
 
   /** This process's token for the lease; a new one after each loss. */
@@ -176,11 +203,23 @@ export class NodeLease {
     return nodes;
   }
 
+  /**
+   * Marks another node, whose lease is gone, as announced lost: true if this call did (its
+   * users may be announced gone now), false if its lease is back.
+   */
+  async markReaped(nodeName: string): Promise<boolean> {
+    const { prefix } = this.options;
+    const marked = await this.markScript(
+      clusterKeys.node(prefix, nodeName),
+      clusterKeys.reaped(prefix, nodeName),
+    );
+    return marked === 1;
+  }
+
   private tick(): void {
-    if (!this.lost && performance.now() - this.lastHeldAt >= this.ttlMs) {
-      this.setState('down');
-      this.lose(`no refresh of the lease succeeded for ${this.ttlMs} ms`);
-    }
+    // Past the TTL without a refresh, holds() is false and no nickname is claimed; whether
+    // the lease is lost is for Redis to say once it answers (see REFRESH).
+    if (!this.lost && performance.now() - this.lastHeldAt >= this.ttlMs) this.setState('down');
     // One at a time: refreshes queued behind a slow Redis would only pile up.
     if (this.refreshing) return;
     this.refreshing = true;
@@ -213,7 +252,7 @@ export class NodeLease {
         this.lose(
           status === 'taken'
             ? `another process named ${this.nodeName} took the lease`
-            : 'the lease expired or was deleted in Redis before it was refreshed',
+            : 'the lease lapsed, and another node announced this one lost',
         );
       }
       return;
@@ -227,6 +266,8 @@ export class NodeLease {
     if (status === 'restarted') {
       this.epoch = epoch;
       this.options.onRestarted?.();
+    } else if (status === 'retaken') {
+      this.options.onRetaken?.();
     }
   }
 
@@ -238,6 +279,7 @@ export class NodeLease {
     const reply = await this.refreshScript(
       this.epochKey,
       this.key,
+      this.reapedKey,
       this.epoch,
       token,
       this.ttlMs,

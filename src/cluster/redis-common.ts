@@ -12,6 +12,11 @@ export const clusterKeys = {
   epoch: (prefix: string) => `${prefix}:epoch`,
   /** A node's lease: its incarnation token, with a TTL. */
   node: (prefix: string, nodeName: string) => `${prefix}:node:${nodeName}`,
+  /**
+   * Set by a node that announced this node's users gone after its lease lapsed: the node, if
+   * it comes back, must not go on as if nothing happened. Deleted when it takes a new lease.
+   */
+  reaped: (prefix: string, nodeName: string) => `${prefix}:reaped:${nodeName}`,
   /** A nickname's hash: owner, node, inc, at. */
   nick: (prefix: string, nickKey: string) => `${prefix}:nick:${nickKey}`,
 };

@@ -129,7 +129,9 @@ export class ClusterRoster implements Roster {
     const member = this.byKey.get(key);
     if (!member || (node !== undefined && member.node !== node)) return;
     this.byKey.delete(key);
-    this.byNode.get(member.node)?.delete(key);
+    const keys = this.byNode.get(member.node);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byNode.delete(member.node);
     for (const name of member.rooms) {
       const roomKey = foldCase(name);
       const members = this.byRoom.get(roomKey);

@@ -95,7 +95,13 @@ export class Chat {
     this.writer = new GroupCommitter(history, options.maxPendingWrites);
     const limits = new RoomLimits(options.roomLimits ?? DEFAULT_ROOM_LIMITS, now);
     // The parts reach the fan-out through this forward, as it is built over their members.
-    const fanout: Fanout = { publish: (event, audience) => this.fanout.publish(event, audience) };
+    const chat = this;
+    const fanout: Fanout = {
+      publish: (event, audience) => this.fanout.publish(event, audience),
+      get ordersMessages() {
+        return chat.fanout.ordersMessages;
+      },
+    };
     const roster = options.roster ?? NO_ROSTER;
     this.presence = new Presence({
       nicks: options.nicks ?? new LocalNickRegistry(),

@@ -32,6 +32,12 @@ export interface Audience {
 /** Hands events to their audience: the one way the core tells members anything at large. */
 export interface Fanout {
   publish(event: ChatEvent, audience: Audience): void;
+  /**
+   * Room messages published here come back through Chat.receive when their turn comes (a
+   * cluster puts every node's messages in one order): the core keeps them for the replay
+   * then, not at publishing, or a joiner could get one in both the replay and the stream.
+   */
+  readonly ordersMessages?: boolean;
 }
 
 /** Where this process's members are, as the core keeps them. */

@@ -56,7 +56,7 @@ export class Messaging {
     });
     // A retry of a send already stored (and relayed then): the sender is only told its id.
     if (stored.repeat) return stored;
-    room.remember(stored, this.options.historyOnJoin);
+    if (!this.options.fanout.ordersMessages) room.remember(stored, this.options.historyOnJoin);
     member.send({
       type: 'sent',
       target: room.name,

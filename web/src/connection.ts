@@ -160,6 +160,13 @@ export class ChatConnection {
         break;
       case 'error':
         if (message.ref !== null) this.unacked.delete(message.ref);
+        if (!this.welcomed && message.code === 'NICK_UNAVAILABLE') {
+          // The server cannot check nicknames for now (its cluster lost Redis): say so, and
+          // try again as after a lost connection, with the same backoff.
+          this.host.message(message);
+          this.ws?.close();
+          return;
+        }
         if (!this.welcomed && (message.code === 'NICK_TAKEN' || message.code === 'NICK_INVALID')) {
           if ((this.everWelcomed || this.patientWithNick) && message.code === 'NICK_TAKEN') {
             // Most likely our own previous connection, which the server has not seen go yet.
