@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { runClient } from './client/client.js';
+import { ClusterStartError } from './cluster/cluster.js';
 import { SETTINGS } from './config/settings.js';
 import { createLogger } from './log.js';
 import { DoorsUnavailableError } from './net/listener.js';
@@ -55,6 +56,7 @@ async function serve(args: string[]): Promise<void> {
   const server = await startServer({ ...command.config, log }).catch((error: unknown) => {
     if (error instanceof DoorsUnavailableError) throw new UsageError(error.message);
     if (error instanceof StoreOpenError) throw new StartupError(error.message);
+    if (error instanceof ClusterStartError) throw new StartupError(error.message);
     throw error;
   });
   // Handlers go in before the doors are announced: whoever reads that line may signal at once.

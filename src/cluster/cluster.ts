@@ -3,6 +3,7 @@ import type { ClusterConfig } from '../config/server-config.js';
 import type { Chat, ChatOptions } from '../core/chat.js';
 import { type Audience, LocalFanout } from '../core/fanout.js';
 import type { HistoryStore } from '../core/history.js';
+import { RECONNECT_ELSEWHERE } from '../core/member.js';
 import { foldCase } from '../core/names.js';
 import type { Logger } from '../log.js';
 import { RedisBus } from './bus.js';
@@ -28,6 +29,20 @@ export interface ClusterHealth {
   waitingMessages: number;
 }
 
+/** Redis could not be reached at start, or a live node has this node's name. */
+export class ClusterStartError extends Error {}
+
+/** A URL as it may be logged: without its password. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 /**
  * One node's part in a cluster: its lease and nicknames in Redis, what it tells the other
  * nodes and what it hears from them, and its checks against PostgreSQL. Built before the
@@ -45,6 +60,7 @@ export class Cluster {
   private chat: Chat | undefined;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private lastRedisError: Error | undefined;
 
   constructor(
     private readonly config: ClusterConfig,
@@ -58,7 +74,9 @@ export class Cluster {
       retryStrategy: (times: number) => Math.min(100 * times, 2000),
       connectionName: `${config.nodeId}:cmd`,
     });
-    this.redis.on('error', () => {});
+    this.redis.on('error', (error: Error) => {
+      this.lastRedisError = error;
+    });
     this.lease = new NodeLease({
       redis: this.redis,
       prefix: config.prefix,
@@ -133,9 +151,20 @@ export class Cluster {
 
   /** Connects to Redis and takes this node's lease: refused if a live node has its name. */
   async start(): Promise<void> {
-    await this.redis.connect();
-    await this.bus.start();
-    await this.takeLease();
+    try {
+      await this.redis.connect();
+      await this.bus.start();
+      await this.takeLease();
+    } catch (error) {
+      // ioredis rejects with "Connection is closed"; the cause came as an error event.
+      const closed = error instanceof Error && /Connection is closed/.test(error.message);
+      const cause = (closed && this.lastRedisError) || error;
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new ClusterStartError(
+        `cannot join the cluster through Redis at ${redactedUrl(this.config.redisUrl)}: ${reason}`,
+        { cause: error },
+      );
+    }
     // A node restarted under the same name left its old members' snapshot behind.
     await this.presence.clearOwnSnapshot();
   }
@@ -338,7 +367,7 @@ export class Cluster {
       { event: 'cluster', node: this.nodeId, reason },
       'this node lost its lease; disconnecting its clients',
     );
-    this.chat?.disconnectAll('This server lost touch with the others; please reconnect');
+    this.chat?.disconnectAll(RECONNECT_ELSEWHERE);
   }
 
   private async check(): Promise<void> {

@@ -8,6 +8,13 @@ import { foldCase } from './names.js';
  */
 export type EncodingMemo = Map<unknown, unknown>;
 
+/**
+ * Why a node ends its connections when it may no longer serve them (its cluster took it for
+ * lost): the client should connect again, to another node. Doors that can say so in their
+ * own terms (a WebSocket close code) look for it.
+ */
+export const RECONNECT_ELSEWHERE = 'This server lost touch with the others; please reconnect';
+
 /** The core's handle on a connection: it can be handed events and asked to go away. */
 export interface Peer {
   readonly protocol: string;

@@ -39,6 +39,8 @@ export const CLOSE_CODES = {
   POLICY_VIOLATION: 1008,
   /** A message larger than MAX_CLIENT_MESSAGE_BYTES (sent by ws). */
   MESSAGE_TOO_BIG: 1009,
+  /** The node can no longer serve the client (its cluster took it for lost): reconnect. */
+  SERVICE_RESTART: 1012,
   /** No `hello` came within the nickname timeout. */
   NICK_TIMEOUT: 4000,
   /** The server could not keep up with what this client had to be sent (a resume fell too far behind). */

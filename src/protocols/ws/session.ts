@@ -4,6 +4,7 @@ import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import type { StoredMessage } from '../../core/history.js';
 import type { EncodingMemo, Member } from '../../core/member.js';
+import { RECONNECT_ELSEWHERE } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import { MAX_ROOM_PAGE } from '../../core/room-list.js';
 import type { Logger } from '../../log.js';
@@ -111,7 +112,13 @@ export class WsSession extends Session<ClientMessage> {
   }
 
   disconnect(reason: string): void {
-    this.close(reason === 'Quit' ? CLOSE_CODES.NORMAL : CLOSE_CODES.TOO_FAR_BEHIND, reason);
+    const code =
+      reason === 'Quit'
+        ? CLOSE_CODES.NORMAL
+        : reason === RECONNECT_ELSEWHERE
+          ? CLOSE_CODES.SERVICE_RESTART
+          : CLOSE_CODES.TOO_FAR_BEHIND;
+    this.close(code, reason);
   }
 
   /**
