@@ -52,6 +52,8 @@ const MIGRATION_LOCK = 7_246_001;
 const REF_SCHEMA = 3;
 /** PostgreSQL's unique_violation: another server stored the same sender and ref meanwhile. */
 const UNIQUE_VIOLATION = '23505';
+/** PostgreSQL's deadlock_detected: this transaction was rolled back to break a cycle. */
+const DEADLOCK_DETECTED = '40P01';
 
 export class PostgresStore implements HistoryStore {
   readonly backend = 'postgres';
@@ -96,14 +98,18 @@ export class PostgresStore implements HistoryStore {
 
   async append(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
     if (batch.length === 0) return [];
-    if (!this.withRefs || !hasRefs(batch)) return this.appendOnce(batch, false);
+    const lookUpRefs = this.withRefs && hasRefs(batch);
     // Two servers storing the same sender's ref at once: one commits, the other's insert
     // breaks the unique index and is rolled back whole. Tried again, it finds the first.
+    // A deadlock should not happen (counters are locked in key order), but if PostgreSQL
+    // ever picks this batch as a victim, it too is worth another try before senders hear.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.appendOnce(batch, true);
+        return await this.appendOnce(batch, lookUpRefs);
       } catch (error) {
-        if (attempt >= 3 || (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+        const code = (error as { code?: unknown }).code;
+        const retry = (lookUpRefs && code === UNIQUE_VIOLATION) || code === DEADLOCK_DETECTED;
+        if (attempt >= 3 || !retry) throw error;
       }
     }
   }
