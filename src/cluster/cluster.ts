@@ -20,7 +20,12 @@ import { ClusterRoster } from './roster.js';
 export interface ClusterHealth {
   node: string;
   redis: 'up' | 'down';
-  lease: 'held' | 'lost';
+  /**
+   * held; unconfirmed: not renewed for a lease while Redis is out of reach (nobody can take
+   * the node for lost meanwhile; it goes on); lost: Redis answers and the lease is not this
+   * node's (it has disconnected its clients and is taking a new one).
+   */
+  lease: 'held' | 'unconfirmed' | 'lost';
   /** Other nodes with members, as this node knows them. */
   nodes: string[];
   remoteMembers: number;
@@ -231,7 +236,7 @@ export class Cluster {
     return {
       node: this.nodeId,
       redis: this.bus.connected ? 'up' : 'down',
-      lease: this.lease.holds() ? 'held' : 'lost',
+      lease: this.lease.holds() ? 'held' : this.bus.connected ? 'lost' : 'unconfirmed',
       nodes: this.roster.nodes(),
       remoteMembers: this.roster.size,
       bus: { ...this.bus.counters },
