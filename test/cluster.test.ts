@@ -124,7 +124,7 @@ describe('three nodes, one chat', () => {
           last = tokens;
           return tokens.length === count ? tokens : undefined;
         },
-        { timeoutMs: 20_000, everyMs: 200, seen: () => last.join(" ") },
+        { timeoutMs: 20_000, everyMs: 200, seen: () => last.join(' ') },
       );
     const lobby = await stored('#lobby', 50);
     const dev = await stored('#dev', 30);
