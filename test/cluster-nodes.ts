@@ -1,8 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { onCleanup } from './helpers.js';
-import { CLI } from './spawned-server.js';
+import { spawnServe } from './spawned-server.js';
 import { freshSchema, TEST_DATABASE_URL } from './stores.js';
 
 /** The doors every test node opens, each on a port of its own (port 0). */
@@ -70,34 +69,21 @@ export async function startCluster(
 }
 
 async function startNode(name: string, args: readonly string[]): Promise<ClusterNode> {
-  const child = spawn(process.execPath, [
-    CLI,
-    'serve',
-    '--node-id',
+  const doorArgs = DOORS.flatMap((door) => [`--${door}-port`, '0']);
+  const spawned = await spawnServe(['--node-id', name, ...doorArgs, ...args], [], (stdout) => {
+    const ports: Partial<Record<Door, number>> = {};
+    for (const door of DOORS) {
+      const match = new RegExp(`^${door} listening on [\\d.]+:(\\d+)$`, 'm').exec(stdout);
+      if (!match) return undefined;
+      ports[door] = Number(match[1]);
+    }
+    return ports as Record<Door, number>;
+  });
+  return {
     name,
-    ...DOORS.flatMap((door) => [`--${door}-port`, '0']),
-    ...args,
-  ]);
-  onCleanup(() => {
-    child.kill('SIGKILL');
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const ports = await new Promise<Record<Door, number>>((resolve, reject) => {
-    let stdout = '';
-    const found: Partial<Record<Door, number>> = {};
-    child.on('exit', () => reject(new Error(`node ${name} exited before listening: ${stderr}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      for (const door of DOORS) {
-        const match = new RegExp(`^${door} listening on [\\d.]+:(\\d+)$`, 'm').exec(stdout);
-        if (match) found[door] = Number(match[1]);
-      }
-      if (DOORS.every((door) => found[door] !== undefined)) resolve(found as Record<Door, number>);
-    });
-  });
-  return { name, child, ports, exited, stderr: () => stderr };
+    child: spawned.child,
+    ports: spawned.value,
+    exited: spawned.exited,
+    stderr: spawned.stderr,
+  };
 }

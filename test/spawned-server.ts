@@ -22,6 +22,23 @@ export async function spawnServer(
   door: string,
   prefix: readonly string[] = [],
 ): Promise<SpawnedServer> {
+  const pattern = new RegExp(`^${door} listening on [\\d.]+:(\\d+)$`, 'm');
+  const { value: port, ...spawned } = await spawnServe(args, prefix, (stdout) => {
+    const match = pattern.exec(stdout);
+    return match ? Number(match[1]) : undefined;
+  });
+  return { ...spawned, port };
+}
+
+/**
+ * Runs `chatroom serve ARGS` (killed after the test) until `ready` finds what it waits for
+ * in what the server has printed so far; rejects if the server exits first.
+ */
+export async function spawnServe<T>(
+  args: readonly string[],
+  prefix: readonly string[],
+  ready: (stdout: string) => T | undefined,
+): Promise<Omit<SpawnedServer, 'port'> & { value: T }> {
   const [command, ...rest] = [...prefix, process.execPath, CLI, 'serve', ...args];
   const child = spawn(command!, rest);
   onCleanup(() => {
@@ -32,14 +49,14 @@ export async function spawnServer(
     stderr += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
+  const value = await new Promise<T>((resolve, reject) => {
     let stdout = '';
     child.on('exit', () => reject(new Error(`server exited before listening: ${stderr}`)));
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = new RegExp(`^${door} listening on [\\d.]+:(\\d+)$`, 'm').exec(stdout);
-      if (match) resolve(Number(match[1]));
+      const found = ready(stdout);
+      if (found !== undefined) resolve(found);
     });
   });
-  return { child, port, exited, stderr: () => stderr };
+  return { child, exited, stderr: () => stderr, value };
 }
