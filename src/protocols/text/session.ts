@@ -98,7 +98,13 @@ export class TextSession extends Session<string> implements TextView {
     if (bytes.length > 0) this.connection.send(bytes);
   }
 
+  /**
+   * Says why first, unless the user asked to go: a text client has no close reason to read,
+   * and being dropped by the server (it lost its place in a cluster, the client fell too far
+   * behind) must not look like a network failure.
+   */
   disconnect(reason: string): void {
+    if (reason !== 'Quit') this.sendEntries([{ kind: 'notice', text: `Disconnected: ${reason}` }]);
     this.connection.end(reason);
   }
 
