@@ -82,6 +82,7 @@ export class Cluster {
     this.redis.on('error', (error: Error) => {
       this.lastRedisError = error;
     });
+    this.redis.on('ready', () => this.lease.refreshNow());
     this.lease = new NodeLease({
       redis: this.redis,
       prefix: config.prefix,

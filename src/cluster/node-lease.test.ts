@@ -188,6 +188,18 @@ describe('NodeLease', () => {
     expect(after).not.toBe(epoch);
   });
 
+  it('renews at once when told that Redis is back, without waiting for its next refresh', async () => {
+    const a = await lease('node-a', { ttlMs: 60_000, refreshMs: 20_000 });
+    await a.lease.start();
+    await server.restart();
+    await poll('the client to reconnect', () => (a.redis.status === 'ready' ? true : undefined));
+    a.lease.refreshNow();
+    await poll('onRestarted', () => (a.heard.restarted > 0 ? true : undefined), {
+      timeoutMs: 5_000,
+    });
+    expect(await admin.get(clusterKeys.node(a.prefix, 'node-a'))).toBe(a.lease.incarnation);
+  });
+
   it('stops holding once no refresh succeeded for the TTL, before Redis says anything', async () => {
     const a = await lease('node-a');
     await a.lease.start();

@@ -178,6 +178,15 @@ export class NodeLease {
     }
   }
 
+  /**
+   * Renews now rather than at the next refresh: the client is connected again, and Redis may
+   * have restarted empty. Until this node has its lease (and, after a restart, its users'
+   * nicknames) back in Redis it can grant no nickname, and another node may grant theirs.
+   */
+  refreshNow(): void {
+    if (this.running) this.tick();
+  }
+
   /** Node name → incarnation of every node whose lease has not expired. */
   async liveNodes(): Promise<Map<string, string>> {
     const before = clusterKeys.node(this.options.prefix, '');
