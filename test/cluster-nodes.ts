@@ -16,6 +16,16 @@ export interface ClusterNode {
   stderr(): string;
 }
 
+/** What one node may have of its own. */
+export interface NodeOptions {
+  /** More flags, after the cluster's. */
+  args?: readonly string[];
+  /** Its way to PostgreSQL, if not the cluster's: a relay, say (see `viaPort`). */
+  databaseUrl?: string;
+  /** Its way to Redis, if not the cluster's: a proxy, say. */
+  redisUrl?: string;
+}
+
 export interface TestCluster {
   /** One PostgreSQL schema (URL with its search_path) and one key prefix, shared by the nodes. */
   databaseUrl: string;
@@ -23,7 +33,7 @@ export interface TestCluster {
   redisUrl: string;
   nodes: ClusterNode[];
   /** Starts one more node of this cluster (or one named like a node that was stopped). */
-  start(name: string, extraArgs?: readonly string[]): Promise<ClusterNode>;
+  start(name: string, options?: NodeOptions): Promise<ClusterNode>;
 }
 
 /**
@@ -48,16 +58,16 @@ export async function startCluster(
     prefix,
     redisUrl,
     nodes: [],
-    async start(name, more = []) {
+    async start(name, options = {}) {
       const node = await startNode(name, [
         '--database-url',
-        databaseUrl,
+        options.databaseUrl ?? databaseUrl,
         '--redis-url',
-        redisUrl,
+        options.redisUrl ?? redisUrl,
         '--redis-prefix',
         prefix,
         ...extraArgs,
-        ...more,
+        ...(options.args ?? []),
       ]);
       cluster.nodes.push(node);
       return node;
@@ -66,6 +76,14 @@ export async function startCluster(
   // One after the other: the first creates the schema's tables, the others find them.
   for (let i = 1; i <= count; i++) await cluster.start(`n${i}`);
   return cluster;
+}
+
+/** The same URL (its database, user and options kept) to a server on 127.0.0.1:`port`. */
+export function viaPort(url: string, port: number): string {
+  const through = new URL(url);
+  through.hostname = '127.0.0.1';
+  through.port = String(port);
+  return through.toString();
 }
 
 async function startNode(name: string, args: readonly string[]): Promise<ClusterNode> {

@@ -9,13 +9,18 @@ export class LossyRelay {
   /** Per connection through the relay: whether it loses what each side sends. */
   private readonly links = new Set<{ deaf: boolean; mute: boolean }>();
   private readonly sockets = new Set<Socket>();
+  /** While set, connections are closed as soon as they are accepted. */
+  private refusing = false;
 
   private constructor(private readonly server: Server) {}
 
-  static async start(targetPort: number): Promise<LossyRelay> {
+  static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<LossyRelay> {
     const server = createServer();
     const relay = new LossyRelay(server);
-    server.on('connection', (client) => relay.relay(client, targetPort));
+    server.on('connection', (client) => {
+      if (relay.refusing) client.destroy();
+      else relay.relay(client, targetPort, targetHost);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     onCleanup(() => {
       relay.cut();
@@ -43,8 +48,18 @@ export class LossyRelay {
     for (const socket of this.sockets) socket.destroy();
   }
 
-  private relay(client: Socket, targetPort: number): void {
-    const server = connect({ host: '127.0.0.1', port: targetPort });
+  /** Cuts every connection and refuses new ones until `restore`: the server is out of reach. */
+  cutOff(): void {
+    this.refusing = true;
+    this.cut();
+  }
+
+  restore(): void {
+    this.refusing = false;
+  }
+
+  private relay(client: Socket, targetPort: number, targetHost: string): void {
+    const server = connect({ host: targetHost, port: targetPort });
     const link = { deaf: false, mute: false };
     this.links.add(link);
     client.once('close', () => this.links.delete(link));
