@@ -98,6 +98,8 @@ describe('cluster faults: a node dies or hangs', () => {
     const back = await WsChatter.connect(n1, 'w2');
     back.client.send({ type: 'hello', nick: 'w2', resume: [{ room: '#lobby', after: lastSeen }] });
     const resumed = await back.client.waitForType('history', { reason: 'resume' }, DEADLINE_MS);
+    // The others went on talking meanwhile.
+    expect(resumed.messages.length).toBeGreaterThan(0);
     expect(resumed.more).toBe(false);
     for (const text of unacknowledged) back.say(text);
     await poll(
