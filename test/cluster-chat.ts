@@ -40,7 +40,7 @@ export interface Chatter {
   messages(): RoomMessage[];
   /** Ids the server gave this client's own messages, when it confirmed storing them. */
   ackedIds(): number[];
-  /** Everything said so far, for the message of a failed check. */
+  /** Everything received so far, for the message of a failed check. */
   transcript(): string;
   readonly gone: boolean;
 }
@@ -232,8 +232,9 @@ export async function waitForId(
 }
 
 /**
- * A barrier: `speaker` says `text`, and every listener receives it. What was published before
- * it on the same channel has been handled by then; the room's order makes the rest so.
+ * A barrier: `speaker` says `text`, and every other listener receives it. Room messages come
+ * in id order, so by then each listener has had every message stored before it. Resolves
+ * with its id.
  */
 export async function roundTrip(
   speaker: Chatter,
