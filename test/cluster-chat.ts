@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { expect } from 'vitest';
+import type { ClusterHealth } from '../src/cluster/cluster.js';
 import type { ServerMessage } from '../src/protocols/ws/protocol.js';
 import type { ClusterNode } from './cluster-nodes.js';
 import { type IrcClient, LineClient } from './helpers.js';
@@ -313,10 +314,10 @@ export async function within<T>(
 /** What a node's /healthz says of the cluster. */
 export async function clusterHealth(
   node: ClusterNode,
-): Promise<{ redis: 'up' | 'down'; lease: 'held' | 'lost' }> {
+): Promise<{ redis: 'up' | 'down'; lease: ClusterHealth['lease'] }> {
   const response = await fetch(`http://127.0.0.1:${node.ports.http}/healthz`);
   const body = (await response.json()) as {
-    cluster: { redis: 'up' | 'down'; lease: 'held' | 'lost' };
+    cluster: { redis: 'up' | 'down'; lease: ClusterHealth['lease'] };
   };
   return body.cluster;
 }

@@ -79,11 +79,12 @@ export class MessageOrder {
     this.maxConversations = options.maxConversations ?? 100_000;
   }
 
-  /** A room whose messages up to `lastId` this node has (from the store, at start). */
+  /**
+   * A room whose messages up to `lastId` this node has (from the store). One followed already
+   * stays as it is: what it has delivered, and what waits, is the truth.
+   */
   track(roomKey: string, lastId: number): void {
-    const state = this.targets.get(roomKey);
-    if (state) state.delivered = Math.max(state.delivered, lastId);
-    else this.targets.set(roomKey, newState(lastId));
+    if (!this.targets.has(roomKey)) this.targets.set(roomKey, newState(lastId));
   }
 
   local(event: MessageEvent, audience: Audience): void {
