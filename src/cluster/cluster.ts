@@ -34,6 +34,10 @@ export interface ClusterHealth {
   waitingMessages: number;
 }
 
+/** What a user renamed after losing a nickname to another node's earlier claim is told. */
+const NICK_LOST =
+  'another server had given your nickname out first while the servers could not reach each other.';
+
 /** Redis could not be reached at start, or a live node has this node's name. */
 export class ClusterStartError extends Error {}
 
@@ -139,6 +143,7 @@ export class Cluster {
       roster: this.roster,
       log,
       chat: () => this.chat,
+      onClaimSeen: (key) => void this.checkCollision(key),
     });
     this.order = new MessageOrder({
       history: store,
@@ -278,6 +283,7 @@ export class Cluster {
       }
       case 'member':
         this.roster.apply(envelope.node, envelope.key, envelope.state, envelope.was);
+        if (envelope.state !== null) void this.checkCollision(envelope.key);
         break;
       case 'room':
         // New: nothing of it delivered yet, whatever comes first on its channel.
@@ -354,10 +360,7 @@ export class Cluster {
       );
       for (const member of members) {
         if (member.nickKey !== undefined && lost.has(member.nickKey)) {
-          await chat.renameToGuest(
-            member,
-            'another server had given your nickname out first while the servers could not reach each other.',
-          );
+          await chat.renameToGuest(member, NICK_LOST);
         }
       }
       await this.presence.writeSnapshot();
@@ -365,6 +368,27 @@ export class Cluster {
     } catch (error) {
       this.log.warn({ event: 'cluster', err: error }, 'could not put nicknames back');
     }
+  }
+
+  /**
+   * Another node says one of its users has a nickname a user here has too: after a Redis
+   * restart or a lapsed lease, both put a claim back. The registry says whose it is; the
+   * other user is renamed. If it is ours, saying so again lets the other node find out.
+   */
+  private async checkCollision(key: string): Promise<void> {
+    const chat = this.chat;
+    const local = chat?.findMember(key);
+    if (!chat || !local || local.nickKey !== key) return;
+    let holder: Awaited<ReturnType<RedisNickRegistry['holder']>>;
+    try {
+      holder = await this.nicks.holder(key);
+    } catch {
+      return;
+    }
+    // Free, or its holder's node is gone: nothing is certain yet; the next word will tell.
+    if (holder === undefined || local.gone || local.nickKey !== key) return;
+    if (holder.owner === `${this.nodeId}:${local.id}`) this.roster.share(local);
+    else await chat.renameToGuest(local, NICK_LOST);
   }
 
   /** This node was taken for lost by the others: its users must reconnect elsewhere. */

@@ -56,13 +56,13 @@ local holder = redis.call('GET', KEYS[2])
 local status = 'held'
 if holder == ARGV[2] then
   redis.call('PEXPIRE', KEYS[2], ARGV[3])
-elseif (not holder and (restarted or ARGV[5] == 'take'))
-    or (ARGV[5] == 'take' and holder == ARGV[6]) then
+elseif ARGV[5] == 'take' and (not holder or holder == ARGV[6]) then
   redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
   redis.call('DEL', KEYS[3])
 elseif holder then
   return {'taken', epoch}
 elseif redis.call('EXISTS', KEYS[3]) == 1 then
+  -- Even in a Redis that restarted: another node has announced this one lost since.
   return {'expired', epoch}
 else
   redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])

@@ -16,6 +16,8 @@ export interface PresenceSyncOptions {
   roster: ClusterRoster;
   log: Logger;
   chat: () => Chat | undefined;
+  /** Another node says one of its users holds this nickname. */
+  onClaimSeen(key: string): void;
 }
 
 /**
@@ -168,6 +170,7 @@ export class PresenceSync {
       if (state) members.set(key, state);
     }
     this.roster.replaceNode(node, members);
+    for (const key of members.keys()) this.options.onClaimSeen(key);
   }
 
   /** This node's snapshot, emptied: at start (a restart under the same name left one) and stop. */
