@@ -105,7 +105,7 @@ export class RedisBus {
       fresh.push(channel);
     }
     // While Redis is away, the next 'ready' subscribes them with the rest.
-    if (fresh.length > 0 && this.up) void this.subscribe(fresh);
+    if (fresh.length > 0 && this.up) this.subscribe(fresh).catch(() => {});
   }
 
   /** Publishes without waiting; a publication that cannot go is dropped and counted. */

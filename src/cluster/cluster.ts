@@ -143,7 +143,7 @@ export class Cluster {
       roster: this.roster,
       log,
       chat: () => this.chat,
-      onClaimSeen: (key) => void this.checkCollision(key),
+      onClaimSeen: (key) => this.collision(key),
     });
     this.order = new MessageOrder({
       history: store,
@@ -283,7 +283,7 @@ export class Cluster {
       }
       case 'member':
         this.roster.apply(envelope.node, envelope.key, envelope.state, envelope.was);
-        if (envelope.state !== null) void this.checkCollision(envelope.key);
+        if (envelope.state !== null) this.collision(envelope.key);
         break;
       case 'room':
         // New: nothing of it delivered yet, whatever comes first on its channel.
@@ -370,6 +370,13 @@ export class Cluster {
     }
   }
 
+  private collision(key: string): void {
+    if (!this.lease.holds()) return;
+    this.checkCollision(key).catch((error: unknown) =>
+      this.log.warn({ event: 'cluster', err: error }, 'could not settle a nickname collision'),
+    );
+  }
+
   /**
    * Another node says one of its users has a nickname a user here has too: after a Redis
    * restart or a lapsed lease, both put a claim back. The registry says whose it is; the
@@ -387,8 +394,17 @@ export class Cluster {
     }
     // Free, or its holder's node is gone: nothing is certain yet; the next word will tell.
     if (holder === undefined || local.gone || local.nickKey !== key) return;
-    if (holder.owner === `${this.nodeId}:${local.id}`) this.roster.share(local);
-    else await chat.renameToGuest(local, NICK_LOST);
+    if (holder.owner === `${this.nodeId}:${local.id}`) {
+      this.roster.share(local);
+      return;
+    }
+    try {
+      await chat.renameToGuest(local, NICK_LOST);
+    } catch {
+      // No other nickname can be had now (Redis away, or this node lost): two users must not
+      // go on under one name, so this one goes, and is told why.
+      local.peer.disconnect(`Your nickname was given to another user first (${NICK_LOST})`);
+    }
   }
 
   /** This node was taken for lost by the others: its users must reconnect elsewhere. */
