@@ -10,6 +10,7 @@ import { RedisBus } from './bus.js';
 import { ClusterFanout } from './cluster-fanout.js';
 import type { Envelope, WireAudience } from './envelope.js';
 import { MessageOrder } from './message-order.js';
+import { NickGuard } from './nick-guard.js';
 import { NodeLease } from './node-lease.js';
 import { PresenceSync } from './presence-sync.js';
 import { CLUSTER_CLIENT_OPTIONS } from './redis-common.js';
@@ -33,10 +34,6 @@ export interface ClusterHealth {
   /** Room messages waiting for an earlier one to be fetched from the store. */
   waitingMessages: number;
 }
-
-/** What a user renamed after losing a nickname to another node's earlier claim is told. */
-const NICK_LOST =
-  'another server had given your nickname out first while the servers could not reach each other.';
 
 /** Redis could not be reached at start, or a live node has this node's name. */
 export class ClusterStartError extends Error {}
@@ -66,6 +63,7 @@ export class Cluster {
   private readonly roster: ClusterRoster;
   private readonly order: MessageOrder;
   private readonly presence: PresenceSync;
+  private readonly nickGuard: NickGuard;
   private chat: Chat | undefined;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
@@ -94,8 +92,8 @@ export class Cluster {
       ttlMs: config.leaseMs,
       refreshMs: Math.max(50, Math.floor(config.leaseMs / 3)),
       onLost: (reason) => this.leaseLost(reason),
-      onRestarted: () => void this.reclaim(),
-      onRetaken: () => void this.reclaim(),
+      onRestarted: () => void this.nickGuard.reclaim(),
+      onRetaken: () => void this.nickGuard.reclaim(),
       onState: (state) =>
         log.warn({ event: 'cluster', node: this.nodeId, redis: state }, `Redis is ${state}`),
     });
@@ -143,7 +141,17 @@ export class Cluster {
       roster: this.roster,
       log,
       chat: () => this.chat,
-      onClaimSeen: (key) => this.collision(key),
+      onClaimSeen: (key) => this.nickGuard.collision(key),
+    });
+    this.nickGuard = new NickGuard({
+      nodeId: config.nodeId,
+      leaseMs: config.leaseMs,
+      nicks: this.nicks,
+      lease: this.lease,
+      roster: this.roster,
+      presence: this.presence,
+      log,
+      chat: () => this.chat,
     });
     this.order = new MessageOrder({
       history: store,
@@ -253,6 +261,7 @@ export class Cluster {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
+    this.nickGuard.stop();
     this.order.stop();
     await this.presence.clearOwnSnapshot().catch(() => {});
     await this.lease.stop();
@@ -283,7 +292,7 @@ export class Cluster {
       }
       case 'member':
         this.roster.apply(envelope.node, envelope.key, envelope.state, envelope.was);
-        if (envelope.state !== null) this.collision(envelope.key);
+        if (envelope.state !== null) this.nickGuard.collision(envelope.key);
         break;
       case 'room':
         // New: nothing of it delivered yet, whatever comes first on its channel.
@@ -328,83 +337,6 @@ export class Cluster {
       }
     }
     await this.check();
-  }
-
-  /**
-   * Redis lost everything (it restarted), or this node's lease lapsed without anyone taking
-   * it for lost (Redis was out of reach): its nicknames are put back, the earlier claim
-   * winning where another node gave one out meanwhile. Done again a lease later, once every
-   * node has put its own back, so the later claimant of each hears that it lost.
-   */
-  private async reclaim(): Promise<void> {
-    this.presence.holdReaping();
-    await this.reassertNicknames();
-    const again = setTimeout(() => void this.reassertNicknames(), this.config.leaseMs);
-    again.unref();
-    this.timers.push(again);
-  }
-
-  private async reassertNicknames(): Promise<void> {
-    const chat = this.chat;
-    if (!chat || this.stopped) return;
-    const members = [...chat.registered()];
-    try {
-      const lost = new Set(
-        await this.nicks.reassert(
-          members.map((member) => ({
-            key: member.nickKey!,
-            owner: `${this.nodeId}:${member.id}`,
-            at: member.registeredAt,
-          })),
-        ),
-      );
-      for (const member of members) {
-        if (member.nickKey !== undefined && lost.has(member.nickKey)) {
-          await chat.renameToGuest(member, NICK_LOST);
-        }
-      }
-      await this.presence.writeSnapshot();
-      this.presence.publishHello();
-    } catch (error) {
-      this.log.warn({ event: 'cluster', err: error }, 'could not put nicknames back');
-    }
-  }
-
-  private collision(key: string): void {
-    if (!this.lease.holds()) return;
-    this.checkCollision(key).catch((error: unknown) =>
-      this.log.warn({ event: 'cluster', err: error }, 'could not settle a nickname collision'),
-    );
-  }
-
-  /**
-   * Another node says one of its users has a nickname a user here has too: after a Redis
-   * restart or a lapsed lease, both put a claim back. The registry says whose it is; the
-   * other user is renamed. If it is ours, saying so again lets the other node find out.
-   */
-  private async checkCollision(key: string): Promise<void> {
-    const chat = this.chat;
-    const local = chat?.findMember(key);
-    if (!chat || !local || local.nickKey !== key) return;
-    let holder: Awaited<ReturnType<RedisNickRegistry['holder']>>;
-    try {
-      holder = await this.nicks.holder(key);
-    } catch {
-      return;
-    }
-    // Free, or its holder's node is gone: nothing is certain yet; the next word will tell.
-    if (holder === undefined || local.gone || local.nickKey !== key) return;
-    if (holder.owner === `${this.nodeId}:${local.id}`) {
-      this.roster.share(local);
-      return;
-    }
-    try {
-      await chat.renameToGuest(local, NICK_LOST);
-    } catch {
-      // No other nickname can be had now (Redis away, or this node lost): two users must not
-      // go on under one name, so this one goes, and is told why.
-      local.peer.disconnect(`Your nickname was given to another user first (${NICK_LOST})`);
-    }
   }
 
   /** This node was taken for lost by the others: its users must reconnect elsewhere. */
