@@ -88,7 +88,8 @@ async function fanoutSize(
     (target) => fanoutRun(target, config),
     (r) =>
       `${count(r.deliveriesPerSecond)} deliveries/s, received/expected ${r.received}/${r.expected}` +
-      `, repeats ${r.repeats}, bus dropped ${r.counters.busDropped ?? 'n/a'}, ${usageText(r.usage)}` +
+      `, repeats ${r.repeats}, bus dropped ${r.counters.busDropped ?? 'n/a'}` +
+      `, read back ${r.counters.readRows}/${r.counters.stored}, ${usageText(r.usage)}` +
       `, ${nodesText(r.usage)}`,
   );
   const { ratio, pairs } = ratios(outcomes);
@@ -105,6 +106,7 @@ async function fanoutSize(
         'bound by',
         'msg/commit',
         'via Redis (dropped)',
+        'read back',
       ],
       outcomes.map((outcome) => {
         const received = outcome.runs.reduce((sum, run) => sum + run.received, 0);
@@ -123,9 +125,12 @@ async function fanoutSize(
           ...useCells(outcome.runs),
           boundText(outcome.runs.map((run) => run.usage)),
           fixed(median(outcome.runs.map((run) => run.messagesPerCommit)), 1),
-          (outcome.target.nodes ?? 1) > 1
-            ? `${count(bus('busPublished'))} (${count(bus('busDropped'))})`
-            : '',
+          ...((outcome.target.nodes ?? 1) > 1
+            ? [
+                `${count(bus('busPublished'))} (${count(bus('busDropped'))})`,
+                percent(bus('readRows') / bus('stored')),
+              ]
+            : ['', '']),
         ];
       }),
     )}`,
@@ -135,7 +140,8 @@ async function fanoutSize(
     '   received/expected: over every run, after the drain; must be exactly 1, each sender in order.\n' +
       '   repeats: deliveries of a message the client already had (or of one older than the last seen).\n' +
       '   via Redis: messages and other events the nodes published to Redis over every run; dropped: not\n' +
-      '   published (the other node then reads them from PostgreSQL).',
+      '   published (the other node then reads them from PostgreSQL). read back: rows the nodes read from\n' +
+      '   PostgreSQL (a message came ahead of an earlier one not yet had), per message stored.',
   );
   console.log(USE_NOTE);
   errorsNote(outcomes);

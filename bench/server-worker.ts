@@ -50,7 +50,7 @@ const server = await startServer({
 // Count the group commits and time them. The SQLite store does its work synchronously inside
 // append(), so the time around the call is the store's share of the event loop; PostgreSQL's
 // happens elsewhere, so for it the time until the commit is done is kept too (commitMs).
-const stats = { batches: 0, stored: 0, storeMs: 0, commitMs: 0 };
+const stats = { batches: 0, stored: 0, storeMs: 0, commitMs: 0, reads: 0, readRows: 0 };
 const append = server.store.append.bind(server.store);
 server.store.append = (messages) => {
   const start = performance.now();
@@ -65,6 +65,16 @@ server.store.append = (messages) => {
     () => {},
   );
   return stored;
+};
+
+// A cluster node reads a room's messages back from the store when one came ahead of an earlier
+// one it had not yet had (src/cluster/room-order.ts): count those reads.
+const after = server.store.after.bind(server.store);
+server.store.after = async (target, id, limit) => {
+  const rows = await after(target, id, limit);
+  stats.reads++;
+  stats.readRows += rows.length;
+  return rows;
 };
 
 const httpPort = server.port('http');
@@ -84,6 +94,9 @@ async function busCounters(): Promise<Record<string, number>> {
     waitingMessages: body.cluster.waitingMessages,
   };
 }
+
+// Once now, so that loading fetch() does not land in a measured interval.
+if (kind === 'serve') await busCounters();
 
 serveServer(
   { line: server.port('line'), irc: server.port('irc'), 'json-ws': httpPort },
