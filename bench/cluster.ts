@@ -11,6 +11,7 @@
  */
 import type { Options, Sizes } from './options.js';
 import { boundText, errorsNote, fixed, type Outcome, series, usageText } from './report.js';
+import { progress } from './runner.js';
 import {
   type FanoutConfig,
   type FanoutRun,
@@ -21,7 +22,7 @@ import {
 } from './scenarios.js';
 import { DATABASE_URL, REDIS_URL, unreachable } from './services.js';
 import { count, median, ms, percent, spread, summaryOf, table } from './stats.js';
-import { CLUSTER_TARGETS } from './targets.js';
+import { CLUSTER_TARGETS, type Target } from './targets.js';
 
 /** Two nodes' deliveries per second at least this share of one node's. */
 export const CLUSTER_GOAL = 0.8;
@@ -80,12 +81,25 @@ function exactRun(run: FanoutRun): boolean {
 async function fanoutSize(
   config: FanoutConfig,
   runs: number,
-): Promise<{ outcomes: Outcome<FanoutRun>[]; ratio: number; pairs: number[] }> {
+): Promise<{ outcomes: Outcome<FanoutRun>[]; ratio: number; pairs: number[]; exact: boolean }> {
+  // A disturbed run is run again and only the least disturbed attempt kept: a lost or
+  // repeated delivery in any attempt must still show.
+  let inexact = 0;
+  const attempt = async (target: Target) => {
+    const run = await fanoutRun(target, config);
+    if (!exactRun(run)) {
+      inexact++;
+      progress(
+        `    ${target.name}: received/expected ${run.received}/${run.expected}, repeats ${run.repeats}: ${run.problems.slice(0, 3).join('; ')}`,
+      );
+    }
+    return run;
+  };
   const outcomes = await series(
     `cluster fan-out ${config.clients}`,
     CLUSTER_TARGETS,
     runs,
-    (target) => fanoutRun(target, config),
+    attempt,
     (r) =>
       `${count(r.deliveriesPerSecond)} deliveries/s, received/expected ${r.received}/${r.expected}` +
       `, repeats ${r.repeats}, bus dropped ${r.counters.busDropped ?? 'n/a'}` +
@@ -150,7 +164,8 @@ async function fanoutSize(
       pairs.length > 0 ? `${min.toFixed(3)}–${max.toFixed(3)}` : 'n/a'
     })`,
   );
-  return { outcomes, ratio, pairs };
+  if (inexact > 0) console.log(`${inexact} attempt(s) lost, repeated or reordered deliveries.`);
+  return { outcomes, ratio, pairs, exact: inexact === 0 };
 }
 
 async function latencySeries(
@@ -242,7 +257,7 @@ export async function clusterPart(
     );
     const result = await fanoutSize(config, s.runs);
     for (const outcome of result.outcomes) {
-      if (outcome.errors.length > 0 || !outcome.runs.every(exactRun)) exact = false;
+      if (outcome.errors.length > 0 || !result.exact) exact = false;
     }
     const met = result.ratio >= CLUSTER_GOAL;
     verdicts.push(
