@@ -1,7 +1,7 @@
 /**
  * A load generator: a child process holding some of a scenario's clients (client i of n goes
- * to generator i % generators), driven by the orchestrator (bench/scenarios.ts). Arguments:
- * JSON of GeneratorConfig.
+ * to generator i % generators, and connects to node i % nodes), driven by the orchestrator
+ * (bench/scenarios.ts). Arguments: JSON of GeneratorConfig.
  *
  * Clients are numbered; the first `senders` are senders, named `s00000`, `s00001`, …, the rest
  * receivers `r00010`, …. The text of every chat message is
@@ -25,13 +25,14 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clock } from './clock.js';
 import { DOORS, type DoorClient, type Sink } from './doors.js';
-import { textPool } from './messages.js';
+import { readNumber, textPool } from './messages.js';
 import { serve } from './rpc.js';
 import { Histogram } from './stats.js';
 
 export interface GeneratorConfig {
   door: string;
-  port: number;
+  /** The door's port on each node of the server under test. */
+  ports: number[];
   /** This generator's number and how many there are. */
   index: number;
   generators: number;
@@ -61,6 +62,8 @@ export interface JoinResult {
 export interface VerifyResult {
   received: number;
   expected: number;
+  /** Messages that came again (or late): not after the last one seen from their sender. */
+  repeats: number;
   problems: string[];
 }
 
@@ -105,6 +108,7 @@ const fillers = textPool(1024, config.bytes - HEADER);
 
 let mode: 'idle' | 'fanout' | 'latency' = 'idle';
 let deliveries = 0;
+let repeats = 0;
 let lastDataAt = 0;
 const problems: string[] = [];
 const problem = (text: string) => {
@@ -118,12 +122,6 @@ function nick(index: number): string {
 function text(seq: number, time = clock()): string {
   const us = String(Math.round(time * 1000)).padStart(TIME_DIGITS, '0');
   return `${String(seq).padStart(SEQ_DIGITS, '0')} ${us} ${fillers[seq % fillers.length]}`;
-}
-
-function readNumber(buf: Buffer, start: number, digits: number): number {
-  let value = 0;
-  for (let i = start; i < start + digits; i++) value = value * 10 + buf[i]! - 48;
-  return value;
 }
 
 class Sender {
@@ -209,7 +207,7 @@ class Client implements Sink {
   }
 
   async join(timeoutMs: number): Promise<void> {
-    this.connection = await door!.connect(config.port, this);
+    this.connection = await door!.connect(config.ports[this.index % config.ports.length]!, this);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`not in #lobby after ${timeoutMs} ms`)),
@@ -241,6 +239,7 @@ class Client implements Sink {
         return;
       }
       if (seq !== this.last[sender]! + 1) {
+        if (seq <= this.last[sender]!) repeats++;
         problem(
           `${nick(this.index)}: from ${nick(sender)} got #${seq} after #${this.last[sender]}`,
         );
@@ -368,7 +367,7 @@ serve<GeneratorApi>(
       }
       if (deliveries !== expected)
         found.push(`received ${deliveries} deliveries, expected ${expected}`);
-      return { received: deliveries, expected, problems: found.slice(0, 20) };
+      return { received: deliveries, expected, repeats, problems: found.slice(0, 20) };
     },
 
     latencyStart({ t0, rate, since: from, until }) {

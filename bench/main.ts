@@ -11,7 +11,10 @@
  *   join     a join storm of 5,000 clients;
  * and those of "Durable history" (docs/benchmarks.md):
  *   store    the history store's throughput;
- *   history  fan-out with the SQLite store vs the memory store.
+ *   history  fan-out with the SQLite store vs the memory store;
+ * and the cluster's (BENCHMARKS.md, "Two nodes (cluster)"):
+ *   cluster  fan-out and latency on two nodes sharing a room through Redis vs one node, both
+ *            with PostgreSQL (skipped when PostgreSQL or Redis does not answer).
  * Runs of the different targets alternate so that slow drift of the machine hits them alike,
  * each waits for the machine to be quiet first, and each figure is the median of the runs with
  * the spread (min–max). Exits 1 if a fan-out delivery was lost, duplicated or reordered (a
@@ -20,6 +23,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { clusterPart } from './cluster.js';
 import { floodPart } from './flood.js';
 import { historyFanout, storeBenchmark } from './history.js';
 import { joinPart, memoryPart } from './memory-join.js';
@@ -300,6 +304,7 @@ async function main(): Promise<void> {
         report,
       )) && exact;
   }
+  if (options.only.has('cluster')) exact = (await clusterPart(options, s, report)) && exact;
 
   console.log(
     `\nEvery fan-out message delivered to every other client exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,

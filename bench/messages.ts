@@ -1,7 +1,8 @@
 /**
  * Deterministic chat-like text: pseudo-words of 2–4 syllables drawn from a vocabulary of a few
  * thousand, so the full-text index sees a realistic mix of repeated and rarer terms. Texts are
- * pure ASCII, so characters == bytes.
+ * pure ASCII, so characters == bytes. And the numbers the load generator heads each message
+ * with, read back without decoding.
  */
 
 const SYLLABLES = [
@@ -80,4 +81,11 @@ export function textPool(poolSize: number, bytes: number, seed = 42): string[] {
     texts.push(text);
   }
   return texts;
+}
+
+/** The number written in `digits` ASCII digits at buf[start] (a message's sequence or time). */
+export function readNumber(buf: Buffer, start: number, digits: number): number {
+  let value = 0;
+  for (let i = start; i < start + digits; i++) value = value * 10 + buf[i]! - 48;
+  return value;
 }

@@ -2,7 +2,16 @@
 import type { LatencyConfig } from './scenarios.js';
 import { TARGETS } from './targets.js';
 
-export const PARTS = ['fanout', 'latency', 'flood', 'memory', 'join', 'store', 'history'] as const;
+export const PARTS = [
+  'fanout',
+  'latency',
+  'flood',
+  'memory',
+  'join',
+  'store',
+  'history',
+  'cluster',
+] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Options {
@@ -89,6 +98,8 @@ export interface Sizes {
   memoryIdleMs: number;
   joinClients: number;
   joinConcurrency: number;
+  /** Room sizes of the cluster part's fan-out (bench/cluster.ts), which is otherwise `fanout`. */
+  clusterClients: number[];
 }
 
 export function sizes(options: Options): Sizes {
@@ -117,5 +128,7 @@ export function sizes(options: Options): Sizes {
     memoryIdleMs: 8_000,
     joinClients: quick ? 1_000 : GOAL.joinClients,
     joinConcurrency: 250,
+    // The goal's two sizes even with --quick: the line door gets through 1,000 quickly.
+    clusterClients: [100, 1_000],
   };
 }

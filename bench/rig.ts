@@ -1,8 +1,9 @@
 /**
  * What every scenario runs on (bench/scenarios.ts): a fresh server process for one target
- * (bench/server-worker.ts or a baseline) and fresh load generators (bench/generator.ts), and
- * the readings of CPU time and event-loop utilisation taken around a measured interval, with
- * the whole machine's CPU time from /proc/stat to see what others took.
+ * (bench/server-worker.ts or a baseline; one per node for a cluster) and fresh load generators
+ * (bench/generator.ts), and the readings of CPU time and event-loop utilisation taken around a
+ * measured interval, with the whole machine's CPU time from /proc/stat to see what others
+ * took.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import type { GeneratorApi, GeneratorConfig, GeneratorMark } from './generator.j
 import { busyCores, type CpuTimes, cpuTimes } from './machine.js';
 import { Child, childFdLimit } from './rpc.js';
 import type { Ports, ServerApi, ServerMark } from './server-common.js';
-import type { ServerKind, Target } from './targets.js';
+import { freshNamespace } from './services.js';
+import type { Target } from './targets.js';
 
 export const script = (name: string) => fileURLToPath(new URL(`./${name}.js`, import.meta.url));
 
@@ -44,9 +46,16 @@ export function serverCanHold(clients: number): boolean {
 /** CPU and event-loop use over a measured interval, and what was the bottleneck. */
 export interface Usage {
   ms: number;
-  /** Share of one core (CPU) and of the time (ELU: 1 = the event loop never idled). */
+  /**
+   * Share of one core (CPU) and of the time (ELU: 1 = the event loop never idled); with
+   * several nodes, CPU summed and the ELU of the busiest.
+   */
   serverCpu: number;
   serverElu: number;
+  /** Each node's CPU and ELU. */
+  nodes: Array<{ cpu: number; elu: number }>;
+  /** Cores' worth of CPU that PostgreSQL and Redis used, for targets that use them. */
+  servicesCpu: number;
   /** Generators: CPU summed, ELU of the busiest. */
   generatorCpu: number;
   generatorElu: number;
@@ -63,9 +72,21 @@ export interface Usage {
 export const SATURATED = 0.9;
 
 export interface Marks {
-  server: ServerMark;
+  /** One per node. */
+  servers: ServerMark[];
   generators: GeneratorMark[];
   machine: CpuTimes | undefined;
+  /** CPU time (ms) of PostgreSQL and Redis for the target, when it uses them. */
+  services: number | undefined;
+}
+
+/** A server-specific counter's growth between two marks, summed over the nodes. */
+export function extraDelta(before: Marks, after: Marks, key: string): number {
+  let sum = 0;
+  for (const [i, mark] of after.servers.entries()) {
+    sum += (mark.extra[key] ?? Number.NaN) - (before.servers[i]!.extra[key] ?? Number.NaN);
+  }
+  return sum;
 }
 
 function elu(before: { idle: number; active: number }, after: { idle: number; active: number }) {
@@ -74,9 +95,16 @@ function elu(before: { idle: number; active: number }, after: { idle: number; ac
 }
 
 export function usage(before: Marks, after: Marks): Usage {
-  const ms = after.server.at - before.server.at;
-  const serverCpu = (after.server.cpuMs - before.server.cpuMs) / ms;
-  const serverElu = elu(before.server.elu, after.server.elu);
+  const ms = after.servers[0]!.at - before.servers[0]!.at;
+  const nodes = after.servers.map((mark, i) => {
+    const first = before.servers[i]!;
+    return {
+      cpu: (mark.cpuMs - first.cpuMs) / (mark.at - first.at),
+      elu: elu(first.elu, mark.elu),
+    };
+  });
+  const serverCpu = nodes.reduce((sum, node) => sum + node.cpu, 0);
+  const serverElu = Math.max(...nodes.map((node) => node.elu));
   let generatorCpu = 0;
   let generatorElu = 0;
   for (const [i, mark] of after.generators.entries()) {
@@ -87,13 +115,20 @@ export function usage(before: Marks, after: Marks): Usage {
   const serverBound = serverElu >= SATURATED;
   const generatorBound = generatorElu >= SATURATED;
   const busy = busyCores(before.machine, after.machine, ms);
+  const servicesCpu =
+    before.services === undefined || after.services === undefined
+      ? 0
+      : (after.services - before.services) / ms;
   return {
     ms,
     serverCpu,
     serverElu,
+    nodes,
+    servicesCpu,
     generatorCpu,
     generatorElu,
-    otherCores: busy - serverCpu - generatorCpu,
+    // PostgreSQL and Redis are part of what a cluster target measures, not a disturbance.
+    otherCores: busy - serverCpu - generatorCpu - servicesCpu,
     bound:
       serverBound && generatorBound
         ? 'both'
@@ -107,16 +142,26 @@ export function usage(before: Marks, after: Marks): Usage {
   };
 }
 
-/** A fresh server for one target and fresh load generators speaking its door. */
+/** A fresh server (or one per node) for one target and fresh load generators speaking its door. */
 export class Rig {
   private constructor(
     readonly target: Target,
-    readonly server: Child<ServerApi>,
+    readonly servers: Child<ServerApi>[],
     readonly generators: Child<GeneratorApi>[],
-    private readonly dataDir: string | undefined,
-    /** The port of the target's door. */
-    readonly port: number,
+    /** Removes what the servers kept (a data directory, a schema and Redis keys). */
+    private readonly cleanup: () => Promise<void>,
+    /** The port of the target's door on each node. */
+    readonly ports: number[],
+    private readonly servicesCpuMs: () => Promise<number | undefined>,
   ) {}
+
+  get server(): Child<ServerApi> {
+    return this.servers[0]!;
+  }
+
+  get port(): number {
+    return this.ports[0]!;
+  }
 
   static async start(
     target: Target,
@@ -128,23 +173,21 @@ export class Rig {
       limitsExempt?: string;
     },
   ): Promise<Rig> {
-    const {
-      child: server,
-      ports,
-      dataDir,
-    } = await startServerProcess(target.server, scenario.limitsExempt);
-    const port = ports[target.door];
-    if (port === undefined) {
-      await server.kill();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`${target.server} has no ${target.door} door (it has ${Object.keys(ports)})`);
+    const started = await startServers(target, scenario.limitsExempt);
+    const ports = started.ports.map((doors) => doors[target.door]);
+    if (ports.some((port) => port === undefined)) {
+      await Promise.all(started.children.map((child) => child.kill()));
+      await started.cleanup();
+      throw new Error(
+        `${target.server} has no ${target.door} door (it has ${Object.keys(started.ports[0]!)})`,
+      );
     }
     const count = generatorsFor(scenario.clients, scenario.generators);
     const generators = await Promise.all(
       Array.from({ length: count }, async (_, index) => {
         const config: GeneratorConfig = {
           door: target.door,
-          port,
+          ports: ports as number[],
           index,
           generators: count,
           clients: scenario.clients,
@@ -160,19 +203,23 @@ export class Rig {
         return started.child;
       }),
     );
-    return new Rig(target, server, generators, dataDir, port);
+    return new Rig(
+      target,
+      started.children,
+      generators,
+      started.cleanup,
+      ports as number[],
+      started.servicesCpuMs ?? (async () => undefined),
+    );
   }
 
   async marks(): Promise<Marks> {
-    const [server, ...generators] = await Promise.all([
-      this.server.call('mark'),
-      ...this.generators.map((generator) => generator.call('mark')),
+    const [servers, generators, services] = await Promise.all([
+      Promise.all(this.servers.map((server) => server.call('mark'))),
+      Promise.all(this.generators.map((generator) => generator.call('mark'))),
+      this.servicesCpuMs(),
     ]);
-    return {
-      server: server as ServerMark,
-      generators: generators as GeneratorMark[],
-      machine: cpuTimes(),
-    };
+    return { servers, generators, machine: cpuTimes(), services };
   }
 
   /** Connects and joins every client; returns when the first connect began and the last join ended. */
@@ -196,14 +243,18 @@ export class Rig {
   }
 
   /**
-   * Ends everything: the server first (so that it does not announce thousands of departures
+   * Ends everything: the servers first (so that they do not announce thousands of departures
    * to the clients still connected), then the generators.
    */
   async close(): Promise<void> {
-    // Exiting on request lets a profile (BENCH_SERVER_NODE_ARGS=--cpu-prof) be written.
-    await this.server.call('exit').catch(() => {});
-    await Promise.race([this.server.exited, sleep(5_000)]);
-    await this.server.kill();
+    await Promise.all(
+      this.servers.map(async (server) => {
+        // Exiting on request lets a profile (BENCH_SERVER_NODE_ARGS=--cpu-prof) be written.
+        await server.call('exit').catch(() => {});
+        await Promise.race([server.exited, sleep(5_000)]);
+        await server.kill();
+      }),
+    );
     await Promise.all(
       this.generators.map(async (generator) => {
         await generator.call('close').catch(() => {});
@@ -211,35 +262,87 @@ export class Rig {
         await generator.kill();
       }),
     );
-    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    await this.cleanup();
   }
 }
 
-async function startServerProcess(
-  kind: ServerKind,
-  limitsExempt: string | undefined,
-): Promise<{ child: Child<ServerApi>; ports: Ports; dataDir: string | undefined }> {
+interface Started {
+  children: Child<ServerApi>[];
+  /** Each node's ports by door. */
+  ports: Ports[];
+  cleanup: () => Promise<void>;
+  servicesCpuMs?: () => Promise<number | undefined>;
+}
+
+async function startServers(target: Target, limitsExempt: string | undefined): Promise<Started> {
   const execArgv = serverNodeArgs();
+  const kind = target.server;
   if (kind === 'line-baseline' || kind === 'ws-baseline') {
     const name = kind === 'line-baseline' ? 'baseline-server' : 'baseline-ws-server';
     const { child, ready } = await Child.start<ServerApi, Ports>(kind, script(name), [], {
       execArgv,
     });
-    return { child, ports: ready, dataDir: undefined };
+    return { children: [child], ports: [ready], cleanup: async () => {} };
   }
+  const env = limitsExempt ? { env: { BENCH_LIMITS_EXEMPT: limitsExempt } } : {};
+  if (kind === 'chatroom-postgres') return startNodes(target.nodes ?? 1, execArgv, env);
   const store = kind === 'chatroom-memory' ? 'memory' : 'sqlite';
   // The default store, SQLite, in a fresh directory of its own.
   const dataDir = store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'chatroom-bench-')) : undefined;
+  const cleanup = async () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     const { child, ready } = await Child.start<ServerApi, Ports>(
       kind,
       script('server-worker'),
       dataDir ? [store, dataDir] : [store],
-      { execArgv, ...(limitsExempt ? { env: { BENCH_LIMITS_EXEMPT: limitsExempt } } : {}) },
+      { execArgv, ...env },
     );
-    return { child, ports: ready, dataDir };
+    return { children: [child], ports: [ready], cleanup };
   } catch (error) {
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
+    throw error;
+  }
+}
+
+/**
+ * `nodes` chatroom nodes with their history in a fresh PostgreSQL schema, started with the
+ * flags an operator would give `chatroom serve`; more than one share the room through Redis,
+ * under a fresh key prefix.
+ */
+async function startNodes(
+  nodes: number,
+  execArgv: string[],
+  env: { env?: Record<string, string> },
+): Promise<Started> {
+  const namespace = await freshNamespace();
+  const children: Child<ServerApi>[] = [];
+  const ports: Ports[] = [];
+  const cleanup = () => namespace.drop();
+  try {
+    // One after the other: the first creates the schema's tables, the others find them.
+    for (let i = 0; i < nodes; i++) {
+      const cluster =
+        nodes > 1
+          ? [
+              ...['--redis-url', namespace.redisUrl, '--redis-prefix', namespace.prefix],
+              ...['--node-id', `bench-${i}`],
+            ]
+          : [];
+      const { child, ready } = await Child.start<ServerApi, Ports>(
+        `chatroom node ${i}`,
+        script('server-worker'),
+        ['serve', '--database-url', namespace.databaseUrl, ...cluster],
+        { execArgv, ...env },
+      );
+      children.push(child);
+      ports.push(ready);
+    }
+    return { children, ports, cleanup, servicesCpuMs: () => namespace.servicesCpuMs() };
+  } catch (error) {
+    await Promise.all(children.map((child) => child.kill()));
+    await cleanup();
     throw error;
   }
 }

@@ -6,9 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clock } from './clock.js';
 import type { FlooderApi, FlooderConfig, FloodResult } from './flooder.js';
-import { joinFailed, Rig, script, type Usage, usage, withRig } from './rig.js';
+import { extraDelta, joinFailed, Rig, script, type Usage, usage, withRig } from './rig.js';
 import { Child } from './rpc.js';
-import type { ServerMark } from './server-common.js';
 import { Histogram, percentile } from './stats.js';
 import type { Target } from './targets.js';
 
@@ -37,6 +36,8 @@ export interface FanoutRun {
   sent: number;
   expected: number;
   received: number;
+  /** Deliveries of a message a client had already had (or that came after a later one). */
+  repeats: number;
   /** Lines out of order, duplicated, missing, malformed, errors or early disconnects. */
   problems: string[];
   usage: Usage;
@@ -44,6 +45,8 @@ export interface FanoutRun {
   /** The chatroom server's group commits: messages per commit, share of its time in the store. */
   messagesPerCommit: number;
   storeShare: number;
+  /** Its counters (bench/server-worker.ts) after the drain, summed over the nodes. */
+  counters: Record<string, number>;
 }
 
 /**
@@ -77,8 +80,14 @@ export function fanoutRun(target: Target, config: FanoutConfig): Promise<FanoutR
     const checks = await Promise.all(
       rig.generators.map((g) => g.call('verify', { sent, timeoutMs })),
     );
+    const end = await rig.marks();
+    const counters: Record<string, number> = {};
+    for (const mark of end.servers) {
+      for (const [key, value] of Object.entries(mark.extra)) {
+        counters[key] = (counters[key] ?? 0) + value;
+      }
+    }
     const use = usage(before, after);
-    const extra = (mark: ServerMark, key: string) => mark.extra[key] ?? Number.NaN;
     return {
       target: target.name,
       clients: config.clients,
@@ -87,13 +96,13 @@ export function fanoutRun(target: Target, config: FanoutConfig): Promise<FanoutR
       sent: sent.reduce((a, b) => a + b, 0),
       expected: checks.reduce((sum, check) => sum + check.expected, 0),
       received: checks.reduce((sum, check) => sum + check.received, 0),
+      repeats: checks.reduce((sum, check) => sum + check.repeats, 0),
       problems: checks.flatMap((check) => check.problems).slice(0, 20),
       usage: use,
       otherCores: use.otherCores,
-      messagesPerCommit:
-        (extra(after.server, 'stored') - extra(before.server, 'stored')) /
-        (extra(after.server, 'batches') - extra(before.server, 'batches')),
-      storeShare: (extra(after.server, 'storeMs') - extra(before.server, 'storeMs')) / use.ms,
+      messagesPerCommit: extraDelta(before, after, 'stored') / extraDelta(before, after, 'batches'),
+      storeShare: extraDelta(before, after, 'storeMs') / use.ms,
+      counters,
     };
   });
 }

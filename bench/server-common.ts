@@ -24,7 +24,7 @@ export interface ServerMark {
 }
 
 export type ServerApi = {
-  mark(): ServerMark;
+  mark(): Promise<ServerMark>;
   /** Collects garbage (twice, with a pause for the heap to shrink), then marks. */
   gc(): Promise<ServerMark>;
   /** Exits at once (without a graceful shutdown), so that --cpu-prof writes its profile. */
@@ -50,12 +50,23 @@ export function serverMark(extra: Record<string, number> = {}): ServerMark {
   };
 }
 
-/** Serves the orchestrator's requests; `extra` adds server-specific counters to each mark. */
-export function serveServer(ports: Ports, extra: () => Record<string, number> = () => ({})): void {
+type Extra = () => Record<string, number> | Promise<Record<string, number>>;
+
+/**
+ * Serves the orchestrator's requests; `extra` adds server-specific counters to each mark. The
+ * time, CPU and event loop are read before the counters, which a busy server may take a while
+ * to collect.
+ */
+export function serveServer(ports: Ports, extra: Extra = () => ({})): void {
   const collect = (globalThis as { gc?: () => void }).gc;
+  const mark = async () => {
+    const reading = serverMark();
+    reading.extra = await extra();
+    return reading;
+  };
   serve<ServerApi>(
     {
-      mark: () => serverMark(extra()),
+      mark,
       async gc() {
         if (collect) {
           collect();
@@ -63,7 +74,7 @@ export function serveServer(ports: Ports, extra: () => Record<string, number> = 
           collect();
           await sleep(400);
         }
-        return serverMark(extra());
+        return mark();
       },
       exit() {
         setImmediate(() => process.exit(0));

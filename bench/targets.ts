@@ -6,7 +6,12 @@
  *
  *   { name: 'chatroom ws', server: 'chatroom', door: 'json-ws', baseline: 'ws baseline', goals },
  */
-export type ServerKind = 'chatroom' | 'chatroom-memory' | 'line-baseline' | 'ws-baseline';
+export type ServerKind =
+  | 'chatroom'
+  | 'chatroom-memory'
+  | 'chatroom-postgres'
+  | 'line-baseline'
+  | 'ws-baseline';
 
 /** What a chatroom door must reach; a figure without a goal is reported, not judged. */
 export interface Goals {
@@ -45,6 +50,11 @@ export interface Target {
   /** The target whose figures this one's are divided by. */
   baseline?: string;
   goals?: Goals;
+  /**
+   * chatroom-postgres only: how many nodes, each a process of its own; more than one share
+   * the room through Redis. Client i connects to node i mod nodes.
+   */
+  nodes?: number;
 }
 
 /** In the order they run within each round: baselines first, then chatroom's doors. */
@@ -79,4 +89,19 @@ export const TARGETS: readonly Target[] = [
 export const HISTORY_TARGETS: readonly Target[] = [
   { name: 'chatroom line, sqlite', server: 'chatroom', door: 'line' },
   { name: 'chatroom line, memory', server: 'chatroom-memory', door: 'line' },
+];
+
+/**
+ * The cluster comparison (bench/cluster.ts): the line door with history in PostgreSQL, one
+ * node alone against two sharing the room through Redis.
+ */
+export const CLUSTER_TARGETS: readonly Target[] = [
+  { name: 'one node, PostgreSQL', server: 'chatroom-postgres', door: 'line', nodes: 1 },
+  {
+    name: 'two nodes, PostgreSQL + Redis',
+    server: 'chatroom-postgres',
+    door: 'line',
+    nodes: 2,
+    baseline: 'one node, PostgreSQL',
+  },
 ];
