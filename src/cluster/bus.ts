@@ -59,7 +59,13 @@ export class RedisBus {
       lazyConnect: true,
       retryStrategy: (times: number) => Math.min(100 * times, 2000),
     };
-    this.publisher = new Redis(options.url, { ...common, connectionName: `${options.nodeId}:pub` });
+    this.publisher = new Redis(options.url, {
+      ...common,
+      connectionName: `${options.nodeId}:pub`,
+      // The publications of one turn leave in one write: one system call per message was a
+      // sixth of a node's time in the two-node benchmark.
+      enableAutoPipelining: true,
+    });
     this.subscriber = new Redis(options.url, {
       ...common,
       connectionName: `${options.nodeId}:sub`,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Audience } from '../core/fanout.js';
 import type { NewMessage, StoredMessage } from '../core/history.js';
 import { MemoryStore } from '../store/memory.js';
@@ -167,5 +167,42 @@ describe('MessageOrder', () => {
       [3, 'three'],
     ]);
     expect(events[1]).toMatchObject({ type: 'private', from: 'Ann', to: 'Bob' });
+  });
+
+  it('waits a moment for a missing message on its way through Redis before reading the store', async () => {
+    const history = new MemoryStore();
+    let reads = 0;
+    const counted = {
+      after: (target: string, id: number, limit: number) => {
+        reads++;
+        return history.after(target, id, limit);
+      },
+      lastIds: (targets: readonly string[]) => history.lastIds(targets),
+    };
+    const ids: number[] = [];
+    const order = new MessageOrder({
+      history: counted,
+      deliverLocal: (event) => ids.push(event.id),
+      deliverRemote: (event) => ids.push(event.id),
+      roomName: (key) => key,
+      nickName: (key) => key,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    order.track('#lobby', 0);
+    const [first, second] = await store(history, 2);
+    vi.useFakeTimers();
+    try {
+      order.local(event(second!), audience('ann'));
+      order.remote(event(first!), audience('ann'));
+      expect(ids).toEqual([1, 2]);
+      // Past the grace, nothing was read: the gap had closed, and its timer with it.
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(1000);
+      expect(reads).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
