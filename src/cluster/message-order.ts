@@ -23,7 +23,7 @@ const RETRY_MS = 1000;
  * earlier one is usually a millisecond away in Redis. Reading it from PostgreSQL instead cost
  * a query per gap, for four in ten messages of a two-node room (BENCHMARKS.md).
  */
-const GAP_GRACE_MS = 20;
+const GAP_GRACE_MS = 100;
 
 interface Waiting {
   event: MessageEvent;
