@@ -156,8 +156,8 @@ export class Cluster {
     this.order = new MessageOrder({
       history: store,
       // The core keeps this node's messages for the replay only now, in order (ordersMessages).
-      deliverLocal: (event, audience) => this.chat?.receive(event, audience),
-      deliverRemote: (event, audience) => this.chat?.receive(event, audience),
+      deliverLocal: (event, audience) => this.chat?.elsewhere.receive(event, audience),
+      deliverRemote: (event, audience) => this.chat?.elsewhere.receive(event, audience),
       roomName: (key) => this.chat?.findRoom(key)?.name ?? key,
       nickName: (key) => this.chat?.describe(key)?.nick ?? key,
       onError: (error, target) =>
@@ -287,7 +287,7 @@ export class Cluster {
           // Its node was taken for lost and its users announced gone here already; it says
           // goodbye to them as it wakes up and disconnects them.
           return;
-        } else chat.receive(event, audience);
+        } else chat.elsewhere.receive(event, audience);
         break;
       }
       case 'member':
@@ -298,8 +298,8 @@ export class Cluster {
         // New: nothing of it delivered yet, whatever comes first on its channel.
         this.order.track(envelope.room.key, 0);
         this.bus.listenToRooms([envelope.room.key]);
-        void chat
-          .learnRoom(envelope.room, true)
+        void chat.elsewhere
+          .learnRoom(envelope.room)
           .catch((error: unknown) =>
             this.log.warn({ event: 'cluster', err: error }, 'could not read a new room'),
           );

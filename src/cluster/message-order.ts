@@ -45,7 +45,7 @@ export interface MessageOrderOptions {
   history: Pick<HistoryStore, 'after' | 'lastIds'>;
   /** A message stored on this node, for its members (the core already remembered it). */
   deliverLocal(event: MessageEvent, audience: Audience): void;
-  /** A message stored on another node, for this node's members (Chat.receive). */
+  /** A message stored on another node, for this node's members (Chat.elsewhere.receive). */
   deliverRemote(event: MessageEvent, audience: Audience): void;
   /** A room's display name, to tell members of messages read back from the store. */
   roomName(key: string): string;

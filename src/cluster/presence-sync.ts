@@ -141,7 +141,7 @@ export class PresenceSync {
       { event: 'cluster', lost: node, members: members.length },
       'a node was lost; its users quit',
     );
-    this.chat?.lostElsewhere(members, reason);
+    this.chat?.elsewhere.lost(members, reason);
   }
 
   async loadSnapshots(): Promise<void> {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULTS } from '../config/defaults.js';
 import type { CrowdNoticeOptions } from './crowd-notices.js';
-import type { ChatEvent } from './events.js';
-import { type Audience, type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
+import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
 import { FromElsewhere } from './from-elsewhere.js';
 import { GroupCommitter, type WriteOutcome } from './group-commit.js';
-import type { HistoryStore, RoomRecord, StoredMessage } from './history.js';
+import type { HistoryStore, StoredMessage } from './history.js';
 import { type HistoryPage, HistoryReading } from './history-reading.js';
 import type { Member, MemberView, Peer } from './member.js';
 import { Messaging } from './messaging.js';
@@ -80,7 +79,8 @@ export class Chat {
   private readonly rooms: Rooms;
   private readonly messaging: Messaging;
   private readonly reading: HistoryReading;
-  private readonly elsewhere: FromElsewhere;
+  /** Where what happened on other server nodes comes in (src/cluster). */
+  readonly elsewhere: FromElsewhere;
   private readonly queries: Queries;
 
   constructor(options: ChatOptions) {
@@ -260,27 +260,6 @@ export class Chat {
   /** Ends every connection here, saying why (this node lost its place in a cluster). */
   disconnectAll(reason: string): void {
     for (const member of [...this.presence.connected]) member.peer.disconnect(reason);
-  }
-
-  // ---- other server nodes (src/cluster) ---------------------------------------------------
-
-  /** An event from another node, for the members here in its audience. */
-  receive(event: ChatEvent, audience: Audience): void {
-    this.elsewhere.receive(event, audience);
-  }
-
-  /** Users of a node that was lost: those here sharing a room with them hear they quit. */
-  lostElsewhere(members: Iterable<RemoteMember>, reason: string): void {
-    this.elsewhere.lost(members, reason);
-  }
-
-  /**
-   * A room made on another node. With `refresh`, its latest messages are read from the
-   * store for the replay on joining it here.
-   */
-  async learnRoom(record: RoomRecord, refresh = false): Promise<void> {
-    const room = this.rooms.learn(record);
-    if (refresh) await this.rooms.refresh(room);
   }
 
   // ---- rooms -----------------------------------------------------------------------------

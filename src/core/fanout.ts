@@ -33,7 +33,7 @@ export interface Audience {
 export interface Fanout {
   publish(event: ChatEvent, audience: Audience): void;
   /**
-   * Room messages published here come back through Chat.receive when their turn comes (a
+   * Room messages published here come back through Chat.elsewhere.receive when their turn comes (a
    * cluster puts every node's messages in one order): the core keeps them for the replay
    * then, not at publishing, or a joiner could get one in both the replay and the stream.
    */

@@ -1,5 +1,6 @@
 import type { ChatEvent } from './events.js';
 import type { Audience, Fanout } from './fanout.js';
+import type { RoomRecord } from './history.js';
 import { foldCase } from './names.js';
 import type { Room } from './room.js';
 import type { Rooms } from './rooms.js';
@@ -90,6 +91,14 @@ export class FromElsewhere {
         );
       }
     }
+  }
+
+  /**
+   * A room made on another node, known here from now on; its latest messages are read from
+   * the store for the replay on joining it here.
+   */
+  async learnRoom(record: RoomRecord): Promise<void> {
+    await this.rooms.refresh(this.rooms.learn(record));
   }
 
   /** The room an event from elsewhere is about; one missed on its way here is learned now. */
