@@ -247,5 +247,12 @@ describe('three nodes, one chat', () => {
     leo.send('QUIT :bye');
     await lineKim.waitFor('*** leon left the chat (bye)');
     await mia.waitFor({ type: 'quit', nick: 'leon' });
+
+    // WHOWAS on node 1 remembers who leo was, and that leon was leo before.
+    const ian = await IrcClient.register(n1!.irc, 'ian');
+    ian.send('WHOWAS leon');
+    await ian.waitFor(/^:\S+ 314 ian leon leon \S+ \* :leo the tester$/);
+    ian.send('WHOWAS leo');
+    await ian.waitFor(/^:\S+ 314 ian leo leo \S+ \* :leo the tester$/);
   }, 60_000);
 });

@@ -1,63 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULTS } from '../config/defaults.js';
-import type { CrowdNoticeOptions } from './crowd-notices.js';
+import type { ChatOptions } from './chat-options.js';
 import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
 import { FromElsewhere } from './from-elsewhere.js';
 import { GroupCommitter, type WriteOutcome } from './group-commit.js';
-import type { HistoryStore, StoredMessage } from './history.js';
+import type { StoredMessage } from './history.js';
 import { type HistoryPage, HistoryReading } from './history-reading.js';
 import type { Member, MemberView, Peer } from './member.js';
 import { Messaging } from './messaging.js';
-import { LocalNickRegistry, type NickRegistry } from './nick-registry.js';
+import type { PastNick } from './nick-history.js';
+import { LocalNickRegistry } from './nick-registry.js';
 import { Presence } from './presence.js';
 import { Queries } from './queries.js';
 import type { Room } from './room.js';
-import { DEFAULT_ROOM_LIMITS, type RoomLimitOptions, RoomLimits } from './room-limits.js';
+import { DEFAULT_ROOM_LIMITS, RoomLimits } from './room-limits.js';
 import type { RoomPage } from './room-list.js';
 import { Rooms } from './rooms.js';
-import { NO_ROSTER, type RemoteMember, type Roster } from './roster.js';
+import { NO_ROSTER, type RemoteMember } from './roster.js';
 import { cleanReason } from './rules.js';
 
+export type { ChatOptions };
 export { type HistoryPage, MAX_HISTORY_PAGE } from './history-reading.js';
 export { MAX_AWAY_LENGTH } from './rules.js';
-
-export interface ChatOptions {
-  history: HistoryStore;
-  serverName?: string;
-  /** The room every user starts in, the tutorials' single room. */
-  lobby?: string;
-  nicks?: NickRegistry;
-  /** The users and rooms of the other server nodes; none if not given (a server alone). */
-  roster?: Roster;
-  /** This process among the server's nodes; random if not given. */
-  nodeId?: string;
-  /**
-   * How events reach their audience; in-process (LocalFanout over this Chat's members) if
-   * not given. A fan-out shared between nodes wraps the local one.
-   */
-  fanout?: (local: LocalDirectory, onDeliveryError: ChatOptions['onDeliveryError']) => Fanout;
-  /** Messages shown to whoever joins a room. */
-  historyOnJoin?: number;
-  maxMessageBytes?: number;
-  maxTopicLength?: number;
-  /** Messages that may wait to be stored before senders are refused. */
-  maxPendingWrites?: number;
-  now?: () => number;
-  /**
-   * Told when a front door failed to take an event (a bug there, not bad input). That member
-   * is disconnected, since it has missed the event; everyone else still gets it.
-   */
-  onDeliveryError?: (error: unknown, member: Member) => void;
-  /** Told when the nickname registry failed to release a nickname. */
-  onRegistryError?: (error: unknown, nickKey: string) => void;
-  // ---- rooms and nicknames limits (src/core/room-limits.ts, room-expiry.ts) ----
-  /** Room creation and nickname change rates, and the most rooms; defaults if absent. */
-  roomLimits?: RoomLimitOptions;
-  /** How long a room without members or messages lasts; 0 (the default) keeps it for ever. */
-  roomExpiryMs?: number;
-  /** When big rooms summarize their joins and parts (src/core/crowd-notices.ts). */
-  crowdNotices?: CrowdNoticeOptions;
-}
 
 /**
  * The chat domain: members, nicknames, rooms and who hears what. It never sees a socket or a
@@ -141,7 +105,14 @@ export class Chat {
     });
     this.reading = new HistoryReading(history, this.rooms, this.presence);
     this.queries = new Queries(this.rooms, this.presence, roster);
-    this.elsewhere = new FromElsewhere(this.rooms, fanout, this.historyOnJoin, now);
+    this.elsewhere = new FromElsewhere(
+      this.rooms,
+      fanout,
+      this.historyOnJoin,
+      now,
+      roster,
+      this.presence.past,
+    );
     const directory: LocalDirectory = {
       roomMembers: (key) => this.rooms.membersOf(key),
       memberByNick: (key) => this.presence.byNick.get(key),
@@ -215,6 +186,11 @@ export class Chat {
    */
   describe(nick: string): MemberView | RemoteMember | undefined {
     return this.presence.describe(nick);
+  }
+
+  /** Who last held this nickname, most recent first (IRC's WHOWAS). */
+  whowas(nick: string, limit?: number): PastNick[] {
+    return this.presence.past.find(nick, limit);
   }
 
   /** The user asked to leave: the rooms hear the reason, then the connection is closed. */

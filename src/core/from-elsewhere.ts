@@ -2,9 +2,10 @@ import type { ChatEvent } from './events.js';
 import type { Audience, Fanout } from './fanout.js';
 import type { RoomRecord } from './history.js';
 import { foldCase } from './names.js';
+import type { NickHistory } from './nick-history.js';
 import type { Room } from './room.js';
 import type { Rooms } from './rooms.js';
-import type { RemoteMember } from './roster.js';
+import type { RemoteMember, Roster } from './roster.js';
 import { cleanReason } from './rules.js';
 
 /**
@@ -19,6 +20,10 @@ export class FromElsewhere {
     private readonly fanout: Fanout,
     private readonly historyOnJoin: number,
     private readonly now: () => number,
+    /** What other nodes' users look like, while the roster still has them. */
+    private readonly roster: Roster,
+    /** Where nicknames given up are remembered (WHOWAS). */
+    private readonly past: NickHistory,
   ) {}
 
   receive(event: ChatEvent, audience: Audience): void {
@@ -56,7 +61,10 @@ export class FromElsewhere {
           this.rooms.crowd.left(room.key, room.name, event.nick);
         }
         break;
-      case 'quit':
+      case 'quit': {
+        // Told before the roster forgets the user (the member's update follows the quit).
+        const user = this.roster.find(foldCase(event.nick));
+        if (user && !event.crowd) this.past.add(user, this.now());
         if (event.crowd) {
           for (const key of audience.rooms ?? []) {
             const room = this.rooms.find(key);
@@ -64,6 +72,13 @@ export class FromElsewhere {
           }
         }
         break;
+      }
+      case 'nick': {
+        // The roster has the new nickname by now: the user as they were, under the old one.
+        const user = this.roster.find(foldCase(event.newNick));
+        if (user) this.past.add({ ...user, nick: event.oldNick }, this.now());
+        break;
+      }
       // Each node sums up its big rooms for itself, and says its own goodbyes.
       case 'crowd':
       case 'notice':
@@ -80,6 +95,7 @@ export class FromElsewhere {
    */
   lost(members: Iterable<RemoteMember>, reason: string): void {
     for (const member of members) {
+      this.past.add(member, this.now());
       const keys = member.rooms.map((name) => foldCase(name));
       const { rooms, crowdedRooms } = this.rooms.leaveAll(keys, member.nick);
       const quit = { type: 'quit', nick: member.nick, reason: cleanReason(reason) } as const;

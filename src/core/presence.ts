@@ -2,6 +2,7 @@ import { ChatError } from './errors.js';
 import type { Fanout } from './fanout.js';
 import { Member, type MemberView, type Peer } from './member.js';
 import { checkNick, foldCase } from './names.js';
+import { NickHistory } from './nick-history.js';
 import type { NickRegistry } from './nick-registry.js';
 import type { RoomLimits } from './room-limits.js';
 import type { RemoteMember, Roster } from './roster.js';
@@ -29,6 +30,8 @@ export class Presence {
   /** Every attached member, registered or not. */
   readonly connected = new Set<Member>();
   readonly byNick = new Map<string, Member>();
+  /** Nicknames given up here or on other nodes, for WHOWAS. */
+  readonly past = new NickHistory();
   private nextMemberId = 1;
 
   constructor(private readonly options: PresenceOptions) {}
@@ -78,6 +81,7 @@ export class Presence {
     }
     // The member may have changed nick again while we waited for the registry.
     const current = member.nickKey!;
+    this.givenUp(member);
     this.byNick.delete(current);
     member.setNick(nick);
     if (key !== current) member.registeredAt = this.options.now();
@@ -107,6 +111,7 @@ export class Presence {
         return;
       }
       const current = member.nickKey!;
+      this.givenUp(member);
       this.byNick.delete(current);
       member.setNick(nick);
       member.registeredAt = this.options.now();
@@ -153,9 +158,15 @@ export class Presence {
     this.connected.delete(member);
     const key = member.nickKey;
     if (key === undefined || this.byNick.get(key) !== member) return;
+    this.givenUp(member);
     this.byNick.delete(key);
     this.options.roster.unshare(key);
     this.release(key, member);
+  }
+
+  private givenUp(member: Member): void {
+    const view = member.view();
+    if (view) this.past.add(view, this.options.now());
   }
 
   /**

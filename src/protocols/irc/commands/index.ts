@@ -4,6 +4,7 @@ import { away } from './away.js';
 import { cap } from './cap.js';
 import { chathistory } from './chathistory.js';
 import type { IrcCommand } from './command.js';
+import { info } from './info.js';
 import { join } from './join.js';
 import { list } from './list.js';
 import { lusers } from './lusers.js';
@@ -18,10 +19,12 @@ import { pong } from './pong.js';
 import { privmsg } from './privmsg.js';
 import { quit } from './quit.js';
 import { tagmsg } from './tagmsg.js';
+import { time } from './time.js';
 import { topic } from './topic.js';
 import { user } from './user.js';
 import { who } from './who.js';
 import { whois } from './whois.js';
+import { whowas } from './whowas.js';
 
 const COMMANDS: readonly IrcCommand[] = [
   cap,
@@ -40,10 +43,13 @@ const COMMANDS: readonly IrcCommand[] = [
   list,
   who,
   whois,
+  whowas,
   mode,
   away,
   motd,
   lusers,
+  time,
+  info,
   chathistory,
 ];
 
