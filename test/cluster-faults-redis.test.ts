@@ -12,7 +12,7 @@ import {
   storedRoom,
   WsChatter,
 } from './cluster-chat.js';
-import { startCluster } from './cluster-nodes.js';
+import { type ClusterNode, startCluster } from './cluster-nodes.js';
 import { IrcClient, LineClient, onCleanup } from './helpers.js';
 import { RedisDroppingProxy } from './redis-dropping-proxy.js';
 import { connectRedis, startRedis, type TestRedis } from './redis-server.js';
@@ -54,6 +54,19 @@ async function flowing(chatters: readonly Chatter[], count: number): Promise<voi
   );
 }
 
+/** A line and a WebSocket user on each of two nodes: l1, w1, l2, w2. */
+async function lineAndWebOnEach(
+  n1: ClusterNode,
+  n2: ClusterNode,
+): Promise<[LineChatter, WsChatter, LineChatter, WsChatter]> {
+  return [
+    await LineChatter.join(n1, 'l1'),
+    await WsChatter.join(n1, 'w1'),
+    await LineChatter.join(n2, 'l2'),
+    await WsChatter.join(n2, 'w2'),
+  ];
+}
+
 describe('cluster faults: Redis', () => {
   it('Redis killed and restarted mid-stream: each node goes on alone, then all catch up; new nicknames wait for Redis', async () => {
     const redis = await ownRedis();
@@ -61,13 +74,8 @@ describe('cluster faults: Redis', () => {
     // node drops its clients, however long it lasts.
     const cluster = await startCluster(redis.url, 2, ['--node-lease', '2', ...ARGS]);
     const [n1, n2] = [cluster.nodes[0]!, cluster.nodes[1]!];
-    const chatters = [
-      await LineChatter.join(n1, 'l1'),
-      await WsChatter.join(n1, 'w1'),
-      await LineChatter.join(n2, 'l2'),
-      await WsChatter.join(n2, 'w2'),
-    ];
-    const [l1, w1, l2, w2] = chatters as [LineChatter, WsChatter, LineChatter, WsChatter];
+    const chatters = await lineAndWebOnEach(n1, n2);
+    const [l1, w1, l2, w2] = chatters;
     const talk = keepTalking(chatters, 50);
     await flowing(chatters, 10);
 
@@ -217,13 +225,8 @@ describe('cluster faults: Redis', () => {
     const redis = await ownRedis();
     const cluster = await startCluster(redis.url, 2, ['--node-lease', '5', ...ARGS]);
     const [n1, n2] = [cluster.nodes[0]!, cluster.nodes[1]!];
-    const chatters = [
-      await LineChatter.join(n1, 'l1'),
-      await WsChatter.join(n1, 'w1'),
-      await LineChatter.join(n2, 'l2'),
-      await WsChatter.join(n2, 'w2'),
-    ];
-    const [l1, , l2] = chatters as [LineChatter, WsChatter, LineChatter, WsChatter];
+    const chatters = await lineAndWebOnEach(n1, n2);
+    const [l1, , l2] = chatters;
     const before = await roundTrip(l1, chatters, 'l1 before', cluster.databaseUrl);
     const seenBefore = chatters.map((chatter) => chatter.transcript().split('\n').length);
 
