@@ -2,6 +2,7 @@ import type { CrowdNoticeOptions } from './crowd-notices.js';
 import type { Fanout, LocalDirectory } from './fanout.js';
 import type { HistoryStore } from './history.js';
 import type { Member } from './member.js';
+import type { ModerationStore } from './moderation/types.js';
 import type { NickRegistry } from './nick-registry.js';
 import type { RoomLimitOptions } from './room-limits.js';
 import type { Roster } from './roster.js';
@@ -9,6 +10,8 @@ import type { Roster } from './roster.js';
 /** What a Chat is built with; everything but the store has a default. */
 export interface ChatOptions {
   history: HistoryStore;
+  /** Rooms' modes, roles and sanctions and the audit log; kept in memory if not given. */
+  moderation?: ModerationStore;
   serverName?: string;
   /** The room every user starts in, the tutorials' single room. */
   lobby?: string;

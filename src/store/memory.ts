@@ -6,6 +6,7 @@ import {
   type RoomRecord,
   type StoredMessage,
 } from '../core/history.js';
+import { LocalModerationStore } from '../core/moderation/local-store.js';
 import { searchWords } from './search-words.js';
 
 interface Log {
@@ -16,6 +17,7 @@ interface Log {
 /** History kept in this process only: gone on restart. For tests, benchmarks and throwaway servers. */
 export class MemoryStore implements HistoryStore {
   readonly backend = 'memory';
+  readonly moderation = new LocalModerationStore();
   private readonly logs = new Map<string, Log>();
   private readonly rooms = new Map<string, RoomRecord>();
   /** The message stored under each sender and ref, by `${sender}\n${ref}`. */
