@@ -9,6 +9,9 @@ const send = (to: string, text: string, action = false): Action => ({
 });
 const request = (message: object): Action => ({ kind: 'request', message }) as Action;
 const error = (line: string): Action => ({ kind: 'show', lines: [line] });
+const NO_ROOM_NAMED = error(
+  '!!! You are not in any room: name one (#room) first. (NO_CURRENT_ROOM)',
+);
 const NO_ROOM = error('!!! You are not in any room: /join #room first. (NO_CURRENT_ROOM)');
 
 // One row per rule of docs/commands.md, typed with #lobby as the current room (or none).
@@ -20,8 +23,54 @@ const ROWS: Array<[line: string, current: string | undefined, action: Action]> =
   ['hello', undefined, NO_ROOM],
   ['/join #dev', '#lobby', request({ type: 'join', room: '#dev' })],
   ['/J dev', '#lobby', request({ type: 'join', room: '#dev' })],
-  ['/join', '#lobby', error('!!! Usage: /join #room (BAD_ARGUMENTS)')],
-  ['/join #a #b', '#lobby', error('!!! Usage: /join #room (BAD_ARGUMENTS)')],
+  ['/join', '#lobby', error('!!! Usage: /join #room [KEY] (BAD_ARGUMENTS)')],
+  ['/join #a sesame', '#lobby', request({ type: 'join', room: '#a', key: 'sesame' })],
+  ['/join #a sesame more', '#lobby', error('!!! Usage: /join #room [KEY] (BAD_ARGUMENTS)')],
+  [
+    '/kick bob spamming links',
+    '#dev',
+    request({ type: 'kick', room: '#dev', nick: 'bob', reason: 'spamming links' }),
+  ],
+  [
+    '/ban #dev bob 2h spam',
+    '#lobby',
+    request({ type: 'ban', room: '#dev', target: 'bob', duration: '2h', reason: 'spam' }),
+  ],
+  [
+    '/mute bob flooding',
+    '#dev',
+    request({ type: 'mute', room: '#dev', target: 'bob', reason: 'flooding' }),
+  ],
+  ['/unmute *!*@host', '#dev', request({ type: 'unmute', room: '#dev', target: '*!*@host' })],
+  [
+    '/op alice',
+    '#dev',
+    request({ type: 'mode', room: '#dev', changes: [{ mode: 'op', on: true, nick: 'alice' }] }),
+  ],
+  [
+    '/mode +mi',
+    '#dev',
+    request({
+      type: 'mode',
+      room: '#dev',
+      changes: [
+        { mode: 'moderated', on: true },
+        { mode: 'inviteOnly', on: true },
+      ],
+    }),
+  ],
+  [
+    '/mode #dev +l 10',
+    '#lobby',
+    request({ type: 'mode', room: '#dev', changes: [{ mode: 'limit', on: true, limit: 10 }] }),
+  ],
+  ['/mode +x', '#dev', error('!!! There is no mode x: see docs/moderation.md. (UNKNOWN_MODE)')],
+  ['/mode #dev', '#lobby', request({ type: 'mode', room: '#dev' })],
+  ['/mode +b', '#dev', request({ type: 'sanctions', room: '#dev', kind: 'ban' })],
+  ['/modlog 5', '#dev', request({ type: 'modlog', room: '#dev', limit: 5 })],
+  ['/modlog *', '#dev', request({ type: 'modlog' })],
+  ['/invite carol', '#dev', request({ type: 'invite', room: '#dev', nick: 'carol' })],
+  ['/kick bob', undefined, NO_ROOM_NAMED],
   ['/part', '#lobby', request({ type: 'part', room: '#lobby' })],
   ['/part dev', '#lobby', request({ type: 'part', room: '#lobby', reason: 'dev' })],
   [
@@ -112,7 +161,7 @@ describe('reading what the user types (parseInput)', () => {
       '*** Commands (a line without a leading / is a message to your current room):',
     );
     expect(helpLines()).toContain(
-      '***   /join #room                            join a room (created if new) and talk there',
+      '***   /join #room [KEY]                      join a room (created if new) and talk there',
     );
   });
 

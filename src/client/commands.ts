@@ -1,6 +1,6 @@
 import { type Command, firstWord } from '../core/commands/command.js';
 import { history } from '../core/commands/history.js';
-import { commandHelp } from '../core/commands/index.js';
+import { commandHelp, commandList } from '../core/commands/index.js';
 import { join } from '../core/commands/join.js';
 import { me } from '../core/commands/me.js';
 import { msg } from '../core/commands/msg.js';
@@ -9,7 +9,7 @@ import { resume } from '../core/commands/resume.js';
 import { rooms } from '../core/commands/rooms.js';
 import { search } from '../core/commands/search.js';
 import { who } from '../core/commands/who.js';
-import type { ErrorCode } from '../core/errors.js';
+import { ChatError, type ErrorCode } from '../core/errors.js';
 import { MAX_ROOM_PAGE } from '../core/room-list.js';
 import type { ClientMessage } from '../protocols/ws/protocol.js';
 
@@ -36,10 +36,16 @@ const PARSERS: ReadonlyArray<[names: string[], parse: Parse]> = [
   [['nick'], (args) => oneWord(args, nick, (name) => request({ type: 'nick', nick: name }))],
   [
     ['join', 'j'],
-    (args) =>
-      oneWord(args, join, (room) =>
-        request({ type: 'join', room: room.startsWith('#') ? room : `#${room}` }),
-      ),
+    (args) => {
+      const [room, rest] = firstWord(args);
+      const [key, extra] = firstWord(rest);
+      if (!room || extra.trim()) return usage(join);
+      return request({
+        type: 'join',
+        room: room.startsWith('#') ? room : `#${room}`,
+        ...(key ? { key } : {}),
+      });
+    },
   ],
   [
     ['part', 'leave'],
@@ -121,6 +127,20 @@ const PARSERS: ReadonlyArray<[names: string[], parse: Parse]> = [
 
 const BY_NAME = new Map<string, Parse>();
 for (const [names, parse] of PARSERS) for (const name of names) BY_NAME.set(name, parse);
+// Moderation commands read their words into the very request the API takes.
+for (const command of commandList()) {
+  const read = command.request;
+  if (!read) continue;
+  const parse: Parse = (args, current) => {
+    try {
+      return request(read(args, current));
+    } catch (problem) {
+      if (problem instanceof ChatError) return error(problem.code, problem.message);
+      throw problem;
+    }
+  };
+  for (const name of [command.name, ...(command.aliases ?? [])]) BY_NAME.set(name, parse);
+}
 
 /**
  * Reads a line typed once registered: `/command args` runs a command, `//text` sends text

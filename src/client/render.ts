@@ -1,7 +1,9 @@
 import { describeCrowd } from '../core/crowd-notices.js';
+import { ROLE_PREFIXES } from '../core/moderation/mode-letters.js';
 import { foldCase } from '../core/names.js';
 import { MAX_ROOM_PAGE } from '../core/room-list.js';
 import { forTerminal } from '../protocols/formatting.js';
+import { renderModeration } from '../protocols/text/render-moderation.js';
 import type { HistoryMessage, ServerMessage } from '../protocols/ws/protocol.js';
 import { type Palette, palette } from './colors.js';
 
@@ -97,6 +99,21 @@ export function render(message: ServerMessage, view: View, colors = PLAIN): stri
       return [notice(safe(message.text))];
     case 'error':
       return [colors.error(`!!! ${safe(message.message)} (${message.code})`)];
+    case 'mode':
+    case 'kick':
+    case 'invite':
+    case 'modes-are':
+    case 'sanctions':
+      // Worded as the line door words them: one table of phrases for both.
+      return renderModeration(message, moderationView(message, view), Date.now()).map((entry) =>
+        notice(entry.text),
+      );
+    case 'modlog':
+      return renderModeration(
+        { ...message, room: message.room ?? undefined },
+        moderationView(message, view),
+        Date.now(),
+      ).map((entry) => notice(entry.text));
     // What the client follows but the user need not see: acks (what was typed stays on
     // screen), pongs, and away states, which come and go all day on IRC.
     case 'ack':
@@ -104,6 +121,16 @@ export function render(message: ServerMessage, view: View, colors = PLAIN): stri
     case 'away':
       return [];
   }
+}
+
+function moderationView(message: ServerMessage, view: View) {
+  const actor = 'nick' in message ? message.nick : undefined;
+  return {
+    inCurrentRoom: true,
+    isActor:
+      actor !== undefined && view.nick !== undefined && foldCase(actor) === foldCase(view.nick),
+    showIds: false,
+  };
 }
 
 export function sameRoom(a: string, b: string): boolean {
@@ -125,7 +152,10 @@ function membersLine(message: Extract<ServerMessage, { type: 'members' }>): stri
     message.total > message.nicks.length
       ? ` and ${message.total - message.nicks.length} more (/who ${message.room} lists them all)`
       : '';
-  return `${message.room} has ${plural(message.total, 'member')}: ${message.nicks.join(' ')}${more}`;
+  const nicks = message.nicks.map(
+    (nick) => `${(message.roles?.[nick] ?? []).map((role) => ROLE_PREFIXES[role]).join('')}${nick}`,
+  );
+  return `${message.room} has ${plural(message.total, 'member')}: ${nicks.join(' ')}${more}`;
 }
 
 /** One `room-list` answers one `/rooms PAGE`, its offset says which page: notices' texts. */

@@ -8,6 +8,8 @@ import type { StoredMessage } from './history.js';
 import { type HistoryPage, HistoryReading } from './history-reading.js';
 import type { Member, MemberView, Peer } from './member.js';
 import { Messaging } from './messaging.js';
+import { LocalModerationStore } from './moderation/local-store.js';
+import { gateOf, Moderation } from './moderation/moderation.js';
 import type { PastNick } from './nick-history.js';
 import { LocalNickRegistry } from './nick-registry.js';
 import { Presence } from './presence.js';
@@ -43,6 +45,8 @@ export class Chat {
   private readonly rooms: Rooms;
   private readonly messaging: Messaging;
   private readonly reading: HistoryReading;
+  /** Roles, modes, kicks, bans and mutes, and the audit log (src/core/moderation). */
+  readonly moderation: Moderation;
   /** Where what happened on other server nodes comes in (src/cluster). */
   readonly elsewhere: FromElsewhere;
   private readonly queries: Queries;
@@ -67,6 +71,8 @@ export class Chat {
       },
     };
     const roster = options.roster ?? NO_ROSTER;
+    // The rooms check their rules through this forward, as moderation is built over them.
+    const gate = gateOf(() => this.moderation);
     this.presence = new Presence({
       nicks: options.nicks ?? new LocalNickRegistry(),
       roster,
@@ -76,6 +82,7 @@ export class Chat {
       fanout,
       now,
       ...(options.onRegistryError ? { onRegistryError: options.onRegistryError } : {}),
+      onRenamed: (oldKey, newKey) => this.moderation.renamed(oldKey, newKey, true),
     });
     this.rooms = new Rooms({
       history,
@@ -91,13 +98,26 @@ export class Chat {
         intervalMs: DEFAULTS.rooms.summaryMs,
       },
       roster,
+      gate,
       now,
+    });
+    this.moderation = new Moderation({
+      store: options.moderation ?? new LocalModerationStore(),
+      rooms: this.rooms,
+      presence: this.presence,
+      roster,
+      fanout,
+      lobbyKey: this.rooms.lobbyKey,
+      serverName: this.serverName,
+      now,
+      ...(options.onModerationStoreError ? { onStoreError: options.onModerationStoreError } : {}),
     });
     this.messaging = new Messaging({
       history,
       writer: this.writer,
       fanout,
       rooms: this.rooms,
+      gate,
       presence: this.presence,
       historyOnJoin: this.historyOnJoin,
       maxMessageBytes,
@@ -112,6 +132,8 @@ export class Chat {
       now,
       roster,
       this.presence.past,
+      this.moderation,
+      (nick) => this.presence.find(nick),
     );
     const directory: LocalDirectory = {
       roomMembers: (key) => this.rooms.membersOf(key),
@@ -137,9 +159,10 @@ export class Chat {
     return this.writer.lastWrite;
   }
 
-  /** Brings back the rooms (topics, creators) and their latest messages from the store. */
-  restore(): Promise<void> {
-    return this.rooms.restore();
+  /** Brings back the rooms (topics, creators, moderation) and their latest messages. */
+  async restore(): Promise<void> {
+    await this.rooms.restore();
+    await this.moderation.load();
   }
 
   /** Resolves once every message accepted so far has been stored (or has failed to be). */
@@ -243,7 +266,7 @@ export class Chat {
   join(
     member: Member,
     roomName: string,
-    options: { replay?: boolean; allMembers?: boolean } = {},
+    options: { replay?: boolean; allMembers?: boolean; key?: string } = {},
   ): Promise<Room> {
     return this.rooms.join(member, roomName, options);
   }
@@ -267,6 +290,11 @@ export class Chat {
   /** The room with this name, if it exists (for doors that describe rooms). */
   findRoom(name: string): Room | undefined {
     return this.rooms.find(name);
+  }
+
+  /** The rooms `viewer` may see listed (secret ones only from inside), in no order. */
+  roomsVisibleTo(viewer: Member): Iterable<Room> {
+    return this.rooms.visibleTo(viewer);
   }
 
   /** Every room, in no particular order. */
@@ -303,12 +331,12 @@ export class Chat {
 
   /** One page of the rooms, sorted by name, as a single `room-list` event. */
   listRooms(member: Member, offset = 0, limit?: number): void {
-    member.send({ type: 'room-list', ...this.rooms.page(offset, limit) });
+    member.send({ type: 'room-list', ...this.rooms.page(offset, limit, member) });
   }
 
   /** Up to `limit` rooms (at most MAX_ROOM_PAGE) from `offset` on, sorted by name. */
-  roomPage(offset: number, limit: number): RoomPage {
-    return this.rooms.page(offset, limit);
+  roomPage(offset: number, limit: number, viewer?: Member): RoomPage {
+    return this.rooms.page(offset, limit, viewer);
   }
 
   /** Removes the rooms that have been empty, without messages, for the expiry time. */

@@ -27,6 +27,18 @@ export const ERROR_CODES = {
   ROOM_RATE_LIMIT: 'You are creating rooms faster than the server allows; wait a little.',
   ROOM_LIMIT: 'The server has as many rooms as it allows; join an existing one.',
   NICK_RATE_LIMIT: 'You are changing nicknames faster than the server allows; wait a little.',
+  NOT_ROOM_OPERATOR: "Only the room's operators may do that.",
+  CANNOT_SEND: 'You may not speak in that room now.',
+  BANNED_FROM_ROOM: 'You are banned from that room.',
+  INVITE_ONLY: 'That room takes only those who are invited.',
+  BAD_ROOM_KEY: 'That room needs the right key to join.',
+  ROOM_FULL: 'That room has as many members as it takes.',
+  UNKNOWN_MODE: 'There is no such room mode.',
+  BAD_MODE_PARAM: 'A mode was given a parameter it cannot take.',
+  KEY_SET: 'The room already has a key; remove it first.',
+  LIST_FULL: 'The room has as many bans or mutes as it keeps.',
+  USER_NOT_IN_ROOM: 'That user is not in the room.',
+  ALREADY_IN_ROOM: 'That user is already in the room.',
   STORE_FAILED: 'History storage failed; nothing was sent or changed.',
   INTERNAL_ERROR: 'The server failed to carry out the request.',
 } as const;
@@ -34,12 +46,19 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export class ChatError extends Error {
+  /**
+   * What the error is about, most specific first (a nickname, then a room): doors whose
+   * replies name their subjects (IRC's 441 <nick> <channel>) take them from here.
+   */
+  readonly about: readonly string[] | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; about?: readonly string[] },
   ) {
     super(message, options);
     this.name = 'ChatError';
+    this.about = options?.about;
   }
 }

@@ -1,5 +1,7 @@
 import type { ErrorCode } from './errors.js';
 import type { StoredMessage } from './history.js';
+import type { ModeChange } from './moderation/mode-change.js';
+import type { AuditEntry, RoomModes, Sanction, SanctionKind } from './moderation/types.js';
 
 /**
  * What the core tells members. Events carry display names (as the user spelled them), never
@@ -67,7 +69,11 @@ export type ChatEvent =
     }
   /** crowd: told only to members of big rooms, which summarize it too (see 'join'). */
   | { type: 'quit'; nick: string; reason: string; crowd?: true }
-  | { type: 'nick'; oldNick: string; newNick: string }
+  /**
+   * forced: the server renamed the user (it lost the nickname to an earlier claim), so the
+   * old nickname's roles stay with the old nickname.
+   */
+  | { type: 'nick'; oldNick: string; newNick: string; forced?: true }
   | { type: 'topic'; room: string; nick: string; topic: string }
   | { type: 'current-room'; room: string | undefined }
   | {
@@ -79,8 +85,17 @@ export type ChatEvent =
     }
   /** message: undefined when the member is back. */
   | { type: 'away'; nick: string; message: string | undefined }
-  /** nicks may be the first few of `total` (on joining a big room); /who lists them all. */
-  | { type: 'members'; room: string; nicks: readonly string[]; total: number }
+  /**
+   * nicks may be the first few of `total` (on joining a big room); /who lists them all.
+   * roles: the ROLE_* bits of those listed who hold any, by nickname as listed.
+   */
+  | {
+      type: 'members';
+      room: string;
+      nicks: readonly string[];
+      total: number;
+      roles?: Readonly<Record<string, number>>;
+    }
   /**
    * Some of the rooms, sorted by name: `offset` is the first one's position among all `total`
    * rooms; `more` says rooms exist after the page this is part of.
@@ -92,6 +107,17 @@ export type ChatEvent =
       total: number;
       more: boolean;
     }
+  /** Someone (or the server, by its name) changed a room's modes, roles or sanctions. */
+  | { type: 'mode'; room: string; nick: string; changes: readonly ModeChange[] }
+  | { type: 'kick'; room: string; nick: string; target: string; reason: string }
+  /** To the invited user and to the room's members. */
+  | { type: 'invite'; room: string; nick: string; target: string }
+  /** A room's modes, asked for; the key only to its members. */
+  | { type: 'modes-are'; room: string; modes: RoomModes; createdAt: number }
+  /** A room's bans or mutes in force, asked for. */
+  | { type: 'sanctions'; room: string; kind: SanctionKind; entries: readonly Sanction[] }
+  /** Audit log entries, newest first: one room's, or (room undefined) the whole server's. */
+  | { type: 'modlog'; room: string | undefined; entries: readonly AuditEntry[] }
   | { type: 'help'; commands: readonly CommandHelp[] }
   | { type: 'notice'; text: string }
   | { type: 'error'; code: ErrorCode; message: string };
@@ -124,6 +150,8 @@ export function roomOf(event: ChatEvent): string | undefined {
     case 'part':
     case 'crowd':
     case 'topic':
+    case 'mode':
+    case 'kick':
       return event.room;
     case 'history':
       return event.private ? undefined : event.target;
@@ -143,6 +171,8 @@ export function actorOf(event: ChatEvent): string | undefined {
     case 'quit':
     case 'topic':
     case 'away':
+    case 'mode':
+    case 'kick':
       return event.nick;
     case 'nick':
       return event.newNick;

@@ -1,6 +1,9 @@
 import type { ChatEvent } from './events.js';
 import type { Audience, Fanout } from './fanout.js';
 import type { RoomRecord } from './history.js';
+import type { Member } from './member.js';
+import type { Moderation } from './moderation/moderation.js';
+import { INVITE_LIFETIME_MS } from './moderation/room-moderation.js';
 import { foldCase } from './names.js';
 import type { NickHistory } from './nick-history.js';
 import type { Room } from './room.js';
@@ -24,6 +27,10 @@ export class FromElsewhere {
     private readonly roster: Roster,
     /** Where nicknames given up are remembered (WHOWAS). */
     private readonly past: NickHistory,
+    /** Rooms' modes, roles and sanctions, which follow what other nodes' operators did. */
+    private readonly moderation: Moderation,
+    /** The member connected here with this nickname, if any. */
+    private readonly localMember: (nick: string) => Member | undefined,
   ) {}
 
   receive(event: ChatEvent, audience: Audience): void {
@@ -77,7 +84,32 @@ export class FromElsewhere {
         // The roster has the new nickname by now: the user as they were, under the old one.
         const user = this.roster.find(foldCase(event.newNick));
         if (user) this.past.add({ ...user, nick: event.oldNick }, this.now());
+        // Their node stored the move; a forced rename leaves the roles with the old nickname.
+        if (!event.forced) {
+          this.moderation.renamed(foldCase(event.oldNick), foldCase(event.newNick), false);
+        }
         break;
+      }
+      case 'mode':
+        this.moderation.applyFromElsewhere(
+          this.room(event.room, this.now()),
+          event.changes,
+          event.nick,
+        );
+        break;
+      case 'invite':
+        this.room(event.room, this.now()).mod.invite(
+          foldCase(event.target),
+          this.now() + INVITE_LIFETIME_MS,
+        );
+        break;
+      case 'kick': {
+        // The kicked member hears it before leaving, as everyone else in the room does.
+        this.fanout.publish(event, { ...audience, local: true });
+        const room = this.rooms.find(event.room);
+        const member = this.localMember(event.target);
+        if (room && member) this.rooms.expel(member, room);
+        return;
       }
       // Each node sums up its big rooms for itself, and says its own goodbyes.
       case 'crowd':

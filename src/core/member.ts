@@ -61,6 +61,8 @@ export class Member {
   gone = false;
   /** When this member took its current nickname (ms since the epoch). */
   registeredAt = 0;
+  /** The name of the server operator this member is, after OPER; undefined for most. */
+  operator: string | undefined;
   /** The away message, while the member has said they are away (IRC's AWAY). */
   away: string | undefined;
   /**

@@ -13,7 +13,7 @@ import type { Member } from './member.js';
 import { foldCase } from './names.js';
 import { type Presence, requireNick } from './presence.js';
 import type { Room } from './room.js';
-import type { Rooms } from './rooms.js';
+import type { RoomGate, Rooms } from './rooms.js';
 import { checkText } from './rules.js';
 import { readOrFail } from './store-access.js';
 
@@ -22,6 +22,7 @@ export interface MessagingOptions {
   writer: GroupCommitter;
   fanout: Fanout;
   rooms: Rooms;
+  gate: RoomGate;
   presence: Presence;
   historyOnJoin: number;
   maxMessageBytes: number;
@@ -41,7 +42,7 @@ export class Messaging {
     checkText(text, this.options.maxMessageBytes);
     let room: Room;
     try {
-      room = this.options.rooms.memberRoom(member, options.room);
+      room = this.roomToSpeakIn(member, options.room);
     } catch (error) {
       return this.sentBefore(error, from, options.ref);
     }
@@ -112,6 +113,21 @@ export class Messaging {
     // The sender gets a copy too, so every door can show what was sent and to whom.
     this.options.fanout.publish(event, { nicks: [toKey, member.nickKey!] });
     return stored;
+  }
+
+  /**
+   * The room a message goes to: the member's (named or current), or, if the room takes
+   * messages from outside (-n), a named room they are not in; and they may speak there.
+   */
+  private roomToSpeakIn(member: Member, roomName: string | undefined): Room {
+    const { rooms, gate } = this.options;
+    const outside = roomName === undefined ? undefined : rooms.find(roomName);
+    const room =
+      outside && !outside.members.has(member) && !outside.mod.modes.noOutside
+        ? outside
+        : rooms.memberRoom(member, roomName);
+    gate.maySpeak(member, room);
+    return room;
   }
 
   /**

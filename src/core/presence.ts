@@ -23,6 +23,8 @@ export interface PresenceOptions {
   now: () => number;
   /** Told when the registry failed to release a nickname (it stays taken until it expires). */
   onRegistryError?: (error: unknown, nickKey: string) => void;
+  /** A member chose a new nickname (not a forced rename): what was the old one's goes with it. */
+  onRenamed?: (oldKey: string, newKey: string) => void;
 }
 
 /** Who is connected and by which nickname: attaching, naming, renaming, away, forgetting. */
@@ -88,6 +90,7 @@ export class Presence {
     this.byNick.set(key, member);
     if (current !== key) this.release(current, member);
     this.options.roster.share(member, current);
+    if (current !== key) this.options.onRenamed?.(current, key);
     // Everyone sharing a room hears of it, and the member itself even in no room.
     this.options.fanout.publish(
       { type: 'nick', oldNick, newNick: nick },
@@ -119,7 +122,7 @@ export class Presence {
       this.options.roster.share(member, current);
       member.send({ type: 'notice', text: `You are now ${nick}: ${reason}` });
       this.options.fanout.publish(
-        { type: 'nick', oldNick, newNick: nick },
+        { type: 'nick', oldNick, newNick: nick, forced: true },
         { rooms: [...member.rooms], nicks: [key] },
       );
       return;

@@ -1,4 +1,5 @@
 import type { Member, MemberView } from './member.js';
+import { isListedFor } from './moderation/enforcement.js';
 import type { Presence } from './presence.js';
 import type { Rooms } from './rooms.js';
 import type { Roster } from './roster.js';
@@ -30,7 +31,9 @@ export class Queries {
     const names: string[] = [];
     for (const key of member.rooms) {
       const room = this.rooms.find(key);
-      if (room && (!hidden || room.members.has(viewer))) names.push(room.name);
+      if (room && (!hidden || room.members.has(viewer)) && isListedFor(room, viewer)) {
+        names.push(room.name);
+      }
     }
     return names;
   }
@@ -38,7 +41,11 @@ export class Queries {
   private remoteRoomsOf(nick: string, viewer: Member): string[] {
     const other = this.presence.describe(nick);
     if (!other || !('node' in other)) return [];
-    return other.rooms.filter((name) => !other.hidden || this.isIn(viewer, name));
+    return other.rooms.filter((name) => {
+      const room = this.rooms.find(name);
+      if (room && !isListedFor(room, viewer)) return false;
+      return !other.hidden || this.isIn(viewer, name);
+    });
   }
 
   /**

@@ -21,6 +21,8 @@ export class RoomExpiry {
     private readonly now: () => number,
     /** Members of the room on other server nodes: a room in use there is in use. */
     private readonly othersIn: (key: string) => number = () => 0,
+    /** A room's record was deleted: what else is kept of it goes too (its moderation). */
+    private readonly forget: (key: string) => Promise<void> = async () => {},
   ) {}
 
   /** Resolves once no deletion of this room's record is under way. */
@@ -54,7 +56,11 @@ export class RoomExpiry {
       // Gone from memory first, so nobody joins it while its record is deleted; a join now
       // creates a new room, whose record is saved after the deletion (see settled).
       this.rooms.delete(room.key);
-      const deletion = this.history.deleteEmptyRoom(room.key);
+      // A room made again after this must not inherit the old one's owner or bans.
+      const deletion = this.history.deleteEmptyRoom(room.key).then(async (gone) => {
+        if (gone) await this.forget(room.key);
+        return gone;
+      });
       this.deleting.set(
         room.key,
         deletion.then(

@@ -1,5 +1,8 @@
-import type { StoredMessage } from './history.js';
+import type { ChatEvent } from './events.js';
+import type { RoomRecord, StoredMessage } from './history.js';
 import type { Member } from './member.js';
+import { RoomModeration } from './moderation/room-moderation.js';
+import { foldCase } from './names.js';
 
 export class Room {
   readonly members = new Set<Member>();
@@ -12,6 +15,8 @@ export class Room {
   lastId = 0;
   /** When the last member left (ms since the epoch); undefined while anyone is here. */
   emptySince: number | undefined;
+  /** Its modes, roles and sanctions. */
+  readonly mod = new RoomModeration();
 
   constructor(
     readonly name: string,
@@ -49,4 +54,49 @@ export class Room {
     }
     return nicks;
   }
+}
+
+export function topicIs(room: Room): ChatEvent {
+  return {
+    type: 'topic-is',
+    room: room.name,
+    topic: room.topic,
+    setBy: room.topicSetBy,
+    setAt: room.topicSetAt,
+  };
+}
+
+export function roomFromRecord(record: RoomRecord): Room {
+  const room = new Room(record.name, record.key, record.createdBy, record.createdAt);
+  room.topic = record.topic;
+  room.topicSetBy = record.topicSetBy;
+  room.topicSetAt = record.topicSetAt;
+  return room;
+}
+
+export function recordOf(room: Room): RoomRecord {
+  return {
+    key: room.key,
+    name: room.name,
+    topic: room.topic,
+    topicSetBy: room.topicSetBy,
+    topicSetAt: room.topicSetAt,
+    createdBy: room.createdBy,
+    createdAt: room.createdAt,
+  };
+}
+
+/** Who is in the room (`nicks` of `total`), with the roles of those listed who hold any. */
+export function membersEvent(room: Room, nicks: string[], total: number): ChatEvent {
+  const roles: Record<string, number> = {};
+  let anyRoles = false;
+  if (room.mod.roles.size > 0) {
+    for (const nick of nicks) {
+      const bits = room.mod.rolesOf(foldCase(nick));
+      if (bits === 0) continue;
+      roles[nick] = bits;
+      anyRoles = true;
+    }
+  }
+  return { type: 'members', room: room.name, nicks, total, ...(anyRoles ? { roles } : {}) };
 }

@@ -4,9 +4,10 @@ import { type ChatEvent, historyEvent } from './events.js';
 import type { Fanout } from './fanout.js';
 import type { HistoryStore, RoomRecord } from './history.js';
 import type { Member } from './member.js';
+import { isListedFor } from './moderation/enforcement.js';
 import { checkRoomName, foldCase } from './names.js';
 import { requireNick } from './presence.js';
-import { Room } from './room.js';
+import { membersEvent, Room, recordOf, roomFromRecord, topicIs } from './room.js';
 import { RoomExpiry } from './room-expiry.js';
 import type { RoomLimits } from './room-limits.js';
 import { MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
@@ -16,6 +17,22 @@ import { createRoomOrFail, saveRoomOrFail } from './store-access.js';
 
 /** Members named to whoever joins a room; the rest are counted. */
 const MEMBERS_SHOWN_ON_JOIN = 50;
+
+/** Where room moderation decides who may come in, speak and set topics (src/core/moderation). */
+export interface RoomGate {
+  /** Throws why the member may not join the room of this many members with this key. */
+  mayJoin(member: Member, room: Room, key: string | undefined, size: number): void;
+  /** The member made the room: they own it (stored before anyone can join). */
+  created(member: Member, room: Room): Promise<void>;
+  /** The member joined (the room has heard it): roles their nickname holds are announced. */
+  joined(member: Member, room: Room): void;
+  /** Throws why the member may not send to the room. */
+  maySpeak(member: Member, room: Room): void;
+  /** Throws why the member may not set the room's topic. */
+  mayTopic(member: Member, room: Room): void;
+  /** A room expired: its moderation is forgotten. */
+  forget(roomKey: string): Promise<void>;
+}
 
 export interface RoomsOptions {
   history: HistoryStore;
@@ -30,6 +47,7 @@ export interface RoomsOptions {
   crowdNotices: CrowdNoticeOptions;
   /** The other server nodes' users: rooms are shared, and so are their member lists. */
   roster: Roster;
+  gate: RoomGate;
   now: () => number;
 }
 
@@ -40,7 +58,10 @@ export class Rooms {
   /** Big rooms' summaries of joins and parts, here and on other nodes, for members here. */
   readonly crowd: CrowdNotices;
 
+  readonly lobbyKey: string;
+
   constructor(private readonly options: RoomsOptions) {
+    this.lobbyKey = foldCase(options.lobby);
     this.expiry = new RoomExpiry(
       this.byKey,
       options.history,
@@ -48,6 +69,7 @@ export class Rooms {
       options.expiryMs,
       options.now,
       (key) => options.roster.countIn(key),
+      (key) => options.gate.forget(key),
     );
     // Every node sums up for its own members what it saw, wherever the joiners were.
     this.crowd = new CrowdNotices(options.crowdNotices, (key, event) =>
@@ -80,7 +102,7 @@ export class Rooms {
   async join(
     member: Member,
     roomName: string,
-    options: { replay?: boolean; allMembers?: boolean } = {},
+    options: { replay?: boolean; allMembers?: boolean; key?: string } = {},
   ): Promise<Room> {
     const nick = requireNick(member);
     const invalid = checkRoomName(roomName);
@@ -93,9 +115,13 @@ export class Rooms {
       member.send({ type: 'current-room', room: room.name });
       return room;
     }
-    if (!room) {
-      room = await this.create(roomName, nick, member);
+    let created = false;
+    if (room) this.options.gate.mayJoin(member, room, options.key, this.sizeOf(room));
+    else {
+      ({ room, created } = await this.create(roomName, nick, member));
       this.options.roster.shareRoom(recordOf(room));
+      // Made by someone else meanwhile: its rules hold for us too.
+      if (!created) this.options.gate.mayJoin(member, room, options.key, this.sizeOf(room));
     }
     if (member.gone || room.members.has(member)) return room;
     room.members.add(member);
@@ -108,15 +134,11 @@ export class Rooms {
       { type: 'join', room: room.name, nick, ...(crowded ? { crowd: true as const } : {}) },
       { rooms: [room.key] },
     );
+    if (!created) this.options.gate.joined(member, room);
     if (room.topic) member.send(topicIs(room));
     // Only the first few on joining: in a room of thousands the full list costs every joiner
     // (and the server) a lot and tells a person nothing; /who gives it on demand.
-    member.send({
-      type: 'members',
-      room: room.name,
-      nicks: this.nicksIn(room, options.allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN),
-      total: this.sizeOf(room),
-    });
+    member.send(this.membersEvent(room, options.allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN));
     if ((options.replay ?? true) && room.recent.length > 0) {
       member.send(historyEvent(room.name, false, 'join', room.recent, undefined, false));
     }
@@ -142,6 +164,12 @@ export class Rooms {
       },
       { rooms: [room.key] },
     );
+    this.expel(member, room);
+  }
+
+  /** Takes a member out of a room (they left, or were kicked: the room was told). */
+  expel(member: Member, room: Room): void {
+    if (!room.members.has(member)) return;
     this.remove(member, room);
     this.options.roster.share(member);
     if (member.currentRoomKey === room.key) {
@@ -182,6 +210,7 @@ export class Rooms {
   async setTopic(member: Member, roomName: string | undefined, topic: string): Promise<void> {
     const nick = requireNick(member);
     const room = this.memberRoom(member, roomName);
+    this.options.gate.mayTopic(member, room);
     checkText(topic, this.options.maxMessageBytes, true);
     const { maxTopicLength } = this.options;
     if (topic.length > maxTopicLength) {
@@ -210,12 +239,12 @@ export class Rooms {
 
   listMembers(member: Member, roomName: string | undefined): void {
     const room = roomName === undefined ? this.memberRoom(member, undefined) : this.named(roomName);
-    member.send({
-      type: 'members',
-      room: room.name,
-      nicks: this.nicksIn(room),
-      total: this.sizeOf(room),
-    });
+    member.send(this.membersEvent(room));
+  }
+
+  /** Who is in the room (the first `limit`), with the roles of those who hold any. */
+  private membersEvent(room: Room, limit?: number): ChatEvent {
+    return membersEvent(room, this.nicksIn(room, limit), this.sizeOf(room));
   }
 
   /** Members here and on other nodes. */
@@ -269,8 +298,15 @@ export class Rooms {
   }
 
   /** Up to `limit` rooms (at most MAX_ROOM_PAGE) from `offset` on, sorted by name. */
-  page(offset: number, limit: number = MAX_ROOM_PAGE): RoomPage {
-    return roomPage(this.byKey.values(), offset, limit, (key) => this.options.roster.countIn(key));
+  page(offset: number, limit: number = MAX_ROOM_PAGE, viewer?: Member): RoomPage {
+    return roomPage(viewer ? this.visibleTo(viewer) : this.byKey.values(), offset, limit, (key) =>
+      this.options.roster.countIn(key),
+    );
+  }
+
+  /** The rooms `viewer` may see listed: all but the secret ones (+s) they are not in. */
+  *visibleTo(viewer: Member): Iterable<Room> {
+    for (const room of this.byKey.values()) if (isListedFor(room, viewer)) yield room;
   }
 
   /** Removes the rooms that have been empty, without messages, for the expiry time. */
@@ -304,7 +340,12 @@ export class Rooms {
     return room;
   }
 
-  private async create(name: string, creator: string, member: Member): Promise<Room> {
+  /** The room, and whether this member made it (else another did meanwhile, here or elsewhere). */
+  private async create(
+    name: string,
+    creator: string,
+    member: Member,
+  ): Promise<{ room: Room; created: boolean }> {
     const key = foldCase(name);
     // The lobby is where everyone starts: it is never refused.
     const created =
@@ -320,14 +361,21 @@ export class Rooms {
       const record = await createRoomOrFail(this.options.history, ours);
       // Someone here may have created it while we were saving: theirs wins.
       const existing = this.byKey.get(key);
-      if (existing) return existing;
+      if (existing) return { room: existing, created: false };
       const room = roomFromRecord(record);
+      const mine = record.createdAt === ours.createdAt && record.createdBy === ours.createdBy;
+      // Its owner is stored before the room is known here, so nobody else joins it ownerless.
+      if (mine) await this.options.gate.created(member, room);
+      const raced = this.byKey.get(key);
+      if (raced) {
+        // Another joiner here took the record for theirs meanwhile: the roles stored are ours.
+        if (mine) raced.mod.setRoles(member.nickKey!, room.mod.rolesOf(member.nickKey!));
+        return { room: raced, created: false };
+      }
       this.byKey.set(key, room);
       // Made elsewhere, it may have messages already: the joiner's replay needs them.
-      if (record.createdAt !== ours.createdAt || record.createdBy !== ours.createdBy) {
-        await this.refresh(room);
-      }
-      return room;
+      if (!mine) await this.refresh(room);
+      return { room, created: mine };
     } finally {
       created?.();
     }
@@ -344,34 +392,4 @@ export class Rooms {
     for (const key of member.rooms) return this.byKey.get(key);
     return undefined;
   }
-}
-
-function topicIs(room: Room): ChatEvent {
-  return {
-    type: 'topic-is',
-    room: room.name,
-    topic: room.topic,
-    setBy: room.topicSetBy,
-    setAt: room.topicSetAt,
-  };
-}
-
-function roomFromRecord(record: RoomRecord): Room {
-  const room = new Room(record.name, record.key, record.createdBy, record.createdAt);
-  room.topic = record.topic;
-  room.topicSetBy = record.topicSetBy;
-  room.topicSetAt = record.topicSetAt;
-  return room;
-}
-
-function recordOf(room: Room): RoomRecord {
-  return {
-    key: room.key,
-    name: room.name,
-    topic: room.topic,
-    topicSetBy: room.topicSetBy,
-    topicSetAt: room.topicSetAt,
-    createdBy: room.createdBy,
-    createdAt: room.createdAt,
-  };
 }

@@ -19,6 +19,7 @@ import {
   takePage,
 } from './history.js';
 import { crowdChanged, joined, parted, quit, renamed } from './membership.js';
+import { moderated, type RoomModeration, rolesFromMembers } from './moderation.js';
 import { ServerClock } from './server-clock.js';
 
 /** What the view must redraw after a change. */
@@ -42,6 +43,8 @@ export class ChatState {
   allRooms: RoomInfo[] = [];
   /** Away messages of people we share a room with (IRC users can set them), by folded nick. */
   readonly away = new Map<string, string>();
+  /** Each room's roles and modes, by case-folded room name. */
+  readonly moderation = new Map<string, RoomModeration>();
   /** Where the user had read to, from the last visit (by conversation key). */
   readonly savedLastRead = new Map<string, number>();
   /** Whether the page is on screen (a hidden tab reads nothing). */
@@ -73,6 +76,16 @@ export class ChatState {
     return [...this.conversations.values()]
       .filter((c) => c.kind === 'room' && c.joined)
       .map((c) => ({ room: c.name, after: c.lastId }));
+  }
+
+  moderationOf(roomName: string): RoomModeration {
+    const key = foldCase(roomName);
+    let moderation = this.moderation.get(key);
+    if (!moderation) {
+      moderation = { roles: new Map(), modes: undefined };
+      this.moderation.set(key, moderation);
+    }
+    return moderation;
   }
 
   conversation(name: string, kind: 'room' | 'private'): Conversation {
@@ -252,6 +265,7 @@ export class ChatState {
         const room = this.conversation(message.room, 'room');
         room.members = new Map(message.nicks.map((nick) => [foldCase(nick), nick]));
         room.memberTotal = message.total;
+        this.moderationOf(message.room).roles = rolesFromMembers(message);
         return { members: true };
       }
       case 'room-list':
@@ -282,6 +296,14 @@ export class ChatState {
         return { members: true };
       case 'pong':
         return {};
+      case 'mode':
+      case 'kick':
+      case 'invite':
+        return moderated(this, message, this.heard(message.time));
+      case 'modes-are':
+      case 'sanctions':
+      case 'modlog':
+        return moderated(this, message, this.heard(undefined));
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Chat } from '../chat.js';
 import { ChatError } from '../errors.js';
 import type { Member } from '../member.js';
+import type { ModerationRequest } from '../moderation/requests.js';
 
 /** How a text door shows things to this user: set by commands, kept by the door's session. */
 export interface TextView {
@@ -21,6 +22,11 @@ export interface Command {
   usage: string;
   summary: string;
   run(context: CommandContext, args: string): void | Promise<void>;
+  /**
+   * For commands that are moderation requests: the request their words make, so clients of
+   * the WebSocket API (the terminal client) read them exactly as the text doors do.
+   */
+  request?(args: string, currentRoom: string | undefined): ModerationRequest;
 }
 
 /** Splits off the first word; the rest keeps its inner spacing, which the user may mean. */

@@ -4,14 +4,21 @@ import type { Command, CommandContext } from './command.js';
 import { helpCommand } from './help.js';
 import { history } from './history.js';
 import { ids } from './ids.js';
+import { invite } from './invite.js';
 import { join } from './join.js';
+import { kick } from './kick.js';
 import { me } from './me.js';
+import { mode } from './mode.js';
+import { modlog } from './modlog.js';
 import { msg } from './msg.js';
 import { nick } from './nick.js';
 import { part } from './part.js';
 import { quit } from './quit.js';
 import { resume } from './resume.js';
+import { deop, devoice, op, voice } from './roles.js';
 import { rooms } from './rooms.js';
+import { ban, mute, unban, unmute } from './sanction.js';
+import { bans, mutes } from './sanction-lists.js';
 import { search } from './search.js';
 import { topic } from './topic.js';
 import { who } from './who.js';
@@ -30,12 +37,31 @@ const COMMANDS: readonly Command[] = [
   search,
   resume,
   ids,
+  mode,
+  op,
+  deop,
+  voice,
+  devoice,
+  kick,
+  ban,
+  unban,
+  mute,
+  unmute,
+  bans,
+  mutes,
+  invite,
+  modlog,
   quit,
 ];
 
 const BY_NAME = new Map<string, Command>();
 for (const command of COMMANDS) {
   for (const name of [command.name, ...(command.aliases ?? [])]) BY_NAME.set(name, command);
+}
+
+/** Every text command, in the order /help lists them. */
+export function commandList(): readonly Command[] {
+  return COMMANDS;
 }
 
 export function commandHelp(): CommandHelp[] {

@@ -10,7 +10,7 @@ export const rooms: Command = {
     const wanted = args.trim();
     if (wanted !== '' && !/^[1-9]\d{0,8}$/.test(wanted)) throw usageError(rooms);
     const pageNumber = wanted === '' ? 1 : Number(wanted);
-    const page = chat.roomPage((pageNumber - 1) * MAX_ROOM_PAGE, MAX_ROOM_PAGE);
+    const page = chat.roomPage((pageNumber - 1) * MAX_ROOM_PAGE, MAX_ROOM_PAGE, member);
     const pages = Math.max(1, Math.ceil(page.total / MAX_ROOM_PAGE));
     const count = `${page.total} ${page.total === 1 ? 'room' : 'rooms'}`;
     if (pageNumber > pages) {

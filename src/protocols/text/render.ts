@@ -3,6 +3,7 @@ import { actorOf, type ChatEvent, roomOf } from '../../core/events.js';
 import type { Member } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import { forTerminal } from '../formatting.js';
+import { renderModeration, withPrefixes } from './render-moderation.js';
 
 /**
  * What a text front door (line, framed) shows for an event: a few labelled pieces of text
@@ -139,7 +140,7 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
         notice(
           event.total === 0
             ? `${event.room} has no members`
-            : `${event.room} has ${plural(event.total, 'member')}: ${event.nicks.join(' ')}${
+            : `${event.room} has ${plural(event.total, 'member')}: ${withPrefixes(event.nicks, event.roles).join(' ')}${
                 event.total > event.nicks.length
                   ? ` and ${event.total - event.nicks.length} more (/who ${event.room} lists them all)`
                   : ''
@@ -166,6 +167,13 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
       return [notice(safeText(event.text))];
     case 'error':
       return [{ kind: 'error', code: event.code, text: safeText(event.message) }];
+    case 'mode':
+    case 'kick':
+    case 'invite':
+    case 'modes-are':
+    case 'sanctions':
+    case 'modlog':
+      return renderModeration(event, view, Date.now());
   }
 }
 

@@ -1,5 +1,6 @@
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
+import { readModerationRequest, roleNames } from './moderation-codec.js';
 import {
   type ClientMessage,
   MAX_REF_LENGTH,
@@ -18,7 +19,7 @@ export type Decoded =
   /** ref: the request's own, when it could be read, so the error can name the request. */
   | { ok: false; error: ChatError; ref: string | undefined };
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
 /** Reads one client message. Unknown fields are ignored, so clients can be newer than us. */
 export function decodeClientMessage(text: string): Decoded {
@@ -67,8 +68,10 @@ function readMessage(fields: Fields): ClientMessage {
     }
     case 'nick':
       return withRef({ type, nick: string(fields, 'nick') });
-    case 'join':
-      return withRef({ type, room: string(fields, 'room') });
+    case 'join': {
+      const key = optionalString(fields, 'key');
+      return withRef({ type, room: string(fields, 'room'), ...(key === undefined ? {} : { key }) });
+    }
     case 'part': {
       const reason = optionalString(fields, 'reason');
       return withRef({
@@ -128,12 +131,15 @@ function readMessage(fields: Fields): ClientMessage {
       const reason = optionalString(fields, 'reason');
       return withRef({ type, ...(reason === undefined ? {} : { reason }) });
     }
-    default:
+    default: {
+      const moderation = readModerationRequest(type, fields);
+      if (moderation) return withRef(moderation);
       throw new ChatError('UNKNOWN_TYPE', `There is no message type "${printable(type)}".`);
+    }
   }
 }
 
-function string(fields: Fields, name: string): string {
+export function string(fields: Fields, name: string): string {
   const value = fields[name];
   if (typeof value !== 'string') {
     throw new ChatError('BAD_ARGUMENTS', `"${name}" is required and must be a string.`);
@@ -141,7 +147,7 @@ function string(fields: Fields, name: string): string {
   return value;
 }
 
-function optionalString(fields: Fields, name: string): string | undefined {
+export function optionalString(fields: Fields, name: string): string | undefined {
   return fields[name] === undefined ? undefined : string(fields, name);
 }
 
@@ -162,7 +168,7 @@ function id(fields: Fields, name: string): number {
   return value;
 }
 
-function optionalId(fields: Fields, name: string): number | undefined {
+export function optionalId(fields: Fields, name: string): number | undefined {
   return fields[name] === undefined ? undefined : id(fields, name);
 }
 
@@ -246,7 +252,24 @@ export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessa
     case 'current-room':
       return { type: 'current-room', room: event.room ?? null };
     case 'members':
-      return { type: 'members', room: event.room, nicks: [...event.nicks], total: event.total };
+      return {
+        type: 'members',
+        room: event.room,
+        nicks: [...event.nicks],
+        total: event.total,
+        ...(event.roles ? { roles: roleNames(event.roles) } : {}),
+      };
+    case 'mode':
+      return { ...event, changes: [...event.changes], time: now };
+    case 'kick':
+    case 'invite':
+      return { ...event, time: now };
+    case 'modes-are':
+      return { ...event, modes: { ...event.modes } };
+    case 'sanctions':
+      return { ...event, entries: [...event.entries] };
+    case 'modlog':
+      return { type: 'modlog', room: event.room ?? null, entries: [...event.entries] };
     case 'room-list':
       return {
         type: 'room-list',

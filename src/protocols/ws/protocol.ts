@@ -5,6 +5,17 @@
  * describes every message with an example.
  */
 import type { ErrorCode } from '../../core/errors.js';
+import type { ModeChange } from '../../core/moderation/mode-change.js';
+import type { ModerationRequest as CoreModerationRequest } from '../../core/moderation/requests.js';
+import type {
+  AuditEntry,
+  RoleName,
+  RoomModes,
+  Sanction,
+  SanctionKind,
+} from '../../core/moderation/types.js';
+
+export type { AuditEntry, ModeChange, RoleName, RoomModes, Sanction, SanctionKind };
 
 /** The path the HTTP server upgrades to a WebSocket. */
 export const WS_PATH = '/ws';
@@ -71,7 +82,8 @@ export type ClientMessage =
       ref?: string;
     }
   | { type: 'nick'; nick: string; ref?: string }
-  | { type: 'join'; room: string; ref?: string }
+  /** `key`: for a room with a key (+k). */
+  | { type: 'join'; room: string; key?: string; ref?: string }
   | { type: 'part'; room: string; reason?: string; ref?: string }
   /**
    * To a room ("#dev") or a nickname. With a `ref`, a retry (say, after a reconnect) of a
@@ -100,7 +112,11 @@ export type ClientMessage =
   /** Every message of a room after `after`, once, then the live stream; joins if needed. */
   | { type: 'resume'; room: string; after: number; ref?: string }
   | { type: 'ping'; ref?: string }
-  | { type: 'quit'; reason?: string; ref?: string };
+  | { type: 'quit'; reason?: string; ref?: string }
+  | ModerationRequest;
+
+/** Room moderation (docs/moderation.md), as the core takes it, with a `ref`. */
+export type ModerationRequest = CoreModerationRequest & { ref?: string };
 
 export type ClientMessageType = ClientMessage['type'];
 
@@ -190,8 +206,27 @@ export type ServerMessage =
     }
   /** Someone you share a room with went away (`message`) or came back (`message: null`). */
   | { type: 'away'; nick: string; message: string | null }
-  /** `nicks` may be the first few of `total` (on joining a big room); `members` lists all. */
-  | { type: 'members'; room: string; nicks: string[]; total: number }
+  /**
+   * `nicks` may be the first few of `total` (on joining a big room); `members` lists all.
+   * `roles`: the roles of those listed who hold any (absent when nobody does).
+   */
+  | {
+      type: 'members';
+      room: string;
+      nicks: string[];
+      total: number;
+      roles?: Record<string, RoleName[]>;
+    }
+  /** Who changed what in a room: modes, roles, bans, mutes (the server's name when it did). */
+  | { type: 'mode'; room: string; nick: string; changes: ModeChange[]; time?: number }
+  | { type: 'kick'; room: string; nick: string; target: string; reason: string; time?: number }
+  /** To whom was invited, and to who invited them. */
+  | { type: 'invite'; room: string; nick: string; target: string; time?: number }
+  /** The key shows as "*" to those outside the room. */
+  | { type: 'modes-are'; room: string; modes: RoomModes; createdAt: number }
+  | { type: 'sanctions'; room: string; kind: SanctionKind; entries: Sanction[] }
+  /** Newest first; `room` null: the whole server's. */
+  | { type: 'modlog'; room: string | null; entries: AuditEntry[] }
   /** A page of rooms: the first is at position `offset` of all `total`; `more`: ask for the next. */
   | { type: 'room-list'; rooms: RoomInfo[]; offset: number; total: number; more: boolean }
   /** The room plain text goes to on the line door; the web client may follow it or not. */

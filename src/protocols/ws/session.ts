@@ -5,6 +5,7 @@ import type { ChatEvent } from '../../core/events.js';
 import type { StoredMessage } from '../../core/history.js';
 import type { EncodingMemo, Member } from '../../core/member.js';
 import { RECONNECT_ELSEWHERE } from '../../core/member.js';
+import { runModerationRequest } from '../../core/moderation/requests.js';
 import { foldCase } from '../../core/names.js';
 import { MAX_ROOM_PAGE } from '../../core/room-list.js';
 import type { Logger } from '../../log.js';
@@ -264,7 +265,11 @@ export class WsSession extends Session<ClientMessage> {
       case 'nick':
         return chat.changeNick(member, message.nick);
       case 'join':
-        await chat.join(member, message.room);
+        await chat.join(
+          member,
+          message.room,
+          message.key === undefined ? {} : { key: message.key },
+        );
         return;
       case 'part':
         return chat.part(member, message.room, message.reason ?? '');
@@ -295,6 +300,8 @@ export class WsSession extends Session<ClientMessage> {
         if (member.registered) chat.quit(member, message.reason ?? '');
         else this.close(CLOSE_CODES.NORMAL, 'Quit');
         return;
+      default:
+        return runModerationRequest(chat.moderation, member, message);
     }
   }
 

@@ -1,3 +1,4 @@
+import { isListedFor } from '../../../core/moderation/enforcement.js';
 import { ROOM_LIST_PIECE } from '../../../core/room-list.js';
 import { RPL_LIST, RPL_LISTEND, RPL_LISTSTART } from '../numerics.js';
 import { list as commaList, type IrcCommand } from './command.js';
@@ -15,8 +16,12 @@ export const list: IrcCommand = {
     const wanted = commaList(message.params[0]);
     const rooms =
       wanted.length === 0
-        ? [...chat.allRooms()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-        : wanted.flatMap((name) => chat.findRoom(name) ?? []);
+        ? [...chat.roomsVisibleTo(member)].sort((a, b) =>
+            a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+          )
+        : wanted
+            .flatMap((name) => chat.findRoom(name) ?? [])
+            .filter((room) => isListedFor(room, member));
     replies.reply(RPL_LISTSTART, 'Channel', 'Users  Name');
     for (let i = 0; i < rooms.length; i += ROOM_LIST_PIECE) {
       if (i > 0) await replies.caughtUp();
