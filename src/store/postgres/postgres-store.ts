@@ -82,8 +82,7 @@ export class PostgresStore implements HistoryStore {
     let version: number;
     try {
       version = await withClient(pool, async (client) => {
-        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        await migrate(client, options.migrateTo ?? latestVersion(POSTGRES_MIGRATIONS));
+        await migrate(client, options.migrateTo ?? latestVersion(POSTGRES_MIGRATIONS), schema);
         return currentVersion(client);
       });
     } catch (error) {
@@ -359,10 +358,13 @@ async function currentVersion(client: pg.PoolClient): Promise<number> {
   return rows[0]?.version ?? 0;
 }
 
-async function migrate(client: pg.PoolClient, target: number): Promise<void> {
+async function migrate(client: pg.PoolClient, target: number, schema?: string): Promise<void> {
   // Several servers may start at once against one database: one migrates, the others wait.
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
+    // Under the lock too: CREATE SCHEMA IF NOT EXISTS run by two servers at once on a new
+    // schema fails in one of them with a duplicate key.
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const current = await currentVersion(client);
     if (current > latestVersion(POSTGRES_MIGRATIONS)) {
       throw new Error(
