@@ -9,6 +9,7 @@ import type {
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
 import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey, refsOf } from '../refs.js';
 import { searchWords } from '../search-words.js';
+import { DEADLOCK_DETECTED, inTransaction, withClient } from './client.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { createRoom, deleteEmptyRoom, loadRooms, saveRoom } from './rooms.js';
 
@@ -52,8 +53,6 @@ const MIGRATION_LOCK = 7_246_001;
 const REF_SCHEMA = 3;
 /** PostgreSQL's unique_violation: another server stored the same sender and ref meanwhile. */
 const UNIQUE_VIOLATION = '23505';
-/** PostgreSQL's deadlock_detected: this transaction was rolled back to break a cycle. */
-const DEADLOCK_DETECTED = '40P01';
 
 export class PostgresStore implements HistoryStore {
   readonly backend = 'postgres';
@@ -118,17 +117,10 @@ export class PostgresStore implements HistoryStore {
     batch: readonly NewMessage[],
     lookUpRefs: boolean,
   ): Promise<StoredMessage[]> {
-    return this.withClient(async (client) => {
-      try {
-        await client.query('BEGIN');
-        const plan = lookUpRefs ? await this.planRefs(client, batch) : undefined;
-        const stored = await this.insert(client, plan ? plan.fresh : batch);
-        await client.query('COMMIT');
-        return plan ? mergeRefs(plan, stored) : stored;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
+    return inTransaction(this.pool, async (client) => {
+      const plan = lookUpRefs ? await this.planRefs(client, batch) : undefined;
+      const stored = await this.insert(client, plan ? plan.fresh : batch);
+      return plan ? mergeRefs(plan, stored) : stored;
     });
   }
 
@@ -207,14 +199,6 @@ export class PostgresStore implements HistoryStore {
       this.withRefs ? [...columns, stored.map((m) => m.ref ?? null)] : columns,
     );
     return stored;
-  }
-
-  /**
-   * Lends a pooled connection. A connection that dies while lent emits an error event besides
-   * failing its query; without a listener that event would crash the process.
-   */
-  private async withClient<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withClient(this.pool, use);
   }
 
   async latest(target: string, limit: number): Promise<StoredMessage[]> {
@@ -320,31 +304,12 @@ export class PostgresStore implements HistoryStore {
   }
 
   async schemaVersion(): Promise<number> {
-    return this.withClient(currentVersion);
+    return withClient(this.pool, currentVersion);
   }
 
   /** Upgrades the schema; used by tests that start from an old one. */
   async migrate(target = latestVersion(POSTGRES_MIGRATIONS)): Promise<void> {
-    await this.withClient((client) => migrate(client, target));
-  }
-}
-
-async function withClient<T>(
-  pool: pg.Pool,
-  use: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  const onError = (error: Error) => {
-    failure = error;
-  };
-  client.on('error', onError);
-  try {
-    return await use(client);
-  } finally {
-    client.off('error', onError);
-    // A broken connection goes back destroyed, not to be lent again.
-    client.release(failure);
+    await withClient(this.pool, (client) => migrate(client, target));
   }
 }
 
