@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { HistoryStore } from '../src/core/history.js';
 import { latestVersion } from '../src/store/migrations.js';
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { migrateSqlite, SQLITE_FILE, SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -161,7 +162,7 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = await PostgresStore.open({ url: TEST_DATABASE_URL, schema });
     onCleanup(() => upgraded.close());
-    expect(await upgraded.schemaVersion()).toBe(3);
+    expect(await upgraded.schemaVersion()).toBe(latestVersion(POSTGRES_MIGRATIONS));
     expect((await upgraded.search('#a', 'search existed', 5)).map((m) => m.id)).toEqual([1]);
     await expectRefsKept(upgraded);
   });
@@ -174,7 +175,7 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = await PostgresStore.open({ url: TEST_DATABASE_URL, schema });
     onCleanup(() => upgraded.close());
-    expect(await upgraded.schemaVersion()).toBe(3);
+    expect(await upgraded.schemaVersion()).toBe(latestVersion(POSTGRES_MIGRATIONS));
     expect((await upgraded.latest('#a', 5)).map((m) => m.text)).toEqual(['old']);
     await expectRefsKept(upgraded);
   });

@@ -11,6 +11,7 @@ import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey, refsOf } from '../r
 import { searchWords } from '../search-words.js';
 import { DEADLOCK_DETECTED, inTransaction, withClient } from './client.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { PostgresModeration } from './moderation.js';
 import { createRoom, deleteEmptyRoom, loadRooms, saveRoom } from './rooms.js';
 
 export interface PostgresStoreOptions {
@@ -56,11 +57,15 @@ const UNIQUE_VIOLATION = '23505';
 
 export class PostgresStore implements HistoryStore {
   readonly backend = 'postgres';
+  /** Moderation, kept in the same schema as the history. */
+  readonly moderation: PostgresModeration;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly withRefs: boolean,
-  ) {}
+  ) {
+    this.moderation = new PostgresModeration(pool);
+  }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema;
