@@ -16,6 +16,7 @@ import { lineCodec } from './protocols/line/codec.js';
 import type { TextCodec } from './protocols/text/codec.js';
 import { TextSession } from './protocols/text/session.js';
 import { createWsDoor } from './protocols/ws/door.js';
+import type { ChatStore } from './store/chat-store.js';
 import { MemoryStore } from './store/memory.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -34,7 +35,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta
 
 export interface RunningServer {
   readonly chat: Chat;
-  readonly store: HistoryStore;
+  readonly store: ChatStore;
   readonly doors: readonly Listening[];
   /** The bound port of a door, for tests and for the startup message. */
   port(door: string): number;
@@ -56,6 +57,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const chat = new Chat({
     ...cluster?.chatOptions(),
     history: store,
+    moderation: store.moderation,
     historyOnJoin: config.historyOnJoin,
     maxPendingWrites: config.maxPendingWrites,
     maxMessageBytes: config.maxLineBytes,
@@ -271,7 +273,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 }
 
-async function openStore(config: StoreConfig, log: Logger): Promise<HistoryStore> {
+async function openStore(config: StoreConfig, log: Logger): Promise<ChatStore> {
   switch (config.kind) {
     case 'sqlite':
       return SqliteStore.open({ dataDir: config.dataDir, synchronous: config.synchronous });

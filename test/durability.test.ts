@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { HistoryStore } from '../src/core/history.js';
+import { latestVersion } from '../src/store/migrations.js';
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { migrateSqlite, SQLITE_FILE, SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { LINE_DOOR_ONLY, LineClient, onCleanup, startTestServer, tempDir } from './helpers.js';
 import { CLI, type SpawnedServer, spawnServer } from './spawned-server.js';
@@ -114,7 +117,7 @@ async function expectRefsKept(store: HistoryStore): Promise<void> {
 
 describe('schema migrations', () => {
   it.each([
-    1, 2, 3,
+    1, 2, 3, 4,
   ])('upgrades a SQLite schema from version %i in place, keeping its messages', async (from) => {
     const dataDir = tempDir();
     const old = SqliteStore.open({ dataDir, migrateTo: from });
@@ -131,7 +134,7 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = SqliteStore.open({ dataDir });
     onCleanup(() => upgraded.close());
-    expect(upgraded.schemaVersion()).toBe(4);
+    expect(upgraded.schemaVersion()).toBe(latestVersion(SQLITE_MIGRATIONS));
     expect((await upgraded.search('#a', 'search existed', 5)).map((m) => m.id)).toEqual([1]);
     // New messages are indexed too, once each.
     await upgraded.append([
@@ -140,7 +143,7 @@ describe('schema migrations', () => {
     expect((await upgraded.search('#a', 'search', 5)).map((m) => m.id)).toEqual([2, 1]);
     await expectRefsKept(upgraded);
     migrateSqlite(upgraded);
-    expect(upgraded.schemaVersion()).toBe(4);
+    expect(upgraded.schemaVersion()).toBe(latestVersion(SQLITE_MIGRATIONS));
   });
 
   it('upgrades an old PostgreSQL schema in place, keeping its messages', async () => {
@@ -159,7 +162,7 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = await PostgresStore.open({ url: TEST_DATABASE_URL, schema });
     onCleanup(() => upgraded.close());
-    expect(await upgraded.schemaVersion()).toBe(3);
+    expect(await upgraded.schemaVersion()).toBe(latestVersion(POSTGRES_MIGRATIONS));
     expect((await upgraded.search('#a', 'search existed', 5)).map((m) => m.id)).toEqual([1]);
     await expectRefsKept(upgraded);
   });
@@ -172,7 +175,7 @@ describe('schema migrations', () => {
     await old.close();
     const upgraded = await PostgresStore.open({ url: TEST_DATABASE_URL, schema });
     onCleanup(() => upgraded.close());
-    expect(await upgraded.schemaVersion()).toBe(3);
+    expect(await upgraded.schemaVersion()).toBe(latestVersion(POSTGRES_MIGRATIONS));
     expect((await upgraded.latest('#a', 5)).map((m) => m.text)).toEqual(['old']);
     await expectRefsKept(upgraded);
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { HistoryStore } from '../src/core/history.js';
+import type { ChatStore } from '../src/store/chat-store.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -26,10 +26,10 @@ export interface StoreFactory {
   name: string;
   durable: boolean;
   /** Opens a store; calling `reopen` on the result gives a new store over the same data. */
-  create(): Promise<{ store: HistoryStore; reopen: () => Promise<HistoryStore> }>;
+  create(): Promise<{ store: ChatStore; reopen: () => Promise<ChatStore> }>;
 }
 
-function closing<T extends HistoryStore>(store: T): T {
+function closing<T extends ChatStore>(store: T): T {
   onCleanup(() => store.close());
   return store;
 }

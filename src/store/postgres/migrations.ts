@@ -51,4 +51,56 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_ref_time ON messages (time) WHERE ref IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'moderation: room modes, roles, sanctions, audit log, secrets',
+    // As in SQLite: mask_key is the mask lower-cased by the server, one sanction per key.
+    // Audit ids come from an identity column, so servers sharing the database never give
+    // the same id twice (nor reuse one after a rollback).
+    sql: `
+      CREATE TABLE room_modes (
+        room TEXT PRIMARY KEY,
+        moderated BOOLEAN NOT NULL,
+        no_outside BOOLEAN NOT NULL,
+        topic_lock BOOLEAN NOT NULL,
+        invite_only BOOLEAN NOT NULL,
+        secret BOOLEAN NOT NULL,
+        key TEXT,
+        member_limit INTEGER
+      );
+      CREATE TABLE room_roles (
+        room TEXT NOT NULL,
+        nick TEXT NOT NULL,
+        roles INTEGER NOT NULL,
+        PRIMARY KEY (room, nick)
+      );
+      CREATE INDEX room_roles_nick ON room_roles (nick);
+      CREATE TABLE sanctions (
+        room TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        mask TEXT NOT NULL,
+        mask_key TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (room, kind, mask_key)
+      );
+      CREATE TABLE audit_log (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        room TEXT NOT NULL,
+        time BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        expires_at BIGINT
+      );
+      CREATE INDEX audit_log_room ON audit_log (room, id);
+      CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -9,7 +9,9 @@ import type {
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
 import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey, refsOf } from '../refs.js';
 import { searchWords } from '../search-words.js';
+import { DEADLOCK_DETECTED, inTransaction, withClient } from './client.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { PostgresModeration } from './moderation.js';
 import { createRoom, deleteEmptyRoom, loadRooms, saveRoom } from './rooms.js';
 
 export interface PostgresStoreOptions {
@@ -52,16 +54,18 @@ const MIGRATION_LOCK = 7_246_001;
 const REF_SCHEMA = 3;
 /** PostgreSQL's unique_violation: another server stored the same sender and ref meanwhile. */
 const UNIQUE_VIOLATION = '23505';
-/** PostgreSQL's deadlock_detected: this transaction was rolled back to break a cycle. */
-const DEADLOCK_DETECTED = '40P01';
 
 export class PostgresStore implements HistoryStore {
   readonly backend = 'postgres';
+  /** Moderation, kept in the same schema as the history. */
+  readonly moderation: PostgresModeration;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly withRefs: boolean,
-  ) {}
+  ) {
+    this.moderation = new PostgresModeration(pool);
+  }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema;
@@ -82,8 +86,7 @@ export class PostgresStore implements HistoryStore {
     let version: number;
     try {
       version = await withClient(pool, async (client) => {
-        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        await migrate(client, options.migrateTo ?? latestVersion(POSTGRES_MIGRATIONS));
+        await migrate(client, options.migrateTo ?? latestVersion(POSTGRES_MIGRATIONS), schema);
         return currentVersion(client);
       });
     } catch (error) {
@@ -119,17 +122,10 @@ export class PostgresStore implements HistoryStore {
     batch: readonly NewMessage[],
     lookUpRefs: boolean,
   ): Promise<StoredMessage[]> {
-    return this.withClient(async (client) => {
-      try {
-        await client.query('BEGIN');
-        const plan = lookUpRefs ? await this.planRefs(client, batch) : undefined;
-        const stored = await this.insert(client, plan ? plan.fresh : batch);
-        await client.query('COMMIT');
-        return plan ? mergeRefs(plan, stored) : stored;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
+    return inTransaction(this.pool, async (client) => {
+      const plan = lookUpRefs ? await this.planRefs(client, batch) : undefined;
+      const stored = await this.insert(client, plan ? plan.fresh : batch);
+      return plan ? mergeRefs(plan, stored) : stored;
     });
   }
 
@@ -208,14 +204,6 @@ export class PostgresStore implements HistoryStore {
       this.withRefs ? [...columns, stored.map((m) => m.ref ?? null)] : columns,
     );
     return stored;
-  }
-
-  /**
-   * Lends a pooled connection. A connection that dies while lent emits an error event besides
-   * failing its query; without a listener that event would crash the process.
-   */
-  private async withClient<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withClient(this.pool, use);
   }
 
   async latest(target: string, limit: number): Promise<StoredMessage[]> {
@@ -321,31 +309,12 @@ export class PostgresStore implements HistoryStore {
   }
 
   async schemaVersion(): Promise<number> {
-    return this.withClient(currentVersion);
+    return withClient(this.pool, currentVersion);
   }
 
   /** Upgrades the schema; used by tests that start from an old one. */
   async migrate(target = latestVersion(POSTGRES_MIGRATIONS)): Promise<void> {
-    await this.withClient((client) => migrate(client, target));
-  }
-}
-
-async function withClient<T>(
-  pool: pg.Pool,
-  use: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  const onError = (error: Error) => {
-    failure = error;
-  };
-  client.on('error', onError);
-  try {
-    return await use(client);
-  } finally {
-    client.off('error', onError);
-    // A broken connection goes back destroyed, not to be lent again.
-    client.release(failure);
+    await withClient(this.pool, (client) => migrate(client, target));
   }
 }
 
@@ -359,10 +328,13 @@ async function currentVersion(client: pg.PoolClient): Promise<number> {
   return rows[0]?.version ?? 0;
 }
 
-async function migrate(client: pg.PoolClient, target: number): Promise<void> {
+async function migrate(client: pg.PoolClient, target: number, schema?: string): Promise<void> {
   // Several servers may start at once against one database: one migrates, the others wait.
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
+    // Under the lock too: CREATE SCHEMA IF NOT EXISTS run by two servers at once on a new
+    // schema fails in one of them with a duplicate key.
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const current = await currentVersion(client);
     if (current > latestVersion(POSTGRES_MIGRATIONS)) {
       throw new Error(

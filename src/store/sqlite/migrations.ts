@@ -64,4 +64,57 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_ref_time ON messages (time) WHERE ref IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'moderation: room modes, roles, sanctions, audit log, secrets',
+    // Masks match without regard to case: mask_key is the mask lower-cased (by JavaScript,
+    // whose case folding covers more than ASCII, unlike SQLite's lower()), and one sanction
+    // is kept per key. AUTOINCREMENT so an audit id is never given twice, even after the
+    // newest entries are deleted.
+    sql: `
+      CREATE TABLE room_modes (
+        room TEXT PRIMARY KEY,
+        moderated INTEGER NOT NULL,
+        no_outside INTEGER NOT NULL,
+        topic_lock INTEGER NOT NULL,
+        invite_only INTEGER NOT NULL,
+        secret INTEGER NOT NULL,
+        key TEXT,
+        member_limit INTEGER
+      );
+      CREATE TABLE room_roles (
+        room TEXT NOT NULL,
+        nick TEXT NOT NULL,
+        roles INTEGER NOT NULL,
+        PRIMARY KEY (room, nick)
+      );
+      CREATE INDEX room_roles_nick ON room_roles (nick);
+      CREATE TABLE sanctions (
+        room TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        mask TEXT NOT NULL,
+        mask_key TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (room, kind, mask_key)
+      );
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        expires_at INTEGER
+      );
+      CREATE INDEX audit_log_room ON audit_log (room, id);
+      CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey } from '../refs.js';
 import { searchWords } from '../search-words.js';
 import { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteModeration } from './moderation.js';
 import { SqliteRooms } from './rooms.js';
 
 export const SQLITE_FILE = 'chatroom.db';
@@ -65,6 +66,8 @@ const ROWS_PER_INSERT = [64, 16, 4, 1] as const;
 
 export class SqliteStore implements HistoryStore {
   readonly backend = 'sqlite';
+  /** Moderation, kept in the same database as the history. */
+  readonly moderation: SqliteModeration;
   private readonly statements;
   // Prepared on first use: a store opened at an old schema version (tests) has no FTS table.
   private searchStatement: Database.Statement<[string, string, number], MessageRow> | undefined;
@@ -82,6 +85,7 @@ export class SqliteStore implements HistoryStore {
   ) {
     this.columnCount = schemaVersion >= REF_SCHEMA ? 7 : 6;
     this.rooms = new SqliteRooms(db);
+    this.moderation = new SqliteModeration(db);
     this.refStatements =
       schemaVersion >= REF_SCHEMA
         ? {
