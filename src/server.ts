@@ -76,6 +76,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         { event: 'error', nick: nickKey, err: error },
         'a nickname could not be released; it stays taken until the registry lets it go',
       ),
+    onModerationStoreError: (error) =>
+      log.error(
+        { event: 'error', err: error },
+        'roles could not be moved to a new nickname in the store; they follow it until a restart',
+      ),
     onDeliveryError: (error, member) =>
       log.error(
         { event: 'error', nick: member.nick, protocol: member.peer.protocol, err: error },
