@@ -102,7 +102,7 @@ describe('chatting over the line and framed doors', () => {
     alice.send('/ids off');
     bob.send('/join #Dev');
     // Room names compare case-insensitively: #Dev is the room alice made.
-    await bob.waitFor('*** #dev has 2 members: alice bob');
+    await bob.waitFor('*** #dev has 2 members: ~@alice bob');
     await alice.waitFor('*** bob joined #dev');
     // What was said before bob came is history, marked as such, not live chat.
     await bob.waitFor(/^\[#dev @1 \d{4}-\d\d-\d\d \d\d:\d\d\] <alice> in dev now$/);

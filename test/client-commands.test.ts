@@ -72,7 +72,7 @@ describe('the terminal client reading what is typed', () => {
     await typed(
       '/join #dev',
       '*** You joined #dev',
-      '*** #dev has 1 member: carol',
+      '*** #dev has 1 member: ~@carol',
       '*** Now talking in #dev',
     );
     await typed(
@@ -93,7 +93,7 @@ describe('the terminal client reading what is typed', () => {
     );
     await typed('hello?', '!!! You are not in any room: /join #room first. (NO_CURRENT_ROOM)');
     await typed('/dance', '!!! Unknown command /dance. Type /help for the list. (UNKNOWN_COMMAND)');
-    await typed('/join', '!!! Usage: /join #room (BAD_ARGUMENTS)');
+    await typed('/join', '!!! Usage: /join #room [KEY] (BAD_ARGUMENTS)');
     await typed('/who #nowhere', '!!! There is no room called #nowhere. (NO_SUCH_ROOM)');
     await typed(
       '/help',

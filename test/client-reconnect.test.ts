@@ -43,7 +43,7 @@ describe('the terminal client putting itself back after a reconnect', () => {
     // The server answers in order, so once this is answered, so is all the client sent to put
     // itself back.
     carol.type('/who #ops\n');
-    await carol.nextLine('*** #ops has 1 member: carol');
+    await carol.nextLine('*** #ops has 1 member: ~@carol');
     expect(roomNotices(carol, from)).toEqual(['*** Now talking in #dev']);
   }, 40_000);
 
@@ -65,7 +65,7 @@ describe('the terminal client putting itself back after a reconnect', () => {
     await carol.nextLine('*** You joined #dev');
     await carol.nextLine('*** Now talking in #lobby');
     carol.type('/who #dev\n');
-    await carol.nextLine('*** #dev has 1 member: carol');
+    await carol.nextLine('*** #dev has 1 member: ~@carol');
     expect(roomNotices(carol, from)).toEqual(['*** Now talking in #lobby']);
     // Talking in the lobby again, as before.
     const erin = await LineClient.join(again.port('line'), 'erin');
@@ -125,7 +125,7 @@ describe('the terminal client prompt', () => {
     );
     const erin = await LineClient.join(again.port('line'), 'erin');
     erin.send('/join #dev');
-    await erin.waitFor('*** #dev has 2 members: carol erin');
+    await erin.waitFor('*** #dev has 2 members: ~@carol erin');
     await terminal.press('Enter');
     await erin.waitFor('<carol> half a thought');
   }, 40_000);

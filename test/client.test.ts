@@ -151,9 +151,9 @@ describe('the terminal client when the server goes away', () => {
     erin.send('/who #lobby');
     await erin.waitFor('*** #lobby has 1 member: erin');
     erin.send('/who #dev');
-    await erin.waitFor('*** #dev has 1 member: carol');
+    await erin.waitFor('*** #dev has 1 member: ~@carol');
     erin.send('/join #dev');
-    await erin.waitFor('*** #dev has 2 members: carol erin');
+    await erin.waitFor('*** #dev has 2 members: ~@carol erin');
     carol.type('still here\n');
     await erin.waitFor('<carol> still here');
   }, 30_000);

@@ -108,7 +108,14 @@ export type ChatEvent =
       more: boolean;
     }
   /** Someone (or the server, by its name) changed a room's modes, roles or sanctions. */
-  | { type: 'mode'; room: string; nick: string; changes: readonly ModeChange[] }
+  /** byServer: the server made it (nick is then its name), as on joining with stored roles. */
+  | {
+      type: 'mode';
+      room: string;
+      nick: string;
+      changes: readonly ModeChange[];
+      byServer?: true;
+    }
   | { type: 'kick'; room: string; nick: string; target: string; reason: string }
   /** To the invited user and to the room's members. */
   | { type: 'invite'; room: string; nick: string; target: string }

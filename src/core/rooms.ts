@@ -84,7 +84,7 @@ export class Rooms {
       const room = roomFromRecord(record);
       const latest = await history.latest(room.key, Math.max(historyOnJoin, 1));
       for (const message of latest) room.remember(message, historyOnJoin);
-      this.byKey.set(room.key, room);
+      this.keep(room);
     }
   }
 
@@ -270,7 +270,7 @@ export class Rooms {
     const known = this.byKey.get(record.key);
     if (known) return known;
     const room = roomFromRecord(record);
-    this.byKey.set(room.key, room);
+    this.keep(room);
     return room;
   }
 
@@ -372,13 +372,22 @@ export class Rooms {
         if (mine) raced.mod.setRoles(member.nickKey!, room.mod.rolesOf(member.nickKey!));
         return { room: raced, created: false };
       }
-      this.byKey.set(key, room);
+      this.keep(room);
       // Made elsewhere, it may have messages already: the joiner's replay needs them.
       if (!mine) await this.refresh(room);
       return { room, created: mine };
     } finally {
       created?.();
     }
+  }
+
+  /**
+   * A room known here from now on. The lobby, which nobody owns, is not topic-locked unless
+   * its stored modes say otherwise: its members keep setting its topic as they always did.
+   */
+  private keep(room: Room): void {
+    if (room.key === this.lobbyKey) room.mod.modes.topicLock = false;
+    this.byKey.set(room.key, room);
   }
 
   private remove(member: Member, room: Room): void {

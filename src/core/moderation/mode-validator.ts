@@ -109,8 +109,9 @@ export class ModeValidator {
     modes: RoomModes,
     planned: Planned,
   ): ModeChange | undefined {
-    const bad = (message: string, param: string) =>
-      new ChatError('BAD_MODE_PARAM', message, { about: [room.name, param] });
+    // About the room, the mode's letter and the parameter given, as IRC's 696 names them.
+    const bad = (message: string, letter: string, param: string) =>
+      new ChatError('BAD_MODE_PARAM', message, { about: [room.name, letter, param] });
     switch (change.mode) {
       case 'moderated':
       case 'noOutside':
@@ -126,6 +127,7 @@ export class ModeValidator {
           throw bad(
             `A key is 1 to ${MAX_KEY_LENGTH} characters without spaces, commas or colons.`,
             'k',
+            key,
           );
         }
         if (modes.key === key) return undefined;
@@ -145,7 +147,11 @@ export class ModeValidator {
           limit < 1 ||
           limit > MAX_MEMBER_LIMIT
         ) {
-          throw bad(`A member limit is a whole number from 1 to ${MAX_MEMBER_LIMIT}.`, 'l');
+          throw bad(
+            `A member limit is a whole number from 1 to ${MAX_MEMBER_LIMIT}.`,
+            'l',
+            String(limit),
+          );
         }
         return modes.limit === limit ? undefined : change;
       }
@@ -167,7 +173,16 @@ export class ModeValidator {
       }
       case 'ban':
       case 'mute': {
-        const mask = normalizeMask(change.mask);
+        let mask: string;
+        try {
+          mask = normalizeMask(change.mask);
+        } catch {
+          throw bad(
+            `"${change.mask.slice(0, 50)}" is not a valid mask.`,
+            'b',
+            change.mask.slice(0, 50),
+          );
+        }
         const key = `${change.mode} ${mask.toLowerCase()}`;
         const existing = room.mod.findSanction(change.mode, mask);
         const present = planned.masks.get(key) ?? existing !== undefined;
@@ -183,7 +198,7 @@ export class ModeValidator {
             'LIST_FULL',
             `${room.name} has ${MAX_LIST_ENTRIES} ${change.mode}s already.`,
             {
-              about: [room.name, mask],
+              about: [room.name, 'b'],
             },
           );
         }

@@ -332,6 +332,7 @@ describe('room moderation', () => {
       room: '#dev',
       nick: 'chatroom',
       changes: [{ mode: 'voice', on: true, nick: 'bob' }],
+      byServer: true,
     });
   });
 });

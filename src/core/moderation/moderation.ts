@@ -128,7 +128,7 @@ export class Moderation implements RoomGate {
       if (roles & ROLE_BITS[name]) changes.push({ mode: name, on: true, nick });
     }
     this.options.fanout.publish(
-      { type: 'mode', room: room.name, nick: this.options.serverName, changes },
+      { type: 'mode', room: room.name, nick: this.options.serverName, changes, byServer: true },
       { rooms: [room.key] },
     );
   }

@@ -1,5 +1,7 @@
 import type { ChatEvent } from '../../core/events.js';
 import { conversationKey, type StoredMessage } from '../../core/history.js';
+import type { ModeChange } from '../../core/moderation/mode-change.js';
+import { formatChanges } from '../../core/moderation/mode-letters.js';
 import { foldCase } from '../../core/names.js';
 import { forIrc } from '../formatting.js';
 import { CAP_AWAY_NOTIFY, CAP_MESSAGE_TAGS, CAP_SERVER_TIME } from './caps.js';
@@ -218,6 +220,19 @@ export function encodeShared(
         },
         { fit: true },
       );
+    case 'mode':
+      return modeLines(event.room, event.changes, event.byServer ? host : from(event.nick), time);
+    case 'kick':
+      return serializeMessage(
+        {
+          tags: time,
+          source: from(event.nick),
+          command: 'KICK',
+          params: [event.room, event.target, event.reason],
+          trailing: true,
+        },
+        { fit: true },
+      );
     case 'away':
       return serializeMessage(
         event.message === undefined
@@ -234,6 +249,34 @@ export function encodeShared(
     default:
       return '';
   }
+}
+
+/** Changes whose parameters fit one MODE line with room to spare (masks are long). */
+const MODE_LINE_PARAM_BYTES = 300;
+
+/** MODE lines for a room's changes: as few as fit, each within IRC's line length. */
+export function modeLines(
+  room: string,
+  changes: readonly ModeChange[],
+  source: string,
+  tags?: Map<string, string>,
+): string {
+  let out = '';
+  let start = 0;
+  while (start < changes.length) {
+    let end = start + 1;
+    let bytes = formatChanges(changes.slice(start, end)).params.join(' ').length;
+    while (end < changes.length) {
+      const more = formatChanges([changes[end]!]).params.join(' ').length + 1;
+      if (bytes + more > MODE_LINE_PARAM_BYTES) break;
+      bytes += more;
+      end++;
+    }
+    const { letters, params } = formatChanges(changes.slice(start, end));
+    out += serializeMessage({ tags, source, command: 'MODE', params: [room, letters, ...params] });
+    start = end;
+  }
+  return out;
 }
 
 /** A stored message as its PRIVMSG line(s), for replays and CHATHISTORY. */

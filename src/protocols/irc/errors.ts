@@ -1,6 +1,15 @@
 import type { ChatError, ErrorCode } from '../../core/errors.js';
 import {
+  ERR_BADCHANNELKEY,
+  ERR_BANLISTFULL,
+  ERR_BANNEDFROMCHAN,
+  ERR_CANNOTSENDTOCHAN,
+  ERR_CHANNELISFULL,
+  ERR_CHANOPRIVSNEEDED,
   ERR_ERRONEUSNICKNAME,
+  ERR_INVALIDMODEPARAM,
+  ERR_INVITEONLYCHAN,
+  ERR_KEYSET,
   ERR_NICKNAMEINUSE,
   ERR_NICKTOOFAST,
   ERR_NOSUCHCHANNEL,
@@ -9,6 +18,9 @@ import {
   ERR_TOOMANYCHANNELS,
   ERR_UNAVAILRESOURCE,
   ERR_UNKNOWNERROR,
+  ERR_UNKNOWNMODE,
+  ERR_USERNOTINCHANNEL,
+  ERR_USERONCHANNEL,
 } from './numerics.js';
 
 /**
@@ -31,6 +43,20 @@ const NUMERICS: Partial<Record<ErrorCode, { numeric: string; text?: string }>> =
   ROOM_RATE_LIMIT: { numeric: ERR_TOOMANYCHANNELS },
   ROOM_LIMIT: { numeric: ERR_TOOMANYCHANNELS },
   NICK_RATE_LIMIT: { numeric: ERR_NICKTOOFAST },
+  // Moderation: the params are the error's subjects (room; nick and room; room, letter and
+  // parameter), as each numeric names them.
+  NOT_ROOM_OPERATOR: { numeric: ERR_CHANOPRIVSNEEDED, text: "You're not channel operator" },
+  CANNOT_SEND: { numeric: ERR_CANNOTSENDTOCHAN },
+  BANNED_FROM_ROOM: { numeric: ERR_BANNEDFROMCHAN },
+  INVITE_ONLY: { numeric: ERR_INVITEONLYCHAN, text: 'Cannot join channel (+i)' },
+  BAD_ROOM_KEY: { numeric: ERR_BADCHANNELKEY, text: 'Cannot join channel (+k)' },
+  ROOM_FULL: { numeric: ERR_CHANNELISFULL, text: 'Cannot join channel (+l)' },
+  UNKNOWN_MODE: { numeric: ERR_UNKNOWNMODE, text: 'is unknown mode char to me' },
+  BAD_MODE_PARAM: { numeric: ERR_INVALIDMODEPARAM },
+  KEY_SET: { numeric: ERR_KEYSET, text: 'Channel key already set' },
+  LIST_FULL: { numeric: ERR_BANLISTFULL, text: 'Channel ban list is full' },
+  USER_NOT_IN_ROOM: { numeric: ERR_USERNOTINCHANNEL, text: "They aren't on that channel" },
+  ALREADY_IN_ROOM: { numeric: ERR_USERONCHANNEL, text: 'is already on channel' },
 };
 
 /** How an internal failure reads on IRC: no detail. */
@@ -43,7 +69,10 @@ export function errorReply(
   subject = '*',
 ): { numeric: string; params: string[] } {
   const known = NUMERICS[error.code];
-  if (known) return { numeric: known.numeric, params: [subject, known.text ?? error.message] };
+  if (known) {
+    const about = error.about ?? [subject];
+    return { numeric: known.numeric, params: [...about, known.text ?? error.message] };
+  }
   const text = error.code === 'INTERNAL_ERROR' ? INTERNAL_ERROR_TEXT : error.message;
   return { numeric: ERR_UNKNOWNERROR, params: [command, text] };
 }

@@ -5,15 +5,23 @@ import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
-import { CAP_AWAY_NOTIFY, CAP_CHATHISTORY, CAP_ECHO_MESSAGE, ENCODING_BITS } from './caps.js';
+import {
+  CAP_AWAY_NOTIFY,
+  CAP_CHATHISTORY,
+  CAP_ECHO_MESSAGE,
+  CAP_MULTI_PREFIX,
+  ENCODING_BITS,
+} from './caps.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
 import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
 import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
 import { IrcEncodeError, type IrcMessage } from './message.js';
+import { deliverAnswer } from './moderation-replies.js';
 import { ERR_INPUTTOOLONG, ERR_UNKNOWNCOMMAND, ERR_UNKNOWNERROR } from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
+import { withRolePrefixes } from './prefixes.js';
 import { sendWelcome } from './welcome.js';
 
 /** The memo key under which IRC sessions share a broadcast's encodings. */
@@ -179,7 +187,15 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       case 'quit':
       case 'nick':
       case 'topic':
+      case 'mode':
+      case 'kick':
         this.deliverShared(event, memo);
+        return;
+      case 'invite':
+      case 'modes-are':
+      case 'sanctions':
+      case 'modlog':
+        deliverAnswer(event, viewer, this.out, this.door.host);
         return;
       case 'sent':
         if (this.has(CAP_ECHO_MESSAGE)) {
@@ -200,7 +216,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
         this.out.topic(event.room, event.topic, event.setBy, event.setAt);
         return;
       case 'members':
-        this.out.names(event.room, event.nicks);
+        this.out.names(event.room, withRolePrefixes(event, this.has(CAP_MULTI_PREFIX)));
         return;
       case 'notice':
       case 'error':

@@ -1,6 +1,7 @@
 import { type Chat, MAX_AWAY_LENGTH, MAX_HISTORY_PAGE } from '../../core/chat.js';
 import { CASEMAPPING, NICK_MAX_LENGTH, ROOM_MAX_LENGTH } from '../../core/names.js';
 import type { IrcContext } from './commands/command.js';
+import { MAX_MODE_PARAMS } from './commands/mode.js';
 import { userSource } from './encode.js';
 import {
   ERR_NOMOTD,
@@ -20,27 +21,29 @@ import {
 
 /** The user modes and channel modes this door has (004, CHANMODES, MODE). */
 export const USER_MODES = 'i';
-/** +n (no messages from outside) is how every room here works; it cannot be turned off. */
-export const CHANNEL_MODES = 'n';
+/** Every channel mode letter (004): roles q o v, list b, with parameters k l, flags imnst. */
+export const CHANNEL_MODES = 'biklmnoqstv';
 /** Targets one PRIVMSG or NOTICE may name. */
 export const MAX_MESSAGE_TARGETS = 4;
 
 /**
- * ISUPPORT (005): what this server is, honestly: the core's nickname and room rules, no
- * channel prefixes (nobody is an operator), one channel mode, history paging.
+ * ISUPPORT (005): what this server is: the core's nickname and room rules, the roles as
+ * prefixes, the channel modes (mutes are InspIRCd's extban m: on the ban list), history paging.
  */
 export function isupportTokens(chat: Chat): string[] {
   return [
     `AWAYLEN=${MAX_AWAY_LENGTH}`,
     `CASEMAPPING=${CASEMAPPING}`,
-    `CHANMODES=,,,${CHANNEL_MODES}`,
+    'CHANMODES=b,k,l,imnst',
     `CHANNELLEN=${ROOM_MAX_LENGTH}`,
     'CHANTYPES=#',
     `CHATHISTORY=${MAX_HISTORY_PAGE}`,
+    'EXTBAN=,m',
     'MSGREFTYPES=timestamp,msgid',
+    `MODES=${MAX_MODE_PARAMS}`,
     `NETWORK=${chat.serverName.replace(/[^A-Za-z0-9._-]/g, '-')}`,
     `NICKLEN=${NICK_MAX_LENGTH}`,
-    'PREFIX=',
+    'PREFIX=(qov)~@+',
     `TARGMAX=JOIN:,PART:,NAMES:,LIST:,WHOIS:1,PRIVMSG:${MAX_MESSAGE_TARGETS},NOTICE:${MAX_MESSAGE_TARGETS}`,
     `TOPICLEN=${chat.maxTopicLength}`,
     'UTF8ONLY',
@@ -58,7 +61,7 @@ export function sendWelcome(context: Welcoming): void {
   );
   replies.reply(RPL_YOURHOST, `Your host is ${server.host}, running version ${server.version}`);
   replies.reply(RPL_CREATED, `This server was created ${server.startedAt.toUTCString()}`);
-  replies.replyPlain(RPL_MYINFO, server.host, server.version, USER_MODES, CHANNEL_MODES);
+  replies.replyPlain(RPL_MYINFO, server.host, server.version, USER_MODES, CHANNEL_MODES, 'bkloqv');
   const tokens = isupportTokens(chat);
   // Few enough per line that the line stays well within 512 bytes.
   for (let i = 0; i < tokens.length; i += 10) {

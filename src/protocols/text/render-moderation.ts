@@ -30,6 +30,8 @@ export function renderModeration(
   const who = view.isActor ? 'You' : 'nick' in event ? event.nick : '';
   switch (event.type) {
     case 'mode':
+      // The server saying who holds which role (someone came back): one line per member.
+      if (event.byServer) return rolesHeld(event.changes, event.room);
       return event.changes.map((change) =>
         notice(`${who} ${describeChange(change, event.room, now)}`),
       );
@@ -109,6 +111,15 @@ function describeChange(change: ModeChange, room: string, now: number): string {
       return `made ${room} ${change.on ? on : off}`;
     }
   }
+}
+
+function rolesHeld(changes: readonly ModeChange[], room: string): TextEntry[] {
+  const byNick = new Map<string, string[]>();
+  for (const change of changes) {
+    if (change.mode !== 'owner' && change.mode !== 'op' && change.mode !== 'voice') continue;
+    byNick.set(change.nick, [...(byNick.get(change.nick) ?? []), ROLE_WORDS[change.mode]]);
+  }
+  return [...byNick].map(([nick, roles]) => notice(`${nick} is ${roles.join(' and ')} of ${room}`));
 }
 
 function describeSanction(entry: Sanction, now: number): string {

@@ -5,10 +5,13 @@ import { cap } from './cap.js';
 import { chathistory } from './chathistory.js';
 import type { IrcCommand } from './command.js';
 import { info } from './info.js';
+import { invite } from './invite.js';
 import { join } from './join.js';
+import { kick } from './kick.js';
 import { list } from './list.js';
 import { lusers } from './lusers.js';
 import { mode } from './mode.js';
+import { borrowedModeration } from './moderation-commands.js';
 import { motd } from './motd.js';
 import { names } from './names.js';
 import { nick } from './nick.js';
@@ -45,6 +48,9 @@ const COMMANDS: readonly IrcCommand[] = [
   whois,
   whowas,
   mode,
+  kick,
+  invite,
+  ...borrowedModeration,
   away,
   motd,
   lusers,

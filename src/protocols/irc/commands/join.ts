@@ -3,7 +3,7 @@ import { CAP_CHATHISTORY } from '../caps.js';
 import { ERR_NOSUCHCHANNEL } from '../numerics.js';
 import { type IrcCommand, list } from './command.js';
 
-/** JOIN #a,#b (keys are ignored: rooms have none); JOIN 0 leaves every channel. */
+/** JOIN #a,#b [key,key] (a key for each room in order, for rooms with +k); JOIN 0 leaves all. */
 export const join: IrcCommand = {
   names: ['JOIN'],
   minParams: 1,
@@ -12,7 +12,9 @@ export const join: IrcCommand = {
       for (const room of chat.roomsOf(member.nick!, member)) chat.part(member, room, '');
       return;
     }
-    for (const name of list(message.params[0])) {
+    const keys = (message.params[1] ?? '').split(',');
+    for (const [at, name] of list(message.params[0]).entries()) {
+      const key = keys[at] || undefined;
       if (checkRoomName(name)) {
         replies.reply(ERR_NOSUCHCHANNEL, name, 'No such channel');
         continue;
@@ -20,7 +22,11 @@ export const join: IrcCommand = {
       try {
         // Clients that fetch history themselves (chathistory) are not sent the replay; the
         // member list is sent whole, since IRC clients build their nick list from it.
-        await chat.join(member, name, { replay: !client.has(CAP_CHATHISTORY), allMembers: true });
+        await chat.join(member, name, {
+          replay: !client.has(CAP_CHATHISTORY),
+          allMembers: true,
+          ...(key === undefined ? {} : { key }),
+        });
       } catch (error) {
         replies.reportError(error, 'JOIN', name);
       }

@@ -1,64 +1,69 @@
+import { parseModes } from '../../../core/moderation/mode-letters.js';
+import { banList } from '../moderation-replies.js';
 import {
-  ERR_CHANOPRIVSNEEDED,
+  ERR_INVALIDMODEPARAM,
   ERR_NOSUCHCHANNEL,
   ERR_NOSUCHNICK,
   ERR_UMODEUNKNOWNFLAG,
   ERR_UNKNOWNMODE,
   ERR_USERSDONTMATCH,
-  RPL_CHANNELMODEIS,
-  RPL_CREATIONTIME,
-  RPL_ENDOFBANLIST,
   RPL_UMODEIS,
 } from '../numerics.js';
-import { CHANNEL_MODES } from '../welcome.js';
 import type { IrcCommand, IrcContext, IrcReplies } from './command.js';
 
-/** List modes clients ask for on joining (irssi: MODE #chan b); always empty here. */
-const EMPTY_LISTS: Record<string, [string, string]> = {
-  b: [RPL_ENDOFBANLIST, 'End of channel ban list'],
-  e: ['349', 'End of channel exception list'],
-  I: ['347', 'End of channel invite list'],
-};
+/** Changes with a parameter one MODE line may make (ISUPPORT MODES); more are ignored. */
+export const MAX_MODE_PARAMS = 20;
 
 /**
- * Channel modes: +n only, which is how every room works and cannot be changed (nobody is an
- * operator). User modes: +i, which leaves a user out of channel listings for outsiders.
+ * Channel modes (docs/moderation.md): MODE #room answers 324 and 329; +b alone lists bans and
+ * mutes (367, 368); changes need the room's operator role, each refused one gets its numeric.
+ * User modes: +i, which leaves a user out of channel listings for outsiders.
  */
 export const mode: IrcCommand = {
   names: ['MODE'],
   minParams: 1,
-  run(context, message) {
+  async run(context, message) {
     const [target = '', modes, ...args] = message.params;
-    if (target.startsWith('#')) channelMode(context, target, modes, args);
+    if (target.startsWith('#')) await channelMode(context, target, modes, args);
     else userMode(context, target, modes);
   },
 };
 
-function channelMode(
-  { chat, replies }: IrcContext,
+async function channelMode(
+  { chat, member, replies }: IrcContext,
   target: string,
   modes: string | undefined,
   args: string[],
-): void {
+): Promise<void> {
   const room = chat.findRoom(target);
   if (!room) {
     replies.reply(ERR_NOSUCHCHANNEL, target, 'No such channel');
     return;
   }
   if (modes === undefined) {
-    replies.replyPlain(RPL_CHANNELMODEIS, room.name, `+${CHANNEL_MODES}`);
-    replies.replyPlain(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
+    chat.moderation.showModes(member, room.name);
     return;
   }
-  let changes = false;
-  for (const char of modes) {
-    if (char === '+' || char === '-') continue;
-    const list = EMPTY_LISTS[char];
-    if (list && args.length === 0) replies.reply(list[0], room.name, list[1]);
-    else if (list || CHANNEL_MODES.includes(char)) changes = true;
-    else replies.reply(ERR_UNKNOWNMODE, char, 'is unknown mode char to me');
+  const parsed = parseModes(modes, args.slice(0, MAX_MODE_PARAMS));
+  for (const letter of parsed.unknown)
+    replies.reply(ERR_UNKNOWNMODE, letter, 'is unknown mode char to me');
+  for (const letter of parsed.missing) {
+    replies.reply(ERR_INVALIDMODEPARAM, room.name, letter, '*', 'You must give a parameter');
   }
-  if (changes) replies.reply(ERR_CHANOPRIVSNEEDED, room.name, "You're not channel operator");
+  if (parsed.listQueries.length > 0) {
+    const { moderation } = chat;
+    banList(replies, room.name, [
+      ...moderation.sanctionsOf(room, 'ban'),
+      ...moderation.sanctionsOf(room, 'mute'),
+    ]);
+  }
+  if (parsed.changes.length === 0) return;
+  try {
+    const { refused } = await chat.moderation.changeModes(member, room.name, parsed.changes);
+    for (const error of refused) replies.reportError(error, 'MODE', room.name);
+  } catch (error) {
+    replies.reportError(error, 'MODE', room.name);
+  }
 }
 
 function userMode(

@@ -1,10 +1,12 @@
+import { CAP_MULTI_PREFIX } from '../caps.js';
 import { RPL_ENDOFNAMES } from '../numerics.js';
+import { prefixIn } from '../prefixes.js';
 import { type IrcCommand, list } from './command.js';
 
 export const names: IrcCommand = {
   names: ['NAMES'],
   minParams: 0,
-  run({ chat, member, replies }, message) {
+  run({ chat, member, client, replies }, message) {
     const wanted = list(message.params[0]);
     if (wanted.length === 0) {
       // Listing every user of the server on request is not something this server does.
@@ -14,7 +16,10 @@ export const names: IrcCommand = {
     for (const name of wanted) {
       const room = chat.findRoom(name);
       if (room) {
-        const nicks = chat.membersOf(room.name, member).map((view) => view.nick);
+        const all = client.has(CAP_MULTI_PREFIX);
+        const nicks = chat
+          .membersOf(room.name, member)
+          .map((view) => `${prefixIn(room, view.nick, all)}${view.nick}`);
         replies.names(room.name, nicks);
       } else replies.reply(RPL_ENDOFNAMES, name, 'End of /NAMES list');
     }
