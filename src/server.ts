@@ -79,7 +79,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     onModerationStoreError: (error) =>
       log.error(
         { event: 'error', err: error },
-        'roles could not be moved to a new nickname in the store; they follow it until a restart',
+        'a moderation read or write failed in the background (roles following a nickname, or a room learned from another node)',
       ),
     onDeliveryError: (error, member) =>
       log.error(

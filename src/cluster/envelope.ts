@@ -9,6 +9,9 @@ import type { RoomRecord } from '../core/history.js';
  */
 export const ENVELOPE_VERSION = 1;
 
+/** Changes one mode event may carry between nodes; a request is smaller than this. */
+const MAX_TRAVELLING_CHANGES = 100;
+
 /** An Audience as it travels: lists, not iterables; never `local` (that stays home). */
 export interface WireAudience {
   rooms?: string[];
@@ -104,6 +107,9 @@ const EVENT_FIELDS: Partial<Record<ChatEvent['type'], Record<string, FieldType>>
   nick: { oldNick: 'text', newNick: 'text' },
   topic: { room: 'text', nick: 'text', topic: 'string' },
   away: { nick: 'text' },
+  mode: { room: 'text', nick: 'text' },
+  kick: { room: 'text', nick: 'text', target: 'text', reason: 'string' },
+  invite: { room: 'text', nick: 'text', target: 'text' },
 };
 
 type FieldType = 'text' | 'string' | 'boolean' | 'number' | 'id';
@@ -119,7 +125,56 @@ function checkEvent(event: unknown): string | undefined {
     return 'away event with a bad message';
   }
   if (event.crowd !== undefined && event.crowd !== true) return 'bad crowd flag';
+  if (event.forced !== undefined && event.forced !== true) return 'bad forced flag';
+  if (event.type === 'mode') return checkModeEvent(event);
   return undefined;
+}
+
+/** A mode event's changes, each a known mode with the fields it needs (see ModeChange). */
+function checkModeEvent(event: Record<string, unknown>): string | undefined {
+  if (event.byServer !== undefined && event.byServer !== true) return 'bad byServer flag';
+  const changes = event.changes;
+  if (!Array.isArray(changes) || changes.length === 0 || changes.length > MAX_TRAVELLING_CHANGES) {
+    return 'mode event with bad changes';
+  }
+  for (const change of changes) {
+    if (!isObject(change) || typeof change.on !== 'boolean') return 'mode change without on';
+    const problem = checkModeChange(change);
+    if (problem) return `mode change ${problem}`;
+  }
+  return undefined;
+}
+
+function checkModeChange(change: Record<string, unknown>): string | undefined {
+  switch (change.mode) {
+    case 'moderated':
+    case 'noOutside':
+    case 'topicLock':
+    case 'inviteOnly':
+    case 'secret':
+      return undefined;
+    case 'key':
+      return isText(change.key) ? undefined : 'with a bad key';
+    case 'limit':
+      return change.limit === undefined || hasType(change.limit, 'id')
+        ? undefined
+        : 'with a bad limit';
+    case 'owner':
+    case 'op':
+    case 'voice':
+      return isText(change.nick) ? undefined : 'with a bad nick';
+    case 'ban':
+    case 'mute':
+      if (!isText(change.mask)) return 'with a bad mask';
+      if (change.nick !== undefined && !isText(change.nick)) return 'with a bad nick';
+      if (change.expiresAt !== undefined && !hasType(change.expiresAt, 'number'))
+        return 'with a bad expiry';
+      if (change.reason !== undefined && typeof change.reason !== 'string')
+        return 'with a bad reason';
+      return undefined;
+    default:
+      return `of unknown mode ${String(change.mode).slice(0, 20)}`;
+  }
 }
 
 function checkAudience(audience: unknown): string | undefined {

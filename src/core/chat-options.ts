@@ -37,7 +37,7 @@ export interface ChatOptions {
    * is disconnected, since it has missed the event; everyone else still gets it.
    */
   onDeliveryError?: (error: unknown, member: Member) => void;
-  /** Told when a moderation write nobody waits for failed (roles following a new nickname). */
+  /** Told when a moderation store call nobody waits for failed (roles following a nickname). */
   onModerationStoreError?: (error: unknown) => void;
   /** Told when the nickname registry failed to release a nickname. */
   onRegistryError?: (error: unknown, nickKey: string) => void;

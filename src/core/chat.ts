@@ -8,8 +8,9 @@ import type { StoredMessage } from './history.js';
 import { type HistoryPage, HistoryReading } from './history-reading.js';
 import type { Member, MemberView, Peer } from './member.js';
 import { Messaging } from './messaging.js';
+import { gateOf } from './moderation/gate.js';
 import { LocalModerationStore } from './moderation/local-store.js';
-import { gateOf, Moderation } from './moderation/moderation.js';
+import { Moderation } from './moderation/moderation.js';
 import type { PastNick } from './nick-history.js';
 import { LocalNickRegistry } from './nick-registry.js';
 import { Presence } from './presence.js';
@@ -71,8 +72,7 @@ export class Chat {
       },
     };
     const roster = options.roster ?? NO_ROSTER;
-    // The rooms check their rules through this forward, as moderation is built over them.
-    const gate = gateOf(() => this.moderation);
+    const gate = gateOf(() => this.moderation); // built over the rooms, which check through it
     this.presence = new Presence({
       nicks: options.nicks ?? new LocalNickRegistry(),
       roster,

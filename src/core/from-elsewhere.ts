@@ -146,22 +146,25 @@ export class FromElsewhere {
    * the store for the replay on joining it here.
    */
   async learnRoom(record: RoomRecord): Promise<void> {
-    await this.rooms.refresh(this.rooms.learn(record));
+    const room = this.rooms.learn(record);
+    await Promise.all([this.rooms.refresh(room), this.moderation.learned(room)]);
   }
 
   /** The room an event from elsewhere is about; one missed on its way here is learned now. */
   private room(name: string, time: number): Room {
-    return (
-      this.rooms.find(name) ??
-      this.rooms.learn({
-        key: foldCase(name),
-        name,
-        topic: '',
-        topicSetBy: undefined,
-        topicSetAt: undefined,
-        createdBy: '',
-        createdAt: time,
-      })
-    );
+    const known = this.rooms.find(name);
+    if (known) return known;
+    const room = this.rooms.learn({
+      key: foldCase(name),
+      name,
+      topic: '',
+      topicSetBy: undefined,
+      topicSetAt: undefined,
+      createdBy: '',
+      createdAt: time,
+    });
+    // Its owner, modes and bans are in the store; events meanwhile apply as they come.
+    this.moderation.learnInBackground(room);
+    return room;
   }
 }

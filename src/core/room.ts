@@ -17,6 +17,8 @@ export class Room {
   emptySince: number | undefined;
   /** Its modes, roles and sanctions. */
   readonly mod = new RoomModeration();
+  /** While its moderation is being read (a room learned from another node): joins wait. */
+  settling: Promise<void> | undefined;
 
   constructor(
     readonly name: string,

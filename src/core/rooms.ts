@@ -5,6 +5,7 @@ import type { Fanout } from './fanout.js';
 import type { HistoryStore, RoomRecord } from './history.js';
 import type { Member } from './member.js';
 import { isListedFor } from './moderation/enforcement.js';
+import type { RoomGate } from './moderation/gate.js';
 import { checkRoomName, foldCase } from './names.js';
 import { requireNick } from './presence.js';
 import { membersEvent, Room, recordOf, roomFromRecord, topicIs } from './room.js';
@@ -18,21 +19,7 @@ import { createRoomOrFail, saveRoomOrFail } from './store-access.js';
 /** Members named to whoever joins a room; the rest are counted. */
 const MEMBERS_SHOWN_ON_JOIN = 50;
 
-/** Where room moderation decides who may come in, speak and set topics (src/core/moderation). */
-export interface RoomGate {
-  /** Throws why the member may not join the room of this many members with this key. */
-  mayJoin(member: Member, room: Room, key: string | undefined, size: number): void;
-  /** The member made the room: they own it (stored before anyone can join). */
-  created(member: Member, room: Room): Promise<void>;
-  /** The member joined (the room has heard it): roles their nickname holds are announced. */
-  joined(member: Member, room: Room): void;
-  /** Throws why the member may not send to the room. */
-  maySpeak(member: Member, room: Room): void;
-  /** Throws why the member may not set the room's topic. */
-  mayTopic(member: Member, room: Room): void;
-  /** A room expired: its moderation is forgotten. */
-  forget(roomKey: string): Promise<void>;
-}
+export type { RoomGate };
 
 export interface RoomsOptions {
   history: HistoryStore;
@@ -109,6 +96,11 @@ export class Rooms {
     if (invalid) throw invalid;
     const key = foldCase(roomName);
     let room = this.byKey.get(key);
+    if (room?.settling) {
+      // Learned from another node a moment ago: its bans and modes are on their way.
+      await room.settling.catch(() => {});
+      room = this.byKey.get(key);
+    }
     if (room?.members.has(member)) {
       // Already there: say where we are talking now even if that did not change.
       member.setCurrentRoom(room.name);
@@ -373,8 +365,9 @@ export class Rooms {
         return { room: raced, created: false };
       }
       this.keep(room);
-      // Made elsewhere, it may have messages already: the joiner's replay needs them.
-      if (!mine) await this.refresh(room);
+      // Made elsewhere, it may have messages already (the joiner's replay needs them), an
+      // owner and modes.
+      if (!mine) await Promise.all([this.refresh(room), this.options.gate.learned(room)]);
       return { room, created: mine };
     } finally {
       created?.();

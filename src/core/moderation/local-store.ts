@@ -19,13 +19,19 @@ export class LocalModerationStore implements ModerationStore {
   private readonly audit: AuditEntry[] = [];
   private readonly secrets = new Map<string, string>();
 
-  async loadModeration(now: number): Promise<ModerationSnapshot> {
+  async loadModeration(now: number, room?: string): Promise<ModerationSnapshot> {
+    const wanted = (key: string) => room === undefined || key === room;
     return {
-      modes: [...this.modes].map(([room, modes]) => ({ room, modes: { ...modes } })),
-      roles: [...this.roles].flatMap(([room, byNick]) =>
-        [...byNick].map(([nick, roles]) => ({ room, nick, roles })),
-      ),
+      modes: [...this.modes]
+        .filter(([key]) => wanted(key))
+        .map(([key, modes]) => ({ room: key, modes: { ...modes } })),
+      roles: [...this.roles]
+        .filter(([key]) => wanted(key))
+        .flatMap(([key, byNick]) =>
+          [...byNick].map(([nick, roles]) => ({ room: key, nick, roles })),
+        ),
       sanctions: [...this.sanctions.values()]
+        .filter((sanction) => wanted(sanction.room))
         .filter((sanction) => sanction.expiresAt === undefined || sanction.expiresAt > now)
         .map((sanction) => ({ ...sanction })),
     };

@@ -47,7 +47,7 @@ export interface ModerationOptions {
   lobbyKey: string;
   serverName: string;
   now: () => number;
-  /** Told when a write that nobody waits for (roles following a nickname) failed. */
+  /** Told when a store call nobody waits for failed (roles following a nickname, a room learned). */
   onStoreError?: (error: unknown) => void;
 }
 
@@ -71,21 +71,21 @@ export class Moderation implements RoomGate {
     this.validator = new ModeValidator(options.presence, options.roster, options.now);
   }
 
-  /** Brings back every room's modes, roles and sanctions (after the rooms are restored). */
-  async load(): Promise<void> {
-    const snapshot = await this.options.store.loadModeration(this.options.now());
-    for (const { room, modes } of snapshot.modes) {
-      const found = this.options.rooms.find(room);
-      if (found) found.mod.modes = { ...modes };
+  /**
+   * Brings back every room's modes, roles and sanctions (after the rooms are restored), or
+   * one room's: a room another node made, whose owner that node stored.
+   */
+  async load(room?: Room): Promise<void> {
+    const snapshot = await this.options.store.loadModeration(this.options.now(), room?.key);
+    // The one room asked for may not be among the rooms yet (it is being made).
+    const roomOf = (key: string) => (room?.key === key ? room : this.options.rooms.find(key));
+    for (const record of snapshot.modes) {
+      const found = roomOf(record.room);
+      if (found) found.mod.modes = { ...record.modes };
     }
-    for (const { room, nick, roles } of snapshot.roles) {
-      this.options.rooms.find(room)?.mod.setRoles(nick, roles);
-    }
+    for (const { room: key, nick, roles } of snapshot.roles) roomOf(key)?.mod.setRoles(nick, roles);
     for (const sanction of snapshot.sanctions) {
-      const target =
-        sanction.room === SERVER_WIDE
-          ? this.serverWide
-          : this.options.rooms.find(sanction.room)?.mod;
+      const target = sanction.room === SERVER_WIDE ? this.serverWide : roomOf(sanction.room)?.mod;
       target?.putSanction(sanction);
     }
   }
@@ -338,6 +338,23 @@ export class Moderation implements RoomGate {
     }
   }
 
+  /**
+   * A room another node made: its moderation is read from the store, where that node put it.
+   * Until then the room is settling, and joins wait (its bans must hold from the start).
+   */
+  learned(room: Room): Promise<void> {
+    const loading = this.load(room).finally(() => {
+      if (room.settling === loading) room.settling = undefined;
+    });
+    room.settling = loading;
+    return loading;
+  }
+
+  /** As learned, for callers that cannot wait: a failure is reported, not thrown. */
+  learnInBackground(room: Room): void {
+    this.learned(room).catch((error) => this.options.onStoreError?.(error));
+  }
+
   /** A room expired: its moderation goes with it (its audit log stays). */
   forget(roomKey: string): Promise<void> {
     return this.options.store.forgetRoom(roomKey);
@@ -376,16 +393,4 @@ export class Moderation implements RoomGate {
       });
     }
   }
-}
-
-/** A RoomGate for parts built before the moderation that checks their rules. */
-export function gateOf(moderation: () => RoomGate): RoomGate {
-  return {
-    mayJoin: (...args) => moderation().mayJoin(...args),
-    created: (...args) => moderation().created(...args),
-    joined: (...args) => moderation().joined(...args),
-    maySpeak: (...args) => moderation().maySpeak(...args),
-    mayTopic: (...args) => moderation().mayTopic(...args),
-    forget: (...args) => moderation().forget(...args),
-  };
 }

@@ -120,7 +120,8 @@ export interface ModerationSnapshot {
  * together, so no action takes effect without its entry and no entry stands for nothing.
  */
 export interface ModerationStore {
-  loadModeration(now: number): Promise<ModerationSnapshot>;
+  /** Every room's (and the server's), or with `room`, that room's only. */
+  loadModeration(now: number, room?: string): Promise<ModerationSnapshot>;
   /**
    * Applies the changes and appends the entries (given ids in order), in one transaction;
    * returns the entries as stored.

@@ -46,7 +46,7 @@ const AUDIT = `INSERT INTO audit_log (room, time, actor, action, target, reason,
 export class PostgresModeration implements ModerationStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async loadModeration(now: number): Promise<ModerationSnapshot> {
+  async loadModeration(now: number, room?: string): Promise<ModerationSnapshot> {
     // Sanctions that lifted by themselves are of no more use; the audit log keeps their story.
     await this.pool.query(
       'DELETE FROM sanctions WHERE expires_at IS NOT NULL AND expires_at <= $1',
@@ -58,13 +58,21 @@ export class PostgresModeration implements ModerationStore {
     return inTransaction(
       this.pool,
       async (client) => {
-        const modes = await client.query<ModesRow>('SELECT * FROM room_modes ORDER BY room');
+        // $1 null: every room's.
+        const only = [room ?? null];
+        const modes = await client.query<ModesRow>(
+          'SELECT * FROM room_modes WHERE ($1::text IS NULL OR room = $1) ORDER BY room',
+          only,
+        );
         const roles = await client.query<RoleRecord>(
-          'SELECT room, nick, roles FROM room_roles ORDER BY room, nick',
+          `SELECT room, nick, roles FROM room_roles WHERE ($1::text IS NULL OR room = $1)
+           ORDER BY room, nick`,
+          only,
         );
         const sanctions = await client.query<SanctionRow>(
           `SELECT room, kind, mask, set_by, set_at, expires_at, reason FROM sanctions
-           ORDER BY room, kind, mask_key`,
+           WHERE ($1::text IS NULL OR room = $1) ORDER BY room, kind, mask_key`,
+          only,
         );
         return {
           modes: modes.rows.map((row) => ({ room: row.room, modes: toModes(row) })),

@@ -64,13 +64,17 @@ function prepare(db: Database.Database) {
     dropExpired: db.prepare<[number]>(
       'DELETE FROM sanctions WHERE expires_at IS NOT NULL AND expires_at <= ?',
     ),
-    loadModes: db.prepare<[], ModesRow>('SELECT * FROM room_modes ORDER BY room'),
-    loadRoles: db.prepare<[], RoleRecord>(
-      'SELECT room, nick, roles FROM room_roles ORDER BY room, nick',
+    // `room` null: every room's.
+    loadModes: db.prepare<[{ room: string | null }], ModesRow>(
+      'SELECT * FROM room_modes WHERE (@room IS NULL OR room = @room) ORDER BY room',
     ),
-    loadSanctions: db.prepare<[], SanctionRow>(
+    loadRoles: db.prepare<[{ room: string | null }], RoleRecord>(
+      `SELECT room, nick, roles FROM room_roles WHERE (@room IS NULL OR room = @room)
+       ORDER BY room, nick`,
+    ),
+    loadSanctions: db.prepare<[{ room: string | null }], SanctionRow>(
       `SELECT room, kind, mask, set_by, set_at, expires_at, reason FROM sanctions
-       ORDER BY room, kind, mask_key`,
+       WHERE (@room IS NULL OR room = @room) ORDER BY room, kind, mask_key`,
     ),
     readAll: db.prepare<[number, number], AuditRow>(
       'SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
@@ -125,14 +129,15 @@ export class SqliteModeration implements ModerationStore {
     return this.prepared;
   }
 
-  async loadModeration(now: number): Promise<ModerationSnapshot> {
+  async loadModeration(now: number, room?: string): Promise<ModerationSnapshot> {
     const statements = this.statements;
     // Sanctions that lifted by themselves are of no more use; the audit log keeps their story.
     statements.dropExpired.run(now);
+    const only = { room: room ?? null };
     return {
-      modes: statements.loadModes.all().map((row) => ({ room: row.room, modes: toModes(row) })),
-      roles: statements.loadRoles.all(),
-      sanctions: statements.loadSanctions.all().map(toSanction),
+      modes: statements.loadModes.all(only).map((row) => ({ room: row.room, modes: toModes(row) })),
+      roles: statements.loadRoles.all(only),
+      sanctions: statements.loadSanctions.all(only).map(toSanction),
     };
   }
 

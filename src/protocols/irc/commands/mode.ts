@@ -1,4 +1,4 @@
-import { parseModes } from '../../../core/moderation/mode-letters.js';
+import { formatModes, parseModes } from '../../../core/moderation/mode-letters.js';
 import { banList } from '../moderation-replies.js';
 import {
   ERR_INVALIDMODEPARAM,
@@ -7,6 +7,8 @@ import {
   ERR_UMODEUNKNOWNFLAG,
   ERR_UNKNOWNMODE,
   ERR_USERSDONTMATCH,
+  RPL_CHANNELMODEIS,
+  RPL_CREATIONTIME,
   RPL_UMODEIS,
 } from '../numerics.js';
 import type { IrcCommand, IrcContext, IrcReplies } from './command.js';
@@ -41,7 +43,9 @@ async function channelMode(
     return;
   }
   if (modes === undefined) {
-    chat.moderation.showModes(member, room.name);
+    const { letters, params } = formatModes(chat.moderation.modesOf(room, member));
+    replies.replyPlain(RPL_CHANNELMODEIS, room.name, letters, ...params);
+    replies.replyPlain(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
     return;
   }
   const parsed = parseModes(modes, args.slice(0, MAX_MODE_PARAMS));

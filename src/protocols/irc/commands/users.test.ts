@@ -193,7 +193,7 @@ describe('NAMES and LIST', () => {
       'alice',
       'NAMES #a',
       [
-        ':irc.test 353 alice = #a :alice bob carol dave',
+        ':irc.test 353 alice = #a :~alice bob carol dave',
         ':irc.test 366 alice #a :End of /NAMES list',
       ],
     ],
@@ -202,7 +202,7 @@ describe('NAMES and LIST', () => {
       'outsider',
       'NAMES #a,#none',
       [
-        ':irc.test 353 eve = #a :alice bob dave',
+        ':irc.test 353 eve = #a :~alice bob dave',
         ':irc.test 366 eve #a :End of /NAMES list',
         ':irc.test 366 eve #none :End of /NAMES list',
       ],
@@ -258,7 +258,7 @@ describe('MODE', () => {
       'a channel',
       'alice',
       'MODE #a',
-      [':irc.test 324 alice #a +n', ':irc.test 329 alice #a 1700000000'],
+      [':irc.test 324 alice #a +nt', ':irc.test 329 alice #a 1700000000'],
     ],
     [
       'its ban list: empty',
@@ -267,10 +267,10 @@ describe('MODE', () => {
       [':irc.test 368 alice #a :End of channel ban list'],
     ],
     [
-      'setting one: nobody is an operator',
-      'alice',
-      'MODE #a +n',
-      [":irc.test 482 alice #a :You're not channel operator"],
+      'setting one as a member: not an operator',
+      'carol',
+      'MODE #a +m',
+      [":irc.test 482 carol #a :You're not channel operator"],
     ],
     [
       'an unknown channel mode',
