@@ -27,6 +27,7 @@ import { clusterPart } from './cluster.js';
 import { floodPart } from './flood.js';
 import { historyFanout, storeBenchmark } from './history.js';
 import { joinPart, memoryPart } from './memory-join.js';
+import { enforcementFanout } from './moderation.js';
 import { FLOOD, HISTORY_WINDOW, type Options, parseArgs, type Sizes, sizes } from './options.js';
 import {
   chatroomOutcomes,
@@ -300,6 +301,13 @@ async function main(): Promise<void> {
   if (options.only.has('history')) {
     exact =
       (await historyFanout(
+        { quick: options.quick, window: HISTORY_WINDOW, generators: options.generators },
+        report,
+      )) && exact;
+  }
+  if (options.only.has('enforcement')) {
+    exact =
+      (await enforcementFanout(
         { quick: options.quick, window: HISTORY_WINDOW, generators: options.generators },
         report,
       )) && exact;

@@ -10,6 +10,7 @@ export const PARTS = [
   'join',
   'store',
   'history',
+  'enforcement',
   'cluster',
 ] as const;
 export type Part = (typeof PARTS)[number];

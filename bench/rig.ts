@@ -284,7 +284,12 @@ async function startServers(target: Target, limitsExempt: string | undefined): P
     });
     return { children: [child], ports: [ready], cleanup: async () => {} };
   }
-  const env = limitsExempt ? { env: { BENCH_LIMITS_EXEMPT: limitsExempt } } : {};
+  const env = {
+    env: {
+      ...(limitsExempt ? { BENCH_LIMITS_EXEMPT: limitsExempt } : {}),
+      ...(kind === 'chatroom-moderated' ? { BENCH_MODERATED: '1' } : {}),
+    },
+  };
   if (kind === 'chatroom-postgres') return startNodes(target.nodes ?? 1, execArgv, env);
   const store = kind === 'chatroom-memory' ? 'memory' : 'sqlite';
   // The default store, SQLite, in a fresh directory of its own.

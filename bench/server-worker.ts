@@ -8,12 +8,14 @@
  * 127.0.0.2 meets the limits). Otherwise the server's DEFAULTS, the silent logger, and every
  * front door it has on a port of the system's choosing (line, IRC, and the WebSocket API as
  * "json-ws"; when a door is added, open it here and report its port under the door's name
- * from bench/doors.ts).
+ * from bench/doors.ts). BENCH_MODERATED, with sqlite, first stores a moderated lobby with a
+ * long ban list (bench/moderated-lobby.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/log.js';
 import { parseServeArgs } from '../src/serve-options.js';
 import { DEFAULTS, type ServerConfig, type StoreConfig, startServer } from '../src/server.js';
+import { seedModeratedLobby } from './moderated-lobby.js';
 import { serveServer } from './server-common.js';
 
 export type ServerStore = 'sqlite' | 'memory' | 'serve';
@@ -34,6 +36,8 @@ function configured(): Omit<ServerConfig, 'log'> {
       : { kind: 'sqlite', dataDir: dataDir!, synchronous: 'normal' };
   return { ...DEFAULTS, store };
 }
+
+if (process.env.BENCH_MODERATED && kind === 'sqlite') await seedModeratedLobby(process.argv[3]!);
 
 const server = await startServer({
   ...configured(),

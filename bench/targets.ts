@@ -9,6 +9,8 @@
 export type ServerKind =
   | 'chatroom'
   | 'chatroom-memory'
+  /** SQLite, with the lobby moderated and 1,000 bans (bench/moderation.ts). */
+  | 'chatroom-moderated'
   | 'chatroom-postgres'
   | 'line-baseline'
   | 'ws-baseline';
@@ -89,6 +91,12 @@ export const TARGETS: readonly Target[] = [
 export const HISTORY_TARGETS: readonly Target[] = [
   { name: 'chatroom line, sqlite', server: 'chatroom', door: 'line' },
   { name: 'chatroom line, memory', server: 'chatroom-memory', door: 'line' },
+];
+
+/** Enforcement: the line door in a plain lobby and in a moderated one with a long ban list. */
+export const MODERATION_TARGETS: readonly Target[] = [
+  { name: 'chatroom line, plain lobby', server: 'chatroom', door: 'line' },
+  { name: 'chatroom line, +m and 1,000 bans', server: 'chatroom-moderated', door: 'line' },
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { ChatEvent } from './events.js';
+import type { SpeakVerdict } from './moderation/types.js';
 import { foldCase } from './names.js';
 
 /**
@@ -71,6 +72,8 @@ export class Member {
    */
   // Created on first use: an idle connection should cost as little memory as possible.
   held: Map<string, ChatEvent[]> | undefined;
+  /** The mutes and bans holding on it in the rooms it spoke in, by room key (enforcement.ts). */
+  speakVerdicts: Map<string, SpeakVerdict> | undefined;
 
   constructor(
     readonly id: number,

@@ -388,6 +388,7 @@ export class Rooms {
     if (room.members.size === 0) room.emptySince = this.options.now();
     member.rooms.delete(room.key);
     member.held?.delete(room.key);
+    member.speakVerdicts?.delete(room.key);
   }
 
   private firstRoomOf(member: Member): Room | undefined {

@@ -133,6 +133,19 @@ describe('room moderation', () => {
     ]);
   });
 
+  it('a ban on someone still inside (IRC +b, no kick) silences them until their mask changes', async () => {
+    const { chat, mod, alice, bob } = await devRoom();
+    await chat.say(bob.member, 'before', { room: '#dev' });
+    await mod.changeModesOrFail(alice.member, '#dev', [{ mode: 'ban', on: true, mask: 'bob' }]);
+    expect(chat.isIn(bob.member, '#dev')).toBe(true);
+    expect(await codeOf(() => chat.say(bob.member, 'after', { room: '#dev' }))).toBe('CANNOT_SEND');
+    await chat.changeNick(bob.member, 'robert');
+    await chat.say(bob.member, 'as robert', { room: '#dev' });
+    await mod.changeModesOrFail(alice.member, '#dev', [{ mode: 'ban', on: true, mask: 'rob*' }]);
+    expect(await codeOf(() => chat.say(bob.member, 'again', { room: '#dev' }))).toBe('CANNOT_SEND');
+    expect(alice.peer.of('message').map((event) => event.text)).toEqual(['before', 'as robert']);
+  });
+
   it('topic lock (+t, the default) leaves the topic to operators', async () => {
     const { chat, mod, alice, bob } = await devRoom();
     expect(await codeOf(() => chat.setTopic(bob.member, '#dev', 'mine'))).toBe('NOT_ROOM_OPERATOR');

@@ -23,6 +23,11 @@ export class RoomModeration {
   readonly roles = new Map<string, number>();
   readonly bans: Sanction[] = [];
   readonly mutes: Sanction[] = [];
+  /**
+   * Goes up with every change to the bans or mutes: a verdict worked out against them (see
+   * enforcement.ts) holds while it stays the same.
+   */
+  version = 0;
   /** Invited nickname keys, until when. Invitations are not stored: they are for now. */
   private invites: Map<string, number> | undefined;
 
@@ -43,6 +48,7 @@ export class RoomModeration {
       if (sanction.expiresAt !== undefined && sanction.expiresAt <= now) {
         // Lifted by time: gone from memory; the store leaves it out when next loaded.
         list.splice(at, 1);
+        this.version++;
         continue;
       }
       if (matchesMask(sanction.mask, subject)) return sanction;
@@ -64,6 +70,7 @@ export class RoomModeration {
   /** Sets a sanction, replacing one with the same mask. */
   putSanction(sanction: Sanction): void {
     this.liftSanction(sanction.kind, sanction.mask);
+    this.version++;
     (sanction.kind === 'ban' ? this.bans : this.mutes).push(sanction);
   }
 
@@ -73,6 +80,7 @@ export class RoomModeration {
     const at = list.findIndex((sanction) => sanction.mask.toLowerCase() === lower);
     if (at === -1) return false;
     list.splice(at, 1);
+    this.version++;
     return true;
   }
 

@@ -87,6 +87,16 @@ export interface AuditEntry {
 
 export type NewAuditEntry = Omit<AuditEntry, 'id'>;
 
+/** What holds on a member speaking in a room, as last worked out (see enforcement.ts). */
+export interface SpeakVerdict {
+  readonly roomVersion: number;
+  readonly serverVersion: number;
+  /** The nickname it was worked out for: masks match nicknames. */
+  readonly nickKey: string | undefined;
+  readonly mute: Sanction | undefined;
+  readonly banned: boolean;
+}
+
 export interface RoomModesRecord {
   room: string;
   modes: RoomModes;
