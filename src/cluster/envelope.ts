@@ -28,6 +28,12 @@ export interface MemberState {
   hidden: boolean;
   /** Room display names, in join order. */
   rooms: string[];
+  /**
+   * As in MemberView. Optional on the wire: a node of the version before them leaves them
+   * out, and its users are shown with the defaults (see ClusterRoster).
+   */
+  username?: string;
+  host?: string;
 }
 
 export type Envelope =
@@ -144,6 +150,8 @@ export function isMemberState(value: unknown): value is MemberState {
     typeof value.hidden === 'boolean' &&
     (value.away === undefined || typeof value.away === 'string') &&
     (value.realname === undefined || typeof value.realname === 'string') &&
+    (value.username === undefined || isName(value.username)) &&
+    (value.host === undefined || isName(value.host)) &&
     Array.isArray(value.rooms) &&
     value.rooms.every(isText)
   );
@@ -179,6 +187,11 @@ function hasType(value: unknown, type: FieldType): boolean {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What goes into an IRC mask: no spaces, no '!' or '@', nothing that could end a line. */
+function isName(value: unknown): value is string {
+  return isText(value) && value.length <= 64 && /^[^\s\0!@]+$/.test(value);
 }
 
 function isText(value: unknown): value is string {
