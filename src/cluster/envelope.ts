@@ -1,6 +1,7 @@
 import type { ChatEvent } from '../core/events.js';
 import type { Audience } from '../core/fanout.js';
 import type { RoomRecord } from '../core/history.js';
+import { CLIENT_TAG_KEY, clientTagBytes, MAX_CLIENT_TAG_BYTES } from '../core/rules.js';
 
 /**
  * What the nodes of a cluster tell each other through Redis, one JSON object per published
@@ -110,6 +111,7 @@ const EVENT_FIELDS: Partial<Record<ChatEvent['type'], Record<string, FieldType>>
   nick: { oldNick: 'text', newNick: 'text' },
   topic: { room: 'text', nick: 'text', topic: 'string' },
   away: { nick: 'text' },
+  tags: { from: 'text', to: 'text', private: 'boolean' },
 };
 
 type FieldType = 'text' | 'string' | 'boolean' | 'number' | 'id';
@@ -125,6 +127,21 @@ function checkEvent(event: unknown): string | undefined {
     return 'away event with a bad message';
   }
   if (event.crowd !== undefined && event.crowd !== true) return 'bad crowd flag';
+  // Client tags: what TAGMSG is, and what a message may carry.
+  if (event.tags !== undefined || event.type === 'tags') return checkTags(event.tags);
+  return undefined;
+}
+
+/** Client tags as a door would have taken them from its client, within the same allowance. */
+function checkTags(tags: unknown): string | undefined {
+  if (!isObject(tags)) return 'tags that are not an object';
+  for (const [key, value] of Object.entries(tags)) {
+    if (!CLIENT_TAG_KEY.test(key)) return 'a tag that is not a client tag';
+    if (typeof value !== 'string' || value.includes('\0')) return 'a tag value that is not text';
+  }
+  if (clientTagBytes(tags as Record<string, string>) > MAX_CLIENT_TAG_BYTES) {
+    return `tags over ${MAX_CLIENT_TAG_BYTES} bytes`;
+  }
   return undefined;
 }
 
