@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from './cluster/cluster.js';
 import type { RetentionConfig, ServerConfig, StoreConfig } from './config/server-config.js';
 import { Chat } from './core/chat.js';
 import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
+import type { ModerationStore } from './core/moderation/types.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
+import { type Cloak, hostCloak } from './net/cloak.js';
 import { Connection } from './net/connection.js';
 import { FlushScheduler } from './net/flush-scheduler.js';
 import { type Listening, listen, openAll } from './net/listener.js';
@@ -80,7 +83,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         'an event could not be delivered; the member was disconnected',
       ),
   });
+  let cloak: Cloak;
   try {
+    // Read once: every connection's host is cloaked with it.
+    cloak = hostCloak(await cloakSecret(config, store, log));
     await chat.restore();
     await cluster?.attach(chat);
   } catch (error) {
@@ -133,6 +139,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         maxLineBytes: config.maxLineBytes,
         nickTimeoutMs: config.nickTimeoutMs,
         flood: admission.flood,
+        cloak,
       },
       log,
     );
@@ -147,6 +154,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       pingIntervalMs: config.ircPingIntervalMs,
       pingTimeoutMs: config.ircPingTimeoutMs,
       version: 'chatroom',
+      cloak,
     },
     log,
   );
@@ -205,6 +213,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
             shutdownGraceMs: config.shutdownGraceMs,
             heartbeatMs: config.wsHeartbeatMs,
             admit: (socket) => limiter.admit(socket, 'ws'),
+            cloak,
           }),
           log,
         }),
@@ -269,6 +278,29 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return stopping;
     },
   };
+}
+
+/**
+ * The key of host cloaks: --cloak-secret, else the one the store keeps (made on first use,
+ * the same for every node on the store and across restarts).
+ */
+async function cloakSecret(
+  config: ServerConfig,
+  store: HistoryStore,
+  log: Logger,
+): Promise<string> {
+  if (config.cloakSecret !== undefined) return config.cloakSecret;
+  // Not every store keeps moderation's data yet (the memory store does; SQLite and
+  // PostgreSQL are getting it in their own branch, and then this cast goes).
+  const moderation = (store as { moderation?: ModerationStore }).moderation;
+  if (moderation) return moderation.secret('cloak');
+  // Still a secret, so cloaks still hide addresses; but they change when the server restarts
+  // and differ from node to node, so the operator is told.
+  log.warn(
+    { event: 'cloak-secret', store: config.store.kind },
+    'the store keeps no cloak secret: host cloaks will change on restart (set --cloak-secret)',
+  );
+  return randomBytes(32).toString('hex');
 }
 
 async function openStore(config: StoreConfig, log: Logger): Promise<HistoryStore> {

@@ -38,6 +38,8 @@ export function configFrom(values: SettingValues): SettingsConfig {
     ircPingIntervalMs: FIXED.ircPingIntervalMs,
     ircPingTimeoutMs: FIXED.ircPingTimeoutMs,
     ircMotd: FIXED.ircMotd,
+    // Empty is no key: nobody means to set it to nothing.
+    cloakSecret: values.cloakSecret || undefined,
     maxLineBytes: values.maxLineBytes,
     maxQueueBytes: values.maxQueueBytes,
     slowClientTimeoutMs: seconds(values.slowClientTimeout),

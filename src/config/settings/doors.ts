@@ -82,6 +82,16 @@ export const DOOR_SETTINGS = {
     // The docs are the same on every machine.
     docDefault: 'the host name',
   },
+  cloakSecret: {
+    flag: 'cloak-secret',
+    arg: 'TEXT',
+    group: 'doors',
+    kind: 'text',
+    default: undefined,
+    help: 'the key of the host cloaks users are shown with instead of their addresses (default: a random one the store keeps, the same for every node on it; a store that keeps none, one made at each start). Give every node of a cluster the same. Prefer CHATROOM_CLOAK_SECRET: a flag shows in ps',
+    doc: 'The key of the [host cloaks](irc.md#user-names-and-hosts) every user is shown with instead of their IP address (`nick!~user@k3fq9a2m.7d0a1bc4.cloak`). By default a random key made once and kept by the store, so cloaks stay the same across restarts and on every node that shares the store; a store that keeps none (the server warns at start) makes one at each start. Whoever knows the key can test guesses of an address against a cloak: keep it secret (environment or config file, not a flag that `ps` shows). Changing it changes every cloak.',
+    docDefault: 'kept by the store',
+  },
   maxLineBytes: {
     flag: 'max-line-bytes',
     arg: 'N',

@@ -1,5 +1,6 @@
 import type { Chat } from '../../core/chat.js';
 import type { Logger } from '../../log.js';
+import type { Cloak } from '../../net/cloak.js';
 import type { IrcServer } from './commands/command.js';
 
 export interface IrcDoorOptions {
@@ -18,6 +19,8 @@ export interface IrcDoorOptions {
   maxPendingInputs?: number;
   /** Messages of this connection being stored at once before its next input waits. */
   maxMessagesInFlight?: number;
+  /** The host users are shown for a client's address. */
+  cloak?: Cloak | undefined;
 }
 
 /** What the door needs of each of its sessions. */

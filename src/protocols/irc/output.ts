@@ -1,8 +1,9 @@
 import type { ChatError } from '../../core/errors.js';
 import { CAP_BATCH, ENCODING_BITS } from './caps.js';
 import type { IrcReplies } from './commands/command.js';
-import { type HistoryLineSource, historyLines, packWords, userSource } from './encode.js';
+import { type HistoryLineSource, historyLines, packWords } from './encode.js';
 import { errorReply } from './errors.js';
+import { type IrcUser, userMask } from './identity.js';
 import { IrcEncodeError, type IrcMessage, serializeMessage } from './message.js';
 import {
   RPL_ENDOFNAMES,
@@ -30,6 +31,8 @@ export interface IrcOutputTarget {
   encodeFailed(error: IrcEncodeError): void;
   /** What the client is told of a caught error, after the operator's log has it. */
   noteError(error: unknown): ChatError;
+  /** Who holds (or last held) a nickname, for masks in replays and 333 (see knownUser). */
+  userOf(nick: string): IrcUser;
   caughtUp(): Promise<void>;
 }
 
@@ -127,7 +130,7 @@ export class IrcOutput implements IrcReplies {
         target,
         this.nick,
         this.target.capBits() & ENCODING_BITS,
-        this.host,
+        (nick) => this.target.userOf(nick),
         batch,
       ),
     );
@@ -143,7 +146,7 @@ export class IrcOutput implements IrcReplies {
       this.replyPlain(
         RPL_TOPICWHOTIME,
         room,
-        userSource(setBy, this.host),
+        userMask(setBy, this.target.userOf(setBy)),
         String(Math.floor(setAt / 1000)),
       );
     }

@@ -1,5 +1,5 @@
 import type { ChatError } from '../../core/errors.js';
-import type { ChatEvent } from '../../core/events.js';
+import { actorOf, type ChatEvent } from '../../core/events.js';
 import type { EncodingMemo, Member, PeerProfile } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
@@ -11,13 +11,21 @@ import { IRC_COMMANDS, refusal } from './commands/index.js';
 import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
 import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
+import { type IrcUser, knownUser, userMask, usernameFor } from './identity.js';
 import { IrcEncodeError, type IrcMessage } from './message.js';
 import { ERR_INPUTTOOLONG, ERR_UNKNOWNCOMMAND, ERR_UNKNOWNERROR } from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
 import { sendWelcome } from './welcome.js';
 
+/** What IRC sessions share of one broadcast: who did it, and its bytes per variant. */
+interface SharedLines {
+  /** Looked up once per broadcast, by the first IRC recipient: for the masks. */
+  actor: IrcUser;
+  bytes: Array<Buffer | undefined>;
+}
+
 /** The memo key under which IRC sessions share a broadcast's encodings. */
-const IRC_MEMO = new MemoSlot<Array<Buffer | undefined>>('irc');
+const IRC_MEMO = new MemoSlot<SharedLines>('irc');
 
 /**
  * Commands that take no flood token: keepalive must get through however far behind a client's
@@ -63,6 +71,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       maxPendingInputs: door.options.maxPendingInputs,
       maxMessagesInFlight: door.options.maxMessagesInFlight,
       flood,
+      cloak: door.options.cloak,
     });
     this.out = new IrcOutput(this);
     connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -113,9 +122,14 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     return (this.caps & cap) !== 0;
   }
 
-  /** Shown to everyone through the core: WHO and WHOIS, and +i hiding from outsiders. */
-  profile(): PeerProfile {
-    return { realname: this.user?.realname ?? '', hidden: this.invisible };
+  /** Shown to everyone through the core: masks, WHO and WHOIS, and +i hiding from outsiders. */
+  override profile(): PeerProfile {
+    return {
+      host: this.cloakedHost,
+      realname: this.user?.realname ?? '',
+      hidden: this.invisible,
+      ...(this.user ? { username: `~${this.user.name}` } : {}),
+    };
   }
 
   // ---- output ---------------------------------------------------------------------------
@@ -132,6 +146,10 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
 
   capBits(): number {
     return this.caps;
+  }
+
+  userOf(nick: string): IrcUser {
+    return knownUser(this.chat, nick);
   }
 
   outputClosed(): boolean {
@@ -187,7 +205,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
             privmsgLines(
               { ...event, targetKey: foldCase(event.target), to: event.target },
               this.caps & ENCODING_BITS,
-              this.door.host,
+              userMask(event.from, this.userOf(event.from)),
             ),
           );
         }
@@ -238,21 +256,20 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   }
 
   private deliverShared(event: ChatEvent, memo: EncodingMemo): void {
-    const shared = IRC_MEMO.peek(memo) ?? IRC_MEMO.put(memo, []);
+    const shared =
+      IRC_MEMO.peek(memo) ??
+      IRC_MEMO.put(memo, { actor: this.userOf(actorOf(event) ?? '*'), bytes: [] });
     const variant = this.caps & ENCODING_BITS;
-    let bytes = shared[variant];
+    let bytes = shared.bytes[variant];
     if (!bytes) {
       try {
-        bytes = Buffer.from(
-          encodeShared(event, variant, this.door.host, (nick) => this.chat.describe(nick)?.away),
-          'utf8',
-        );
+        bytes = Buffer.from(encodeShared(event, variant, shared.actor), 'utf8');
       } catch (error) {
         if (!(error instanceof IrcEncodeError)) throw error;
         this.encodeFailed(error);
         bytes = Buffer.alloc(0);
       }
-      shared[variant] = bytes;
+      shared.bytes[variant] = bytes;
     }
     if (bytes.length > 0) this.connection.send(bytes);
   }
@@ -337,6 +354,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   async tryRegister(): Promise<void> {
     const nick = this.pendingNick;
     if (this.member.registered || nick === undefined || !this.user || this.capHeld) return;
+    this.user.name = usernameFor(this.user.name, nick);
     try {
       await this.chat.register(this.member, nick, { joinLobby: false });
     } catch (error) {

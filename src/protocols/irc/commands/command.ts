@@ -62,6 +62,10 @@ export interface IrcClientState {
   /** CAP LS or REQ before registration holds registration until CAP END. */
   capHeld: boolean;
   pendingNick: string | undefined;
+  /**
+   * From USER: `name` cleaned (see cleanUsername), '' if nothing was left; registration then
+   * puts the nickname's in (usernameFor). Shown after a "~".
+   */
   user: { name: string; realname: string } | undefined;
   /** User mode +i. */
   readonly invisible: boolean;

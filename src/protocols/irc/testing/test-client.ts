@@ -1,16 +1,19 @@
 import { Chat, type ChatOptions } from '../../../core/chat.js';
 import { ChatError } from '../../../core/errors.js';
-import type { ChatEvent } from '../../../core/events.js';
+import { actorOf, type ChatEvent } from '../../../core/events.js';
 import type { Member, Peer, PeerProfile } from '../../../core/member.js';
 import { MemoryStore } from '../../../store/memory.js';
 import { ENCODING_BITS } from '../caps.js';
 import type { IrcClientState, IrcContext, IrcServer } from '../commands/command.js';
 import { IRC_COMMANDS, refusal } from '../commands/index.js';
 import { encodeShared } from '../encode.js';
+import { knownUser, usernameFor } from '../identity.js';
 import { parseMessage } from '../message.js';
 import { IrcOutput } from '../output.js';
 
 export const TEST_HOST = 'irc.test';
+/** The host every test client is shown with, as if it were their address's cloak. */
+export const TEST_USER_HOST = 'user.test';
 
 /**
  * An IRC client without a socket, for running commands against a real in-process Chat: the
@@ -49,6 +52,7 @@ export class TestIrcClient implements Peer, IrcClientState {
         throw error;
       },
       noteError: (error) => (error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR')),
+      userOf: (nick) => knownUser(chat, nick),
       caughtUp: async () => {},
     });
   }
@@ -97,9 +101,7 @@ export class TestIrcClient implements Peer, IrcClientState {
         return;
       case 'private':
         if (event.from === this.member.nick && event.to !== this.member.nick) return;
-        this.record(
-          encodeShared(event, this.caps & ENCODING_BITS, this.server.host, () => undefined),
-        );
+        this.record(this.encode(event));
         return;
       case 'message':
       case 'join':
@@ -107,13 +109,16 @@ export class TestIrcClient implements Peer, IrcClientState {
       case 'quit':
       case 'nick':
       case 'topic':
-        this.record(
-          encodeShared(event, this.caps & ENCODING_BITS, this.server.host, () => undefined),
-        );
+        this.record(this.encode(event));
         return;
       default:
         return;
     }
+  }
+
+  private encode(event: ChatEvent): string {
+    const actor = knownUser(this.chat, actorOf(event) ?? '*');
+    return encodeShared(event, this.caps & ENCODING_BITS, actor);
   }
 
   disconnect(reason: string): void {
@@ -121,7 +126,12 @@ export class TestIrcClient implements Peer, IrcClientState {
   }
 
   profile(): PeerProfile {
-    return { realname: this.user?.realname ?? '', hidden: this.invisible };
+    return {
+      realname: this.user?.realname ?? '',
+      hidden: this.invisible,
+      host: TEST_USER_HOST,
+      ...(this.user ? { username: `~${this.user.name}` } : {}),
+    };
   }
 
   // ---- IrcClientState ---------------------------------------------------------------------
@@ -144,6 +154,7 @@ export class TestIrcClient implements Peer, IrcClientState {
   async tryRegister(): Promise<void> {
     const nick = this.pendingNick;
     if (this.member.registered || nick === undefined || !this.user || this.capHeld) return;
+    this.user.name = usernameFor(this.user.name, nick);
     try {
       await this.chat.register(this.member, nick, { joinLobby: false });
     } catch (error) {
