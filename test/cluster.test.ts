@@ -262,4 +262,32 @@ describe('three nodes, one chat', () => {
     ian.send('WHOWAS leo');
     await ian.waitFor(new RegExp(`^:\\S+ 314 ian leo ~leo ${cloak} \\* :leo the tester$`));
   }, 60_000);
+
+  it("carries IRC clients' tags between nodes: on messages, and TAGMSG", async () => {
+    const secret = 'the cluster cloak secret';
+    const cloak = hostCloak(secret)('127.0.0.1');
+    const cluster = await startCluster(REDIS_URL, 2, ['--cloak-secret', secret]);
+    const [n1, n2] = cluster.nodes.map((node) => node.ports);
+    const one = await IrcClient.register(n1!.irc, 'tagone', ['message-tags']);
+    const two = await IrcClient.register(n2!.irc, 'tagtwo', ['message-tags']);
+    await one.join('#tags');
+    await two.join('#tags');
+    await poll(
+      'tagtwo in #tags on node 1',
+      async () => {
+        one.send('NAMES #tags');
+        const names = await one.waitFor(/ 353 tagone = #tags :/);
+        return /\btagtwo\b/.test(names) ? names : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    one.send('@+draft/reply=#tags/0;+x=a\\sb PRIVMSG #tags :tagged across');
+    await two.waitFor(
+      `@msgid=#tags/1;+draft/reply=#tags/0;+x=a\\sb :tagone!~tagone@${cloak} PRIVMSG #tags :tagged across`,
+    );
+    two.send('@+typing=active TAGMSG #tags');
+    await one.waitFor(`@+typing=active :tagtwo!~tagtwo@${cloak} TAGMSG #tags`);
+    two.send('@+typing=paused TAGMSG tagone');
+    await one.waitFor(`@+typing=paused :tagtwo!~tagtwo@${cloak} TAGMSG tagone`);
+  }, 30_000);
 });

@@ -121,6 +121,61 @@ describe('encodeShared', () => {
   });
 });
 
+describe('client tags', () => {
+  const tags = { '+draft/reply': '#dev/6', '+example.org/note': 'a b;c', '+x': '' };
+  const tagged: ChatEvent = {
+    type: 'message',
+    id: 7,
+    room: '#dev',
+    from: 'alice',
+    text: 'hi',
+    action: false,
+    time: TIME,
+    tags,
+  };
+
+  it('go after the server tags, escaped, to clients with message-tags only', () => {
+    expect(lines(encodeShared(tagged, CAP_MESSAGE_TAGS | CAP_SERVER_TIME, ACTOR))).toEqual([
+      '@msgid=#dev/7;time=2026-01-02T03:04:05.006Z;+draft/reply=#dev/6;+example.org/note=a\\sb\\:c;+x :alice!~user@x.cloak PRIVMSG #dev :hi',
+    ]);
+    expect(lines(encodeShared(tagged, CAP_SERVER_TIME, ACTOR))).toEqual([
+      '@time=2026-01-02T03:04:05.006Z :alice!~user@x.cloak PRIVMSG #dev :hi',
+    ]);
+    expect(lines(encodeShared(tagged, 0, ACTOR))).toEqual([
+      ':alice!~user@x.cloak PRIVMSG #dev :hi',
+    ]);
+  });
+
+  it('go on every line of a message split in several', () => {
+    const out = lines(encodeShared({ ...tagged, text: 'y'.repeat(900) }, CAP_MESSAGE_TAGS, ACTOR));
+    expect(out).toHaveLength(2);
+    for (const line of out) expect(line).toMatch(/^@msgid=#dev\/7(\.1)?;\+draft\/reply=#dev\/6;/);
+  });
+
+  it('are all a TAGMSG carries, with the time for server-time', () => {
+    const typing: ChatEvent = {
+      type: 'tags',
+      from: 'alice',
+      to: '#dev',
+      private: false,
+      tags: { '+typing': 'active' },
+    };
+    expect(lines(encodeShared(typing, CAP_MESSAGE_TAGS, ACTOR))).toEqual([
+      '@+typing=active :alice!~user@x.cloak TAGMSG #dev',
+    ]);
+    expect(lines(encodeShared(typing, CAP_MESSAGE_TAGS | CAP_SERVER_TIME, ACTOR))[0]).toMatch(
+      /^@time=\S+Z;\+typing=active :alice!~user@x\.cloak TAGMSG #dev$/,
+    );
+  });
+
+  it('fill the tag section with the server tags, up to 8191 bytes in all', () => {
+    const big: ChatEvent = { ...tagged, tags: { '+t': 'v'.repeat(4091) } };
+    const [line] = lines(encodeShared(big, CAP_MESSAGE_TAGS | CAP_SERVER_TIME, ACTOR));
+    expect(line!.indexOf(' ')).toBeGreaterThan(4094);
+    expect(line!.indexOf(' ')).toBeLessThanOrEqual(8191);
+  });
+});
+
 describe('msgid', () => {
   it('names the target and reads back only for it', () => {
     const key = privateKey('Bob', 'alice');

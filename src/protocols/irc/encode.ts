@@ -1,4 +1,4 @@
-import type { ChatEvent } from '../../core/events.js';
+import type { ChatEvent, ClientTags } from '../../core/events.js';
 import { conversationKey, type StoredMessage } from '../../core/history.js';
 import { foldCase } from '../../core/names.js';
 import { forIrc } from '../formatting.js';
@@ -51,6 +51,8 @@ export interface ChatLine {
   text: string;
   action: boolean;
   time: number;
+  /** The sender's client tags: shown to clients with message-tags, and only to them. */
+  tags?: ClientTags | undefined;
 }
 
 /**
@@ -70,7 +72,8 @@ export function privmsgLines(
   // \x01 from another door, which IRC clients would take for a CTCP request, into ^A.
   const text = forIrc(line.text);
   if (text !== line.text) line = { ...line, text };
-  if (extraTags === undefined && !prefixTime) {
+  const clientTags = variant & CAP_MESSAGE_TAGS ? line.tags : undefined;
+  if (extraTags === undefined && clientTags === undefined && !prefixTime) {
     const fast = onePrivmsg(line, variant, source);
     if (fast !== undefined) return fast;
   }
@@ -85,7 +88,7 @@ export function privmsgLines(
     if (variant & CAP_MESSAGE_TAGS) tags.set('msgid', msgid(line.targetKey, line.id, part));
     if (variant & CAP_SERVER_TIME) tags.set('time', new Date(line.time).toISOString());
     out += serializeMessage({
-      tags,
+      tags: withClientTags(tags, clientTags),
       source,
       command: 'PRIVMSG',
       params: [line.to, line.action ? `${CTCP}ACTION ${piece}${CTCP}` : piece],
@@ -94,6 +97,17 @@ export function privmsgLines(
     });
   }
   return out;
+}
+
+/** The server's tags, then the client's in the order they came (their keys start with '+'). */
+function withClientTags(
+  serverTags: ReadonlyMap<string, string> | undefined,
+  clientTags: ClientTags | undefined,
+): ReadonlyMap<string, string> | undefined {
+  if (clientTags === undefined) return serverTags;
+  const tags = new Map(serverTags);
+  for (const [key, value] of Object.entries(clientTags)) tags.set(key, value);
+  return tags;
 }
 
 const SAFE_SOURCE = /^[^\s\0]+$/;
@@ -139,6 +153,7 @@ export function encodeShared(event: ChatEvent, variant: number, actor: IrcUser):
       text: event.text,
       action: event.action,
       time: event.time,
+      tags: event.tags,
     };
     return privmsgLines(line, variant, userMask(event.from, actor));
   }
@@ -151,6 +166,14 @@ export function encodeShared(event: ChatEvent, variant: number, actor: IrcUser):
         variant,
         from(event.from),
       );
+    case 'tags':
+      // Only clients with message-tags are given these (a TAGMSG is nothing but its tags).
+      return serializeMessage({
+        tags: withClientTags(time, event.tags),
+        source: from(event.from),
+        command: 'TAGMSG',
+        params: [event.to],
+      });
     case 'join': {
       let out = serializeMessage({
         tags: time,

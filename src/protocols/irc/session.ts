@@ -5,7 +5,13 @@ import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
-import { CAP_AWAY_NOTIFY, CAP_CHATHISTORY, CAP_ECHO_MESSAGE, ENCODING_BITS } from './caps.js';
+import {
+  CAP_AWAY_NOTIFY,
+  CAP_CHATHISTORY,
+  CAP_ECHO_MESSAGE,
+  CAP_MESSAGE_TAGS,
+  ENCODING_BITS,
+} from './caps.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
 import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
@@ -190,6 +196,18 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
         return;
       case 'away':
         if (this.has(CAP_AWAY_NOTIFY)) this.deliverShared(event, memo);
+        return;
+      case 'tags':
+        // Nothing but tags: for clients that take tags, and for the sender only as an echo.
+        if (!this.has(CAP_MESSAGE_TAGS)) return;
+        if (
+          foldCase(event.from) === viewer.nickKey &&
+          !(event.private && foldCase(event.to) === viewer.nickKey) &&
+          !this.has(CAP_ECHO_MESSAGE)
+        ) {
+          return;
+        }
+        this.deliverShared(event, memo);
         return;
       case 'message':
       case 'join':
