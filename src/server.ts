@@ -154,6 +154,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       pingIntervalMs: config.ircPingIntervalMs,
       pingTimeoutMs: config.ircPingTimeoutMs,
       version: 'chatroom',
+      password: config.ircPassword,
       cloak,
     },
     log,

@@ -82,6 +82,16 @@ export const DOOR_SETTINGS = {
     // The docs are the same on every machine.
     docDefault: 'the host name',
   },
+  ircPassword: {
+    flag: 'irc-password',
+    arg: 'TEXT',
+    group: 'doors',
+    kind: 'text',
+    default: undefined,
+    help: 'the password IRC clients must send (PASS) to register; others get 464 and are disconnected (default: none, and PASS is ignored). Prefer CHATROOM_IRC_PASSWORD: a flag shows in ps',
+    doc: 'A connection password for the [IRC door](irc.md): a client must send it with `PASS` before registering, or it gets `464 * :Password incorrect` and is disconnected. Without it, `PASS` is accepted and ignored. Set it in the environment or the config file rather than as a flag, which other users of the machine can read in `ps`.',
+    docDefault: 'none',
+  },
   cloakSecret: {
     flag: 'cloak-secret',
     arg: 'TEXT',

@@ -19,7 +19,12 @@ import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
 import { type IrcUser, knownUser, userMask, usernameFor } from './identity.js';
 import { IrcEncodeError, type IrcMessage } from './message.js';
-import { ERR_INPUTTOOLONG, ERR_UNKNOWNCOMMAND, ERR_UNKNOWNERROR } from './numerics.js';
+import {
+  ERR_INPUTTOOLONG,
+  ERR_PASSWDMISMATCH,
+  ERR_UNKNOWNCOMMAND,
+  ERR_UNKNOWNERROR,
+} from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
 import { sendWelcome } from './welcome.js';
 
@@ -56,6 +61,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   capHeld = false;
   pendingNick: string | undefined;
   user: { name: string; realname: string } | undefined;
+  /** The last PASS before registration; forgotten once checked. */
+  password: string | undefined;
   invisible = false;
   private readonly decoder = new IrcDecoder();
   private lastInput = Date.now();
@@ -368,10 +375,20 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
 
   // ---- registration and keepalive -------------------------------------------------------
 
-  /** Registers once NICK and USER are in and CAP negotiation (if any) has ended. */
+  /**
+   * Registers once NICK and USER are in and CAP negotiation (if any) has ended, if the
+   * connection password (--irc-password) was given; without it the client is let go.
+   */
   async tryRegister(): Promise<void> {
     const nick = this.pendingNick;
     if (this.member.registered || nick === undefined || !this.user || this.capHeld) return;
+    const password = this.password;
+    this.password = undefined;
+    if (!this.door.acceptsPassword(password)) {
+      this.out.reply(ERR_PASSWDMISMATCH, 'Password incorrect');
+      this.close('Password incorrect');
+      return;
+    }
     this.user.name = usernameFor(this.user.name, nick);
     try {
       await this.chat.register(this.member, nick, { joinLobby: false });

@@ -31,6 +31,7 @@ export class TestIrcClient implements Peer, IrcClientState {
   capHeld = false;
   pendingNick: string | undefined;
   user: { name: string; realname: string } | undefined;
+  password: string | undefined;
   invisible = false;
   quitMessage: string | undefined;
   closedFor: string | undefined;
@@ -150,7 +151,7 @@ export class TestIrcClient implements Peer, IrcClientState {
     this.quitMessage = message;
   }
 
-  /** As IrcSession's, without the welcome burst. */
+  /** As IrcSession's, without the welcome burst or a password. */
   async tryRegister(): Promise<void> {
     const nick = this.pendingNick;
     if (this.member.registered || nick === undefined || !this.user || this.capHeld) return;
