@@ -182,8 +182,10 @@ export class IrcOutput implements IrcReplies {
 
   /** Tells the client of an error (already logged) as its numeric. */
   tell(error: ChatError, command: string, subject?: string): void {
-    // NOTICE never gets an automatic reply, errors included (RFC 2812, 3.3.2).
-    if (command === 'NOTICE' && error.code !== 'INTERNAL_ERROR') return;
+    // NOTICE never gets an automatic reply (RFC 2812, 3.3.2): not even for a failed store or
+    // a bug, which the operator's log has (a client answering notices may be a bot, and
+    // bots answering each other is what the rule is for).
+    if (command === 'NOTICE') return;
     const { numeric, params } = errorReply(error, command, subject);
     this.reply(numeric, ...params);
   }

@@ -333,6 +333,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     }
     this.badInput(input.code);
     const command = input.command ?? '*';
+    // Nothing answers a NOTICE, not even about its line (RFC 2812, 3.3.2); a flood still closes.
+    if (command === 'NOTICE' && input.code !== 'FLOOD') return;
     switch (input.code) {
       case 'FLOOD':
         this.close(`Input line over ${FLOOD_BYTES / 1024} KiB`);
@@ -363,7 +365,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   protected async handle(message: IrcMessage): Promise<void> {
     const refused = refusal(message, this.member.registered);
     if (refused) {
-      this.out.reply(...refused);
+      // Not even "you have not registered": nothing answers a NOTICE (RFC 2812, 3.3.2).
+      if (message.command !== 'NOTICE') this.out.reply(...refused);
       return;
     }
     await IRC_COMMANDS.get(message.command)!.run(this.context, message);

@@ -73,8 +73,9 @@ export class TestIrcClient implements Peer, IrcClientState {
     const { message } = parsed;
     const from = this.lines.length;
     const refused = refusal(message, this.member.registered);
-    if (refused) this.replies.reply(...refused);
-    else {
+    if (refused) {
+      if (message.command !== 'NOTICE') this.replies.reply(...refused);
+    } else {
       try {
         await IRC_COMMANDS.get(message.command)!.run(this.context, message);
       } catch (error) {
