@@ -1,4 +1,5 @@
 import type { ChatError } from '../../core/errors.js';
+import type { ChatEvent } from '../../core/events.js';
 import { CAP_BATCH, ENCODING_BITS } from './caps.js';
 import type { IrcReplies } from './commands/command.js';
 import { type HistoryLineSource, historyLines, packWords } from './encode.js';
@@ -134,6 +135,18 @@ export class IrcOutput implements IrcReplies {
         batch,
       ),
     );
+  }
+
+  /** The core's history event (a join's replay) as `history` shows stored messages. */
+  replay(event: Extract<ChatEvent, { type: 'history' }>): void {
+    const messages = event.messages.map(({ id, from, text, action, time }) => ({
+      id,
+      sender: from,
+      text,
+      action,
+      time,
+    }));
+    this.history({ name: event.target, isPrivate: event.private }, messages);
   }
 
   topic(room: string, topic: string, setBy: string | undefined, setAt: number | undefined): void {

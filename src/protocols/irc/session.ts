@@ -5,13 +5,7 @@ import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
-import {
-  CAP_AWAY_NOTIFY,
-  CAP_CHATHISTORY,
-  CAP_ECHO_MESSAGE,
-  CAP_MESSAGE_TAGS,
-  ENCODING_BITS,
-} from './caps.js';
+import { CAP_CHATHISTORY, CAP_ECHO_MESSAGE, ENCODING_BITS } from './caps.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
 import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
@@ -26,6 +20,7 @@ import {
   ERR_UNKNOWNERROR,
 } from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
+import { isShown, type SharedEvent } from './shown.js';
 import { sendWelcome } from './welcome.js';
 
 /** What IRC sessions share of one broadcast: who did it, and its bytes per variant. */
@@ -189,40 +184,16 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.connection.isClosing) return;
     switch (event.type) {
-      case 'private':
-        // The sender gets a copy: shown only to clients that asked for their own messages back
-        // (a message to oneself is also a message received, so it is always shown).
-        if (
-          foldCase(event.from) === viewer.nickKey &&
-          foldCase(event.to) !== viewer.nickKey &&
-          !this.has(CAP_ECHO_MESSAGE)
-        ) {
-          return;
-        }
-        this.deliverShared(event, memo);
-        return;
-      case 'away':
-        if (this.has(CAP_AWAY_NOTIFY)) this.deliverShared(event, memo);
-        return;
-      case 'tags':
-        // Nothing but tags: for clients that take tags, and for the sender only as an echo.
-        if (!this.has(CAP_MESSAGE_TAGS)) return;
-        if (
-          foldCase(event.from) === viewer.nickKey &&
-          !(event.private && foldCase(event.to) === viewer.nickKey) &&
-          !this.has(CAP_ECHO_MESSAGE)
-        ) {
-          return;
-        }
-        this.deliverShared(event, memo);
-        return;
       case 'message':
+      case 'private':
+      case 'tags':
       case 'join':
       case 'part':
       case 'quit':
       case 'nick':
       case 'topic':
-        this.deliverShared(event, memo);
+      case 'away':
+        if (isShown(event, viewer.nickKey, this.caps)) this.deliverShared(event, memo);
         return;
       case 'sent':
         if (this.has(CAP_ECHO_MESSAGE)) {
@@ -237,7 +208,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
         return;
       case 'history':
         // Replay on joining, for clients that do not fetch history themselves.
-        if (event.reason === 'join' && !this.has(CAP_CHATHISTORY)) this.replay(event);
+        if (event.reason === 'join' && !this.has(CAP_CHATHISTORY)) this.out.replay(event);
         return;
       case 'topic-is':
         this.out.topic(event.room, event.topic, event.setBy, event.setAt);
@@ -280,7 +251,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     this.connection.end(reason);
   }
 
-  private deliverShared(event: ChatEvent, memo: EncodingMemo): void {
+  private deliverShared(event: SharedEvent, memo: EncodingMemo): void {
     const shared =
       IRC_MEMO.peek(memo) ??
       IRC_MEMO.put(memo, { actor: this.userOf(actorOf(event) ?? '*'), bytes: [] });
@@ -297,17 +268,6 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       shared.bytes[variant] = bytes;
     }
     if (bytes.length > 0) this.connection.send(bytes);
-  }
-
-  private replay(event: Extract<ChatEvent, { type: 'history' }>): void {
-    const messages = event.messages.map(({ id, from, text, action, time }) => ({
-      id,
-      sender: from,
-      text,
-      action,
-      time,
-    }));
-    this.out.history({ name: event.target, isPrivate: event.private }, messages);
   }
 
   // ---- input ----------------------------------------------------------------------------
