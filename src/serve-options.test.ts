@@ -54,6 +54,24 @@ describe('chatroom serve options', () => {
     });
   });
 
+  it('reads the IRC password and the cloak secret, from flags or the environment; none by default', () => {
+    expect(configOf([])).toMatchObject({ ircPassword: undefined, cloakSecret: undefined });
+    expect(configOf(['--irc-password', 'sesame', '--cloak-secret', 'k3y'])).toMatchObject({
+      ircPassword: 'sesame',
+      cloakSecret: 'k3y',
+    });
+    const fromEnv = parseServeArgs([], {
+      CHATROOM_IRC_PASSWORD: 'from env',
+      CHATROOM_CLOAK_SECRET: 'env key',
+    });
+    expect(fromEnv).toMatchObject({ config: { ircPassword: 'from env', cloakSecret: 'env key' } });
+    // Given empty, neither is set to nothing.
+    expect(configOf(['--irc-password', '', '--cloak-secret', ''])).toMatchObject({
+      ircPassword: undefined,
+      cloakSecret: undefined,
+    });
+  });
+
   it('reads the public host names', () => {
     expect(configOf([]).publicHosts).toEqual([]);
     expect(configOf(['--public-host', 'chat.example.org, chat.example.net']).publicHosts).toEqual([

@@ -5,6 +5,7 @@ import { Chat } from './core/chat.js';
 import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
+import { type Cloak, hostCloak } from './net/cloak.js';
 import { Connection } from './net/connection.js';
 import { FlushScheduler } from './net/flush-scheduler.js';
 import { type Listening, listen, openAll } from './net/listener.js';
@@ -87,7 +88,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         'an event could not be delivered; the member was disconnected',
       ),
   });
+  let cloak: Cloak;
   try {
+    // Read once: every connection's host is cloaked with it.
+    cloak = hostCloak(await cloakSecret(config, store));
     await chat.restore();
     await cluster?.attach(chat);
   } catch (error) {
@@ -140,6 +144,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         maxLineBytes: config.maxLineBytes,
         nickTimeoutMs: config.nickTimeoutMs,
         flood: admission.flood,
+        cloak,
       },
       log,
     );
@@ -154,6 +159,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       pingIntervalMs: config.ircPingIntervalMs,
       pingTimeoutMs: config.ircPingTimeoutMs,
       version: 'chatroom',
+      password: config.ircPassword,
+      cloak,
     },
     log,
   );
@@ -212,6 +219,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
             shutdownGraceMs: config.shutdownGraceMs,
             heartbeatMs: config.wsHeartbeatMs,
             admit: (socket) => limiter.admit(socket, 'ws'),
+            cloak,
           }),
           log,
         }),
@@ -276,6 +284,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return stopping;
     },
   };
+}
+
+/**
+ * The key of host cloaks: --cloak-secret, else the one the store keeps (made on first use,
+ * the same for every node on the store and across restarts).
+ */
+async function cloakSecret(config: ServerConfig, store: ChatStore): Promise<string> {
+  if (config.cloakSecret !== undefined) return config.cloakSecret;
+  return store.moderation.secret('cloak');
 }
 
 async function openStore(config: StoreConfig, log: Logger): Promise<ChatStore> {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { hostCloak } from '../src/net/cloak.js';
 import { startCluster, type TestCluster } from './cluster-nodes.js';
 import { FramedClient, IrcClient, LineClient } from './helpers.js';
 import { requireBuiltCli } from './spawned.js';
@@ -188,7 +189,10 @@ describe('three nodes, one chat', () => {
   }, 60_000);
 
   it('who is where: NAMES, WHO, WHOIS, /who, room counts, private messages, nick changes and topics cross nodes', async () => {
-    const cluster = await startCluster(REDIS_URL, 3);
+    // One cloak key for every node (their store keeps none yet): one host per address.
+    const secret = 'the cluster cloak secret';
+    const cloak = hostCloak(secret)('127.0.0.1');
+    const cluster = await startCluster(REDIS_URL, 3, ['--cloak-secret', secret]);
     const [n1, n2, n3] = cluster.nodes.map((node) => node.ports);
     const lineKim = await LineClient.join(n1!.line, 'kim2');
     const leo = await IrcClient.register(n2!.irc, 'leo');
@@ -205,9 +209,12 @@ describe('three nodes, one chat', () => {
       },
       { timeoutMs: 10_000 },
     );
+    // With the user name and host their own node gave them.
     leo.send('WHOIS mia');
-    await leo.waitFor(/ 311 leo mia /);
+    await leo.waitFor(new RegExp(`^:\\S+ 311 leo mia ~ws ${cloak} \\* :ws user$`));
     await leo.waitFor(/ 319 leo mia :.*#lobby/);
+    leo.send('WHO kim2');
+    await leo.waitFor(new RegExp(`^:\\S+ 352 leo \\* ~line ${cloak} \\S+ kim2 H :0 line user$`));
 
     // /who on node 1 counts everyone in #lobby, wherever they are.
     lineKim.send('/who');
@@ -217,7 +224,7 @@ describe('three nodes, one chat', () => {
 
     // Private messages reach a nickname on another node, both ways.
     mia.send({ type: 'send', to: 'leo', text: 'psst leo' });
-    await leo.waitFor(/:mia!\S+ PRIVMSG leo :psst leo$/);
+    await leo.waitFor(`:mia!~ws@${cloak} PRIVMSG leo :psst leo`);
     leo.send('PRIVMSG kim2 :hello kim2');
     await lineKim.waitFor('*leo* hello kim2');
 
@@ -251,8 +258,36 @@ describe('three nodes, one chat', () => {
     // WHOWAS on node 1 remembers who leo was, and that leon was leo before.
     const ian = await IrcClient.register(n1!.irc, 'ian');
     ian.send('WHOWAS leon');
-    await ian.waitFor(/^:\S+ 314 ian leon leon \S+ \* :leo the tester$/);
+    await ian.waitFor(new RegExp(`^:\\S+ 314 ian leon ~leo ${cloak} \\* :leo the tester$`));
     ian.send('WHOWAS leo');
-    await ian.waitFor(/^:\S+ 314 ian leo leo \S+ \* :leo the tester$/);
+    await ian.waitFor(new RegExp(`^:\\S+ 314 ian leo ~leo ${cloak} \\* :leo the tester$`));
   }, 60_000);
+
+  it("carries IRC clients' tags between nodes: on messages, and TAGMSG", async () => {
+    const secret = 'the cluster cloak secret';
+    const cloak = hostCloak(secret)('127.0.0.1');
+    const cluster = await startCluster(REDIS_URL, 2, ['--cloak-secret', secret]);
+    const [n1, n2] = cluster.nodes.map((node) => node.ports);
+    const one = await IrcClient.register(n1!.irc, 'tagone', ['message-tags']);
+    const two = await IrcClient.register(n2!.irc, 'tagtwo', ['message-tags']);
+    await one.join('#tags');
+    await two.join('#tags');
+    await poll(
+      'tagtwo in #tags on node 1',
+      async () => {
+        one.send('NAMES #tags');
+        const names = await one.waitFor(/ 353 tagone = #tags :/);
+        return /\btagtwo\b/.test(names) ? names : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    one.send('@+draft/reply=#tags/0;+x=a\\sb PRIVMSG #tags :tagged across');
+    await two.waitFor(
+      `@msgid=#tags/1;+draft/reply=#tags/0;+x=a\\sb :tagone!~tagone@${cloak} PRIVMSG #tags :tagged across`,
+    );
+    two.send('@+typing=active TAGMSG #tags');
+    await one.waitFor(`@+typing=active :tagtwo!~tagtwo@${cloak} TAGMSG #tags`);
+    two.send('@+typing=paused TAGMSG tagone');
+    await one.waitFor(`@+typing=paused :tagtwo!~tagtwo@${cloak} TAGMSG tagone`);
+  }, 30_000);
 });

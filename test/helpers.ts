@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import { createLogger, type Logger } from '../src/log.js';
+import { hostCloak } from '../src/net/cloak.js';
 import { encodeFrame, FrameDecoder } from '../src/net/frame-decoder.js';
 import { LineSplitter } from '../src/net/line-splitter.js';
 import { DEFAULTS, type RunningServer, type ServerConfig, startServer } from '../src/server.js';
@@ -19,6 +20,22 @@ afterEach(async () => {
 
 export function onCleanup(cleanup: () => Promise<void> | void): void {
   cleanups.push(cleanup);
+}
+
+/** The test servers' cloak key, unless a test gives its own. */
+export const TEST_CLOAK_SECRET = 'test cloak secret';
+
+/** The host every test client (connecting from 127.0.0.1) is shown with. */
+export const LOCAL_CLOAK = hostCloak(TEST_CLOAK_SECRET)('127.0.0.1');
+
+/** A test user's IRC mask: an IRC user's user name is their own, other doors' "~<door>". */
+export function mask(nick: string, username = `~${nick}`): string {
+  return `${nick}!${username}@${LOCAL_CLOAK}`;
+}
+
+/** Text that matches itself in a RegExp. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -35,6 +52,7 @@ export async function startTestServer(
     httpPort: 0,
     ircPort: 0,
     serverName: 'irc.test',
+    cloakSecret: TEST_CLOAK_SECRET,
     log: createLogger('silent'),
     ...overrides,
     store: overrides.store ?? { kind: 'sqlite', dataDir: tempDir(), synchronous: 'normal' },

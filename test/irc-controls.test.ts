@@ -7,6 +7,7 @@ import {
   FramedClient,
   IrcClient,
   LineClient,
+  mask,
   onCleanup,
   startTestServer,
   tempDir,
@@ -93,12 +94,12 @@ describe('control characters between doors', () => {
 
     bob.send('PRIVMSG #lobby :\x02bold\x02 \x0304,12red\x03 \x1dit\x1d\x0f \x1b[2J');
     await carol.waitFor(
-      ':bob!bob@irc.test PRIVMSG #lobby :\x02bold\x02 \x0304,12red\x03 \x1dit\x1d\x0f ^[[2J',
+      `:${mask('bob')} PRIVMSG #lobby :\x02bold\x02 \x0304,12red\x03 \x1dit\x1d\x0f ^[[2J`,
     );
     await alice.waitFor('<bob> bold red it ^[[2J');
     await dave.waitFor('bob', 'bold red it ^[[2J');
     bob.send('PRIVMSG #lobby :\x01ACTION waves \x02hard\x02\x01');
-    await carol.waitFor(':bob!bob@irc.test PRIVMSG #lobby :\x01ACTION waves \x02hard\x02\x01');
+    await carol.waitFor(`:${mask('bob')} PRIVMSG #lobby :\x01ACTION waves \x02hard\x02\x01`);
     await alice.waitFor('* bob waves hard');
   });
 });

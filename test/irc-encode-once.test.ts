@@ -9,7 +9,7 @@ vi.mock('../src/protocols/irc/encode.js', async (importOriginal) => {
 });
 
 describe('IRC fan-out', () => {
-  it('encodes a broadcast once per variant, not once per recipient', async () => {
+  it('encodes a broadcast once per variant, not once per recipient, and looks its sender up once', async () => {
     const server = await startTestServer();
     const clients: IrcClient[] = [];
     // Eight plain clients, four with tags and time: two variants.
@@ -23,9 +23,12 @@ describe('IRC fan-out', () => {
     for (const client of clients) await client.waitFor(/ JOIN #lobby$/);
     const calls = vi.mocked(encode.encodeShared);
     calls.mockClear();
+    // The sender's mask (nick!~line@cloak) is found through the chat: once, for everyone.
+    const lookups = vi.spyOn(server.chat, 'describe');
     line.send('to everyone');
     for (const client of clients) await client.waitFor(/PRIVMSG #lobby :to everyone$/);
     expect(calls).toHaveBeenCalledTimes(2);
     expect(calls.mock.calls.map((call) => call[1]).sort()).toEqual([0, 3]);
+    expect(lookups.mock.calls).toEqual([['talker']]);
   });
 });

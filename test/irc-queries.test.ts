@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IrcClient, LineClient, startTestServer } from './helpers.js';
+import { IrcClient, LineClient, LOCAL_CLOAK, startTestServer } from './helpers.js';
 
 const S = ':irc.test';
 
@@ -20,16 +20,16 @@ describe('IRC server queries', () => {
     await line.waitFor('*** You are now known as netty2');
 
     asker.send('WHOWAS gone');
-    await asker.waitFor(`${S} 314 asker gone gone irc.test * :gone the tester`);
+    await asker.waitFor(`${S} 314 asker gone ~gone ${LOCAL_CLOAK} * :gone the tester`);
     await asker.waitFor(/^:irc\.test 312 asker gone irc\.test :\w{3}, \d{2} \w{3} \d{4} /);
-    await asker.waitFor(`${S} 314 asker gone gone irc.test * :gone the tester`);
+    await asker.waitFor(`${S} 314 asker gone ~gone ${LOCAL_CLOAK} * :gone the tester`);
     await asker.waitFor(`${S} 369 asker gone :End of WHOWAS`);
     asker.send('WHOWAS GONE 1');
-    await asker.waitFor(`${S} 314 asker gone gone irc.test * :gone the tester`);
+    await asker.waitFor(`${S} 314 asker gone ~gone ${LOCAL_CLOAK} * :gone the tester`);
     await asker.waitFor(/ 312 asker gone /);
     await asker.waitFor(`${S} 369 asker GONE :End of WHOWAS`);
     asker.send('WHOWAS netty');
-    await asker.waitFor(`${S} 314 asker netty netty irc.test * :line user`);
+    await asker.waitFor(`${S} 314 asker netty ~line ${LOCAL_CLOAK} * :line user`);
     await asker.waitFor(`${S} 369 asker netty :End of WHOWAS`);
     asker.send('WHOWAS nobody');
     await asker.waitFor(`${S} 406 asker nobody :There was no such nickname`);

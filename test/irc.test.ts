@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { IrcClient, LineClient, sleep, startTestServer } from './helpers.js';
+import {
+  escapeRegExp,
+  IrcClient,
+  LineClient,
+  LOCAL_CLOAK,
+  mask,
+  sleep,
+  startTestServer,
+} from './helpers.js';
 
 const S = ':irc.test';
 
@@ -9,9 +17,7 @@ describe('IRC registration', () => {
     const alice = await IrcClient.connect(server.port('irc'));
     alice.send('NICK alice');
     alice.send('USER alice 0 * :Alice Liddell');
-    await alice.waitFor(
-      `${S} 001 alice :Welcome to the chatroom IRC network, alice!alice@irc.test`,
-    );
+    await alice.waitFor(`${S} 001 alice :Welcome to the chatroom IRC network, ${mask('alice')}`);
     await alice.waitFor(`${S} 002 alice :Your host is irc.test, running version chatroom`);
     await alice.waitFor(/^:irc\.test 003 alice :This server was created /);
     await alice.waitFor(`${S} 004 alice irc.test chatroom i biklmnoqstv bkloqv`);
@@ -40,7 +46,7 @@ describe('IRC registration', () => {
     await alice.waitFor(`${S} 376 alice :End of /MOTD command.`);
     // Registering does not put an IRC user in a channel: clients join what they want.
     alice.send('WHOIS alice');
-    await alice.waitFor(`${S} 311 alice alice alice irc.test * :Alice Liddell`);
+    await alice.waitFor(`${S} 311 alice alice ~alice ${LOCAL_CLOAK} * :Alice Liddell`);
     expect(alice.sawLine(/ 319 /)).toBe(false);
   });
 
@@ -137,7 +143,9 @@ describe('IRC registration', () => {
     await alice.waitFor('PING irc.test');
     await bob.waitFor(/^ERROR :Closing Link: bob \(Ping timeout: \d+ seconds\)$/);
     await bob.closed;
-    await alice.waitFor(/^:bob!bob@irc\.test QUIT :Ping timeout: \d+ seconds$/);
+    await alice.waitFor(
+      /^:bob!~bob@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak QUIT :Ping timeout: \d+ seconds$/,
+    );
     // Several more rounds of PING, each answered: alice stays.
     for (let round = 0; round < 3; round++) await alice.waitFor('PING irc.test');
     alice.send('PING :still here');
@@ -155,7 +163,7 @@ describe('IRC registration', () => {
     bob.send('QUIT :see you');
     await bob.waitFor('ERROR :Closing Link: bob (Quit: see you)');
     await bob.closed;
-    await alice.waitFor(':bob!bob@irc.test QUIT :see you');
+    await alice.waitFor(`:${mask('bob')} QUIT :see you`);
     await carol.waitFor('*** bob left the chat (see you)');
     const early = await IrcClient.connect(server.port('irc'));
     early.send('QUIT');
@@ -172,18 +180,20 @@ describe('IRC channels', () => {
     await line.waitFor('*** You set the topic of #lobby to: welcome all');
     const alice = await IrcClient.register(server.port('irc'), 'alice');
     alice.send('JOIN #lobby,#dev,bad');
-    await alice.waitFor(':alice!alice@irc.test JOIN #lobby');
+    await alice.waitFor(`:${mask('alice')} JOIN #lobby`);
     await alice.waitFor(`${S} 332 alice #lobby :welcome all`);
-    await alice.waitFor(/^:irc\.test 333 alice #lobby zed!zed@irc\.test \d+$/);
+    await alice.waitFor(
+      /^:irc\.test 333 alice #lobby zed!~line@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak \d+$/,
+    );
     await alice.waitFor(`${S} 353 alice = #lobby :zed alice`);
     await alice.waitFor(`${S} 366 alice #lobby :End of /NAMES list`);
-    await alice.waitFor(':alice!alice@irc.test JOIN #dev');
+    await alice.waitFor(`:${mask('alice')} JOIN #dev`);
     await alice.waitFor(`${S} 353 alice = #dev :~alice`);
     await alice.waitFor(`${S} 403 alice bad :No such channel`);
     await line.waitFor('*** alice joined #lobby');
     alice.send('JOIN 0');
-    await alice.waitFor(':alice!alice@irc.test PART #lobby');
-    await alice.waitFor(':alice!alice@irc.test PART #dev');
+    await alice.waitFor(`:${mask('alice')} PART #lobby`);
+    await alice.waitFor(`:${mask('alice')} PART #dev`);
     await line.waitFor('*** alice left #lobby');
     alice.send('JOIN');
     await alice.waitFor(`${S} 461 alice JOIN :Not enough parameters`);
@@ -212,7 +222,7 @@ describe('IRC channels', () => {
     const bob = await LineClient.join(server.port('line'), 'bob');
     await alice.join('#lobby');
     alice.send('PART #lobby :lunch time');
-    await alice.waitFor(':alice!alice@irc.test PART #lobby :lunch time');
+    await alice.waitFor(`:${mask('alice')} PART #lobby :lunch time`);
     await bob.waitFor('*** alice left #lobby (lunch time)');
     alice.send('PART #lobby');
     await alice.waitFor(`${S} 442 alice #lobby :You're not on that channel`);
@@ -230,15 +240,17 @@ describe('IRC channels', () => {
     alice.send('TOPIC #lobby');
     await alice.waitFor(`${S} 331 alice #lobby :No topic is set`);
     alice.send('TOPIC #lobby :Friday is demo day');
-    await alice.waitFor(':alice!alice@irc.test TOPIC #lobby :Friday is demo day');
+    await alice.waitFor(`:${mask('alice')} TOPIC #lobby :Friday is demo day`);
     await bob.waitFor('*** alice set the topic of #lobby to: Friday is demo day');
     bob.send('/topic line people set topics too');
-    await alice.waitFor(':bob!bob@irc.test TOPIC #lobby :line people set topics too');
+    await alice.waitFor(`:${mask('bob', '~line')} TOPIC #lobby :line people set topics too`);
     alice.send('TOPIC #lobby');
     await alice.waitFor(`${S} 332 alice #lobby :line people set topics too`);
-    await alice.waitFor(/^:irc\.test 333 alice #lobby bob!bob@irc\.test \d+$/);
+    await alice.waitFor(
+      /^:irc\.test 333 alice #lobby bob!~line@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak \d+$/,
+    );
     alice.send('TOPIC #lobby :');
-    await alice.waitFor(':alice!alice@irc.test TOPIC #lobby :');
+    await alice.waitFor(`:${mask('alice')} TOPIC #lobby :`);
     await bob.waitFor('*** alice cleared the topic of #lobby');
     bob.send('/join #other');
     await bob.waitFor('*** Now talking in #other');
@@ -272,16 +284,16 @@ describe('IRC channels', () => {
     await alice.waitFor(`${S} 322 alice #lobby 2 :chat here`);
     await alice.waitFor(`${S} 323 alice :End of /LIST`);
     alice.send('WHO #lobby');
-    await alice.waitFor(`${S} 352 alice #lobby bob irc.test irc.test bob H :0 line user`);
+    await alice.waitFor(`${S} 352 alice #lobby ~line ${LOCAL_CLOAK} irc.test bob H :0 line user`);
     await alice.waitFor(
-      `${S} 352 alice #lobby alice irc.test irc.test alice H :0 alice the tester`,
+      `${S} 352 alice #lobby ~alice ${LOCAL_CLOAK} irc.test alice H :0 alice the tester`,
     );
     await alice.waitFor(`${S} 315 alice #lobby :End of WHO list`);
     alice.send('WHO bob');
-    await alice.waitFor(`${S} 352 alice * bob irc.test irc.test bob H :0 line user`);
+    await alice.waitFor(`${S} 352 alice * ~line ${LOCAL_CLOAK} irc.test bob H :0 line user`);
     await alice.waitFor(`${S} 315 alice bob :End of WHO list`);
     alice.send('WHOIS BOB');
-    await alice.waitFor(`${S} 311 alice bob bob irc.test * :line user`);
+    await alice.waitFor(`${S} 311 alice bob ~line ${LOCAL_CLOAK} * :line user`);
     await alice.waitFor(`${S} 319 alice bob :#lobby`);
     await alice.waitFor(`${S} 312 alice bob irc.test :chatroom (line door)`);
     await alice.waitFor(`${S} 318 alice bob :End of /WHOIS list`);
@@ -339,12 +351,12 @@ describe('IRC messages', () => {
     await alice.join('#lobby');
     await bob.join('#lobby');
     alice.send('PRIVMSG #lobby :hello there');
-    await bob.waitFor(':alice!alice@irc.test PRIVMSG #lobby :hello there');
+    await bob.waitFor(`:${mask('alice')} PRIVMSG #lobby :hello there`);
     alice.send('PRIVMSG Bob :just you');
-    await bob.waitFor(':alice!alice@irc.test PRIVMSG bob :just you');
+    await bob.waitFor(`:${mask('alice')} PRIVMSG bob :just you`);
     bob.send('PRIVMSG alice,#lobby :both');
-    await alice.waitFor(':bob!bob@irc.test PRIVMSG alice :both');
-    await alice.waitFor(':bob!bob@irc.test PRIVMSG #lobby :both');
+    await alice.waitFor(`:${mask('bob')} PRIVMSG alice :both`);
+    await alice.waitFor(`:${mask('bob')} PRIVMSG #lobby :both`);
     alice.send('PRIVMSG nobody :hi');
     await alice.waitFor(`${S} 401 alice nobody :No such nick/channel`);
     alice.send('PRIVMSG #nowhere :hi');
@@ -365,7 +377,7 @@ describe('IRC messages', () => {
     alice.send('NOTICE nobody :hi');
     alice.send('NOTICE #private :hi');
     alice.send('NOTICE bob :a notice');
-    await bob.waitFor(':alice!alice@irc.test PRIVMSG bob :a notice');
+    await bob.waitFor(`:${mask('alice')} PRIVMSG bob :a notice`);
     alice.send('PING :sync');
     await alice.waitFor(`${S} PONG irc.test :sync`);
     expect(alice.received.filter((line) => / (401|404) /.test(line))).toHaveLength(3);
@@ -381,11 +393,13 @@ describe('IRC messages', () => {
     for (const client of [alice, watcher, plain]) await client.join('#lobby');
     alice.send('AWAY :out for lunch');
     await alice.waitFor(`${S} 306 alice :You have been marked as being away`);
-    await watcher.waitFor(':alice!alice@irc.test AWAY :out for lunch');
+    await watcher.waitFor(`:${mask('alice')} AWAY :out for lunch`);
     plain.send('PRIVMSG alice :are you there?');
     await plain.waitFor(`${S} 301 plain alice :out for lunch`);
     plain.send('WHO alice');
-    await plain.waitFor(`${S} 352 plain * alice irc.test irc.test alice G :0 alice the tester`);
+    await plain.waitFor(
+      `${S} 352 plain * ~alice ${LOCAL_CLOAK} irc.test alice G :0 alice the tester`,
+    );
     plain.send('WHOIS alice');
     await plain.waitFor(`${S} 301 plain alice :out for lunch`);
     // Someone away who joins is announced as away to away-notify clients.
@@ -399,11 +413,11 @@ describe('IRC messages', () => {
     await away.waitFor(/ 306 /);
     await late.join('#dev');
     away.send('JOIN #dev');
-    await late.waitFor(':away2!away2@irc.test JOIN #dev');
-    await late.waitFor(':away2!away2@irc.test AWAY :brb');
+    await late.waitFor(`:${mask('away2')} JOIN #dev`);
+    await late.waitFor(`:${mask('away2')} AWAY :brb`);
     alice.send('AWAY');
     await alice.waitFor(`${S} 305 alice :You are no longer marked as being away`);
-    await watcher.waitFor(':alice!alice@irc.test AWAY');
+    await watcher.waitFor(`:${mask('alice')} AWAY`);
     plain.send('PING :sync');
     await plain.waitFor(/ PONG /);
     expect(plain.sawLine(/ AWAY( |$)/)).toBe(false);
@@ -424,11 +438,11 @@ describe('IRC capabilities', () => {
     line.send('tagged message');
     const full = await tagged.waitFor(/PRIVMSG #lobby :tagged message$/);
     expect(full).toMatch(
-      /^@msgid=#lobby\/1;time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z :liner!liner@irc\.test PRIVMSG #lobby :tagged message$/,
+      /^@msgid=#lobby\/1;time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z :liner!~line@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak PRIVMSG #lobby :tagged message$/,
     );
     expect(await timeOnly.waitFor(/tagged message$/)).toMatch(/^@time=[^;]+Z :liner!/);
     expect(await plain.waitFor(/tagged message$/)).toBe(
-      ':liner!liner@irc.test PRIVMSG #lobby :tagged message',
+      `:${mask('liner', '~line')} PRIVMSG #lobby :tagged message`,
     );
   });
 
@@ -442,10 +456,12 @@ describe('IRC capabilities', () => {
     await echo.join('#lobby');
     await other.join('#lobby');
     echo.send('PRIVMSG #lobby :me too');
-    await echo.waitFor('@msgid=#lobby/1 :echo!echo@irc.test PRIVMSG #lobby :me too');
+    await echo.waitFor(`@msgid=#lobby/1 :${mask('echo')} PRIVMSG #lobby :me too`);
     echo.send('PRIVMSG other :direct');
-    await echo.waitFor(/^@msgid=echo,other\/1 :echo!echo@irc\.test PRIVMSG other :direct$/);
-    await other.waitFor(':echo!echo@irc.test PRIVMSG other :direct');
+    await echo.waitFor(
+      /^@msgid=echo,other\/1 :echo!~echo@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak PRIVMSG other :direct$/,
+    );
+    await other.waitFor(`:${mask('echo')} PRIVMSG other :direct`);
     other.send('PRIVMSG #lobby :mine');
     await echo.waitFor(/PRIVMSG #lobby :mine$/);
     expect(other.sawLine(/PRIVMSG #lobby :mine/)).toBe(false);
@@ -472,15 +488,17 @@ describe('IRC capabilities', () => {
     const start = await modern.waitFor(/^:irc\.test BATCH \+\S+ chathistory #lobby$/);
     const ref = start.split(' ')[2]!.slice(1);
     await modern.waitFor(
-      new RegExp(`^@batch=${ref};time=\\S+ :liner!liner@irc\\.test PRIVMSG #lobby :first$`),
+      new RegExp(
+        `^@batch=${ref};time=\\S+ :${escapeRegExp(mask('liner', '~line'))} PRIVMSG #lobby :first$`,
+      ),
     );
     await modern.waitFor(
       // biome-ignore lint/suspicious/noControlCharactersInRegex: CTCP ACTION is delimited by \x01
-      /:liner!liner@irc\.test PRIVMSG #lobby :\x01ACTION second\x01$/,
+      /:liner!~line@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak PRIVMSG #lobby :\x01ACTION second\x01$/,
     );
     await modern.waitFor(`${S} BATCH -${ref}`);
     await plain.waitFor(
-      /^:liner!liner@irc\.test PRIVMSG #lobby :\[\d{4}-\d\d-\d\d \d\d:\d\d\] first$/,
+      /^:liner!~line@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak PRIVMSG #lobby :\[\d{4}-\d\d-\d\d \d\d:\d\d\] first$/,
     );
     expect(plain.sawLine(/BATCH/)).toBe(false);
     // chathistory clients fetch history themselves: no replay.
@@ -625,10 +643,12 @@ describe('IRC chathistory', () => {
     await sleep(50);
     const start = fetch(client, 'CHATHISTORY LATEST bob * 10');
     expect(await start).toEqual(['psst', 'what?']);
-    expect(client.sawLine(/^@batch=\S+ :bob!bob@irc\.test PRIVMSG reader :psst$/)).toBe(true);
+    expect(
+      client.sawLine(/^@batch=\S+ :bob!~bob@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak PRIVMSG reader :psst$/),
+    ).toBe(true);
     expect(
       client.sawLine(
-        /^@batch=\S+;msgid=bob,reader\/2;time=\S+ :reader!reader@irc\.test PRIVMSG bob :what\?$/,
+        /^@batch=\S+;msgid=bob,reader\/2;time=\S+ :reader!~reader@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak PRIVMSG bob :what\?$/,
       ),
     ).toBe(true);
 
@@ -683,7 +703,9 @@ describe('IRC chathistory', () => {
     const client = await IrcClient.register(server.port('irc'), 'nobatch', ['draft/chathistory']);
     await client.join('#lobby');
     client.send('CHATHISTORY LATEST #lobby * 10');
-    await client.waitFor(/^:liner!liner@irc\.test PRIVMSG #lobby :\[[\d :-]+\] only message$/);
+    await client.waitFor(
+      /^:liner!~line@[0-9a-v]{8}\.[0-9a-v]{8}\.cloak PRIVMSG #lobby :\[[\d :-]+\] only message$/,
+    );
     expect(client.sawLine(/BATCH/)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { ChatEvent } from '../core/events.js';
 import type { Audience } from '../core/fanout.js';
 import type { RoomRecord } from '../core/history.js';
+import { CLIENT_TAG_KEY, clientTagBytes, MAX_CLIENT_TAG_BYTES } from '../core/rules.js';
 
 /**
  * What the nodes of a cluster tell each other through Redis, one JSON object per published
@@ -31,6 +32,12 @@ export interface MemberState {
   hidden: boolean;
   /** Room display names, in join order. */
   rooms: string[];
+  /**
+   * As in MemberView. Optional on the wire: a node of the version before them leaves them
+   * out, and its users are shown with the defaults (see ClusterRoster).
+   */
+  username?: string;
+  host?: string;
 }
 
 export type Envelope =
@@ -110,6 +117,7 @@ const EVENT_FIELDS: Partial<Record<ChatEvent['type'], Record<string, FieldType>>
   mode: { room: 'text', nick: 'text' },
   kick: { room: 'text', nick: 'text', target: 'text', reason: 'string' },
   invite: { room: 'text', nick: 'text', target: 'text' },
+  tags: { from: 'text', to: 'text', private: 'boolean' },
 };
 
 type FieldType = 'text' | 'string' | 'boolean' | 'number' | 'id';
@@ -127,6 +135,21 @@ function checkEvent(event: unknown): string | undefined {
   if (event.crowd !== undefined && event.crowd !== true) return 'bad crowd flag';
   if (event.forced !== undefined && event.forced !== true) return 'bad forced flag';
   if (event.type === 'mode') return checkModeEvent(event);
+  // Client tags: what TAGMSG is, and what a message may carry.
+  if (event.tags !== undefined || event.type === 'tags') return checkTags(event.tags);
+  return undefined;
+}
+
+/** Client tags as a door would have taken them from its client, within the same allowance. */
+function checkTags(tags: unknown): string | undefined {
+  if (!isObject(tags)) return 'tags that are not an object';
+  for (const [key, value] of Object.entries(tags)) {
+    if (!CLIENT_TAG_KEY.test(key)) return 'a tag that is not a client tag';
+    if (typeof value !== 'string' || value.includes('\0')) return 'a tag value that is not text';
+  }
+  if (clientTagBytes(tags as Record<string, string>) > MAX_CLIENT_TAG_BYTES) {
+    return `tags over ${MAX_CLIENT_TAG_BYTES} bytes`;
+  }
   return undefined;
 }
 
@@ -199,6 +222,8 @@ export function isMemberState(value: unknown): value is MemberState {
     typeof value.hidden === 'boolean' &&
     (value.away === undefined || typeof value.away === 'string') &&
     (value.realname === undefined || typeof value.realname === 'string') &&
+    (value.username === undefined || isName(value.username)) &&
+    (value.host === undefined || isName(value.host)) &&
     Array.isArray(value.rooms) &&
     value.rooms.every(isText)
   );
@@ -234,6 +259,11 @@ function hasType(value: unknown, type: FieldType): boolean {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What goes into an IRC mask: no spaces, no '!' or '@', nothing that could end a line. */
+function isName(value: unknown): value is string {
+  return isText(value) && value.length <= 64 && /^[^\s\0!@]+$/.test(value);
 }
 
 function isText(value: unknown): value is string {

@@ -1,5 +1,5 @@
 import type { RoomRecord } from '../core/history.js';
-import type { Member } from '../core/member.js';
+import { type Member, UNKNOWN_HOST } from '../core/member.js';
 import { foldCase } from '../core/names.js';
 import type { RemoteMember, Roster } from '../core/roster.js';
 import type { MemberState } from './envelope.js';
@@ -104,6 +104,8 @@ export class ClusterRoster implements Roster {
       door: state.door,
       realname: state.realname,
       hidden: state.hidden,
+      username: state.username ?? `~${state.door}`,
+      host: state.host ?? UNKNOWN_HOST,
       rooms: state.rooms,
     };
     this.byKey.set(key, member);
@@ -153,5 +155,7 @@ export function stateOf(member: Member, roomName: (key: string) => string): Memb
     ...(view.realname === undefined ? {} : { realname: view.realname }),
     hidden: view.hidden,
     rooms,
+    username: view.username,
+    host: view.host,
   };
 }

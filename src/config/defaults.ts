@@ -38,6 +38,9 @@ export function configFrom(values: SettingValues): SettingsConfig {
     ircPingIntervalMs: FIXED.ircPingIntervalMs,
     ircPingTimeoutMs: FIXED.ircPingTimeoutMs,
     ircMotd: FIXED.ircMotd,
+    // Empty is no password and no key: nobody means to set either to nothing.
+    ircPassword: values.ircPassword || undefined,
+    cloakSecret: values.cloakSecret || undefined,
     maxLineBytes: values.maxLineBytes,
     maxQueueBytes: values.maxQueueBytes,
     slowClientTimeoutMs: seconds(values.slowClientTimeout),

@@ -80,6 +80,10 @@ export interface ServerConfig {
   ircPingTimeoutMs: number;
   /** The IRC message of the day; empty sends 422 (no MOTD). */
   ircMotd: readonly string[];
+  /** The password IRC clients must PASS to register; undefined: none. */
+  ircPassword?: string | undefined;
+  /** The key of host cloaks; undefined: the one the store keeps. */
+  cloakSecret?: string | undefined;
   /** WebSocket clients are pinged this often and dropped if silent a whole interval after. */
   wsHeartbeatMs?: number;
   maxLineBytes: number;

@@ -18,7 +18,12 @@ describe('Chat queries', () => {
   async function setUp() {
     const { chat, join } = chatWith(new MemoryStore());
     const alice = await join('alice');
-    const hiddenPeer = new ProfiledPeer({ realname: 'Carol C', hidden: true });
+    const hiddenPeer = new ProfiledPeer({
+      realname: 'Carol C',
+      hidden: true,
+      username: '~carol',
+      host: 'k3fq9a2m.7d0a1bc4.cloak',
+    });
     const carol = chat.attach(hiddenPeer);
     await chat.register(carol, 'Carol', { joinLobby: false });
     await chat.join(carol, '#secret');
@@ -55,7 +60,7 @@ describe('Chat queries', () => {
     expect(nicks('#nowhere', alice)).toEqual([]);
   });
 
-  it('describe: nick, away, door and profile; undefined for nobody', async () => {
+  it('describe: nick, away, door and profile, user name and host by default; undefined for nobody', async () => {
     const { chat, alice } = await setUp();
     chat.setAway(alice, 'lunch');
     expect(chat.describe('ALICE')).toEqual({
@@ -64,6 +69,8 @@ describe('Chat queries', () => {
       door: 'test',
       realname: undefined,
       hidden: false,
+      username: '~test',
+      host: 'unknown.invalid',
     });
     expect(chat.describe('carol')).toEqual({
       nick: 'Carol',
@@ -71,6 +78,8 @@ describe('Chat queries', () => {
       door: 'test',
       realname: 'Carol C',
       hidden: true,
+      username: '~carol',
+      host: 'k3fq9a2m.7d0a1bc4.cloak',
     });
     expect(chat.describe('nobody')).toBeUndefined();
   });

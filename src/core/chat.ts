@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULTS } from '../config/defaults.js';
 import type { ChatOptions } from './chat-options.js';
+import type { ClientTags } from './events.js';
 import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
 import { FromElsewhere } from './from-elsewhere.js';
 import { GroupCommitter, type WriteOutcome } from './group-commit.js';
@@ -353,7 +354,7 @@ export class Chat {
   say(
     member: Member,
     text: string,
-    options: { action?: boolean; room?: string; ref?: string } = {},
+    options: { action?: boolean; room?: string; ref?: string; tags?: ClientTags } = {},
   ): Promise<StoredMessage> {
     return this.messaging.say(member, text, options);
   }
@@ -364,8 +365,14 @@ export class Chat {
     text: string,
     action = false,
     ref?: string,
+    tags?: ClientTags,
   ): Promise<StoredMessage> {
-    return this.messaging.privateMessage(member, target, text, action, ref);
+    return this.messaging.privateMessage(member, target, text, action, ref, tags);
+  }
+
+  /** Client tags alone (IRC's TAGMSG), to a room the member is in or a nickname; not stored. */
+  sendTags(member: Member, target: string, tags: ClientTags): void {
+    this.messaging.sendTags(member, target, tags);
   }
 
   // ---- history ---------------------------------------------------------------------------

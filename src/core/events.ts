@@ -4,6 +4,13 @@ import type { ModeChange } from './moderation/mode-change.js';
 import type { AuditEntry, RoomModes, Sanction, SanctionKind } from './moderation/types.js';
 
 /**
+ * Tags a client put on a message for the other clients (IRCv3 client-only tags: "+typing",
+ * "+draft/reply"): each key is a CLIENT_TAG_KEY. Relayed as they came to the doors that show
+ * them, never stored; at most MAX_CLIENT_TAG_BYTES (see rules.ts).
+ */
+export type ClientTags = Readonly<Record<string, string>>;
+
+/**
  * What the core tells members. Events carry display names (as the user spelled them), never
  * bytes: each front door's codec decides what they look like on its wire.
  */
@@ -17,6 +24,7 @@ export type ChatEvent =
       text: string;
       action: boolean;
       time: number;
+      tags?: ClientTags;
     }
   | {
       type: 'private';
@@ -26,7 +34,14 @@ export type ChatEvent =
       text: string;
       action: boolean;
       time: number;
+      tags?: ClientTags;
     }
+  /**
+   * Client tags without a message (IRC's TAGMSG: typing notifications, reactions), to a room
+   * (`to` its name) or a person (`private`, `to` their nickname). Not stored; the sender hears
+   * it too, for doors that echo.
+   */
+  | { type: 'tags'; from: string; to: string; private: boolean; tags: ClientTags }
   /**
    * To the sender only: where their message was stored. It carries the message itself so a
    * door whose clients want their own messages echoed (IRC's echo-message) can show it.
@@ -39,6 +54,7 @@ export type ChatEvent =
       text: string;
       action: boolean;
       time: number;
+      tags?: ClientTags;
     }
   | {
       type: 'history';
@@ -162,6 +178,8 @@ export function roomOf(event: ChatEvent): string | undefined {
       return event.room;
     case 'history':
       return event.private ? undefined : event.target;
+    case 'tags':
+      return event.private ? undefined : event.to;
     default:
       return undefined;
   }
@@ -172,6 +190,7 @@ export function actorOf(event: ChatEvent): string | undefined {
   switch (event.type) {
     case 'message':
     case 'private':
+    case 'tags':
       return event.from;
     case 'join':
     case 'part':

@@ -27,8 +27,9 @@ export interface Peer {
    */
   caughtUp?(): Promise<void>;
   /**
-   * What the door knows of its user that other doors may be shown (IRC's real name from USER
-   * and user mode +i); doors with nothing to add leave it out.
+   * What the door knows of its user that other doors may be shown (IRC's real name and user
+   * name from USER, user mode +i, the cloak of the address); doors with nothing to add leave
+   * it out.
    */
   profile?(): PeerProfile;
 }
@@ -37,7 +38,17 @@ export interface PeerProfile {
   realname?: string;
   /** Left out of room listings for anyone outside the room. */
   hidden?: boolean;
+  /** The user name as shown (IRC's, from USER, with its "~"); by default "~" and the door's name. */
+  username?: string;
+  /** Where the user connects from as shown to others: a cloak, never the address itself. */
+  host?: string;
 }
+
+/**
+ * The host shown for a user whose door gave none (a peer without a connection, a node that
+ * did not say): `.invalid` is the name reserved for names that stand for nothing (RFC 2606).
+ */
+export const UNKNOWN_HOST = 'unknown.invalid';
 
 /** A registered user as others may see them: a copy, so no one reaches into core state. */
 export interface MemberView {
@@ -48,6 +59,10 @@ export interface MemberView {
   /** Their real name, if their door has one. */
   readonly realname: string | undefined;
   readonly hidden: boolean;
+  /** As shown in an IRC mask (nick!username@host): "~alice" from IRC, "~line" from the line door. */
+  readonly username: string;
+  /** A cloak of their address (or UNKNOWN_HOST), never the address itself. */
+  readonly host: string;
 }
 
 /** One connected user as the core sees them. */
@@ -104,6 +119,8 @@ export class Member {
       door: this.peer.protocol,
       realname: profile?.realname,
       hidden: profile?.hidden ?? false,
+      username: profile?.username ?? `~${this.peer.protocol}`,
+      host: profile?.host ?? UNKNOWN_HOST,
     };
   }
 

@@ -1,5 +1,5 @@
 import { ChatError } from './errors.js';
-import type { ChatEvent } from './events.js';
+import type { ChatEvent, ClientTags } from './events.js';
 import type { Fanout } from './fanout.js';
 import { type GroupCommitter, StoreBusyError } from './group-commit.js';
 import {
@@ -36,7 +36,7 @@ export class Messaging {
   async say(
     member: Member,
     text: string,
-    options: { action?: boolean; room?: string; ref?: string } = {},
+    options: { action?: boolean; room?: string; ref?: string; tags?: ClientTags } = {},
   ): Promise<StoredMessage> {
     const from = requireNick(member);
     checkText(text, this.options.maxMessageBytes);
@@ -58,6 +58,8 @@ export class Messaging {
     // A retry of a send already stored (and relayed then): the sender is only told its id.
     if (stored.repeat) return stored;
     if (!this.options.fanout.ordersMessages) room.remember(stored, this.options.historyOnJoin);
+    // The client's tags travel with the message, and only with it: they are not stored.
+    const tags = options.tags === undefined ? {} : { tags: options.tags };
     member.send({
       type: 'sent',
       target: room.name,
@@ -66,9 +68,19 @@ export class Messaging {
       text,
       action,
       time: stored.time,
+      ...tags,
     });
     this.options.fanout.publish(
-      { type: 'message', id: stored.id, room: room.name, from, text, action, time: stored.time },
+      {
+        type: 'message',
+        id: stored.id,
+        room: room.name,
+        from,
+        text,
+        action,
+        time: stored.time,
+        ...tags,
+      },
       { rooms: [room.key], except: member.nickKey!, liveIn: room.key },
     );
     return stored;
@@ -80,6 +92,7 @@ export class Messaging {
     text: string,
     action = false,
     ref?: string,
+    tags?: ClientTags,
   ): Promise<StoredMessage> {
     const from = requireNick(member);
     checkText(text, this.options.maxMessageBytes);
@@ -109,6 +122,7 @@ export class Messaging {
       text,
       action,
       time: stored.time,
+      ...(tags === undefined ? {} : { tags }),
     };
     // The sender gets a copy too, so every door can show what was sent and to whom.
     this.options.fanout.publish(event, { nicks: [toKey, member.nickKey!] });
@@ -128,6 +142,30 @@ export class Messaging {
         : rooms.memberRoom(member, roomName);
     gate.maySpeak(member, room);
     return room;
+  }
+
+  /**
+   * Client tags without a message (a typing notification), to a room the member is in or to a
+   * nickname here or on another node. Nothing is stored, so nothing waits: it goes at once, to
+   * the sender too (doors that echo show it; the others drop it).
+   */
+  sendTags(member: Member, target: string, tags: ClientTags): void {
+    const from = requireNick(member);
+    if (target.startsWith('#')) {
+      // Those who may not speak there may not say they are typing either.
+      const room = this.roomToSpeakIn(member, target);
+      this.options.fanout.publish(
+        { type: 'tags', from, to: room.name, private: false, tags },
+        { rooms: [room.key] },
+      );
+      return;
+    }
+    const recipient = this.options.presence.describe(target);
+    if (!recipient) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
+    this.options.fanout.publish(
+      { type: 'tags', from, to: recipient.nick, private: true, tags },
+      { nicks: [foldCase(recipient.nick), member.nickKey!] },
+    );
   }
 
   /**

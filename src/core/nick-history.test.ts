@@ -8,6 +8,8 @@ const user = (nick: string, realname = `${nick} real`): MemberView => ({
   door: 'irc',
   realname,
   hidden: false,
+  username: `~${nick}`,
+  host: 'abc.cloak',
 });
 
 describe('NickHistory', () => {

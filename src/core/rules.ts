@@ -1,4 +1,5 @@
 import { ChatError } from './errors.js';
+import type { ClientTags } from './events.js';
 
 /** Reasons (part, quit) are cut to this many characters. */
 export const MAX_REASON_LENGTH = 200;
@@ -22,4 +23,19 @@ export function checkText(text: string, maxBytes: number, allowEmpty = false): v
 export function cleanReason(reason: string, maxLength = MAX_REASON_LENGTH): string {
   const clean = reason.replace(/[\0\r\n]/g, ' ').trim();
   return clean.length > maxLength ? clean.slice(0, maxLength) : clean;
+}
+
+/** IRCv3's allowance for the tags of one client's message. */
+export const MAX_CLIENT_TAG_BYTES = 4094;
+
+/** A client-only tag's key: "+", then a name, maybe after a vendor ("+example.org/name"). */
+export const CLIENT_TAG_KEY = /^\+(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9-]+$/;
+
+/** The bytes of tags written out: key=value, separated by ';' (values unescaped). */
+export function clientTagBytes(tags: ClientTags): number {
+  let bytes = -1;
+  for (const [key, value] of Object.entries(tags)) {
+    bytes += Buffer.byteLength(key) + (value === '' ? 0 : 1 + Buffer.byteLength(value)) + 1;
+  }
+  return Math.max(bytes, 0);
 }

@@ -1,7 +1,7 @@
 import { BlockList, isIP, isIPv4 } from 'node:net';
 
 /** An IPv6 address as its eight 16-bit groups; undefined if it is not one. */
-function ipv6Groups(address: string): number[] | undefined {
+export function ipv6Groups(address: string): number[] | undefined {
   let text = address.split('%')[0]!.toLowerCase();
   if (isIP(text) !== 6) return undefined;
   // An IPv4 tail (::ffff:1.2.3.4) becomes the two groups it stands for.

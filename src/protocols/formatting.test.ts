@@ -14,7 +14,7 @@ import { renderEvent } from './text/render.js';
  */
 
 const HOST = 'irc.example';
-const noAway = () => undefined;
+const ACTOR = { username: '~user', host: 'x.cloak', away: undefined };
 
 function roomMessage(text: string, action = false): ChatEvent {
   return { type: 'message', id: 7, room: '#dev', from: 'alice', text, action, time: 0 };
@@ -22,7 +22,7 @@ function roomMessage(text: string, action = false): ChatEvent {
 
 /** The text of the PRIVMSG an IRC reader gets (tags, source and target taken off). */
 function ircBody(text: string, variant = 0): string {
-  const out = encodeShared(roomMessage(text), variant, HOST, noAway);
+  const out = encodeShared(roomMessage(text), variant, ACTOR);
   const body = /^(?:@\S+ )?:\S+ PRIVMSG #dev :(.*)\r\n$/s.exec(out);
   expect(body).not.toBeNull();
   return body![1]!;
@@ -59,12 +59,12 @@ describe('toward IRC: formatting passes, every other control is shown', () => {
   });
 
   it('keeps the CTCP frame of /me and shows what is inside it', () => {
-    const out = encodeShared(roomMessage('waves \x1b[5m\x01', true), 0, HOST, noAway);
-    expect(out).toBe(':alice!alice@irc.example PRIVMSG #dev :\x01ACTION waves ^[[5m^A\x01\r\n');
+    const out = encodeShared(roomMessage('waves \x1b[5m\x01', true), 0, ACTOR);
+    expect(out).toBe(':alice!~user@x.cloak PRIVMSG #dev :\x01ACTION waves ^[[5m^A\x01\r\n');
   });
 
   it('splits text that grows when shown without going over 512 bytes', () => {
-    const out = encodeShared(roomMessage('\x1b'.repeat(400)), 0, HOST, noAway);
+    const out = encodeShared(roomMessage('\x1b'.repeat(400)), 0, ACTOR);
     const lines = out.slice(0, -2).split('\r\n');
     expect(lines.length).toBe(2);
     for (const line of lines) expect(Buffer.byteLength(line) + 2).toBeLessThanOrEqual(512);
@@ -75,25 +75,25 @@ describe('toward IRC: formatting passes, every other control is shown', () => {
     [
       'a topic',
       { type: 'topic', room: '#dev', nick: 'bob', topic: '\x1b[2J\x02news' },
-      ':bob!bob@irc.example TOPIC #dev :^[[2J\x02news',
+      ':bob!~user@x.cloak TOPIC #dev :^[[2J\x02news',
     ],
     [
       'a part reason',
       { type: 'part', room: '#dev', nick: 'bob', reason: 'bye\x07' },
-      ':bob!bob@irc.example PART #dev :bye^G',
+      ':bob!~user@x.cloak PART #dev :bye^G',
     ],
     [
       'a quit reason',
       { type: 'quit', nick: 'bob', reason: '\u009b2J' },
-      ':bob!bob@irc.example QUIT :\ufffd2J',
+      ':bob!~user@x.cloak QUIT :\ufffd2J',
     ],
     [
       'an away message',
       { type: 'away', nick: 'bob', message: 'out\x1b]0;x\x07' },
-      ':bob!bob@irc.example AWAY :out^[]0;x^G',
+      ':bob!~user@x.cloak AWAY :out^[]0;x^G',
     ],
   ])('applies to %s', (_name, event, expected) => {
-    expect(encodeShared(event, 0xff, HOST, noAway).replace(/^@\S+ /, '')).toBe(`${expected}\r\n`);
+    expect(encodeShared(event, 0xff, ACTOR).replace(/^@\S+ /, '')).toBe(`${expected}\r\n`);
   });
 
   it('applies to every line the server writes (numerics, notices)', () => {

@@ -1,8 +1,9 @@
 import type { Chat } from '../core/chat.js';
 import { ChatError } from '../core/errors.js';
 import type { ChatEvent } from '../core/events.js';
-import type { EncodingMemo, Member, Peer } from '../core/member.js';
+import type { EncodingMemo, Member, Peer, PeerProfile } from '../core/member.js';
 import type { Logger } from '../log.js';
+import { type Cloak, PROCESS_CLOAK } from '../net/cloak.js';
 import type { Connection } from '../net/connection.js';
 import { type FloodOptions, floodControl } from '../net/flood.js';
 import { InputQueue, type Pausable } from '../net/input-queue.js';
@@ -19,6 +20,8 @@ export interface SessionOptions {
   maxMessagesInFlight?: number | undefined;
   /** Flood control; none for an exempt address. */
   flood?: FloodOptions | undefined;
+  /** The host others are shown for the client's address (the server's; tests may leave it out). */
+  cloak?: Cloak | undefined;
 }
 
 /**
@@ -41,6 +44,8 @@ export abstract class Session<Input> implements Peer, Pausable {
   abstract readonly protocol: string;
   readonly member: Member;
   protected readonly inputs: InputQueue<Input>;
+  /** What others are shown for this client's address, worked out once. */
+  readonly cloakedHost: string;
   private deadline: NodeJS.Timeout | undefined;
   // Kept from the options, not the options object: what an idle connection holds, times
   // tens of thousands, is the memory the server needs.
@@ -54,6 +59,7 @@ export abstract class Session<Input> implements Peer, Pausable {
   ) {
     this.log = options.log;
     this.doorName = options.door;
+    this.cloakedHost = (options.cloak ?? PROCESS_CLOAK)(connection.socket.remoteAddress);
     this.inputs = new InputQueue(this, this, {
       maxPending: options.maxPendingInputs,
       maxInFlight: options.maxMessagesInFlight,
@@ -121,6 +127,11 @@ export abstract class Session<Input> implements Peer, Pausable {
 
   caughtUp(): Promise<void> {
     return this.connection.caughtUp();
+  }
+
+  /** Every door's users are shown with the cloak of their address; doors may add to it. */
+  profile(): PeerProfile {
+    return { host: this.cloakedHost };
   }
 
   async handleInput(input: Input): Promise<void> {

@@ -82,6 +82,26 @@ export const DOOR_SETTINGS = {
     // The docs are the same on every machine.
     docDefault: 'the host name',
   },
+  ircPassword: {
+    flag: 'irc-password',
+    arg: 'TEXT',
+    group: 'doors',
+    kind: 'text',
+    default: undefined,
+    help: 'the password IRC clients must send (PASS) to register; others get 464 and are disconnected (default: none, and PASS is ignored). Prefer CHATROOM_IRC_PASSWORD: a flag shows in ps',
+    doc: 'A connection password for the [IRC door](irc.md): a client must send it with `PASS` before registering, or it gets `464 * :Password incorrect` and is disconnected. Without it, `PASS` is accepted and ignored. Set it in the environment or the config file rather than as a flag, which other users of the machine can read in `ps`.',
+    docDefault: 'none',
+  },
+  cloakSecret: {
+    flag: 'cloak-secret',
+    arg: 'TEXT',
+    group: 'doors',
+    kind: 'text',
+    default: undefined,
+    help: 'the key of the host cloaks users are shown with instead of their addresses (default: a random one the store keeps, the same for every node on it; a store that keeps none, one made at each start). Give every node of a cluster the same. Prefer CHATROOM_CLOAK_SECRET: a flag shows in ps',
+    doc: 'The key of the [host cloaks](irc.md#user-names-and-hosts) every user is shown with instead of their IP address (`nick!~user@k3fq9a2m.7d0a1bc4.cloak`). By default a random key made once and kept by the store, so cloaks stay the same across restarts and on every node that shares the store; a store that keeps none (the server warns at start) makes one at each start. Whoever knows the key can test guesses of an address against a cloak: keep it secret (environment or config file, not a flag that `ps` shows). Changing it changes every cloak.',
+    docDefault: 'kept by the store',
+  },
   maxLineBytes: {
     flag: 'max-line-bytes',
     arg: 'N',

@@ -1,4 +1,4 @@
-import type { Member } from '../member.js';
+import { type Member, UNKNOWN_HOST } from '../member.js';
 import type { Presence } from '../presence.js';
 import { type MaskSubject, matchesMask, normalizeMask } from './masks.js';
 import type { ModeOutcome, Moderation } from './moderation.js';
@@ -18,7 +18,10 @@ export function maskFor(presence: Presence, target: string): { mask: string; nic
   if (/[!@*?]/.test(target)) return { mask: normalizeMask(target) };
   const user = presence.describe(target) as (MaskSubject & { nick: string }) | undefined;
   if (!user) return { mask: normalizeMask(target) };
-  if (user.host === undefined) return { mask: `${user.nick}!*@*`, nick: user.nick };
+  // A user whose door knows no address (none today but in-process peers) is banned by name.
+  if (user.host === undefined || user.host === UNKNOWN_HOST) {
+    return { mask: `${user.nick}!*@*`, nick: user.nick };
+  }
   return { mask: `*!*@${user.host}`, nick: user.nick };
 }
 

@@ -38,17 +38,23 @@ describe('IrcDecoder', () => {
   });
 
   const body510 = `PRIVMSG #a :${'x'.repeat(510 - 'PRIVMSG #a :'.length)}`;
-  const tags8191 = `@${'t'.repeat(8189)} `;
+  // A client's tags may take 4094 bytes between the '@' and the space (IRCv3 message-tags).
+  const tags4094 = `@${'t'.repeat(4094)} `;
 
   it.each([
     ['a body of 510 bytes plus CR LF', `${body510}\r\n`, [`PRIVMSG|#a|${'x'.repeat(498)}`]],
     ['a body of 511 bytes', `${body510}y\r\n`, ['<INPUT_TOO_LONG PRIVMSG>']],
     [
-      '8191 bytes of tags and a 510-byte body',
-      `${tags8191}${body510}\r\n`,
+      '4094 bytes of tags and a 510-byte body',
+      `${tags4094}${body510}\r\n`,
       [`PRIVMSG|#a|${'x'.repeat(498)}`],
     ],
-    ['8192 bytes of tags', `@${'t'.repeat(8190)} PING x\r\n`, ['<INPUT_TOO_LONG PING>']],
+    ['4095 bytes of tags', `@${'t'.repeat(4095)} PING x\r\n`, ['<INPUT_TOO_LONG PING>']],
+    [
+      'tags the splitter cannot hold, then a good line',
+      `@${'t'.repeat(8189)} PING x\r\nPING y\r\n`,
+      ['<INPUT_TOO_LONG>', 'PING|y'],
+    ],
     [
       'too long, then a good line',
       `${body510}yy\r\nPING z\r\n`,

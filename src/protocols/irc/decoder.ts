@@ -1,11 +1,6 @@
+import { MAX_CLIENT_TAG_BYTES } from '../../core/rules.js';
 import { LineSplitter } from '../../net/line-splitter.js';
-import {
-  commandWord,
-  type IrcMessage,
-  MAX_BODY_BYTES,
-  MAX_TAG_SECTION_BYTES,
-  parseMessage,
-} from './message.js';
+import { commandWord, type IrcMessage, MAX_BODY_BYTES, parseMessage } from './message.js';
 
 /** A line this long, ended or not, is no IRC client talking: the connection is closed. */
 export const FLOOD_BYTES = 16 * 1024;
@@ -26,13 +21,14 @@ const AT = 0x40;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Bytes in, IRC messages out. Holds at most one line's allowance (8191 bytes of tags plus
- * 510 of message) however the bytes arrive; longer lines are discarded as they come and
- * reported once ended; FLOOD_BYTES without an end closes the connection.
+ * Bytes in, IRC messages out. Holds at most one line's allowance (a client's 4094 bytes of
+ * tags with their '@' and space, plus 510 of message) however the bytes arrive; longer lines
+ * are discarded as they come and reported once ended; FLOOD_BYTES without an end closes the
+ * connection.
  */
 export class IrcDecoder {
   private readonly splitter = new LineSplitter({
-    maxLineBytes: MAX_TAG_SECTION_BYTES + MAX_BODY_BYTES - 2,
+    maxLineBytes: MAX_CLIENT_TAG_BYTES + 2 + MAX_BODY_BYTES - 2,
     maxUnterminatedBytes: FLOOD_BYTES - 1,
   });
 
@@ -90,13 +86,17 @@ export function decodeLine(bytes: Buffer): IrcInput | undefined {
   }
 }
 
-/** Tags and message have separate allowances (the splitter has already taken the CR LF off). */
+/**
+ * Tags and message have separate allowances (the splitter has already taken the CR LF off): a
+ * client's tags, between the '@' and the space, may take 4094 bytes (IRCv3 message-tags:
+ * the rest of the 8191 is the server's, for the tags it adds when relaying).
+ */
 function tooLong(bytes: Buffer): boolean {
   let body = bytes.length;
   if (bytes[0] === AT) {
     const space = bytes.indexOf(SPACE);
     const tagSection = space === -1 ? bytes.length : space + 1;
-    if (tagSection > MAX_TAG_SECTION_BYTES) return true;
+    if (tagSection - 2 > MAX_CLIENT_TAG_BYTES) return true;
     body -= tagSection;
   }
   return body + 2 > MAX_BODY_BYTES;

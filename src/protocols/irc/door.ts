@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Chat } from '../../core/chat.js';
 import type { Logger } from '../../log.js';
+import type { Cloak } from '../../net/cloak.js';
 import type { IrcServer } from './commands/command.js';
 
 export interface IrcDoorOptions {
@@ -18,6 +20,10 @@ export interface IrcDoorOptions {
   maxPendingInputs?: number;
   /** Messages of this connection being stored at once before its next input waits. */
   maxMessagesInFlight?: number;
+  /** The connection password (--irc-password) a client must PASS to register; none: no check. */
+  password?: string | undefined;
+  /** The host users are shown for a client's address. */
+  cloak?: Cloak | undefined;
 }
 
 /** What the door needs of each of its sessions. */
@@ -35,12 +41,26 @@ export class IrcDoor implements IrcServer {
 
   private readonly sessions = new Set<IrcDoorSession>();
   private keepalive: NodeJS.Timeout | undefined;
+  /** Of --irc-password: what each PASS is compared with. */
+  private readonly passwordDigest: Buffer | undefined;
 
   constructor(
     readonly chat: Chat,
     readonly options: IrcDoorOptions,
     readonly log: Logger,
-  ) {}
+  ) {
+    this.passwordDigest = options.password === undefined ? undefined : sha256(options.password);
+  }
+
+  /**
+   * Whether a client may register with what it sent in PASS: anything, without a password.
+   * Digests are compared, in constant time: they are the same length whatever was sent, so
+   * the time taken tells nothing of the password or of its length.
+   */
+  acceptsPassword(given: string | undefined): boolean {
+    if (this.passwordDigest === undefined) return true;
+    return given !== undefined && timingSafeEqual(sha256(given), this.passwordDigest);
+  }
 
   /**
    * Keepalive is one timer for the whole door, not one per client (each would cost an idle
@@ -85,4 +105,8 @@ export class IrcDoor implements IrcServer {
   get motd(): readonly string[] {
     return this.options.motd;
   }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }

@@ -1,10 +1,11 @@
-import type { ChatEvent } from '../../core/events.js';
+import type { ChatEvent, ClientTags } from '../../core/events.js';
 import { conversationKey, type StoredMessage } from '../../core/history.js';
 import type { ModeChange } from '../../core/moderation/mode-change.js';
 import { formatChanges } from '../../core/moderation/mode-letters.js';
 import { foldCase } from '../../core/names.js';
 import { forIrc } from '../formatting.js';
 import { CAP_AWAY_NOTIFY, CAP_MESSAGE_TAGS, CAP_SERVER_TIME } from './caps.js';
+import { type IrcUser, userMask } from './identity.js';
 import {
   escapeTagValue,
   type IrcMessage,
@@ -14,18 +15,10 @@ import {
 } from './message.js';
 
 /**
- * Chat events as IRC lines. Pure: the same event and variant always give the same text, which
- * is what lets a broadcast be encoded once per variant and the bytes shared by every
- * recipient with that variant.
+ * Chat events as IRC lines. Pure: the same event, variant and actor always give the same
+ * text, which is what lets a broadcast be encoded once per variant and the bytes shared by
+ * every recipient with that variant.
  */
-
-/**
- * Every user's mask is nick!nick@host: other doors have no user name or host to show, and one
- * form for everyone means a line depends only on the event, not on who sent it from where.
- */
-export function userSource(nick: string, host: string): string {
-  return `${nick}!${nick}@${host}`;
-}
 
 /**
  * A message id that names its target, so a CHATHISTORY reference can be checked against the
@@ -60,6 +53,8 @@ export interface ChatLine {
   text: string;
   action: boolean;
   time: number;
+  /** The sender's client tags: shown to clients with message-tags, and only to them. */
+  tags?: ClientTags | undefined;
 }
 
 /**
@@ -70,7 +65,8 @@ export interface ChatLine {
 export function privmsgLines(
   line: ChatLine,
   variant: number,
-  host: string,
+  /** The sender's mask, nick!user@host. */
+  source: string,
   extraTags?: ReadonlyMap<string, string>,
   prefixTime = false,
 ): string {
@@ -78,8 +74,8 @@ export function privmsgLines(
   // \x01 from another door, which IRC clients would take for a CTCP request, into ^A.
   const text = forIrc(line.text);
   if (text !== line.text) line = { ...line, text };
-  const source = userSource(line.from, host);
-  if (extraTags === undefined && !prefixTime) {
+  const clientTags = variant & CAP_MESSAGE_TAGS ? line.tags : undefined;
+  if (extraTags === undefined && clientTags === undefined && !prefixTime) {
     const fast = onePrivmsg(line, variant, source);
     if (fast !== undefined) return fast;
   }
@@ -94,7 +90,7 @@ export function privmsgLines(
     if (variant & CAP_MESSAGE_TAGS) tags.set('msgid', msgid(line.targetKey, line.id, part));
     if (variant & CAP_SERVER_TIME) tags.set('time', new Date(line.time).toISOString());
     out += serializeMessage({
-      tags,
+      tags: withClientTags(tags, clientTags),
       source,
       command: 'PRIVMSG',
       params: [line.to, line.action ? `${CTCP}ACTION ${piece}${CTCP}` : piece],
@@ -103,6 +99,17 @@ export function privmsgLines(
     });
   }
   return out;
+}
+
+/** The server's tags, then the client's in the order they came (their keys start with '+'). */
+function withClientTags(
+  serverTags: ReadonlyMap<string, string> | undefined,
+  clientTags: ClientTags | undefined,
+): ReadonlyMap<string, string> | undefined {
+  if (clientTags === undefined) return serverTags;
+  const tags = new Map(serverTags);
+  for (const [key, value] of Object.entries(clientTags)) tags.set(key, value);
+  return tags;
 }
 
 const SAFE_SOURCE = /^[^\s\0]+$/;
@@ -133,16 +140,18 @@ function onePrivmsg(line: ChatLine, variant: number, source: string): string | u
 
 /**
  * The events that read the same for everyone who gets them (given their variant): what a
- * room or a conversation hears. `awayOf` is asked for a joiner's away message, once per
- * variant, so clients with away-notify learn it with the JOIN.
+ * room or a conversation hears. `actor` is the user who did it (the one actorOf names), looked
+ * up once per broadcast: their mask is the source, and clients with away-notify learn a
+ * joiner's away message with the JOIN.
  */
 export function encodeShared(
   event: ChatEvent,
   variant: number,
-  host: string,
-  awayOf: (nick: string) => string | undefined,
+  actor: IrcUser,
+  /** The server's name, the source of what the server itself did (a MODE on someone's return). */
+  serverHost = '*',
 ): string {
-  // A room's messages are most of what is encoded: they need neither of the helpers below.
+  // A room's messages are most of what is encoded: they need none of what is below.
   if (event.type === 'message') {
     const line: ChatLine = {
       id: event.id,
@@ -152,18 +161,27 @@ export function encodeShared(
       text: event.text,
       action: event.action,
       time: event.time,
+      tags: event.tags,
     };
-    return privmsgLines(line, variant, host);
+    return privmsgLines(line, variant, userMask(event.from, actor));
   }
   const time = variant & CAP_SERVER_TIME ? new Map([['time', isoNow()]]) : undefined;
-  const from = (nick: string) => userSource(nick, host);
+  const from = (nick: string) => userMask(nick, actor);
   switch (event.type) {
     case 'private':
       return privmsgLines(
         { ...event, targetKey: privateKey(event.from, event.to), to: event.to },
         variant,
-        host,
+        from(event.from),
       );
+    case 'tags':
+      // Only clients with message-tags are given these (a TAGMSG is nothing but its tags).
+      return serializeMessage({
+        tags: withClientTags(time, event.tags),
+        source: from(event.from),
+        command: 'TAGMSG',
+        params: [event.to],
+      });
     case 'join': {
       let out = serializeMessage({
         tags: time,
@@ -171,7 +189,7 @@ export function encodeShared(
         command: 'JOIN',
         params: [event.room],
       });
-      const away = variant & CAP_AWAY_NOTIFY ? awayOf(event.nick) : undefined;
+      const away = variant & CAP_AWAY_NOTIFY ? actor.away : undefined;
       if (away !== undefined) {
         out += serializeMessage(
           { tags: time, source: from(event.nick), command: 'AWAY', params: [away], trailing: true },
@@ -221,7 +239,12 @@ export function encodeShared(
         { fit: true },
       );
     case 'mode':
-      return modeLines(event.room, event.changes, event.byServer ? host : from(event.nick), time);
+      return modeLines(
+        event.room,
+        event.changes,
+        event.byServer ? serverHost : from(event.nick),
+        time,
+      );
     case 'kick':
       return serializeMessage(
         {
@@ -279,20 +302,32 @@ export function modeLines(
   return out;
 }
 
-/** A stored message as its PRIVMSG line(s), for replays and CHATHISTORY. */
 /** What a history line needs of a stored message. */
 export type HistoryLineSource = Pick<StoredMessage, 'id' | 'sender' | 'text' | 'action' | 'time'>;
 
+/**
+ * Stored messages as their PRIVMSG line(s), for replays and CHATHISTORY. `userOf` gives the
+ * senders' masks (asked once per sender): stored messages keep only the nickname.
+ */
 export function historyLines(
   messages: readonly HistoryLineSource[],
   target: { name: string; isPrivate: boolean },
   viewerNick: string,
   variant: number,
-  host: string,
+  userOf: (nick: string) => IrcUser,
   batch: string | undefined,
 ): string {
   const tags = batch === undefined ? undefined : new Map([['batch', batch]]);
   const prefixTime = (variant & CAP_SERVER_TIME) === 0;
+  const masks = new Map<string, string>();
+  const maskOf = (nick: string) => {
+    let mask = masks.get(nick);
+    if (mask === undefined) {
+      mask = userMask(nick, userOf(nick));
+      masks.set(nick, mask);
+    }
+    return mask;
+  };
   let out = '';
   for (const message of messages) {
     // In a conversation, the other person's messages were addressed to the viewer.
@@ -307,7 +342,7 @@ export function historyLines(
       action: message.action,
       time: message.time,
     };
-    out += privmsgLines(line, variant, host, tags, prefixTime);
+    out += privmsgLines(line, variant, maskOf(message.sender), tags, prefixTime);
   }
   return out;
 }

@@ -25,10 +25,11 @@ export interface IrcMessage {
   readonly ctcp?: boolean;
 }
 
-/** The tag section may take this many bytes, '@' and the space after it included. */
+/**
+ * The tag section may take this many bytes, '@' and the space after it included: a client's
+ * tags (at most 4094 bytes, see the decoder) and what the server adds to them.
+ */
 export const MAX_TAG_SECTION_BYTES = 8191;
-/** What a server may add itself: leaves room for client tags within the section. */
-export const MAX_SERVER_TAG_BYTES = 4094;
 /** Everything after the tags, CR LF included. */
 export const MAX_BODY_BYTES = 512;
 
@@ -226,8 +227,8 @@ function serializeTags(tags: ReadonlyMap<string, string>): string {
     parts.push(value === '' ? key : `${key}=${escapeTagValue(value)}`);
   }
   const section = parts.join(';');
-  if (Buffer.byteLength(section) > MAX_SERVER_TAG_BYTES) {
-    throw new IrcEncodeError('TOO_LONG', `Tags are over ${MAX_SERVER_TAG_BYTES} bytes`);
+  if (Buffer.byteLength(section) > MAX_TAG_SECTION_BYTES - 2) {
+    throw new IrcEncodeError('TOO_LONG', `Tags are over ${MAX_TAG_SECTION_BYTES - 2} bytes`);
   }
   return section;
 }

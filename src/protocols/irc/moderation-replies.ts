@@ -5,7 +5,6 @@ import type { Sanction } from '../../core/moderation/types.js';
 import { foldCase } from '../../core/names.js';
 import { renderModeration } from '../text/render-moderation.js';
 import type { IrcReplies } from './commands/command.js';
-import { userSource } from './encode.js';
 import {
   RPL_BANLIST,
   RPL_CHANNELMODEIS,
@@ -26,12 +25,14 @@ export function deliverAnswer(
   viewer: Member,
   replies: IrcReplies,
   host: string,
+  /** A user's nick!user@host. */
+  maskOf: (nick: string) => string,
 ): void {
   switch (event.type) {
     case 'invite':
       if (foldCase(event.target) === viewer.nickKey) {
         replies.send({
-          source: userSource(event.nick, host),
+          source: maskOf(event.nick),
           command: 'INVITE',
           params: [event.target, event.room],
         });

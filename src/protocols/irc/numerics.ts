@@ -78,6 +78,7 @@ export const ERR_INVALIDMODEPARAM = '696';
 export const ERR_NOTREGISTERED = '451';
 export const ERR_NEEDMOREPARAMS = '461';
 export const ERR_ALREADYREGISTERED = '462';
+export const ERR_PASSWDMISMATCH = '464';
 export const ERR_UNKNOWNMODE = '472';
 export const ERR_CHANOPRIVSNEEDED = '482';
 export const ERR_UMODEUNKNOWNFLAG = '501';

@@ -16,6 +16,7 @@ function recorded(caps = 0) {
     encodeFailed: (error) => dropped.push(error),
     noteError: (error) => (error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR')),
     caughtUp: async () => {},
+    userOf: (nick) => ({ username: `~${nick}`, host: 'x.cloak', away: undefined }),
   });
   const close = () => {
     closing = true;
@@ -58,9 +59,9 @@ describe('IrcOutput', () => {
       '',
     ],
     [
-      'a NOTICE that hit a bug: still said',
+      'a NOTICE that hit a bug: nothing either (the log has it)',
       (o) => o.reportError(new Error('x'), 'NOTICE'),
-      ':irc.test 400 alice NOTICE :Internal error\r\n',
+      '',
     ],
   ])('%s', (_, write, expected) => {
     const { output, written } = recorded();
@@ -73,13 +74,13 @@ describe('IrcOutput', () => {
     const message = { id: 1, sender: 'bob', text: 'hi', action: false, time: 0 };
     const plain = recorded();
     plain.output.history({ name: '#a', isPrivate: false }, [message]);
-    expect(plain.written.join('')).toBe(':bob!bob@irc.test PRIVMSG #a :[1970-01-01 00:00] hi\r\n');
+    expect(plain.written.join('')).toBe(':bob!~bob@x.cloak PRIVMSG #a :[1970-01-01 00:00] hi\r\n');
     const batched = recorded(CAP_BATCH);
     batched.output.history({ name: '#a', isPrivate: false }, [message]);
     batched.output.history({ name: '#a', isPrivate: false }, []);
     expect(batched.written.join('').split('\r\n')).toEqual([
       ':irc.test BATCH +b1 chathistory #a',
-      '@batch=b1 :bob!bob@irc.test PRIVMSG #a :[1970-01-01 00:00] hi',
+      '@batch=b1 :bob!~bob@x.cloak PRIVMSG #a :[1970-01-01 00:00] hi',
       ':irc.test BATCH -b1',
       ':irc.test BATCH +b2 chathistory #a',
       ':irc.test BATCH -b2',

@@ -1,8 +1,10 @@
 import type { ChatError } from '../../core/errors.js';
+import type { ChatEvent } from '../../core/events.js';
 import { CAP_BATCH, ENCODING_BITS } from './caps.js';
 import type { IrcReplies } from './commands/command.js';
-import { type HistoryLineSource, historyLines, packWords, userSource } from './encode.js';
+import { type HistoryLineSource, historyLines, packWords } from './encode.js';
 import { errorReply } from './errors.js';
+import { type IrcUser, userMask } from './identity.js';
 import { IrcEncodeError, type IrcMessage, serializeMessage } from './message.js';
 import {
   RPL_ENDOFNAMES,
@@ -30,6 +32,8 @@ export interface IrcOutputTarget {
   encodeFailed(error: IrcEncodeError): void;
   /** What the client is told of a caught error, after the operator's log has it. */
   noteError(error: unknown): ChatError;
+  /** Who holds (or last held) a nickname, for masks in replays and 333 (see knownUser). */
+  userOf(nick: string): IrcUser;
   caughtUp(): Promise<void>;
 }
 
@@ -127,10 +131,22 @@ export class IrcOutput implements IrcReplies {
         target,
         this.nick,
         this.target.capBits() & ENCODING_BITS,
-        this.host,
+        (nick) => this.target.userOf(nick),
         batch,
       ),
     );
+  }
+
+  /** The core's history event (a join's replay) as `history` shows stored messages. */
+  replay(event: Extract<ChatEvent, { type: 'history' }>): void {
+    const messages = event.messages.map(({ id, from, text, action, time }) => ({
+      id,
+      sender: from,
+      text,
+      action,
+      time,
+    }));
+    this.history({ name: event.target, isPrivate: event.private }, messages);
   }
 
   topic(room: string, topic: string, setBy: string | undefined, setAt: number | undefined): void {
@@ -143,7 +159,7 @@ export class IrcOutput implements IrcReplies {
       this.replyPlain(
         RPL_TOPICWHOTIME,
         room,
-        userSource(setBy, this.host),
+        userMask(setBy, this.target.userOf(setBy)),
         String(Math.floor(setAt / 1000)),
       );
     }
@@ -179,8 +195,10 @@ export class IrcOutput implements IrcReplies {
 
   /** Tells the client of an error (already logged) as its numeric. */
   tell(error: ChatError, command: string, subject?: string): void {
-    // NOTICE never gets an automatic reply, errors included (RFC 2812, 3.3.2).
-    if (command === 'NOTICE' && error.code !== 'INTERNAL_ERROR') return;
+    // NOTICE never gets an automatic reply (RFC 2812, 3.3.2): not even for a failed store or
+    // a bug, which the operator's log has (a client answering notices may be a bot, and
+    // bots answering each other is what the rule is for).
+    if (command === 'NOTICE') return;
     const { numeric, params } = errorReply(error, command, subject);
     this.reply(numeric, ...params);
   }

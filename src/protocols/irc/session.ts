@@ -1,31 +1,39 @@
 import type { ChatError } from '../../core/errors.js';
-import type { ChatEvent } from '../../core/events.js';
+import { actorOf, type ChatEvent } from '../../core/events.js';
 import type { EncodingMemo, Member, PeerProfile } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
-import {
-  CAP_AWAY_NOTIFY,
-  CAP_CHATHISTORY,
-  CAP_ECHO_MESSAGE,
-  CAP_MULTI_PREFIX,
-  ENCODING_BITS,
-} from './caps.js';
+import { CAP_CHATHISTORY, CAP_ECHO_MESSAGE, CAP_MULTI_PREFIX, ENCODING_BITS } from './caps.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
 import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
 import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
+import { type IrcUser, knownUser, userMask, usernameFor } from './identity.js';
 import { IrcEncodeError, type IrcMessage } from './message.js';
 import { deliverAnswer } from './moderation-replies.js';
-import { ERR_INPUTTOOLONG, ERR_UNKNOWNCOMMAND, ERR_UNKNOWNERROR } from './numerics.js';
+import {
+  ERR_INPUTTOOLONG,
+  ERR_PASSWDMISMATCH,
+  ERR_UNKNOWNCOMMAND,
+  ERR_UNKNOWNERROR,
+} from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
 import { withRolePrefixes } from './prefixes.js';
+import { isShown, type SharedEvent } from './shown.js';
 import { sendWelcome } from './welcome.js';
 
+/** What IRC sessions share of one broadcast: who did it, and its bytes per variant. */
+interface SharedLines {
+  /** Looked up once per broadcast, by the first IRC recipient: for the masks. */
+  actor: IrcUser;
+  bytes: Array<Buffer | undefined>;
+}
+
 /** The memo key under which IRC sessions share a broadcast's encodings. */
-const IRC_MEMO = new MemoSlot<Array<Buffer | undefined>>('irc');
+const IRC_MEMO = new MemoSlot<SharedLines>('irc');
 
 /**
  * Commands that take no flood token: keepalive must get through however far behind a client's
@@ -50,6 +58,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   capHeld = false;
   pendingNick: string | undefined;
   user: { name: string; realname: string } | undefined;
+  /** The last PASS before registration; forgotten once checked. */
+  password: string | undefined;
   invisible = false;
   private readonly decoder = new IrcDecoder();
   private lastInput = Date.now();
@@ -71,6 +81,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       maxPendingInputs: door.options.maxPendingInputs,
       maxMessagesInFlight: door.options.maxMessagesInFlight,
       flood,
+      cloak: door.options.cloak,
     });
     this.out = new IrcOutput(this);
     connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -121,9 +132,14 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     return (this.caps & cap) !== 0;
   }
 
-  /** Shown to everyone through the core: WHO and WHOIS, and +i hiding from outsiders. */
-  profile(): PeerProfile {
-    return { realname: this.user?.realname ?? '', hidden: this.invisible };
+  /** Shown to everyone through the core: masks, WHO and WHOIS, and +i hiding from outsiders. */
+  override profile(): PeerProfile {
+    return {
+      host: this.cloakedHost,
+      realname: this.user?.realname ?? '',
+      hidden: this.invisible,
+      ...(this.user ? { username: `~${this.user.name}` } : {}),
+    };
   }
 
   // ---- output ---------------------------------------------------------------------------
@@ -140,6 +156,10 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
 
   capBits(): number {
     return this.caps;
+  }
+
+  userOf(nick: string): IrcUser {
+    return knownUser(this.chat, nick);
   }
 
   outputClosed(): boolean {
@@ -166,22 +186,9 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.connection.isClosing) return;
     switch (event.type) {
-      case 'private':
-        // The sender gets a copy: shown only to clients that asked for their own messages back
-        // (a message to oneself is also a message received, so it is always shown).
-        if (
-          foldCase(event.from) === viewer.nickKey &&
-          foldCase(event.to) !== viewer.nickKey &&
-          !this.has(CAP_ECHO_MESSAGE)
-        ) {
-          return;
-        }
-        this.deliverShared(event, memo);
-        return;
-      case 'away':
-        if (this.has(CAP_AWAY_NOTIFY)) this.deliverShared(event, memo);
-        return;
       case 'message':
+      case 'private':
+      case 'tags':
       case 'join':
       case 'part':
       case 'quit':
@@ -189,13 +196,16 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       case 'topic':
       case 'mode':
       case 'kick':
-        this.deliverShared(event, memo);
+      case 'away':
+        if (isShown(event, viewer.nickKey, this.caps)) this.deliverShared(event, memo);
         return;
       case 'invite':
       case 'modes-are':
       case 'sanctions':
       case 'modlog':
-        deliverAnswer(event, viewer, this.out, this.door.host);
+        deliverAnswer(event, viewer, this.out, this.door.host, (nick) =>
+          userMask(nick, this.userOf(nick)),
+        );
         return;
       case 'sent':
         if (this.has(CAP_ECHO_MESSAGE)) {
@@ -203,14 +213,14 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
             privmsgLines(
               { ...event, targetKey: foldCase(event.target), to: event.target },
               this.caps & ENCODING_BITS,
-              this.door.host,
+              userMask(event.from, this.userOf(event.from)),
             ),
           );
         }
         return;
       case 'history':
         // Replay on joining, for clients that do not fetch history themselves.
-        if (event.reason === 'join' && !this.has(CAP_CHATHISTORY)) this.replay(event);
+        if (event.reason === 'join' && !this.has(CAP_CHATHISTORY)) this.out.replay(event);
         return;
       case 'topic-is':
         this.out.topic(event.room, event.topic, event.setBy, event.setAt);
@@ -253,35 +263,23 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     this.connection.end(reason);
   }
 
-  private deliverShared(event: ChatEvent, memo: EncodingMemo): void {
-    const shared = IRC_MEMO.peek(memo) ?? IRC_MEMO.put(memo, []);
+  private deliverShared(event: SharedEvent, memo: EncodingMemo): void {
+    const shared =
+      IRC_MEMO.peek(memo) ??
+      IRC_MEMO.put(memo, { actor: this.userOf(actorOf(event) ?? '*'), bytes: [] });
     const variant = this.caps & ENCODING_BITS;
-    let bytes = shared[variant];
+    let bytes = shared.bytes[variant];
     if (!bytes) {
       try {
-        bytes = Buffer.from(
-          encodeShared(event, variant, this.door.host, (nick) => this.chat.describe(nick)?.away),
-          'utf8',
-        );
+        bytes = Buffer.from(encodeShared(event, variant, shared.actor, this.door.host), 'utf8');
       } catch (error) {
         if (!(error instanceof IrcEncodeError)) throw error;
         this.encodeFailed(error);
         bytes = Buffer.alloc(0);
       }
-      shared[variant] = bytes;
+      shared.bytes[variant] = bytes;
     }
     if (bytes.length > 0) this.connection.send(bytes);
-  }
-
-  private replay(event: Extract<ChatEvent, { type: 'history' }>): void {
-    const messages = event.messages.map(({ id, from, text, action, time }) => ({
-      id,
-      sender: from,
-      text,
-      action,
-      time,
-    }));
-    this.out.history({ name: event.target, isPrivate: event.private }, messages);
   }
 
   // ---- input ----------------------------------------------------------------------------
@@ -307,6 +305,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     }
     this.badInput(input.code);
     const command = input.command ?? '*';
+    // Nothing answers a NOTICE, not even about its line (RFC 2812, 3.3.2); a flood still closes.
+    if (command === 'NOTICE' && input.code !== 'FLOOD') return;
     switch (input.code) {
       case 'FLOOD':
         this.close(`Input line over ${FLOOD_BYTES / 1024} KiB`);
@@ -337,7 +337,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   protected async handle(message: IrcMessage): Promise<void> {
     const refused = refusal(message, this.member.registered);
     if (refused) {
-      this.out.reply(...refused);
+      // Not even "you have not registered": nothing answers a NOTICE (RFC 2812, 3.3.2).
+      if (message.command !== 'NOTICE') this.out.reply(...refused);
       return;
     }
     await IRC_COMMANDS.get(message.command)!.run(this.context, message);
@@ -349,10 +350,21 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
 
   // ---- registration and keepalive -------------------------------------------------------
 
-  /** Registers once NICK and USER are in and CAP negotiation (if any) has ended. */
+  /**
+   * Registers once NICK and USER are in and CAP negotiation (if any) has ended, if the
+   * connection password (--irc-password) was given; without it the client is let go.
+   */
   async tryRegister(): Promise<void> {
     const nick = this.pendingNick;
     if (this.member.registered || nick === undefined || !this.user || this.capHeld) return;
+    const password = this.password;
+    this.password = undefined;
+    if (!this.door.acceptsPassword(password)) {
+      this.out.reply(ERR_PASSWDMISMATCH, 'Password incorrect');
+      this.close('Password incorrect');
+      return;
+    }
+    this.user.name = usernameFor(this.user.name, nick);
     try {
       await this.chat.register(this.member, nick, { joinLobby: false });
     } catch (error) {

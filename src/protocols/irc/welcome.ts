@@ -2,7 +2,7 @@ import { type Chat, MAX_AWAY_LENGTH, MAX_HISTORY_PAGE } from '../../core/chat.js
 import { CASEMAPPING, NICK_MAX_LENGTH, ROOM_MAX_LENGTH } from '../../core/names.js';
 import type { IrcContext } from './commands/command.js';
 import { MAX_MODE_PARAMS } from './commands/mode.js';
-import { userSource } from './encode.js';
+import { knownUser, userMask } from './identity.js';
 import {
   ERR_NOMOTD,
   RPL_CREATED,
@@ -57,7 +57,7 @@ export function sendWelcome(context: Welcoming): void {
   const { chat, server, replies } = context;
   replies.reply(
     RPL_WELCOME,
-    `Welcome to the ${chat.serverName} IRC network, ${userSource(replies.nick, server.host)}`,
+    `Welcome to the ${chat.serverName} IRC network, ${userMask(replies.nick, knownUser(chat, replies.nick))}`,
   );
   replies.reply(RPL_YOURHOST, `Your host is ${server.host}, running version ${server.version}`);
   replies.reply(RPL_CREATED, `This server was created ${server.startedAt.toUTCString()}`);

@@ -125,7 +125,9 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
         ),
       ];
     case 'away':
-      // Away states come and go all day on IRC; text users would only see noise.
+    case 'tags':
+      // Away states come and go all day on IRC, and typing notifications by the second: text
+      // users would only see noise.
       return [];
     case 'topic-is':
       return [

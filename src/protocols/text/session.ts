@@ -5,6 +5,7 @@ import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import type { EncodingMemo, Member } from '../../core/member.js';
 import type { Logger } from '../../log.js';
+import type { Cloak } from '../../net/cloak.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
@@ -45,6 +46,8 @@ export interface TextSessionOptions {
   maxMessagesInFlight?: number;
   /** Flood control; none for an exempt address. */
   flood?: FloodOptions | undefined;
+  /** The host others are shown for a client's address. */
+  cloak?: Cloak;
 }
 
 /**
@@ -75,6 +78,7 @@ export class TextSession extends Session<string> implements TextView {
       maxPendingInputs: options.maxPendingInputs,
       maxMessagesInFlight: options.maxMessagesInFlight,
       flood: options.flood,
+      cloak: options.cloak,
     });
     this.protocol = codec.protocol;
     this.slot = slotOf(codec);

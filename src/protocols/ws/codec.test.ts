@@ -129,6 +129,24 @@ describe('toServerMessage', () => {
       }),
     ).toMatchObject({ gap: null });
   });
+
+  it("leaves out IRC clients' tags, on messages and alone", () => {
+    const tags = { '+typing': 'active' };
+    const message = { id: 1, from: 'alice', text: 'hi', action: false, time: 1 };
+    expect(toServerMessage({ type: 'message', room: '#x', ...message, tags })).toEqual({
+      type: 'message',
+      room: '#x',
+      ...message,
+    });
+    expect(toServerMessage({ type: 'private', to: 'bob', ...message, tags })).toEqual({
+      type: 'private',
+      to: 'bob',
+      ...message,
+    });
+    expect(
+      toServerMessage({ type: 'tags', from: 'alice', to: '#x', private: false, tags }),
+    ).toBeUndefined();
+  });
 });
 
 describe('RecentSends', () => {

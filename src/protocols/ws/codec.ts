@@ -226,7 +226,13 @@ export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessa
       return { ...event, time: now };
     case 'sent':
     case 'help':
+    // Client tags (IRC's) are not part of this protocol: neither TAGMSG nor those on messages.
+    case 'tags':
       return undefined;
+    case 'message':
+      return withoutTags(event);
+    case 'private':
+      return withoutTags(event);
     case 'history':
       return {
         type: 'history',
@@ -283,6 +289,12 @@ export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessa
     default:
       return event;
   }
+}
+
+function withoutTags<E extends { tags?: unknown }>(event: E): Omit<E, 'tags'> {
+  if (event.tags === undefined) return event;
+  const { tags: _relayedOnIrcOnly, ...rest } = event;
+  return rest;
 }
 
 /**

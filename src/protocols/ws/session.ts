@@ -9,6 +9,7 @@ import { runModerationRequest } from '../../core/moderation/requests.js';
 import { foldCase } from '../../core/names.js';
 import { MAX_ROOM_PAGE } from '../../core/room-list.js';
 import type { Logger } from '../../log.js';
+import type { Cloak } from '../../net/cloak.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
@@ -28,6 +29,8 @@ export interface WsDoorContext {
   maxPendingRequests?: number;
   /** Sends of this connection being stored at once before its next request waits. */
   maxSendsInFlight?: number;
+  /** The host others are shown for a client's address. */
+  cloak?: Cloak;
 }
 
 /** A broadcast's frame (or null: nothing to send), shared by every WebSocket recipient. */
@@ -65,6 +68,7 @@ export class WsSession extends Session<ClientMessage> {
       maxPendingInputs: door.maxPendingRequests,
       maxMessagesInFlight: door.maxSendsInFlight,
       flood,
+      cloak: door.cloak,
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.heard = true;

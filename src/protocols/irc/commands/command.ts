@@ -62,12 +62,21 @@ export interface IrcClientState {
   /** CAP LS or REQ before registration holds registration until CAP END. */
   capHeld: boolean;
   pendingNick: string | undefined;
+  /**
+   * From USER: `name` cleaned (see cleanUsername), '' if nothing was left; registration then
+   * puts the nickname's in (usernameFor). Shown after a "~".
+   */
   user: { name: string; realname: string } | undefined;
+  /** The last PASS before registration (checked by tryRegister against --irc-password). */
+  password: string | undefined;
   /** User mode +i. */
   readonly invisible: boolean;
   markInvisible(on: boolean): void;
   setQuitMessage(message: string): void;
-  /** Registers once NICK and USER are in and CAP negotiation (if any) has ended. */
+  /**
+   * Registers once NICK and USER are in and CAP negotiation (if any) has ended; a wrong or
+   * missing password (when the server has one) gets 464 and the connection closed instead.
+   */
   tryRegister(): Promise<void>;
   /** Says why in an ERROR line, then closes. */
   close(reason: string): void;

@@ -1,3 +1,5 @@
+import { CAP_MESSAGE_TAGS } from '../caps.js';
+import { clientTagsOf } from '../client-tags.js';
 import {
   ERR_CANNOTSENDTOCHAN,
   ERR_NORECIPIENT,
@@ -16,12 +18,13 @@ const ACTION = /^\x01ACTION (.*?)\x01?$/s;
 /**
  * PRIVMSG and NOTICE to channels and nicknames. The core has one kind of message, so a
  * NOTICE reaches everyone as an ordinary message; what makes it a NOTICE here is that it
- * never gets an error back (RFC 2812, 3.3.2).
+ * never gets an error back (RFC 2812, 3.3.2). The sender's client tags (message-tags) go with
+ * it to the clients that take them.
  */
 export const privmsg: IrcCommand = {
   names: ['PRIVMSG', 'NOTICE'],
   minParams: 0,
-  async run({ chat, member, replies }, message) {
+  async run({ chat, member, client, replies }, message) {
     const command = message.command;
     const quiet = command === 'NOTICE';
     const say = (numeric: string, ...params: string[]) => {
@@ -46,6 +49,7 @@ export const privmsg: IrcCommand = {
     // Relayed, a reply would reach the other side as a new request, answered in turn: a loop.
     if (!action && text.startsWith('\x01')) return;
     const body = action ? action[1]! : text;
+    const tags = client.has(CAP_MESSAGE_TAGS) ? clientTagsOf(message) : undefined;
     const sends: Promise<unknown>[] = [];
     for (const target of targets) {
       if (target.startsWith('#')) {
@@ -53,7 +57,15 @@ export const privmsg: IrcCommand = {
         if (!room) say(ERR_NOSUCHNICK, target, 'No such nick/channel');
         else if (!chat.isIn(member, room.name))
           say(ERR_CANNOTSENDTOCHAN, room.name, 'Cannot send to channel');
-        else sends.push(chat.say(member, body, { room: room.name, action: action !== null }));
+        else {
+          sends.push(
+            chat.say(member, body, {
+              room: room.name,
+              action: action !== null,
+              ...(tags ? { tags } : {}),
+            }),
+          );
+        }
         continue;
       }
       const recipient = chat.describe(target);
@@ -62,7 +74,9 @@ export const privmsg: IrcCommand = {
         continue;
       }
       if (recipient.away !== undefined) say(RPL_AWAY, recipient.nick, recipient.away);
-      sends.push(chat.privateMessage(member, recipient.nick, body, action !== null));
+      sends.push(
+        chat.privateMessage(member, recipient.nick, body, action !== null, undefined, tags),
+      );
     }
     // Each target's failure is its own: the others still get the message.
     const results = await Promise.allSettled(sends);

@@ -36,7 +36,7 @@ describe('JOIN', () => {
       'a new channel: JOIN, then the names (no topic yet)',
       ['JOIN #new'],
       [
-        ':bob!bob@irc.test JOIN #new',
+        ':bob!~bob@user.test JOIN #new',
         ':irc.test 353 bob = #new :bob',
         ':irc.test 366 bob #new :End of /NAMES list',
       ],
@@ -45,7 +45,7 @@ describe('JOIN', () => {
       'a channel with people in it: every name',
       ['JOIN #A'],
       [
-        ':bob!bob@irc.test JOIN #a',
+        ':bob!~bob@user.test JOIN #a',
         ':irc.test 353 bob = #a :alice bob',
         ':irc.test 366 bob #a :End of /NAMES list',
       ],
@@ -54,11 +54,11 @@ describe('JOIN', () => {
       'several at once, one bad name among them',
       ['JOIN #x,nohash,#y'],
       [
-        ':bob!bob@irc.test JOIN #x',
+        ':bob!~bob@user.test JOIN #x',
         ':irc.test 353 bob = #x :bob',
         ':irc.test 366 bob #x :End of /NAMES list',
         ':irc.test 403 bob nohash :No such channel',
-        ':bob!bob@irc.test JOIN #y',
+        ':bob!~bob@user.test JOIN #y',
         ':irc.test 353 bob = #y :bob',
         ':irc.test 366 bob #y :End of /NAMES list',
       ],
@@ -68,14 +68,14 @@ describe('JOIN', () => {
       'JOIN 0 leaves every channel',
       ['JOIN #x', 'JOIN #y', 'JOIN 0'],
       [
-        ':bob!bob@irc.test JOIN #x',
+        ':bob!~bob@user.test JOIN #x',
         ':irc.test 353 bob = #x :bob',
         ':irc.test 366 bob #x :End of /NAMES list',
-        ':bob!bob@irc.test JOIN #y',
+        ':bob!~bob@user.test JOIN #y',
         ':irc.test 353 bob = #y :bob',
         ':irc.test 366 bob #y :End of /NAMES list',
-        ':bob!bob@irc.test PART #x',
-        ':bob!bob@irc.test PART #y',
+        ':bob!~bob@user.test PART #x',
+        ':bob!~bob@user.test PART #y',
       ],
     ],
   ])('%s', async (_, lines, expected) => {
@@ -91,7 +91,7 @@ describe('JOIN', () => {
   it('tells the channel, and the joiner is in it', async () => {
     const { alice, bob, chat } = await setUp();
     await bob.run('JOIN #a');
-    expect(alice.lines).toEqual([':bob!bob@irc.test JOIN #a']);
+    expect(alice.lines).toEqual([':bob!~bob@user.test JOIN #a']);
     expect(chat.isIn(bob.member, '#a')).toBe(true);
   });
 });
@@ -110,8 +110,8 @@ describe('PART', () => {
     const { alice, bob, chat } = await setUp();
     await bob.run('JOIN #a');
     alice.lines.length = 0;
-    expect(await bob.run('PART #A :see you')).toEqual([':bob!bob@irc.test PART #a :see you']);
-    expect(alice.lines).toEqual([':bob!bob@irc.test PART #a :see you']);
+    expect(await bob.run('PART #A :see you')).toEqual([':bob!~bob@user.test PART #a :see you']);
+    expect(alice.lines).toEqual([':bob!~bob@user.test PART #a :see you']);
     expect(chat.isIn(bob.member, '#a')).toBe(false);
   });
 });
@@ -156,9 +156,9 @@ describe('PRIVMSG and NOTICE', () => {
     await alice.run('PRIVMSG #a :\x01ACTION waves\x01');
     await alice.run('NOTICE bob :psst');
     expect(bob.lines).toEqual([
-      ':alice!alice@irc.test PRIVMSG #a :hello',
-      ':alice!alice@irc.test PRIVMSG #a :\x01ACTION waves\x01',
-      ':alice!alice@irc.test PRIVMSG bob :psst',
+      ':alice!~alice@user.test PRIVMSG #a :hello',
+      ':alice!~alice@user.test PRIVMSG #a :\x01ACTION waves\x01',
+      ':alice!~alice@user.test PRIVMSG bob :psst',
     ]);
   });
 });
@@ -175,22 +175,22 @@ describe('TOPIC', () => {
       'set, then shown: who set it and when',
       ['TOPIC #a :plans', 'TOPIC #a'],
       [
-        ':alice!alice@irc.test TOPIC #a :plans',
+        ':alice!~alice@user.test TOPIC #a :plans',
         ':irc.test 332 alice #a :plans',
-        ':irc.test 333 alice #a alice!alice@irc.test 1700000000',
+        ':irc.test 333 alice #a alice!~alice@user.test 1700000000',
       ],
     ],
     [
       'cut to TOPICLEN, not refused',
       ['TOPIC #a :0123456789012345678901234'],
-      [':alice!alice@irc.test TOPIC #a :01234567890123456789'],
+      [':alice!~alice@user.test TOPIC #a :01234567890123456789'],
     ],
     [
       'cleared',
       ['TOPIC #a :plans', 'TOPIC #a :', 'TOPIC #a'],
       [
-        ':alice!alice@irc.test TOPIC #a :plans',
-        ':alice!alice@irc.test TOPIC #a :',
+        ':alice!~alice@user.test TOPIC #a :plans',
+        ':alice!~alice@user.test TOPIC #a :',
         ':irc.test 331 alice #a :No topic is set',
       ],
     ],
@@ -208,7 +208,7 @@ describe('TOPIC', () => {
     ]);
     expect(await bob.run('TOPIC #a')).toEqual([
       ':irc.test 332 bob #a :plans',
-      ':irc.test 333 bob #a alice!alice@irc.test 1700000000',
+      ':irc.test 333 bob #a alice!~alice@user.test 1700000000',
     ]);
   });
 });

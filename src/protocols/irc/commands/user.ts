@@ -1,3 +1,4 @@
+import { cleanUsername } from '../identity.js';
 import { ERR_ALREADYREGISTERED } from '../numerics.js';
 import type { IrcCommand } from './command.js';
 
@@ -14,7 +15,7 @@ export const user: IrcCommand = {
       return;
     }
     const [name = '', , , realname = ''] = message.params;
-    client.user = { name, realname: realname.slice(0, MAX_REALNAME) };
+    client.user = { name: cleanUsername(name), realname: realname.slice(0, MAX_REALNAME) };
     await client.tryRegister();
   },
 };

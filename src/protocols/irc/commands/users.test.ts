@@ -56,7 +56,7 @@ describe('NICK', () => {
     [
       'a free one: the change, to oneself too',
       'NICK Alicia',
-      [':alice!alice@irc.test NICK Alicia'],
+      [':alice!~alice@user.test NICK Alicia'],
     ],
     ['a taken one', 'NICK Bob', [':irc.test 433 alice Bob :Nickname is already in use']],
     ['an invalid one', 'NICK #x', [':irc.test 432 alice #x :Erroneous nickname']],
@@ -68,7 +68,7 @@ describe('NICK', () => {
   it('tells the channels', async () => {
     const { alice, bob } = await setUp();
     await alice.run('NICK Alicia');
-    expect(bob.lines).toEqual([':alice!alice@irc.test NICK Alicia']);
+    expect(bob.lines).toEqual([':alice!~alice@user.test NICK Alicia']);
   });
 });
 
@@ -79,10 +79,10 @@ describe('WHO', () => {
       'alice',
       'WHO #A',
       [
-        ':irc.test 352 alice #a alice irc.test irc.test alice H :0 Alice A',
-        ':irc.test 352 alice #a bob irc.test irc.test bob G :0 Bob B',
-        ':irc.test 352 alice #a carol irc.test irc.test carol H :0 Carol C',
-        ':irc.test 352 alice #a dave irc.test irc.test dave H :0 test user',
+        ':irc.test 352 alice #a ~alice user.test irc.test alice H :0 Alice A',
+        ':irc.test 352 alice #a ~bob user.test irc.test bob G :0 Bob B',
+        ':irc.test 352 alice #a ~carol user.test irc.test carol H :0 Carol C',
+        ':irc.test 352 alice #a ~test unknown.invalid irc.test dave H :0 test user',
         ':irc.test 315 alice #A :End of WHO list',
       ],
     ],
@@ -91,9 +91,9 @@ describe('WHO', () => {
       'outsider',
       'WHO #a',
       [
-        ':irc.test 352 eve #a alice irc.test irc.test alice H :0 Alice A',
-        ':irc.test 352 eve #a bob irc.test irc.test bob G :0 Bob B',
-        ':irc.test 352 eve #a dave irc.test irc.test dave H :0 test user',
+        ':irc.test 352 eve #a ~alice user.test irc.test alice H :0 Alice A',
+        ':irc.test 352 eve #a ~bob user.test irc.test bob G :0 Bob B',
+        ':irc.test 352 eve #a ~test unknown.invalid irc.test dave H :0 test user',
         ':irc.test 315 eve #a :End of WHO list',
       ],
     ],
@@ -102,7 +102,7 @@ describe('WHO', () => {
       'outsider',
       'WHO Carol',
       [
-        ':irc.test 352 eve * carol irc.test irc.test carol H :0 Carol C',
+        ':irc.test 352 eve * ~carol user.test irc.test carol H :0 Carol C',
         ':irc.test 315 eve Carol :End of WHO list',
       ],
     ],
@@ -121,7 +121,7 @@ describe('WHOIS', () => {
       'alice',
       'WHOIS bob',
       [
-        ':irc.test 311 alice bob bob irc.test * :Bob B',
+        ':irc.test 311 alice bob ~bob user.test * :Bob B',
         ':irc.test 319 alice bob :#a',
         ':irc.test 312 alice bob irc.test :chatroom (irc door)',
         ':irc.test 301 alice bob :at lunch',
@@ -133,7 +133,7 @@ describe('WHOIS', () => {
       'alice',
       'WHOIS irc.test DAVE',
       [
-        ':irc.test 311 alice dave dave irc.test * :test user',
+        ':irc.test 311 alice dave ~test unknown.invalid * :test user',
         ':irc.test 319 alice dave :#a',
         ':irc.test 312 alice dave irc.test :chatroom (test door)',
         ':irc.test 318 alice dave :End of /WHOIS list',
@@ -144,7 +144,7 @@ describe('WHOIS', () => {
       'alice',
       'WHOIS carol',
       [
-        ':irc.test 311 alice carol carol irc.test * :Carol C',
+        ':irc.test 311 alice carol ~carol user.test * :Carol C',
         ':irc.test 319 alice carol :#a',
         ':irc.test 312 alice carol irc.test :chatroom (irc door)',
         ':irc.test 318 alice carol :End of /WHOIS list',
@@ -155,7 +155,7 @@ describe('WHOIS', () => {
       'outsider',
       'WHOIS carol',
       [
-        ':irc.test 311 eve carol carol irc.test * :Carol C',
+        ':irc.test 311 eve carol ~carol user.test * :Carol C',
         ':irc.test 312 eve carol irc.test :chatroom (irc door)',
         ':irc.test 318 eve carol :End of /WHOIS list',
       ],
@@ -165,7 +165,7 @@ describe('WHOIS', () => {
       'carol',
       'WHOIS carol',
       [
-        ':irc.test 311 carol carol carol irc.test * :Carol C',
+        ':irc.test 311 carol carol ~carol user.test * :Carol C',
         ':irc.test 319 carol carol :#a #c',
         ':irc.test 312 carol carol irc.test :chatroom (irc door)',
         ':irc.test 318 carol carol :End of /WHOIS list',

@@ -26,16 +26,16 @@ export const who: IrcCommand = {
   },
 };
 
+/** 352: <channel> <user> <host> <server> <nick> <flags> :<hopcount> <real name>. */
 function whoReply({ server, replies }: IrcContext, channel: string, other: MemberView): void {
-  const { host } = server;
   // H: here, G: gone (away). No channel prefixes: nobody is an operator.
   const flags = other.away === undefined ? 'H' : 'G';
   replies.reply(
     RPL_WHOREPLY,
     channel,
-    other.nick,
-    host,
-    host,
+    other.username,
+    other.host,
+    server.host,
     other.nick,
     flags,
     `0 ${realnameOf(other)}`,

@@ -27,7 +27,7 @@ export const whois: IrcCommand = {
       return;
     }
     const { host } = server;
-    replies.reply(RPL_WHOISUSER, other.nick, other.nick, host, '*', realnameOf(other));
+    replies.reply(RPL_WHOISUSER, other.nick, other.username, other.host, '*', realnameOf(other));
     // Someone invisible shows only the channels the asker shares with them.
     const rooms = chat.roomsOf(other.nick, member);
     if (rooms.length > 0) replies.reply(RPL_WHOISCHANNELS, other.nick, rooms.join(' '));

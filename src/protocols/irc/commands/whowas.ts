@@ -26,7 +26,7 @@ export const whowas: IrcCommand = {
     const past = chat.whowas(nick, count > 0 ? count : undefined);
     if (past.length === 0) replies.reply(ERR_WASNOSUCHNICK, nick, 'There was no such nickname');
     for (const { user, at } of past) {
-      replies.reply(RPL_WHOWASUSER, user.nick, user.nick, server.host, '*', realnameOf(user));
+      replies.reply(RPL_WHOWASUSER, user.nick, user.username, user.host, '*', realnameOf(user));
       replies.reply(RPL_WHOISSERVER, user.nick, server.host, new Date(at).toUTCString());
     }
     replies.reply(RPL_ENDOFWHOWAS, nick, 'End of WHOWAS');

@@ -1,16 +1,19 @@
 import { Chat, type ChatOptions } from '../../../core/chat.js';
 import { ChatError } from '../../../core/errors.js';
-import type { ChatEvent } from '../../../core/events.js';
+import { actorOf, type ChatEvent } from '../../../core/events.js';
 import type { Member, Peer, PeerProfile } from '../../../core/member.js';
 import { MemoryStore } from '../../../store/memory.js';
 import { ENCODING_BITS } from '../caps.js';
 import type { IrcClientState, IrcContext, IrcServer } from '../commands/command.js';
 import { IRC_COMMANDS, refusal } from '../commands/index.js';
 import { encodeShared } from '../encode.js';
+import { knownUser, usernameFor } from '../identity.js';
 import { parseMessage } from '../message.js';
 import { IrcOutput } from '../output.js';
 
 export const TEST_HOST = 'irc.test';
+/** The host every test client is shown with, as if it were their address's cloak. */
+export const TEST_USER_HOST = 'user.test';
 
 /**
  * An IRC client without a socket, for running commands against a real in-process Chat: the
@@ -28,6 +31,7 @@ export class TestIrcClient implements Peer, IrcClientState {
   capHeld = false;
   pendingNick: string | undefined;
   user: { name: string; realname: string } | undefined;
+  password: string | undefined;
   invisible = false;
   quitMessage: string | undefined;
   closedFor: string | undefined;
@@ -49,6 +53,7 @@ export class TestIrcClient implements Peer, IrcClientState {
         throw error;
       },
       noteError: (error) => (error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR')),
+      userOf: (nick) => knownUser(chat, nick),
       caughtUp: async () => {},
     });
   }
@@ -68,8 +73,9 @@ export class TestIrcClient implements Peer, IrcClientState {
     const { message } = parsed;
     const from = this.lines.length;
     const refused = refusal(message, this.member.registered);
-    if (refused) this.replies.reply(...refused);
-    else {
+    if (refused) {
+      if (message.command !== 'NOTICE') this.replies.reply(...refused);
+    } else {
       try {
         await IRC_COMMANDS.get(message.command)!.run(this.context, message);
       } catch (error) {
@@ -97,9 +103,7 @@ export class TestIrcClient implements Peer, IrcClientState {
         return;
       case 'private':
         if (event.from === this.member.nick && event.to !== this.member.nick) return;
-        this.record(
-          encodeShared(event, this.caps & ENCODING_BITS, this.server.host, () => undefined),
-        );
+        this.record(this.encode(event));
         return;
       case 'message':
       case 'join':
@@ -107,13 +111,16 @@ export class TestIrcClient implements Peer, IrcClientState {
       case 'quit':
       case 'nick':
       case 'topic':
-        this.record(
-          encodeShared(event, this.caps & ENCODING_BITS, this.server.host, () => undefined),
-        );
+        this.record(this.encode(event));
         return;
       default:
         return;
     }
+  }
+
+  private encode(event: ChatEvent): string {
+    const actor = knownUser(this.chat, actorOf(event) ?? '*');
+    return encodeShared(event, this.caps & ENCODING_BITS, actor);
   }
 
   disconnect(reason: string): void {
@@ -121,7 +128,12 @@ export class TestIrcClient implements Peer, IrcClientState {
   }
 
   profile(): PeerProfile {
-    return { realname: this.user?.realname ?? '', hidden: this.invisible };
+    return {
+      realname: this.user?.realname ?? '',
+      hidden: this.invisible,
+      host: TEST_USER_HOST,
+      ...(this.user ? { username: `~${this.user.name}` } : {}),
+    };
   }
 
   // ---- IrcClientState ---------------------------------------------------------------------
@@ -140,10 +152,11 @@ export class TestIrcClient implements Peer, IrcClientState {
     this.quitMessage = message;
   }
 
-  /** As IrcSession's, without the welcome burst. */
+  /** As IrcSession's, without the welcome burst or a password. */
   async tryRegister(): Promise<void> {
     const nick = this.pendingNick;
     if (this.member.registered || nick === undefined || !this.user || this.capHeld) return;
+    this.user.name = usernameFor(this.user.name, nick);
     try {
       await this.chat.register(this.member, nick, { joinLobby: false });
     } catch (error) {
