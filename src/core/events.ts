@@ -199,6 +199,7 @@ export function actorOf(event: ChatEvent): string | undefined {
     case 'away':
     case 'mode':
     case 'kick':
+    case 'invite':
       return event.nick;
     case 'nick':
       return event.newNick;

@@ -1,5 +1,6 @@
 import { ChatError } from '../errors.js';
 import { parseModes } from '../moderation/mode-letters.js';
+import { badLimit } from '../moderation/mode-validator.js';
 import { moderationCommand, roomAndRest } from './room-args.js';
 
 export const mode = moderationCommand({
@@ -20,6 +21,7 @@ export const mode = moderationCommand({
     if (parsed.missing.length > 0) {
       throw new ChatError('BAD_ARGUMENTS', `Mode ${parsed.missing[0]} needs a parameter.`);
     }
+    if (parsed.badLimits.length > 0) throw badLimit(room, parsed.badLimits[0]!);
     // `+b` alone asks for the ban list, as on IRC.
     if (parsed.changes.length === 0 && parsed.listQueries.length > 0) {
       return { type: 'sanctions', room, kind: parsed.listQueries[0]! };

@@ -95,7 +95,7 @@ export function checkSpeak(
   if (rank(roles) >= rank(ROLE_OP) || isServerOperator(member)) return;
   const verdict = speakVerdict(room, member, serverWide, now);
   if (verdict.mute) throw refuse(`You are muted in ${room.name}${until(verdict.mute, now)}.`);
-  if (verdict.banned) throw refuse(`You are banned from ${room.name}; you cannot speak there.`);
+  if (verdict.ban) throw refuse(`You are banned from ${room.name}; you cannot speak there.`);
   if (room.mod.modes.moderated && rank(roles) < rank(ROLE_VOICE)) {
     throw refuse(`${room.name} is moderated: only voiced members may speak.`);
   }
@@ -104,8 +104,8 @@ export function checkSpeak(
 /**
  * The mute and ban holding on a member in a room, worked out against every mask once and
  * kept on the member until the room's (or the server's) sanctions change, the member's
- * nickname does, or the mute runs out: a room with a thousand bans costs a message a lookup,
- * not a thousand matches (the enforcement benchmark).
+ * nickname does, or the mute or the ban runs out: a room with a thousand bans costs a message
+ * a lookup, not a thousand matches (the enforcement benchmark).
  */
 function speakVerdict(
   room: Room,
@@ -119,21 +119,22 @@ function speakVerdict(
     cached.roomVersion === room.mod.version &&
     cached.serverVersion === serverWide.version &&
     cached.nickKey === member.nickKey &&
-    (cached.mute?.expiresAt === undefined || cached.mute.expiresAt > now)
+    (cached.mute?.expiresAt === undefined || cached.mute.expiresAt > now) &&
+    (cached.ban?.expiresAt === undefined || cached.ban.expiresAt > now)
   ) {
     return cached;
   }
   const subject = subjectOf(member);
   const mute =
     serverWide.sanctionOn('mute', subject, now) ?? room.mod.sanctionOn('mute', subject, now);
-  const banned = room.mod.sanctionOn('ban', subject, now) !== undefined;
+  const ban = room.mod.sanctionOn('ban', subject, now);
   // Read after the matching, which may have dropped expired sanctions (and so changed them).
   const verdict: SpeakVerdict = {
     roomVersion: room.mod.version,
     serverVersion: serverWide.version,
     nickKey: member.nickKey,
     mute,
-    banned,
+    ban,
   };
   member.speakVerdicts ??= new Map();
   member.speakVerdicts.set(room.key, verdict);

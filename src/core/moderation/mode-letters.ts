@@ -41,11 +41,19 @@ export interface ParsedModes {
   listQueries: ('ban' | 'mute')[];
   /** Letters that needed a parameter and had none. */
   missing: string[];
+  /** Member limits given that are no number (`+l abc`), as given: IRC's 696 names them. */
+  badLimits: string[];
 }
 
 /** A mode string and its parameters (`+ov-k alice bob key`) as changes, IRC's way. */
 export function parseModes(modeString: string, params: readonly string[]): ParsedModes {
-  const parsed: ParsedModes = { changes: [], unknown: [], listQueries: [], missing: [] };
+  const parsed: ParsedModes = {
+    changes: [],
+    unknown: [],
+    listQueries: [],
+    missing: [],
+    badLimits: [],
+  };
   let on = true;
   let next = 0;
   const param = () => params[next++];
@@ -81,12 +89,8 @@ export function parseModes(modeString: string, params: readonly string[]): Parse
         }
         const value = param();
         if (value === undefined) parsed.missing.push(letter);
-        else
-          parsed.changes.push({
-            mode: 'limit',
-            on,
-            limit: /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN,
-          });
+        else if (!/^\d{1,9}$/.test(value)) parsed.badLimits.push(value);
+        else parsed.changes.push({ mode: 'limit', on, limit: Number(value) });
         break;
       }
       case 'b': {

@@ -17,6 +17,15 @@ export const MAX_MEMBER_LIMIT = 1_000_000;
 /** Bans (or mutes) one room keeps at most. */
 export const MAX_LIST_ENTRIES = 1_000;
 
+/** The refusal of a member limit (+l) that is not one, naming the parameter as given. */
+export function badLimit(room: string, param: string): ChatError {
+  return new ChatError(
+    'BAD_MODE_PARAM',
+    `A member limit is a whole number from 1 to ${MAX_MEMBER_LIMIT}.`,
+    { about: [room, 'l', param] },
+  );
+}
+
 /** What the changes of one request checked so far will have made: the next is checked against it. */
 interface Planned {
   listed: { ban: number; mute: number };
@@ -147,11 +156,7 @@ export class ModeValidator {
           limit < 1 ||
           limit > MAX_MEMBER_LIMIT
         ) {
-          throw bad(
-            `A member limit is a whole number from 1 to ${MAX_MEMBER_LIMIT}.`,
-            'l',
-            String(limit),
-          );
+          throw badLimit(room.name, String(limit));
         }
         return modes.limit === limit ? undefined : change;
       }

@@ -144,7 +144,16 @@ export class Moderation implements RoomGate {
   ): Promise<ModeOutcome> {
     requireNick(member);
     const room = this.options.rooms.named(roomName);
-    requireRoomOperator(room, member);
+    // Everyone may drop their own roles; anything else is for operators.
+    const dropsOwnRoles =
+      requested.length > 0 &&
+      requested.every(
+        (change) =>
+          (change.mode === 'owner' || change.mode === 'op' || change.mode === 'voice') &&
+          !change.on &&
+          foldCase(change.nick) === member.nickKey,
+      );
+    if (!dropsOwnRoles) requireRoomOperator(room, member);
     const actorRank = isServerOperator(member) ? rank(ROLE_OWNER) : rank(rolesIn(room, member));
     const plan = this.validator.plan(room, member, actorRank, requested);
     if (plan.applied.length === 0) return plan;

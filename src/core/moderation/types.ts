@@ -94,7 +94,7 @@ export interface SpeakVerdict {
   /** The nickname it was worked out for: masks match nicknames. */
   readonly nickKey: string | undefined;
   readonly mute: Sanction | undefined;
-  readonly banned: boolean;
+  readonly ban: Sanction | undefined;
 }
 
 export interface RoomModesRecord {

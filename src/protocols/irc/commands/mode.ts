@@ -1,4 +1,5 @@
 import { formatModes, parseModes } from '../../../core/moderation/mode-letters.js';
+import { badLimit } from '../../../core/moderation/mode-validator.js';
 import { banList } from '../moderation-replies.js';
 import {
   ERR_INVALIDMODEPARAM,
@@ -54,6 +55,7 @@ async function channelMode(
   for (const letter of parsed.missing) {
     replies.reply(ERR_INVALIDMODEPARAM, room.name, letter, '*', 'You must give a parameter');
   }
+  for (const param of parsed.badLimits) replies.reportError(badLimit(room.name, param), 'MODE');
   if (parsed.listQueries.length > 0) {
     const { moderation } = chat;
     banList(replies, room.name, [

@@ -55,7 +55,8 @@ export const privmsg: IrcCommand = {
       if (target.startsWith('#')) {
         const room = chat.findRoom(target);
         if (!room) say(ERR_NOSUCHNICK, target, 'No such nick/channel');
-        else if (!chat.isIn(member, room.name))
+        // +n (no outside messages) keeps out those not in the channel; -n lets them send.
+        else if (room.mod.modes.noOutside && !chat.isIn(member, room.name))
           say(ERR_CANNOTSENDTOCHAN, room.name, 'Cannot send to channel');
         else {
           sends.push(
