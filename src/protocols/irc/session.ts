@@ -5,21 +5,17 @@ import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
+import { answerBadInput } from './bad-input.js';
 import { CAP_CHATHISTORY, CAP_ECHO_MESSAGE, CAP_MULTI_PREFIX, ENCODING_BITS } from './caps.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
-import { FLOOD_BYTES, IrcDecoder, type IrcInput } from './decoder.js';
+import { IrcDecoder, type IrcInput } from './decoder.js';
 import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
 import { type IrcUser, knownUser, userMask, usernameFor } from './identity.js';
 import { IrcEncodeError, type IrcMessage } from './message.js';
 import { deliverAnswer } from './moderation-replies.js';
-import {
-  ERR_INPUTTOOLONG,
-  ERR_PASSWDMISMATCH,
-  ERR_UNKNOWNCOMMAND,
-  ERR_UNKNOWNERROR,
-} from './numerics.js';
+import { ERR_PASSWDMISMATCH } from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
 import { withRolePrefixes } from './prefixes.js';
 import { isShown, type SharedEvent } from './shown.js';
@@ -304,26 +300,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       return;
     }
     this.badInput(input.code);
-    const command = input.command ?? '*';
-    // Nothing answers a NOTICE, not even about its line (RFC 2812, 3.3.2); a flood still closes.
-    if (command === 'NOTICE' && input.code !== 'FLOOD') return;
-    switch (input.code) {
-      case 'FLOOD':
-        this.close(`Input line over ${FLOOD_BYTES / 1024} KiB`);
-        return;
-      case 'INPUT_TOO_LONG':
-        this.out.reply(ERR_INPUTTOOLONG, 'Input line was too long');
-        return;
-      case 'INVALID_UTF8':
-        this.out.fail(command, 'INVALID_UTF8', 'Message rejected: it was not valid UTF-8');
-        return;
-      case 'NUL':
-        this.out.reply(ERR_UNKNOWNERROR, command, 'Message rejected: it contained a NUL byte');
-        return;
-      case 'UNKNOWN_COMMAND':
-        this.out.reply(ERR_UNKNOWNCOMMAND, command, 'Unknown command');
-        return;
-    }
+    answerBadInput(input, this.out, (reason) => this.close(reason));
   }
 
   /** Messages: stored while later input is read, once the command is known to apply. */
