@@ -7,8 +7,14 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import {
+  allDelivered,
+  alternatingRuns,
+  hundredClientFanout,
+  type PairedOptions,
+} from './paired-fanout.js';
 import { progress, undisturbed } from './runner.js';
-import { type FanoutConfig, type FanoutRun, fanoutRun } from './scenarios.js';
+import type { FanoutRun } from './scenarios.js';
 import { count, median, percent, spread, summary, table } from './stats.js';
 import type { StoreKind, StoreRunConfig, StoreRunResult } from './store-worker.js';
 import { HISTORY_TARGETS } from './targets.js';
@@ -157,43 +163,17 @@ function historyTable(results: FanoutRun[][]): string {
 
 /** Fan-out with history on (SQLite) vs the memory store; returns whether delivery was exact. */
 export async function historyFanout(
-  options: { quick: boolean; window: number; generators: number },
+  options: PairedOptions,
   report: Record<string, unknown>,
 ): Promise<boolean> {
   const runs = options.quick ? 1 : 7;
-  const config: FanoutConfig = {
-    clients: 100,
-    senders: 10,
-    window: options.window,
-    bytes: 64,
-    warmupMs: options.quick ? 500 : 1_000,
-    measureMs: options.quick ? 1_500 : 5_000,
-    generators: options.generators,
-  };
+  const config = hundredClientFanout(options);
   console.log(
     `\nHistory on vs off: the fan-out scenario at ${config.clients} clients (${config.senders} senders, ${config.bytes} B, window ${config.window};\n` +
       `   ${config.warmupMs / 1000} s warm-up, ${config.measureMs / 1000} s measured) with the SQLite store and with the memory store,\n` +
       '   a fresh server per run, the two alternating.',
   );
-  const results: FanoutRun[][] = HISTORY_TARGETS.map(() => []);
-  const everyRun: FanoutRun[] = [];
-  for (let run = 1; run <= runs; run++) {
-    for (const [i, target] of HISTORY_TARGETS.entries()) {
-      const label = `history: ${target.name} run ${run}/${runs}`;
-      const result = await undisturbed(label, async () => {
-        const attempt = await fanoutRun(target, config);
-        everyRun.push(attempt);
-        for (const problem of attempt.problems) progress(`    problem: ${problem}`);
-        return attempt;
-      });
-      progress(
-        `  ${label}: ${count(result.deliveriesPerSecond)} deliveries/s, received/expected ` +
-          `${result.received}/${result.expected}, server ELU ${percent(result.usage.serverElu, 0)}, ` +
-          `others ${result.otherCores.toFixed(2)} cores`,
-      );
-      results[i]!.push(result);
-    }
-  }
+  const { results, attempts } = await alternatingRuns('history', HISTORY_TARGETS, config, runs);
   console.log(`\n${historyTable(results)}`);
   console.log(
     "   msg/commit: messages per group commit. in store: share of the server's wall time inside store.append.",
@@ -219,5 +199,5 @@ export async function historyFanout(
     `Target: fan-out throughput with history drops < ${percent(TARGET_FANOUT_DROP, 0)} vs memory: ${drop < TARGET_FANOUT_DROP ? 'MET' : 'MISSED'} (drop ${percent(drop)})`,
   );
   report.history = { config, results, ratio, pairs, predicted };
-  return everyRun.every((run) => run.problems.length === 0 && run.received === run.expected);
+  return allDelivered(attempts);
 }

@@ -5,8 +5,12 @@
  * run (SQLite, history on), the two alternating.
  */
 import { BENCH_BANS } from './moderated-lobby.js';
-import { progress, undisturbed } from './runner.js';
-import { type FanoutConfig, type FanoutRun, fanoutRun } from './scenarios.js';
+import {
+  allDelivered,
+  alternatingRuns,
+  hundredClientFanout,
+  type PairedOptions,
+} from './paired-fanout.js';
 import { count, median, percent, spread, summary, table } from './stats.js';
 import { MODERATION_TARGETS } from './targets.js';
 
@@ -14,37 +18,22 @@ import { MODERATION_TARGETS } from './targets.js';
 const TARGET_RATIO = 0.95;
 
 export async function enforcementFanout(
-  options: { quick: boolean; window: number; generators: number },
+  options: PairedOptions,
   report: Record<string, unknown>,
 ): Promise<boolean> {
   const runs = options.quick ? 1 : 5;
-  const config: FanoutConfig = {
-    clients: 100,
-    senders: 10,
-    window: options.window,
-    bytes: 64,
-    warmupMs: options.quick ? 500 : 1_000,
-    measureMs: options.quick ? 1_500 : 5_000,
-    generators: options.generators,
-  };
+  const config = hundredClientFanout(options);
   console.log(
     `\nEnforcement: the fan-out scenario at ${config.clients} clients (${config.senders} senders, ${config.bytes} B) in a plain\n` +
       `   #lobby and in one that is moderated (+m, every sender voiced) with ${count(BENCH_BANS)} ban masks; a fresh\n` +
       '   server per run (SQLite), the two alternating.',
   );
-  const results: FanoutRun[][] = MODERATION_TARGETS.map(() => []);
-  for (let run = 1; run <= runs; run++) {
-    for (const [i, target] of MODERATION_TARGETS.entries()) {
-      const label = `enforcement: ${target.name} run ${run}/${runs}`;
-      const result = await undisturbed(label, () => fanoutRun(target, config));
-      for (const problem of result.problems) progress(`    problem: ${problem}`);
-      progress(
-        `  ${label}: ${count(result.deliveriesPerSecond)} deliveries/s, received/expected ` +
-          `${result.received}/${result.expected}, others ${result.otherCores.toFixed(2)} cores`,
-      );
-      results[i]!.push(result);
-    }
-  }
+  const { results, attempts } = await alternatingRuns(
+    'enforcement',
+    MODERATION_TARGETS,
+    config,
+    runs,
+  );
   console.log(
     `\n${table(
       ['target', 'runs', 'deliveries/s median (min–max)', 'server ELU', 'others (cores)'],
@@ -71,5 +60,5 @@ export async function enforcementFanout(
     `Target: enforcement within noise (moderated ≥ ${TARGET_RATIO} × plain): ${ratio >= TARGET_RATIO ? 'MET' : 'MISSED'}`,
   );
   report.enforcement = { config, results, ratio };
-  return results.flat().every((run) => run.problems.length === 0 && run.received === run.expected);
+  return allDelivered(attempts);
 }
