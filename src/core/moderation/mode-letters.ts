@@ -29,6 +29,8 @@ export const MUTE_EXTBAN = 'm:';
 const LETTER_FLAGS = new Map(
   Object.entries(FLAG_LETTERS).map(([flag, letter]) => [letter, flag as FlagMode]),
 );
+/** Letters that take a parameter, at least when set. */
+const PARAMETERIZED = new Set([...Object.values(ROLE_LETTERS), 'k', 'l', 'b']);
 const LETTER_ROLES = new Map(
   Object.entries(ROLE_LETTERS).map(([role, letter]) => [letter, role as RoleName]),
 );
@@ -45,8 +47,16 @@ export interface ParsedModes {
   badLimits: string[];
 }
 
-/** A mode string and its parameters (`+ov-k alice bob key`) as changes, IRC's way. */
-export function parseModes(modeString: string, params: readonly string[]): ParsedModes {
+/**
+ * A mode string and its parameters (`+ov-k alice bob key`) as changes, IRC's way. Past
+ * `maxParams` parameterized letters the rest of those are ignored, as IRC servers do beyond
+ * the MODES they advertise: a client sending more gets no pile of errors to read.
+ */
+export function parseModes(
+  modeString: string,
+  params: readonly string[],
+  maxParams = Number.POSITIVE_INFINITY,
+): ParsedModes {
   const parsed: ParsedModes = {
     changes: [],
     unknown: [],
@@ -67,6 +77,7 @@ export function parseModes(modeString: string, params: readonly string[]): Parse
       parsed.changes.push({ mode: flag, on });
       continue;
     }
+    if (next >= maxParams && PARAMETERIZED.has(letter)) continue;
     const role = LETTER_ROLES.get(letter);
     if (role) {
       const nick = param();

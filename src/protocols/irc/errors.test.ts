@@ -17,7 +17,7 @@ describe('errorReply', () => {
       ['bob', 'Nick/channel is temporarily unavailable'],
     ],
     ['NO_SUCH_NICK', undefined, 'PRIVMSG', 'zed', '401', ['zed', 'No such nick/channel']],
-    ['ROOM_INVALID', undefined, 'JOIN', 'a b', '403', ['a b', 'No such channel']],
+    ['ROOM_INVALID', undefined, 'JOIN', 'a b', '403', ['a_b', 'No such channel']],
     ['NO_SUCH_ROOM', undefined, 'PART', '#x', '403', ['#x', 'No such channel']],
     ['NOT_IN_ROOM', undefined, 'TOPIC', '#x', '442', ['#x', "You're not on that channel"]],
     // These keep the core's message, which says how long to wait or why.
@@ -48,5 +48,22 @@ describe('errorReply', () => {
   ])('%s (%s) from %s about %s: %s', (code, message, command, subject, numeric, params) => {
     const error = message === undefined ? new ChatError(code) : new ChatError(code, message);
     expect(errorReply(error, command, subject)).toEqual({ numeric, params });
+  });
+});
+
+describe('errorReply subjects', () => {
+  it('mends subjects that could not be a middle parameter, so the reply can be sent', () => {
+    const error = new ChatError('BAD_MODE_PARAM', 'A key is 1 to 23 characters', {
+      about: ['#dev', 'k', ''],
+    });
+    expect(errorReply(error, 'MODE').params.slice(0, 3)).toEqual(['#dev', 'k', '*']);
+    const spaced = new ChatError('BAD_MODE_PARAM', 'not a valid mask', {
+      about: ['#dev', 'b', 'a b'],
+    });
+    expect(errorReply(spaced, 'MODE').params[2]).toBe('a_b');
+    const colon = new ChatError('BAD_MODE_PARAM', 'not a valid mask', {
+      about: ['#dev', 'b', ':x'],
+    });
+    expect(errorReply(colon, 'MODE').params[2]).toBe('*');
   });
 });

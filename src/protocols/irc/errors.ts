@@ -62,6 +62,16 @@ const NUMERICS: Partial<Record<ErrorCode, { numeric: string; text?: string }>> =
 /** How an internal failure reads on IRC: no detail. */
 const INTERNAL_ERROR_TEXT = 'Internal error';
 
+/**
+ * A subject as a middle parameter, which cannot be empty, hold spaces or start with ':'.
+ * Subjects echo what the client sent (a mask, a key): unmended, the reply could not be
+ * encoded and the client would hear nothing.
+ */
+function middleParam(subject: string): string {
+  const mended = subject.replace(/[\s\0]/g, '_');
+  return mended === '' || mended.startsWith(':') ? '*' : mended;
+}
+
 /** The reply to an error caused by `command` about `subject`: a numeric and its params. */
 export function errorReply(
   error: ChatError,
@@ -70,7 +80,7 @@ export function errorReply(
 ): { numeric: string; params: string[] } {
   const known = NUMERICS[error.code];
   if (known) {
-    const about = error.about ?? [subject];
+    const about = (error.about ?? [subject]).map(middleParam);
     return { numeric: known.numeric, params: [...about, known.text ?? error.message] };
   }
   const text = error.code === 'INTERNAL_ERROR' ? INTERNAL_ERROR_TEXT : error.message;

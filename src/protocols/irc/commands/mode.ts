@@ -49,7 +49,7 @@ async function channelMode(
     replies.replyPlain(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
     return;
   }
-  const parsed = parseModes(modes, args.slice(0, MAX_MODE_PARAMS));
+  const parsed = parseModes(modes, args, MAX_MODE_PARAMS);
   for (const letter of parsed.unknown)
     replies.reply(ERR_UNKNOWNMODE, letter, 'is unknown mode char to me');
   for (const letter of parsed.missing) {
