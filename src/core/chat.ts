@@ -138,6 +138,7 @@ export class Chat {
     );
     const directory: LocalDirectory = {
       roomMembers: (key) => this.rooms.membersOf(key),
+      roomFollowers: (key) => this.rooms.followersOf(key),
       memberByNick: (key) => this.presence.byNick.get(key),
       everyone: () => this.presence.connected,
     };

@@ -24,14 +24,16 @@ const rooms = new Map<string, Member[]>([
 ]);
 const fanout = new LocalFanout({
   roomMembers: (key) => rooms.get(key),
+  // Bob's door shows a big room's joins only as summaries.
+  roomFollowers: (key) => rooms.get(key)?.filter((member) => member !== bob),
   memberByNick: (key) => [ann, bob, cat, dan].find((member) => member.nickKey === key),
   everyone: () => [ann, bob, cat, dan],
 });
 const notice: ChatEvent = { type: 'notice', text: 'x' };
 
-function reached(audience: Audience): string[] {
+function reached(audience: Audience, event: ChatEvent = notice): string[] {
   for (const member of [ann, bob, cat, dan]) (member.peer as FakePeer).events.length = 0;
-  fanout.publish(notice, audience);
+  fanout.publish(event, audience);
   return [ann, bob, cat, dan]
     .filter((member) => (member.peer as FakePeer).events.length > 0)
     .map((member) => `${member.nick}×${(member.peer as FakePeer).events.length}`);
@@ -52,6 +54,16 @@ describe('LocalFanout', () => {
     ['a room that does not exist', { rooms: ['#none'] }, []],
   ])('reaches %s', (_name, audience, expected) => {
     expect(reached(audience)).toEqual(expected);
+  });
+
+  it("gives a big room's joins, parts and quits only to those who follow them", () => {
+    const crowdJoin: ChatEvent = { type: 'join', room: '#a', nick: 'zed', crowd: true };
+    expect(reached({ rooms: ['#a'] }, crowdJoin)).toEqual(['ann×1']);
+    const crowdQuit: ChatEvent = { type: 'quit', nick: 'zed', reason: '', crowd: true };
+    expect(reached({ rooms: ['#a', '#b'] }, crowdQuit)).toEqual(['ann×1', 'cat×1']);
+    expect(reached({ rooms: ['#a'], exceptRooms: [] }, crowdQuit)).toEqual(['ann×1']);
+    const smallJoin: ChatEvent = { type: 'join', room: '#a', nick: 'zed' };
+    expect(reached({ rooms: ['#a'] }, smallJoin)).toEqual(['ann×1', 'bob×1']);
   });
 
   it("holds a room's live events for a member being replayed it, and drops one too far behind", () => {

@@ -43,6 +43,8 @@ export interface Fanout {
 /** Where this process's members are, as the core keeps them. */
 export interface LocalDirectory {
   roomMembers(roomKey: string): Iterable<Member> | undefined;
+  /** Those of a room's members whose doors show a big room's every join and part. */
+  roomFollowers(roomKey: string): Iterable<Member> | undefined;
   memberByNick(nickKey: string): Member | undefined;
   everyone(): Iterable<Member>;
 }
@@ -68,10 +70,14 @@ export class LocalFanout implements Fanout {
     const except =
       audience.except === undefined ? undefined : this.directory.memberByNick(audience.except);
     const liveIn = audience.liveIn;
+    // A big room's join or part is for those who follow them; the rest get a summary.
+    const inRoom = isCrowdNotice(event)
+      ? (key: string) => this.directory.roomFollowers(key)
+      : (key: string) => this.directory.roomMembers(key);
     const single = singleRoom(audience);
     if (single !== undefined) {
       // The common case (a room's message), without the bookkeeping of a union.
-      const members = this.directory.roomMembers(single);
+      const members = inRoom(single);
       if (!members) return;
       // Once per member per room message, the hottest loop of the server: deliver() is
       // written out in it rather than called (see the profile in BENCHMARKS.md).
@@ -102,7 +108,7 @@ export class LocalFanout implements Fanout {
     };
     if (audience.everyone) for (const recipient of this.directory.everyone()) once(recipient);
     for (const key of audience.rooms ?? []) {
-      for (const recipient of this.directory.roomMembers(key) ?? []) once(recipient);
+      for (const recipient of inRoom(key) ?? []) once(recipient);
     }
     for (const key of audience.nicks ?? []) {
       const recipient = this.directory.memberByNick(key);
@@ -136,8 +142,20 @@ export class LocalFanout implements Fanout {
 
 /** The room key of an audience that is exactly one room's members (less an except), if so. */
 function singleRoom(audience: Audience): string | undefined {
-  if (audience.nicks || audience.everyone || audience.exceptRooms) return undefined;
+  if (audience.nicks || audience.everyone || !isEmpty(audience.exceptRooms)) return undefined;
   const rooms = audience.rooms;
   if (!Array.isArray(rooms) || rooms.length !== 1) return undefined;
   return rooms[0] as string;
+}
+
+/** No rooms left out: a quit from big rooms alone leaves none out, and is the common case. */
+function isEmpty(rooms: Iterable<string> | undefined): boolean {
+  return rooms === undefined || (Array.isArray(rooms) && rooms.length === 0);
+}
+
+function isCrowdNotice(event: ChatEvent): boolean {
+  return (
+    (event.type === 'join' || event.type === 'part' || event.type === 'quit') &&
+    event.crowd === true
+  );
 }

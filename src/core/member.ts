@@ -19,6 +19,11 @@ export const RECONNECT_ELSEWHERE = 'This server lost touch with the others; plea
 /** The core's handle on a connection: it can be handed events and asked to go away. */
 export interface Peer {
   readonly protocol: string;
+  /**
+   * False for doors that show a big room's joins and parts only as summaries: the fan-out
+   * then leaves them out of those events (see Room.followers). Left out, it means true.
+   */
+  readonly followsCrowds?: boolean;
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
   disconnect(reason: string): void;
   /**

@@ -6,6 +6,11 @@ import { foldCase } from './names.js';
 
 export class Room {
   readonly members = new Set<Member>();
+  /**
+   * The members whose doors show every join and part even of a big room (IRC keeps its
+   * member lists from them): in a room of thousands, a join is not a loop over everyone.
+   */
+  readonly followers = new Set<Member>();
   topic = '';
   topicSetBy: string | undefined;
   topicSetAt: number | undefined;

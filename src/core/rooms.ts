@@ -80,6 +80,11 @@ export class Rooms {
     return this.byKey.get(key)?.members;
   }
 
+  /** The members of the room who follow every join and part of a big room (Room.followers). */
+  followersOf(key: string): Iterable<Member> | undefined {
+    return this.byKey.get(key)?.followers;
+  }
+
   /**
    * Joins a room, creating it if new, and shows the joiner its latest messages. The replay
    * comes from memory in the same turn as the join, so nothing falls between it and the live
@@ -117,15 +122,20 @@ export class Rooms {
     }
     if (member.gone || room.members.has(member)) return room;
     room.members.add(member);
+    if (member.peer.followsCrowds !== false) room.followers.add(member);
     room.emptySince = undefined;
     member.rooms.add(key);
     this.options.roster.share(member);
     const crowded = this.crowd.isCrowded(this.sizeOf(room));
     if (crowded) this.crowd.joined(room.key, room.name, nick);
-    this.options.fanout.publish(
-      { type: 'join', room: room.name, nick, ...(crowded ? { crowd: true as const } : {}) },
-      { rooms: [room.key] },
-    );
+    const joined = {
+      type: 'join',
+      room: room.name,
+      nick,
+      ...(crowded ? { crowd: true as const } : {}),
+    } as const;
+    this.options.fanout.publish(joined, { rooms: [room.key] });
+    if (crowded && !room.followers.has(member)) member.send(joined);
     if (!created) this.options.gate.joined(member, room);
     if (room.topic) member.send(topicIs(room));
     // Only the first few on joining: in a room of thousands the full list costs every joiner
@@ -146,16 +156,15 @@ export class Rooms {
     const room = this.memberRoom(member, roomName);
     const crowded = this.crowd.isCrowded(this.sizeOf(room));
     if (crowded) this.crowd.left(room.key, room.name, nick);
-    this.options.fanout.publish(
-      {
-        type: 'part',
-        room: room.name,
-        nick,
-        reason: cleanReason(reason),
-        ...(crowded ? { crowd: true as const } : {}),
-      },
-      { rooms: [room.key] },
-    );
+    const parted = {
+      type: 'part',
+      room: room.name,
+      nick,
+      reason: cleanReason(reason),
+      ...(crowded ? { crowd: true as const } : {}),
+    } as const;
+    this.options.fanout.publish(parted, { rooms: [room.key] });
+    if (crowded && !room.followers.has(member)) member.send(parted);
     this.expel(member, room);
   }
 
@@ -385,6 +394,7 @@ export class Rooms {
 
   private remove(member: Member, room: Room): void {
     room.members.delete(member);
+    room.followers.delete(member);
     if (room.members.size === 0) room.emptySince = this.options.now();
     member.rooms.delete(room.key);
     member.held?.delete(room.key);

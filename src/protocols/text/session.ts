@@ -56,6 +56,8 @@ export interface TextSessionOptions {
  */
 export class TextSession extends Session<string> implements TextView {
   readonly protocol: string;
+  /** Others' joins and parts in a big room are shown here as summaries only. */
+  readonly followsCrowds = false;
   private readonly decoder: InputDecoder;
   private readonly slot: MemoSlot<SharedEncodings>;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
