@@ -279,6 +279,27 @@ export class IrcClient extends LineClient {
     await this.waitFor((line) => line.includes(` 366 `) && line.includes(` ${channel} `));
   }
 
+  private barriers = 0;
+
+  /**
+   * Sends the lines, then a PING, and gives every line received (after those already
+   * consumed) until its PONG: the server handles a connection's input in order, so that is
+   * all it answered to them, with whatever else arrived meanwhile. Tags are taken off.
+   */
+  async ask(...lines: string[]): Promise<string[]> {
+    const token = `barrier-${++this.barriers}`;
+    for (const line of lines) this.send(line);
+    this.send(`PING ${token}`);
+    const answered: string[] = [];
+    await this.next((line) => {
+      const bare = line.replace(/^@\S+ /, '');
+      if (/^:\S+ PONG \S+ :?/.test(bare) && bare.endsWith(token)) return true;
+      answered.push(bare);
+      return false;
+    });
+    return answered;
+  }
+
   /** Lines received so far, with any tags taken off. */
   untagged(): string[] {
     return this.received.map((line) => line.replace(/^@\S+ /, ''));

@@ -318,7 +318,7 @@ describe('MODE', () => {
       'setting one as a member: not an operator',
       'carol',
       'MODE #a +m',
-      [":irc.test 482 carol #a :You're not channel operator"],
+      [':irc.test 482 carol #a :You are not an operator of #a.'],
     ],
     [
       'an unknown channel mode',
