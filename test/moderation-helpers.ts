@@ -1,6 +1,7 @@
 import type { RunningServer, ServerConfig } from '../src/server.js';
 import { DEFAULTS } from '../src/server.js';
 import { IrcClient, mask, startTestServer } from './helpers.js';
+import { WsClient } from './ws-client.js';
 
 /** The test IRC server's prefix. */
 export const S = ':irc.test';
@@ -57,4 +58,21 @@ export function unixTimeIn(line: string): number {
 /** Seconds since the epoch, as IRC's 329 and 367 give times. */
 export function unixNow(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/** WebSocket users in the lobby, each of whose next `ask` starts clean. */
+export async function webUsers(port: number, nicks: readonly string[]): Promise<WsClient[]> {
+  const clients: WsClient[] = [];
+  for (const nick of nicks) clients.push(await WsClient.join(port, nick));
+  for (const client of clients) await client.ask();
+  return clients;
+}
+
+/** Each joins the room in turn (the first makes it); what the joins caused is read. */
+export async function joinWebRoom(room: string, clients: readonly WsClient[]): Promise<void> {
+  for (const client of clients) {
+    client.send({ type: 'join', room });
+    await client.waitFor({ type: 'current-room', room });
+  }
+  for (const client of clients) await client.ask();
 }
