@@ -180,6 +180,28 @@ export class LineClient extends TestPeer<string> {
     return this.saw((line) => matches(line, matcher));
   }
 
+  private lineBarriers = 0;
+
+  /**
+   * Sends the lines, then a command that does not exist, and gives every line received
+   * (after those already consumed) until the error it gets: the server handles a
+   * connection's input in order, so that is all it answered to them, with whatever else
+   * arrived meanwhile.
+   */
+  async ask(...lines: string[]): Promise<string[]> {
+    const barrier = `/barrier-${++this.lineBarriers}`;
+    for (const line of lines) this.send(line);
+    this.send(barrier);
+    const end = `!!! Unknown command ${barrier}. Type /help for the list. (UNKNOWN_COMMAND)`;
+    const answered: string[] = [];
+    await this.next((line) => {
+      if (line === end) return true;
+      answered.push(line);
+      return false;
+    });
+    return answered;
+  }
+
   protected describe(): string {
     return this.received.join('\n');
   }
@@ -277,6 +299,27 @@ export class IrcClient extends LineClient {
   async join(channel: string): Promise<void> {
     this.send(`JOIN ${channel}`);
     await this.waitFor((line) => line.includes(` 366 `) && line.includes(` ${channel} `));
+  }
+
+  private barriers = 0;
+
+  /**
+   * Sends the lines, then a PING, and gives every line received (after those already
+   * consumed) until its PONG: the server handles a connection's input in order, so that is
+   * all it answered to them, with whatever else arrived meanwhile. Tags are taken off.
+   */
+  override async ask(...lines: string[]): Promise<string[]> {
+    const token = `barrier-${++this.barriers}`;
+    for (const line of lines) this.send(line);
+    this.send(`PING ${token}`);
+    const answered: string[] = [];
+    await this.next((line) => {
+      const bare = line.replace(/^@\S+ /, '');
+      if (/^:\S+ PONG \S+ :?/.test(bare) && bare.endsWith(token)) return true;
+      answered.push(bare);
+      return false;
+    });
+    return answered;
   }
 
   /** Lines received so far, with any tags taken off. */

@@ -315,7 +315,7 @@ describe('IRC channels', () => {
     alice.send('MODE #lobby b');
     await alice.waitFor(`${S} 368 alice #lobby :End of channel ban list`);
     alice.send('MODE #lobby -n');
-    await alice.waitFor(`${S} 482 alice #lobby :You're not channel operator`);
+    await alice.waitFor(`${S} 482 alice #lobby :You are not an operator of #lobby.`);
     alice.send('MODE #lobby +z');
     await alice.waitFor(`${S} 472 alice z :is unknown mode char to me`);
     alice.send('MODE #nowhere');

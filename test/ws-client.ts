@@ -97,6 +97,28 @@ export class WsClient {
     return this.inbox.next(test, timeoutMs);
   }
 
+  private barriers = 0;
+
+  /**
+   * Sends the messages, then a ping, and gives every message received (after those already
+   * consumed) until its pong: the server handles a connection's input in order, so that is
+   * all it answered to them, with whatever else arrived meanwhile. `time` fields are taken
+   * off, for comparing whole messages.
+   */
+  async ask(...messages: ClientMessage[]): Promise<Shape[]> {
+    const ref = `barrier-${++this.barriers}`;
+    for (const message of messages) this.send(message);
+    this.send({ type: 'ping', ref });
+    const answered: Shape[] = [];
+    await this.waitFor((message) => {
+      if (message.type === 'pong' && message.ref === ref) return true;
+      const { time: _time, ...rest } = message as Shape;
+      answered.push(rest);
+      return false;
+    });
+    return answered;
+  }
+
   /** waitFor, narrowed to one message type. */
   async waitForType<T extends ServerMessage['type']>(
     type: T,

@@ -60,6 +60,26 @@ describe('Chat queries', () => {
     expect(nicks('#nowhere', alice)).toEqual([]);
   });
 
+  it('a secret (+s) room shows its members only to those in it: membersOf, listMembers', async () => {
+    const { chat, join } = chatWith(new MemoryStore());
+    const owner = await join('owner');
+    await chat.join(owner.member, '#hush');
+    await chat.moderation.changeModes(owner.member, '#hush', [{ mode: 'secret', on: true }]);
+    const outsider = await join('outsider');
+    const nicks = (viewer: typeof owner.member) =>
+      chat.membersOf('#hush', viewer).map((view) => view.nick);
+    expect(nicks(owner.member)).toEqual(['owner']);
+    expect(nicks(outsider.member)).toEqual([]);
+    chat.listMembers(owner.member, '#hush');
+    expect(owner.peer.of('members').at(-1)).toMatchObject({ room: '#hush', nicks: ['owner'] });
+    // To an outsider it is not there at all, as in the room list.
+    expect(() => chat.listMembers(outsider.member, '#HUSH')).toThrow(
+      expect.objectContaining({ code: 'NO_SUCH_ROOM', message: 'There is no room called #HUSH.' }),
+    );
+    await chat.moderation.changeModes(owner.member, '#hush', [{ mode: 'secret', on: false }]);
+    expect(nicks(outsider.member)).toEqual(['owner']);
+  });
+
   it('describe: nick, away, door and profile, user name and host by default; undefined for nobody', async () => {
     const { chat, alice } = await setUp();
     chat.setAway(alice, 'lunch');

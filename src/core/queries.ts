@@ -51,11 +51,11 @@ export class Queries {
   /**
    * The registered members of a room as `viewer` may see them: everyone from inside the room,
    * everyone but the hidden from outside; those here in join order, then those elsewhere.
-   * Empty if there is no such room.
+   * Empty if there is no such room, or it is secret (+s) and the viewer is not in it.
    */
   membersOf(roomName: string, viewer: Member): MemberView[] {
     const room = this.rooms.find(roomName);
-    if (!room) return [];
+    if (!room || !isListedFor(room, viewer)) return [];
     const inside = room.members.has(viewer);
     const views: MemberView[] = [];
     for (const member of room.members) {

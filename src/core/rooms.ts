@@ -240,6 +240,10 @@ export class Rooms {
 
   listMembers(member: Member, roomName: string | undefined): void {
     const room = roomName === undefined ? this.memberRoom(member, undefined) : this.named(roomName);
+    // A secret room is none of an outsider's business: it is not there, as in /rooms and LIST.
+    if (!isListedFor(room, member)) {
+      throw new ChatError('NO_SUCH_ROOM', `There is no room called ${roomName}.`);
+    }
     member.send(this.membersEvent(room));
   }
 

@@ -45,7 +45,9 @@ const NUMERICS: Partial<Record<ErrorCode, { numeric: string; text?: string }>> =
   NICK_RATE_LIMIT: { numeric: ERR_NICKTOOFAST },
   // Moderation: the params are the error's subjects (room; nick and room; room, letter and
   // parameter), as each numeric names them.
-  NOT_ROOM_OPERATOR: { numeric: ERR_CHANOPRIVSNEEDED, text: "You're not channel operator" },
+  // The core's words, which say why: not an operator, or an operator acting above their rank
+  // (deopping the owner, naming owners), whom "You're not channel operator" would mislead.
+  NOT_ROOM_OPERATOR: { numeric: ERR_CHANOPRIVSNEEDED },
   CANNOT_SEND: { numeric: ERR_CANNOTSENDTOCHAN },
   BANNED_FROM_ROOM: { numeric: ERR_BANNEDFROMCHAN },
   INVITE_ONLY: { numeric: ERR_INVITEONLYCHAN, text: 'Cannot join channel (+i)' },

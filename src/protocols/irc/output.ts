@@ -165,8 +165,8 @@ export class IrcOutput implements IrcReplies {
     }
   }
 
-  /** Every channel here is public: "=". */
-  names(room: string, nicks: readonly string[]): void {
+  /** 353s and 366; the channel's symbol is "@" for a secret (+s) channel, else "=" (public). */
+  names(room: string, nicks: readonly string[], secret = false): void {
     this.write(() => {
       const lines =
         nicks.length === 0
@@ -174,7 +174,7 @@ export class IrcOutput implements IrcReplies {
           : packWords(nicks, (joined) => ({
               source: this.host,
               command: RPL_NAMREPLY,
-              params: [this.nick, '=', room, joined],
+              params: [this.nick, secret ? '@' : '=', room, joined],
               trailing: true,
             }));
       return (

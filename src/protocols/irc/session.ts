@@ -222,7 +222,11 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
         this.out.topic(event.room, event.topic, event.setBy, event.setAt);
         return;
       case 'members':
-        this.out.names(event.room, withRolePrefixes(event, this.has(CAP_MULTI_PREFIX)));
+        this.out.names(
+          event.room,
+          withRolePrefixes(event, this.has(CAP_MULTI_PREFIX)),
+          this.chat.findRoom(event.room)?.mod.modes.secret,
+        );
         return;
       case 'notice':
       case 'error':

@@ -46,8 +46,8 @@ export interface IrcReplies {
   ): void;
   /** 331, or 332 and (when known) 333. */
   topic(room: string, topic: string, setBy: string | undefined, setAt: number | undefined): void;
-  /** 353 lines (as many as the names need) and 366. */
-  names(room: string, nicks: readonly string[]): void;
+  /** 353 lines (as many as the names need, "@" for a secret channel, else "=") and 366. */
+  names(room: string, nicks: readonly string[], secret?: boolean): void;
   /** A core error met while running `command` about `subject`, as the numeric for it. */
   reportError(error: unknown, command: string, subject?: string): void;
   /** Resolves once the client has read what it was sent (long answers go in pieces). */

@@ -15,12 +15,13 @@ export const names: IrcCommand = {
     }
     for (const name of wanted) {
       const room = chat.findRoom(name);
+      // A secret room's members are not shown to those outside it (membersOf gives none).
       if (room) {
         const all = client.has(CAP_MULTI_PREFIX);
         const nicks = chat
           .membersOf(room.name, member)
           .map((view) => `${prefixIn(room, view.nick, all)}${view.nick}`);
-        replies.names(room.name, nicks);
+        replies.names(room.name, nicks, room.mod.modes.secret);
       } else replies.reply(RPL_ENDOFNAMES, name, 'End of /NAMES list');
     }
   },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakePeer } from '../../../core/testing/fake-peer.js';
+import { CAP_MULTI_PREFIX } from '../caps.js';
 import { ircTestbed } from '../testing/test-client.js';
 
 const NOW = 1_700_000_000_000;
@@ -75,11 +76,11 @@ describe('NICK', () => {
 describe('WHO', () => {
   it.each<Row>([
     [
-      'a channel from inside: everyone, the away flagged G, another door by its name',
+      'a channel from inside: everyone, the away flagged G, the owner ~, another door by its name',
       'alice',
       'WHO #A',
       [
-        ':irc.test 352 alice #a ~alice user.test irc.test alice H :0 Alice A',
+        ':irc.test 352 alice #a ~alice user.test irc.test alice H~ :0 Alice A',
         ':irc.test 352 alice #a ~bob user.test irc.test bob G :0 Bob B',
         ':irc.test 352 alice #a ~carol user.test irc.test carol H :0 Carol C',
         ':irc.test 352 alice #a ~test unknown.invalid irc.test dave H :0 test user',
@@ -91,7 +92,7 @@ describe('WHO', () => {
       'outsider',
       'WHO #a',
       [
-        ':irc.test 352 eve #a ~alice user.test irc.test alice H :0 Alice A',
+        ':irc.test 352 eve #a ~alice user.test irc.test alice H~ :0 Alice A',
         ':irc.test 352 eve #a ~bob user.test irc.test bob G :0 Bob B',
         ':irc.test 352 eve #a ~test unknown.invalid irc.test dave H :0 test user',
         ':irc.test 315 eve #a :End of WHO list',
@@ -161,12 +162,12 @@ describe('WHOIS', () => {
       ],
     ],
     [
-      'oneself, invisible: every channel',
+      'oneself, invisible: every channel, with one’s role prefix there',
       'carol',
       'WHOIS carol',
       [
         ':irc.test 311 carol carol ~carol user.test * :Carol C',
-        ':irc.test 319 carol carol :#a #c',
+        ':irc.test 319 carol carol :#a ~#c',
         ':irc.test 312 carol carol irc.test :chatroom (irc door)',
         ':irc.test 318 carol carol :End of /WHOIS list',
       ],
@@ -183,6 +184,53 @@ describe('WHOIS', () => {
     ['no nick', 'alice', 'WHOIS', [':irc.test 431 alice :No nickname given']],
   ])('%s', async (_, who, line, expected) => {
     expect((await run(who, line)).sent).toEqual(expected);
+  });
+});
+
+describe('role prefixes in WHO and WHOIS', () => {
+  /** alice owns #a, voiced too, and is a plain member of carol's #c; bob is voiced in #a. */
+  async function withRoles(multiPrefix: boolean) {
+    const bed = await setUp();
+    const { alice, bob } = bed;
+    await alice.run('MODE #a +v alice');
+    await alice.run('MODE #a +v bob');
+    await alice.run('JOIN #c');
+    if (multiPrefix) alice.caps |= CAP_MULTI_PREFIX;
+    alice.lines.length = 0;
+    return { alice, bob };
+  }
+
+  it('WHO: H or G, then the highest prefix; every prefix with multi-prefix', async () => {
+    for (const [multiPrefix, aliceFlags, bobFlags] of [
+      [false, 'H~', 'G+'],
+      [true, 'H~@+', 'G+'],
+    ] as const) {
+      const { alice } = await withRoles(multiPrefix);
+      expect(await alice.run('WHO #a')).toEqual([
+        `:irc.test 352 alice #a ~alice user.test irc.test alice ${aliceFlags} :0 Alice A`,
+        `:irc.test 352 alice #a ~bob user.test irc.test bob ${bobFlags} :0 Bob B`,
+        ':irc.test 352 alice #a ~carol user.test irc.test carol H :0 Carol C',
+        ':irc.test 352 alice #a ~test unknown.invalid irc.test dave H :0 test user',
+        ':irc.test 315 alice #a :End of WHO list',
+      ]);
+      // About no channel: no prefix.
+      expect(await alice.run('WHO alice')).toEqual([
+        ':irc.test 352 alice * ~alice user.test irc.test alice H :0 Alice A',
+        ':irc.test 315 alice alice :End of WHO list',
+      ]);
+    }
+  });
+
+  it('WHOIS 319: each channel with the highest prefix there; every prefix with multi-prefix', async () => {
+    for (const [multiPrefix, channels] of [
+      [false, '~#a #c'],
+      [true, '~@+#a #c'],
+    ] as const) {
+      const { alice } = await withRoles(multiPrefix);
+      const sent = await alice.run('WHOIS alice');
+      expect(sent).toContain(`:irc.test 319 alice alice :${channels}`);
+      expect(await alice.run('WHOIS bob')).toContain(':irc.test 319 alice bob :+#a');
+    }
   });
 });
 
@@ -270,7 +318,7 @@ describe('MODE', () => {
       'setting one as a member: not an operator',
       'carol',
       'MODE #a +m',
-      [":irc.test 482 carol #a :You're not channel operator"],
+      [':irc.test 482 carol #a :You are not an operator of #a.'],
     ],
     [
       'an unknown channel mode',

@@ -1,5 +1,8 @@
 import type { MemberView } from '../../../core/member.js';
+import type { Room } from '../../../core/room.js';
+import { CAP_MULTI_PREFIX } from '../caps.js';
 import { RPL_ENDOFWHO, RPL_WHOREPLY } from '../numerics.js';
+import { prefixIn } from '../prefixes.js';
 import type { IrcCommand, IrcContext } from './command.js';
 import { realnameOf } from './realname.js';
 
@@ -16,23 +19,27 @@ export const who: IrcCommand = {
     if (mask.startsWith('#')) {
       const room = chat.findRoom(mask);
       if (room) {
-        for (const other of chat.membersOf(room.name, member)) whoReply(context, room.name, other);
+        for (const other of chat.membersOf(room.name, member)) whoReply(context, other, room);
       }
     } else {
       const other = chat.describe(mask);
-      if (other) whoReply(context, '*', other);
+      if (other) whoReply(context, other);
     }
     replies.reply(RPL_ENDOFWHO, mask, 'End of WHO list');
   },
 };
 
-/** 352: <channel> <user> <host> <server> <nick> <flags> :<hopcount> <real name>. */
-function whoReply({ server, replies }: IrcContext, channel: string, other: MemberView): void {
-  // H: here, G: gone (away). No channel prefixes: nobody is an operator.
-  const flags = other.away === undefined ? 'H' : 'G';
+/**
+ * 352: <channel> <user> <host> <server> <nick> <flags> :<hopcount> <real name>. The flags are
+ * H (here) or G (gone: away), then, about a channel, the member's role prefixes there: the
+ * highest, or all of them for clients with multi-prefix (as NAMES shows them).
+ */
+function whoReply({ server, replies, client }: IrcContext, other: MemberView, room?: Room): void {
+  let flags = other.away === undefined ? 'H' : 'G';
+  if (room) flags += prefixIn(room, other.nick, client.has(CAP_MULTI_PREFIX));
   replies.reply(
     RPL_WHOREPLY,
-    channel,
+    room?.name ?? '*',
     other.username,
     other.host,
     server.host,

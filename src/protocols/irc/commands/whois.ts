@@ -1,3 +1,4 @@
+import { CAP_MULTI_PREFIX } from '../caps.js';
 import {
   ERR_NONICKNAMEGIVEN,
   ERR_NOSUCHNICK,
@@ -7,6 +8,7 @@ import {
   RPL_WHOISSERVER,
   RPL_WHOISUSER,
 } from '../numerics.js';
+import { prefixIn } from '../prefixes.js';
 import type { IrcCommand } from './command.js';
 import { realnameOf } from './realname.js';
 
@@ -14,7 +16,7 @@ import { realnameOf } from './realname.js';
 export const whois: IrcCommand = {
   names: ['WHOIS'],
   minParams: 0,
-  run({ chat, member, server, replies }, message) {
+  run({ chat, member, server, replies, client }, message) {
     const nick = message.params.at(-1);
     if (nick === undefined || nick === '') {
       replies.reply(ERR_NONICKNAMEGIVEN, 'No nickname given');
@@ -28,8 +30,13 @@ export const whois: IrcCommand = {
     }
     const { host } = server;
     replies.reply(RPL_WHOISUSER, other.nick, other.username, other.host, '*', realnameOf(other));
-    // Someone invisible shows only the channels the asker shares with them.
-    const rooms = chat.roomsOf(other.nick, member);
+    // Someone invisible shows only the channels the asker shares with them; each with their
+    // highest role prefix there (all of them with multi-prefix), as NAMES shows them.
+    const all = client.has(CAP_MULTI_PREFIX);
+    const rooms = chat.roomsOf(other.nick, member).map((name) => {
+      const room = chat.findRoom(name);
+      return room ? `${prefixIn(room, other.nick, all)}${room.name}` : name;
+    });
     if (rooms.length > 0) replies.reply(RPL_WHOISCHANNELS, other.nick, rooms.join(' '));
     replies.reply(RPL_WHOISSERVER, other.nick, host, `chatroom (${other.door} door)`);
     if (other.away !== undefined) replies.reply(RPL_AWAY, other.nick, other.away);
