@@ -155,6 +155,15 @@ describe('WebSocket sanctions', () => {
       },
       { type: 'sanctions', room: '#dev', kind: 'ban', entries: [] },
     ]);
+    // Lifting what is not there is answered, so a request with a ref is never left hanging.
+    expect(await alice!.ask({ type: 'unmute', room: '#dev', target: '*!x@y', ref: 'u1' })).toEqual([
+      {
+        type: 'error',
+        code: 'NOT_SANCTIONED',
+        message: '*!x@y is not muted in #dev.',
+        ref: 'u1',
+      },
+    ]);
   });
 
   it('modlog: the newest entries first, as many as asked, to operators', async () => {

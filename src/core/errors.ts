@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   BAD_MODE_PARAM: 'A mode was given a parameter it cannot take.',
   KEY_SET: 'The room already has a key; remove it first.',
   LIST_FULL: 'The room has as many bans or mutes as it keeps.',
+  NOT_SANCTIONED: 'There is no such ban or mute to lift.',
   USER_NOT_IN_ROOM: 'That user is not in the room.',
   ALREADY_IN_ROOM: 'That user is already in the room.',
   STORE_FAILED: 'History storage failed; nothing was sent or changed.',

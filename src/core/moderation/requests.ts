@@ -1,3 +1,4 @@
+import { ChatError } from '../errors.js';
 import type { Member } from '../member.js';
 import { parseDuration } from './durations.js';
 import type { ModeChange } from './mode-change.js';
@@ -49,14 +50,21 @@ export async function runModerationRequest(
       });
       return;
     case 'unban':
-    case 'unmute':
-      await moderation.lift(
-        member,
-        request.room,
-        request.type === 'unban' ? 'ban' : 'mute',
-        request.target,
-      );
+    case 'unmute': {
+      const kind = request.type === 'unban' ? 'ban' : 'mute';
+      const { applied } = await moderation.lift(member, request.room, kind, request.target);
+      // Said, not left silent: a request with a ref must get its answer.
+      if (applied.length === 0) {
+        throw new ChatError(
+          'NOT_SANCTIONED',
+          `${request.target} is not ${kind === 'ban' ? 'banned' : 'muted'} in ${request.room}.`,
+          {
+            about: [request.room, request.target],
+          },
+        );
+      }
       return;
+    }
     case 'sanctions':
       return moderation.showSanctions(member, request.room, request.kind);
     case 'modlog':
