@@ -240,9 +240,10 @@ describe('IRC room entry', () => {
       `${S} 319 bob alice :~#open`,
     ]);
     // Asked by name, it answers as a channel that does not exist.
-    expect(await bob!.ask('NAMES #hidden', 'WHO #hidden')).toEqual([
+    expect(await bob!.ask('NAMES #hidden', 'WHO #hidden', 'TOPIC #hidden')).toEqual([
       `${S} 366 bob #hidden :End of /NAMES list`,
       `${S} 315 bob #hidden :End of WHO list`,
+      `${S} 403 bob #hidden :No such channel`,
     ]);
     // Inside, NAMES marks it secret ("@" rather than "=").
     expect(await alice!.ask('NAMES #hidden')).toEqual([

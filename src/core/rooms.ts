@@ -234,17 +234,23 @@ export class Rooms {
   }
 
   showTopic(member: Member, roomName: string | undefined): void {
-    const room = roomName === undefined ? this.memberRoom(member, undefined) : this.named(roomName);
-    member.send(topicIs(room));
+    member.send(topicIs(this.askedAbout(member, roomName)));
   }
 
   listMembers(member: Member, roomName: string | undefined): void {
+    member.send(this.membersEvent(this.askedAbout(member, roomName)));
+  }
+
+  /**
+   * The named room (or the member's current one) as one asking about it may see it. A secret
+   * room is none of an outsider's business: it is not there, as in /rooms and LIST.
+   */
+  private askedAbout(member: Member, roomName: string | undefined): Room {
     const room = roomName === undefined ? this.memberRoom(member, undefined) : this.named(roomName);
-    // A secret room is none of an outsider's business: it is not there, as in /rooms and LIST.
     if (!isListedFor(room, member)) {
       throw new ChatError('NO_SUCH_ROOM', `There is no room called ${roomName}.`);
     }
-    member.send(this.membersEvent(room));
+    return room;
   }
 
   /** Who is in the room (the first `limit`), with the roles of those who hold any. */

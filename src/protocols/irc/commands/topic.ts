@@ -1,3 +1,4 @@
+import { isListedFor } from '../../../core/moderation/enforcement.js';
 import { ERR_NOSUCHCHANNEL, ERR_NOTONCHANNEL } from '../numerics.js';
 import type { IrcCommand } from './command.js';
 
@@ -8,7 +9,8 @@ export const topic: IrcCommand = {
   async run({ chat, member, replies }, message) {
     const [name = '', text] = message.params;
     const room = chat.findRoom(name);
-    if (!room) {
+    // A secret room is not there for those outside it, as in LIST and NAMES.
+    if (!room || !isListedFor(room, member)) {
       replies.reply(ERR_NOSUCHCHANNEL, name, 'No such channel');
       return;
     }
