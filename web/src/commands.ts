@@ -13,12 +13,13 @@ export type Action =
 
 export const HELP: ReadonlyArray<[string, string]> = [
   ['TEXT', 'send to this room or conversation (//TEXT sends text starting with /)'],
-  ['/join #room', 'join a room (created if new)'],
+  ['/join #room [KEY]', 'join a room (created if new); KEY for a room with a key'],
   ['/part [#room] [REASON]', 'leave a room (this one by default)'],
   ['/me ACTION', 'describe what you are doing'],
   ['/msg NICK [TEXT]', 'open a private conversation (and send TEXT)'],
   ['/topic [TEXT]', 'show the topic, or set it'],
   ['/nick NEWNAME', 'change your nickname'],
+  ['/invite NICK [#room]', 'invite someone (into an invite-only room, if you are an operator)'],
   ['/rooms', 'list every room'],
   ['/who [#room]', 'list who is in a room'],
   ['/search WORDS', 'find messages of this room containing all the words'],
@@ -45,9 +46,12 @@ export function parseInput(input: string, current: string | undefined): Action {
   const here = current?.startsWith('#') ? current : undefined;
   switch (name) {
     case 'join':
-    case 'j':
-      if (!first) return usage('/join #room');
-      return request({ type: 'join', room: first.startsWith('#') ? first : `#${first}` });
+    case 'j': {
+      if (!first) return usage('/join #room [KEY]');
+      const room = first.startsWith('#') ? first : `#${first}`;
+      const key = rest.trim();
+      return request({ type: 'join', room, ...(key ? { key } : {}) });
+    }
     case 'part':
     case 'leave': {
       const room = first.startsWith('#') ? first : here;
@@ -75,6 +79,11 @@ export function parseInput(input: string, current: string | undefined): Action {
       const text = (first.startsWith('#') ? rest : args).trim();
       if (!room) return usage('/topic #room [TEXT]');
       return request({ type: 'topic', room, ...(text ? { topic: text } : {}) });
+    }
+    case 'invite': {
+      const room = rest.trim() || here;
+      if (!first || !room) return usage('/invite NICK [#room]');
+      return request({ type: 'invite', room, nick: first });
     }
     case 'nick':
       if (!first || rest.trim()) return usage('/nick NEWNAME');

@@ -1,15 +1,20 @@
 import './style.css';
 import './irc-colours.css';
 import { foldCase } from '../../src/core/names.js';
-import type { ResumePoint, ServerMessage } from '../../src/protocols/ws/protocol.js';
+import type { ClientMessage, ResumePoint, ServerMessage } from '../../src/protocols/ws/protocol.js';
 import { StatusBanner } from './banner.js';
 import { HELP, parseInput } from './commands.js';
 import { setUpComposer } from './composer.js';
 import { ChatConnection } from './connection.js';
 import { setUpDrawers } from './drawers.js';
+import { JoinRequests } from './joins.js';
+import { KeyPrompt } from './key-prompt.js';
+import { MemberMenu } from './member-menu.js';
 import { Notifier } from './notify.js';
 import { Panels } from './panels.js';
 import { mentions } from './reading.js';
+import { refusalText } from './room-modes.js';
+import { RoomSettings } from './room-settings.js';
 import { Scroller } from './scroller.js';
 import { type Change, ChatState } from './state.js';
 import { emptyPlace, loadPlace, type Place, savePlace } from './storage.js';
@@ -39,11 +44,16 @@ let connection: ChatConnection | undefined;
 const status = new StatusBanner(statusLabel, byId<HTMLDivElement>('banner'));
 const notifier = new Notifier(byId<HTMLButtonElement>('enable-notifications'));
 const drawers = setUpDrawers(appView);
+const joins = new JoinRequests();
+const keyPrompt = new KeyPrompt((room, key) => request(joins.request(room, { key, open: true })));
+const memberMenu = new MemberMenu(state, { request, talkTo: openPrivate });
+const settings = new RoomSettings(state, request);
 const panels = new Panels(state, {
   open: openConversation,
   close: closeConversation,
-  join: (room) => connection?.request({ type: 'join', room }),
+  join: (room) => request(joins.request(room, { open: true })),
   talkTo: openPrivate,
+  member: (room, nick, button) => memberMenu.toggle(room, nick, button),
 });
 const scroller = new Scroller(
   messages,
@@ -57,8 +67,6 @@ const scroller = new Scroller(
 /** Where this nickname was last time, until the first welcome has put us back there. */
 let place: Place = emptyPlace();
 let restoring = false;
-/** Rooms the user asked to join: the view switches to them when joined (not to resumed ones). */
-const joining = new Set<string>();
 
 function activeConversation() {
   return state.active === undefined ? undefined : state.conversations.get(state.active);
@@ -94,7 +102,11 @@ function render(): void {
     state.markRead();
   }
   if (tabs || entries) panels.renderTabs();
-  if (members) panels.renderMembers();
+  if (members) {
+    panels.renderMembers();
+    memberMenu.refresh();
+  }
+  settings.render();
   if (rooms) panels.renderOtherRooms();
   saveCurrentPlace();
 }
@@ -136,10 +148,29 @@ function jumpToLatest(): void {
   else loadPage('latest');
 }
 
+/** A request to the server now, or a line saying it cannot be sent; whether it was sent. */
+function request(message: ClientMessage): boolean {
+  if (connection?.request(message)) return true;
+  update(state.notice('Not connected right now; try again in a moment.', 'error'));
+  return false;
+}
+
+/** A join of ours the server refused: said plainly; a missing or wrong key is asked for. */
+function joinRefused(error: Extract<ServerMessage, { type: 'error' }>): boolean {
+  const join = joins.refused(error.ref);
+  if (!join) return false;
+  const keyGiven = join.key !== undefined;
+  update(state.notice(refusalText(error.code, join.room, error.message, keyGiven), 'error'));
+  if (error.code === 'BAD_ROOM_KEY') keyPrompt.ask(join.room, keyGiven);
+  return true;
+}
+
 function onServerMessage(message: ServerMessage): void {
+  if (message.type === 'error' && joinRefused(message)) return;
   update(state.apply(message));
   switch (message.type) {
     case 'welcome':
+      joins.reset();
       sessionStorage.setItem(SAVED_NICK, message.nick);
       loginView.hidden = true;
       appView.hidden = false;
@@ -165,7 +196,7 @@ function onServerMessage(message: ServerMessage): void {
     case 'join': {
       if (foldCase(message.nick) !== state.myKey) break;
       const key = foldCase(message.room);
-      if (joining.delete(key) || foldCase(place.active ?? '') === key) openConversation(key);
+      if (joins.joined(key) || foldCase(place.active ?? '') === key) openConversation(key);
       connection?.request({ type: 'rooms' });
       break;
     }
@@ -205,7 +236,7 @@ function restorePlace(): void {
   restoring = false;
   const resumed = new Set(resumeFromPlace().map((point) => foldCase(point.room)));
   for (const room of place.rooms) {
-    if (!resumed.has(foldCase(room))) connection?.request({ type: 'join', room });
+    if (!resumed.has(foldCase(room))) request(joins.request(room, { open: false }));
   }
   for (const nick of place.privates) state.conversation(nick, 'private');
   const active = place.active === undefined ? undefined : foldCase(place.active);
@@ -278,10 +309,10 @@ function submit(input: string, multiline: boolean): void {
         status.show('offline', 'You left the chat. Reload the page to come back.');
         return;
       }
-      if (action.message.type === 'join') joining.add(foldCase(action.message.room));
-      if (!connection?.request(action.message)) {
-        update(state.notice('Not connected right now; try again in a moment.', 'error'));
-      }
+      if (action.message.type === 'join') {
+        const { room, key } = action.message;
+        request(joins.request(room, { open: true, ...(key === undefined ? {} : { key }) }));
+      } else request(action.message);
       return;
     case 'open':
       openPrivate(action.nick);

@@ -1,7 +1,13 @@
 import { applyToModes } from '../../src/core/moderation/mode-change.js';
 import { foldCase } from '../../src/core/names.js';
 import { renderModeration } from '../../src/protocols/text/render-moderation.js';
-import type { RoleName, RoomModes, ServerMessage } from '../../src/protocols/ws/protocol.js';
+import type {
+  RoleName,
+  RoomModes,
+  Sanction,
+  SanctionKind,
+  ServerMessage,
+} from '../../src/protocols/ws/protocol.js';
 import type { Change } from './change.js';
 import type { MembershipState } from './membership.js';
 
@@ -15,6 +21,22 @@ export interface RoomModeration {
   /** Roles by case-folded nickname; those without any are absent. */
   roles: Map<string, RoleName[]>;
   modes: RoomModes | undefined;
+  /** Bans and mutes in force, once asked for (the room settings list them), kept current. */
+  sanctions: Record<SanctionKind, Sanction[] | undefined>;
+  /**
+   * Answers asked for by the room settings, still to come: they fill the settings, and are
+   * not also told as lines in the room (as what the user asked for with a command would be).
+   */
+  quiet: { modes: number; ban: number; mute: number };
+}
+
+export function newRoomModeration(): RoomModeration {
+  return {
+    roles: new Map(),
+    modes: undefined,
+    sanctions: { ban: undefined, mute: undefined },
+    quiet: { modes: 0, ban: 0, mute: 0 },
+  };
 }
 
 export interface ModerationState extends MembershipState {
@@ -39,8 +61,17 @@ export function moderated(
   );
   const key = roomName === undefined ? state.active : foldCase(roomName);
   const change: Change = { members: true, status: true };
-  if (message.type === 'mode') applyChanges(state.moderationOf(message.room), message);
-  if (message.type === 'modes-are') state.moderationOf(message.room).modes = message.modes;
+  if (message.type === 'mode') applyChanges(state.moderationOf(message.room), message, time);
+  if (message.type === 'modes-are' || message.type === 'sanctions') {
+    const moderation = state.moderationOf(message.room);
+    const asked = message.type === 'modes-are' ? 'modes' : message.kind;
+    if (message.type === 'modes-are') moderation.modes = message.modes;
+    else moderation.sanctions[message.kind] = message.entries;
+    if (moderation.quiet[asked] > 0) {
+      moderation.quiet[asked]--;
+      return change;
+    }
+  }
   if (message.type === 'kick') {
     const room = state.conversation(message.room, 'room');
     const target = foldCase(message.target);
@@ -60,16 +91,53 @@ export function rolesFromMembers(message: Event<'members'>): Map<string, RoleNam
   );
 }
 
-function applyChanges(moderation: RoomModeration, message: Event<'mode'>): void {
+/** A nickname's roles go with it to the new one, in every room, as on the server. */
+export function renameRoles(state: ModerationState, oldNick: string, newNick: string): void {
+  const [oldKey, newKey] = [foldCase(oldNick), foldCase(newNick)];
+  if (oldKey === newKey) return;
+  for (const conversation of state.conversations.values()) {
+    if (conversation.kind !== 'room') continue;
+    const { roles } = state.moderationOf(conversation.name);
+    const moved = roles.get(oldKey);
+    if (moved === undefined) continue;
+    roles.delete(oldKey);
+    const held = new Set([...(roles.get(newKey) ?? []), ...moved]);
+    const merged = ROLES.filter((role) => held.has(role));
+    roles.set(newKey, merged);
+  }
+}
+
+const ROLES = ['owner', 'op', 'voice'] as const;
+
+function applyChanges(moderation: RoomModeration, message: Event<'mode'>, time: number): void {
   for (const change of message.changes) {
     if (change.mode === 'owner' || change.mode === 'op' || change.mode === 'voice') {
       const key = foldCase(change.nick);
       const roles = new Set(moderation.roles.get(key) ?? []);
       if (change.on) roles.add(change.mode);
       else roles.delete(change.mode);
-      const ordered = (['owner', 'op', 'voice'] as const).filter((role) => roles.has(role));
+      const ordered = ROLES.filter((role) => roles.has(role));
       if (ordered.length === 0) moderation.roles.delete(key);
       else moderation.roles.set(key, ordered);
+      continue;
+    }
+    if (change.mode === 'ban' || change.mode === 'mute') {
+      const list = moderation.sanctions[change.mode];
+      if (list === undefined) continue;
+      const mask = change.mask.toLowerCase();
+      const kept = list.filter((entry) => entry.mask.toLowerCase() !== mask);
+      if (change.on) {
+        kept.push({
+          room: foldCase(message.room),
+          kind: change.mode,
+          mask: change.mask,
+          setBy: message.nick,
+          setAt: time,
+          ...(change.expiresAt === undefined ? {} : { expiresAt: change.expiresAt }),
+          reason: change.reason ?? '',
+        });
+      }
+      moderation.sanctions[change.mode] = kept;
       continue;
     }
     if (moderation.modes) applyToModes(moderation.modes, change);

@@ -1,4 +1,5 @@
 import { foldCase } from '../../src/core/names.js';
+import { badgeOf, sortMembers } from './permissions.js';
 import type { ChatState } from './state.js';
 import { byId, element, tab } from './view.js';
 
@@ -8,6 +9,8 @@ export interface PanelActions {
   close(key: string): void;
   join(room: string): void;
   talkTo(nick: string): void;
+  /** A member of the open room was clicked: their menu (member-menu.ts). */
+  member(room: string, nick: string, button: HTMLButtonElement): void;
 }
 
 /**
@@ -89,24 +92,46 @@ export class Panels {
       );
       return;
     }
-    const nicks = [...conversation.members.values()].sort((a, b) =>
-      a.localeCompare(b, undefined, { sensitivity: 'base' }),
-    );
+    const { roles } = state.moderationOf(conversation.name);
+    const nicks = sortMembers(conversation.members.values(), (nick) => roles.get(foldCase(nick)));
     const hidden = conversation.memberTotal - nicks.length;
     this.membersTitle.textContent = `${conversation.memberTotal} in ${conversation.name}`;
     const items = nicks.map((nick) => {
       const item = element('li', 'member');
-      const button = element('button', 'open', nick);
+      const button = element('button', 'open member-button');
       button.type = 'button';
+      button.dataset.nick = foldCase(nick);
+      button.setAttribute('aria-haspopup', 'menu');
+      button.setAttribute('aria-expanded', 'false');
+      const badge = badgeOf(roles.get(foldCase(nick)));
+      const role = element('span', 'role', badge?.text ?? '');
+      if (badge) {
+        role.title = badge.title;
+        role.classList.add(`role-${badge.title}`);
+      }
+      role.setAttribute('aria-hidden', 'true');
+      button.append(role, element('span', 'nick', nick));
       const away = state.away.get(foldCase(nick));
-      button.title =
-        away === undefined ? `Talk privately with ${nick}` : `${nick} is away: ${away}`;
+      const who = badge ? `${nick}, ${badge.title}` : nick;
+      button.title = away === undefined ? who : `${who}; away: ${away}`;
+      button.setAttribute('aria-label', button.title);
       if (away !== undefined) item.classList.add('away');
-      button.addEventListener('click', () => this.actions.talkTo(nick));
+      button.addEventListener('click', () => this.actions.member(conversation.name, nick, button));
       item.append(button);
       return item;
     });
     if (hidden > 0) items.push(element('li', 'member more', `and ${hidden} more`));
+    // Redrawn on every change of members or roles: keyboard focus stays on its member.
+    const focused = document.activeElement;
+    const focusedNick =
+      focused instanceof HTMLElement && this.memberList.contains(focused)
+        ? focused.dataset.nick
+        : undefined;
     this.memberList.replaceChildren(...items);
+    if (focusedNick !== undefined) {
+      this.memberList
+        .querySelector<HTMLElement>(`[data-nick="${CSS.escape(focusedNick)}"]`)
+        ?.focus();
+    }
   }
 }

@@ -19,7 +19,13 @@ import {
   takePage,
 } from './history.js';
 import { crowdChanged, joined, parted, quit, renamed } from './membership.js';
-import { moderated, type RoomModeration, rolesFromMembers } from './moderation.js';
+import {
+  moderated,
+  newRoomModeration,
+  type RoomModeration,
+  renameRoles,
+  rolesFromMembers,
+} from './moderation.js';
 import { ServerClock } from './server-clock.js';
 
 /** What the view must redraw after a change. */
@@ -82,7 +88,7 @@ export class ChatState {
     const key = foldCase(roomName);
     let moderation = this.moderation.get(key);
     if (!moderation) {
-      moderation = { roles: new Map(), modes: undefined };
+      moderation = newRoomModeration();
       this.moderation.set(key, moderation);
     }
     return moderation;
@@ -241,6 +247,7 @@ export class ChatState {
       case 'quit':
         return quit(this, message, this.heard(message.time));
       case 'nick':
+        renameRoles(this, message.oldNick, message.newNick);
         return renamed(this, message.oldNick, message.newNick, this.heard(message.time));
       case 'topic': {
         const time = this.heard(message.time);
