@@ -32,6 +32,18 @@ export class Room {
     readonly createdAt: number,
   ) {}
 
+  admit(member: Member): void {
+    this.members.add(member);
+    if (member.peer.followsCrowds !== false) this.followers.add(member);
+    this.emptySince = undefined;
+  }
+
+  release(member: Member, now: number): void {
+    this.members.delete(member);
+    this.followers.delete(member);
+    if (this.members.size === 0) this.emptySince = now;
+  }
+
   /**
    * Keeps a message for the replay, in id order. Messages arrive in order but for two cases:
    * several server nodes storing into one room, and a room's history read while its live

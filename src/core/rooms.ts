@@ -13,13 +13,16 @@ import { RoomExpiry } from './room-expiry.js';
 import type { RoomLimits } from './room-limits.js';
 import { MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
 import type { Roster } from './roster.js';
-import { checkText, cleanReason } from './rules.js';
-import { createRoomOrFail, saveRoomOrFail } from './store-access.js';
+import { cleanReason } from './rules.js';
+import { createRoomOrFail } from './store-access.js';
+import { changeTopic } from './topic.js';
 
 /** Members named to whoever joins a room; the rest are counted. */
 const MEMBERS_SHOWN_ON_JOIN = 50;
 
 export type { RoomGate };
+
+type JoinOrPart = Extract<ChatEvent, { type: 'join' | 'part' }>;
 
 export interface RoomsOptions {
   history: HistoryStore;
@@ -121,21 +124,10 @@ export class Rooms {
       if (!created) this.options.gate.mayJoin(member, room, options.key, this.sizeOf(room));
     }
     if (member.gone || room.members.has(member)) return room;
-    room.members.add(member);
-    if (member.peer.followsCrowds !== false) room.followers.add(member);
-    room.emptySince = undefined;
+    room.admit(member);
     member.rooms.add(key);
     this.options.roster.share(member);
-    const crowded = this.crowd.isCrowded(this.sizeOf(room));
-    if (crowded) this.crowd.joined(room.key, room.name, nick);
-    const joined = {
-      type: 'join',
-      room: room.name,
-      nick,
-      ...(crowded ? { crowd: true as const } : {}),
-    } as const;
-    this.options.fanout.publish(joined, { rooms: [room.key] });
-    if (crowded && !room.followers.has(member)) member.send(joined);
+    this.announce(member, room, { type: 'join', room: room.name, nick });
     if (!created) this.options.gate.joined(member, room);
     if (room.topic) member.send(topicIs(room));
     // Only the first few on joining: in a room of thousands the full list costs every joiner
@@ -154,18 +146,29 @@ export class Rooms {
   part(member: Member, roomName: string | undefined, reason = ''): void {
     const nick = requireNick(member);
     const room = this.memberRoom(member, roomName);
-    const crowded = this.crowd.isCrowded(this.sizeOf(room));
-    if (crowded) this.crowd.left(room.key, room.name, nick);
-    const parted = {
+    this.announce(member, room, {
       type: 'part',
       room: room.name,
       nick,
       reason: cleanReason(reason),
-      ...(crowded ? { crowd: true as const } : {}),
-    } as const;
-    this.options.fanout.publish(parted, { rooms: [room.key] });
-    if (crowded && !room.followers.has(member)) member.send(parted);
+    });
     this.expel(member, room);
+  }
+
+  /**
+   * A join or part, to the room. A big room's is marked `crowd` and summarized; the member
+   * hears of its own even if its door shows the others' only in summaries.
+   */
+  private announce(member: Member, room: Room, event: JoinOrPart): void {
+    if (!this.crowd.isCrowded(this.sizeOf(room))) {
+      this.options.fanout.publish(event, { rooms: [room.key] });
+      return;
+    }
+    if (event.type === 'join') this.crowd.joined(room.key, room.name, event.nick);
+    else this.crowd.left(room.key, room.name, event.nick);
+    const crowded = { ...event, crowd: true as const };
+    this.options.fanout.publish(crowded, { rooms: [room.key] });
+    if (!room.followers.has(member)) member.send(crowded);
   }
 
   /** Takes a member out of a room (they left, or were kicked: the room was told). */
@@ -212,25 +215,7 @@ export class Rooms {
     const nick = requireNick(member);
     const room = this.memberRoom(member, roomName);
     this.options.gate.mayTopic(member, room);
-    checkText(topic, this.options.maxMessageBytes, true);
-    const { maxTopicLength } = this.options;
-    if (topic.length > maxTopicLength) {
-      throw new ChatError('TOPIC_TOO_LONG', `Topics are at most ${maxTopicLength} characters.`);
-    }
-    const setAt = this.options.now();
-    await saveRoomOrFail(this.options.history, {
-      ...recordOf(room),
-      topic,
-      topicSetBy: nick,
-      topicSetAt: setAt,
-    });
-    room.topic = topic;
-    room.topicSetBy = nick;
-    room.topicSetAt = setAt;
-    this.options.fanout.publish(
-      { type: 'topic', room: room.name, nick, topic },
-      { rooms: [room.key] },
-    );
+    await changeTopic(room, nick, topic, this.options);
   }
 
   showTopic(member: Member, roomName: string | undefined): void {
@@ -403,9 +388,7 @@ export class Rooms {
   }
 
   private remove(member: Member, room: Room): void {
-    room.members.delete(member);
-    room.followers.delete(member);
-    if (room.members.size === 0) room.emptySince = this.options.now();
+    room.release(member, this.options.now());
     member.rooms.delete(room.key);
     member.held?.delete(room.key);
     member.speakVerdicts?.delete(room.key);
