@@ -246,6 +246,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     clearInterval(pruner);
     limiter.close();
     clearInterval(roomExpirer);
+    chat.moderation.stop();
     await cluster?.stop().catch(() => {});
     await store.close();
     throw error;
@@ -275,6 +276,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         clearInterval(pruner);
         limiter.close();
         clearInterval(roomExpirer);
+        chat.moderation.stop();
         await chat.flush();
         // After the connections: their quits still reach the other nodes.
         await cluster?.stop();

@@ -17,6 +17,7 @@ import {
   requireRoomOperator,
   rolesIn,
 } from './enforcement.js';
+import { SanctionExpiry } from './expiry.js';
 import { isModeRecordChange, type ModeChange } from './mode-change.js';
 import { ModeValidator } from './mode-validator.js';
 import { recordsOf } from './records.js';
@@ -31,6 +32,7 @@ import {
   ROLE_OP,
   ROLE_OWNER,
   rank,
+  type Sanction,
   type SanctionKind,
   SERVER_WIDE,
 } from './types.js';
@@ -66,9 +68,15 @@ export class Moderation implements RoomGate {
   /** Server-wide bans and mutes, set by server operators. */
   readonly serverWide = new RoomModeration();
   private readonly validator: ModeValidator;
+  private readonly expiry: SanctionExpiry;
 
   constructor(private readonly options: ModerationOptions) {
     this.validator = new ModeValidator(options.presence, options.roster, options.now);
+    this.expiry = new SanctionExpiry(
+      () => options.rooms.all(),
+      (room, lifted) => this.ranOut(room, lifted),
+      options.now,
+    );
   }
 
   /**
@@ -88,6 +96,12 @@ export class Moderation implements RoomGate {
       const target = sanction.room === SERVER_WIDE ? this.serverWide : roomOf(sanction.room)?.mod;
       target?.putSanction(sanction);
     }
+    this.expiry.sweep();
+  }
+
+  /** Stops waiting for timed sanctions to run out (the server is stopping). */
+  stop(): void {
+    this.expiry.stop();
   }
 
   /** The creator of a new room owns it; the lobby is everyone's, run by server operators. */
@@ -373,6 +387,18 @@ export class Moderation implements RoomGate {
     const nickKey =
       'nick' in change && change.nick !== undefined ? foldCase(change.nick) : undefined;
     room.mod.apply(change, room.key, by, now, nickKey);
+    if ((change.mode === 'ban' || change.mode === 'mute') && change.expiresAt !== undefined) {
+      this.expiry.expect(change.expiresAt);
+    }
+  }
+
+  /** Each node tells its own members: every node lifts the same sanctions at the same time. */
+  private ranOut(room: Room, lifted: readonly Sanction[]): void {
+    const changes = lifted.map(({ kind, mask }): ModeChange => ({ mode: kind, on: false, mask }));
+    this.options.fanout.publish(
+      { type: 'mode', room: room.name, nick: this.options.serverName, changes, byServer: true },
+      { rooms: [room.key], local: true },
+    );
   }
 
   private entry(room: string, member: Member, action: string, target: string): NewAuditEntry {

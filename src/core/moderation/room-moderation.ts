@@ -62,6 +62,29 @@ export class RoomModeration {
     return list.filter((sanction) => sanction.expiresAt === undefined || sanction.expiresAt > now);
   }
 
+  /** Takes out the sanctions whose time is up, and gives them. */
+  dropExpired(now: number): Sanction[] {
+    const dropped: Sanction[] = [];
+    for (const list of [this.bans, this.mutes]) {
+      for (let at = list.length - 1; at >= 0; at--) {
+        const expiresAt = list[at]!.expiresAt;
+        if (expiresAt !== undefined && expiresAt <= now) dropped.push(...list.splice(at, 1));
+      }
+    }
+    if (dropped.length > 0) this.version++;
+    return dropped.reverse();
+  }
+
+  /** When the next of its sanctions runs out; undefined if none is timed. */
+  nextExpiry(): number | undefined {
+    let next: number | undefined;
+    for (const sanction of [...this.bans, ...this.mutes]) {
+      const at = sanction.expiresAt;
+      if (at !== undefined && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+
   findSanction(kind: SanctionKind, mask: string): Sanction | undefined {
     const lower = mask.toLowerCase();
     return (kind === 'ban' ? this.bans : this.mutes).find((s) => s.mask.toLowerCase() === lower);

@@ -30,8 +30,8 @@ export function renderModeration(
   const who = view.isActor ? 'You' : 'nick' in event ? event.nick : '';
   switch (event.type) {
     case 'mode':
-      // The server saying who holds which role (someone came back): one line per member.
-      if (event.byServer) return rolesHeld(event.changes, event.room);
+      // The server saying who holds which role (someone came back), or that a ban ran out.
+      if (event.byServer) return [...rolesHeld(event.changes, event.room), ...ranOut(event)];
       return event.changes.map((change) =>
         notice(`${who} ${describeChange(change, event.room, now)}`),
       );
@@ -120,6 +120,14 @@ function rolesHeld(changes: readonly ModeChange[], room: string): TextEntry[] {
     byNick.set(change.nick, [...(byNick.get(change.nick) ?? []), ROLE_WORDS[change.mode]]);
   }
   return [...byNick].map(([nick, roles]) => notice(`${nick} is ${roles.join(' and ')} of ${room}`));
+}
+
+function ranOut(event: Extract<ModerationEvent, { type: 'mode' }>): TextEntry[] {
+  return event.changes.flatMap((change) =>
+    (change.mode === 'ban' || change.mode === 'mute') && !change.on
+      ? [notice(`The ${change.mode} on ${change.mask} in ${event.room} has run out`)]
+      : [],
+  );
 }
 
 function describeSanction(entry: Sanction, now: number): string {

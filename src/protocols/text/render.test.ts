@@ -66,6 +66,26 @@ describe('renderEvent', () => {
       ACTOR,
       [notice('You joined #lobby')],
     ],
+    [
+      'the server saying roles are held and a ban ran out',
+      {
+        type: 'mode',
+        room: '#dev',
+        nick: 'chatroom',
+        byServer: true,
+        changes: [
+          { mode: 'op', on: true, nick: 'alice' },
+          { mode: 'ban', on: false, mask: '*!*@x' },
+          { mode: 'mute', on: false, mask: 'bob!*@*' },
+        ],
+      },
+      OTHER,
+      [
+        notice('alice is an operator of #dev'),
+        notice('The ban on *!*@x in #dev has run out'),
+        notice('The mute on bob!*@* in #dev has run out'),
+      ],
+    ],
     ['a join in a big room', { type: 'join', room: '#lobby', nick: 'bob', crowd: true }, OTHER, []],
     [
       'your join in a big room',
