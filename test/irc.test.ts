@@ -54,10 +54,18 @@ describe('IRC registration', () => {
     const server = await startTestServer({ ircMotd: [] });
     const alice = await IrcClient.register(server.port('irc'), 'alice');
     expect(alice.sawLine(`${S} 422 alice :MOTD File is missing`)).toBe(true);
-    await LineClient.join(server.port('line'), 'bob');
+    const bob = await LineClient.join(server.port('line'), 'bob');
     alice.send('LUSERS');
     await alice.waitFor(`${S} 251 alice :There are 2 users and 0 invisible on 1 servers`);
     await alice.waitFor(`${S} 254 alice 1 :channels formed`);
+    await alice.waitFor(`${S} 265 alice 2 2 :Current local users 2, max 2`);
+    await alice.waitFor(`${S} 266 alice 2 2 :Current global users 2, max 2`);
+    // The most there have been is kept when they go.
+    bob.send('/quit');
+    await bob.closed;
+    alice.send('LUSERS');
+    await alice.waitFor(`${S} 265 alice 1 2 :Current local users 1, max 2`);
+    await alice.waitFor(`${S} 266 alice 1 2 :Current global users 1, max 2`);
     alice.send('MOTD');
     await alice.waitFor(`${S} 422 alice :MOTD File is missing`);
   });

@@ -40,6 +40,10 @@ export class ClusterRoster implements Roster {
     return this.byRoom.get(roomKey)?.size ?? 0;
   }
 
+  count(): number {
+    return this.byKey.size;
+  }
+
   share(member: Member, previousNickKey?: string): void {
     const key = member.nickKey;
     if (key === undefined) return;

@@ -14,7 +14,7 @@ import { LocalModerationStore } from './moderation/local-store.js';
 import { Moderation } from './moderation/moderation.js';
 import type { PastNick } from './nick-history.js';
 import { LocalNickRegistry } from './nick-registry.js';
-import { Presence } from './presence.js';
+import { Presence, type UserCounts } from './presence.js';
 import { Queries } from './queries.js';
 import type { Room } from './room.js';
 import { DEFAULT_ROOM_LIMITS, RoomLimits } from './room-limits.js';
@@ -154,6 +154,11 @@ export class Chat {
   /** Registered members. */
   get userCount(): number {
     return this.presence.byNick.size;
+  }
+
+  /** Registered users here and on every node, and the most there have been at once. */
+  userCounts(): UserCounts {
+    return this.presence.counts();
   }
 
   /** How the last write of messages to the store went; undefined before the first. */

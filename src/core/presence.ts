@@ -27,11 +27,20 @@ export interface PresenceOptions {
   onRenamed?: (oldKey: string, newKey: string) => void;
 }
 
+export interface UserCounts {
+  local: number;
+  global: number;
+  localPeak: number;
+  globalPeak: number;
+}
+
 /** Who is connected and by which nickname: attaching, naming, renaming, away, forgetting. */
 export class Presence {
   /** Every attached member, registered or not. */
   readonly connected = new Set<Member>();
   readonly byNick = new Map<string, Member>();
+  /** The most registered users there have been at once, here and on every node (as seen here). */
+  private readonly peaks = { local: 0, global: 0 };
   /** Nicknames given up here or on other nodes, for WHOWAS. */
   readonly past = new NickHistory();
   private nextMemberId = 1;
@@ -42,6 +51,15 @@ export class Presence {
     const member = new Member(this.nextMemberId++, peer);
     this.connected.add(member);
     return member;
+  }
+
+  /** Registered users here and on every node, with the most there have been at once. */
+  counts(): UserCounts {
+    const local = this.byNick.size;
+    const global = local + this.options.roster.count();
+    this.peaks.local = Math.max(this.peaks.local, local);
+    this.peaks.global = Math.max(this.peaks.global, global);
+    return { local, global, localPeak: this.peaks.local, globalPeak: this.peaks.global };
   }
 
   /** Takes a first nickname for the member; false if it went away meanwhile. */
@@ -61,6 +79,7 @@ export class Presence {
     member.registeredAt = this.options.now();
     this.byNick.set(key, member);
     this.options.roster.share(member);
+    this.counts();
     member.send({ type: 'welcome', nick, serverName: this.options.serverName });
     return true;
   }

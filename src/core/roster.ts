@@ -23,6 +23,8 @@ export interface Roster {
   inRoom(roomKey: string): Iterable<RemoteMember>;
   /** How many users on other nodes are in this room. */
   countIn(roomKey: string): number;
+  /** How many users are on other nodes. */
+  count(): number;
   /**
    * A local registered member's nickname, rooms, away message or profile changed: the other
    * nodes should see the new state. `previousNickKey` is set when the nickname changed.
@@ -39,6 +41,7 @@ export const NO_ROSTER: Roster = {
   find: () => undefined,
   inRoom: () => [],
   countIn: () => 0,
+  count: () => 0,
   share: () => {},
   unshare: () => {},
   shareRoom: () => {},

@@ -7,7 +7,9 @@ import {
   ERR_NOMOTD,
   RPL_CREATED,
   RPL_ENDOFMOTD,
+  RPL_GLOBALUSERS,
   RPL_ISUPPORT,
+  RPL_LOCALUSERS,
   RPL_LUSERCHANNELS,
   RPL_LUSERCLIENT,
   RPL_LUSERME,
@@ -81,6 +83,19 @@ export function sendLusers({ chat, server, replies }: Welcoming): void {
   replies.reply(RPL_LUSEROP, '0', 'operator(s) online');
   replies.reply(RPL_LUSERCHANNELS, String(chat.roomCount), 'channels formed');
   replies.reply(RPL_LUSERME, `I have ${chat.memberCount} clients and 0 servers`);
+  const { local, localPeak, global, globalPeak } = chat.userCounts();
+  replies.reply(
+    RPL_LOCALUSERS,
+    String(local),
+    String(localPeak),
+    `Current local users ${local}, max ${localPeak}`,
+  );
+  replies.reply(
+    RPL_GLOBALUSERS,
+    String(global),
+    String(globalPeak),
+    `Current global users ${global}, max ${globalPeak}`,
+  );
 }
 
 export function sendMotd({ server, replies }: Welcoming): void {
