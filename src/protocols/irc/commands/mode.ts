@@ -44,7 +44,7 @@ async function channelMode(
     return;
   }
   if (modes === undefined) {
-    const { letters, params } = formatModes(chat.moderation.modesOf(room, member));
+    const { letters, params } = formatModes(chat.moderation.answers.modesOf(room, member));
     replies.replyPlain(RPL_CHANNELMODEIS, room.name, letters, ...params);
     replies.replyPlain(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
     return;
@@ -57,10 +57,10 @@ async function channelMode(
   }
   for (const param of parsed.badLimits) replies.reportError(badLimit(room.name, param), 'MODE');
   if (parsed.listQueries.length > 0) {
-    const { moderation } = chat;
+    const { answers } = chat.moderation;
     banList(replies, room.name, [
-      ...moderation.sanctionsOf(room, 'ban'),
-      ...moderation.sanctionsOf(room, 'mute'),
+      ...answers.sanctionsOf(room, 'ban'),
+      ...answers.sanctionsOf(room, 'mute'),
     ]);
   }
   if (parsed.changes.length === 0) return;
