@@ -5,11 +5,13 @@ import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
 import { FromElsewhere } from './from-elsewhere.js';
 import { GroupCommitter } from './group-commit.js';
 import { HistoryReading } from './history-reading.js';
+import type { Member } from './member.js';
 import { Messaging } from './messaging.js';
 import { gateOf } from './moderation/gate.js';
 import { LocalModerationStore } from './moderation/local-store.js';
 import { Moderation } from './moderation/moderation.js';
 import { LocalNickRegistry } from './nick-registry.js';
+import { ServerOperators } from './operators/operators.js';
 import { Presence } from './presence.js';
 import { Queries } from './queries.js';
 import { DEFAULT_ROOM_LIMITS, RoomLimits } from './room-limits.js';
@@ -25,6 +27,7 @@ export interface ChatParts {
   readonly messaging: Messaging;
   readonly reading: HistoryReading;
   readonly moderation: Moderation;
+  readonly operators: ServerOperators;
   readonly elsewhere: FromElsewhere;
   readonly queries: Queries;
 }
@@ -48,9 +51,14 @@ export function chatSettings(options: ChatOptions): ChatSettings {
 
 /**
  * Builds the parts of a Chat and wires them together. The fan-out is built last, over the
- * members the parts keep; the parts reach it through a forward made first.
+ * members the parts keep; the parts reach it through a forward made first. `detach` takes a
+ * member out of the chat (Chat.detach), for what puts people out (KILL, server bans).
  */
-export function wireChat(options: ChatOptions, settings: ChatSettings): ChatParts {
+export function wireChat(
+  options: ChatOptions,
+  settings: ChatSettings,
+  detach: (member: Member, reason: string) => void,
+): ChatParts {
   const history = options.history;
   const now = options.now ?? Date.now;
   const { serverName, lobby, historyOnJoin, maxTopicLength } = settings;
@@ -96,8 +104,9 @@ export function wireChat(options: ChatOptions, settings: ChatSettings): ChatPart
     gate,
     now,
   });
+  const store = options.moderation ?? new LocalModerationStore();
   moderation = new Moderation({
-    store: options.moderation ?? new LocalModerationStore(),
+    store,
     rooms,
     presence,
     roster,
@@ -118,6 +127,18 @@ export function wireChat(options: ChatOptions, settings: ChatSettings): ChatPart
     maxMessageBytes,
     now,
   });
+  const operators = new ServerOperators({
+    credentials: options.operators,
+    store,
+    serverWide: moderation.serverWide,
+    presence,
+    roster,
+    fanout,
+    now,
+    detach,
+    onLog: options.onOperatorLog,
+    onStoreError: options.onModerationStoreError,
+  });
   const elsewhere = new FromElsewhere(
     rooms,
     fanout,
@@ -126,6 +147,7 @@ export function wireChat(options: ChatOptions, settings: ChatSettings): ChatPart
     roster,
     presence.past,
     moderation,
+    operators,
     (nick) => presence.find(nick),
   );
   const directory: LocalDirectory = {
@@ -144,6 +166,7 @@ export function wireChat(options: ChatOptions, settings: ChatSettings): ChatPart
     messaging,
     reading: new HistoryReading(history, rooms, presence),
     moderation,
+    operators,
     elsewhere,
     queries: new Queries(rooms, presence, roster),
   };

@@ -10,6 +10,7 @@ import type { Member, MemberView, Peer } from './member.js';
 import type { Messaging } from './messaging.js';
 import type { Moderation } from './moderation/moderation.js';
 import type { PastNick } from './nick-history.js';
+import type { ServerOperators } from './operators/operators.js';
 import type { Presence } from './presence.js';
 import type { Queries } from './queries.js';
 import type { Room } from './room.js';
@@ -44,6 +45,8 @@ export class Chat {
   private readonly reading: HistoryReading;
   /** Roles, modes, kicks, bans and mutes, and the audit log (src/core/moderation). */
   readonly moderation: Moderation;
+  /** Server operators: OPER, KILL, WALLOPS, server bans (src/core/operators). */
+  readonly operators: ServerOperators;
   /** Where what happened on other server nodes comes in (src/cluster). */
   readonly elsewhere: FromElsewhere;
   private readonly queries: Queries;
@@ -63,9 +66,10 @@ export class Chat {
       messaging: this.messaging,
       reading: this.reading,
       moderation: this.moderation,
+      operators: this.operators,
       elsewhere: this.elsewhere,
       queries: this.queries,
-    } = wireChat(options, this));
+    } = wireChat(options, this, (member, reason) => this.detach(member, reason)));
   }
 
   get memberCount(): number {
@@ -109,11 +113,14 @@ export class Chat {
     nick: string,
     options: { joinLobby?: boolean; replay?: boolean } = {},
   ): Promise<void> {
+    // Checked before the nickname is claimed: a banned user takes nothing, not even for a moment.
+    this.operators.admit(member, nick);
     if (!(await this.presence.name(member, nick))) return;
     if (options.joinLobby ?? true) await this.join(member, this.lobby, { replay: options.replay });
   }
 
-  changeNick(member: Member, nick: string): Promise<void> {
+  async changeNick(member: Member, nick: string): Promise<void> {
+    this.operators.mayRename(member, nick);
     return this.presence.rename(member, nick);
   }
 
@@ -150,6 +157,7 @@ export class Chat {
   detach(member: Member, reason: string): void {
     if (member.gone) return;
     member.gone = true;
+    this.operators.gone(member);
     const nick = member.nick;
     if (nick !== undefined) {
       // Those who share only big rooms with it hear of it in their summaries (see Rooms).

@@ -16,11 +16,24 @@ export type EncodingMemo = Map<unknown, unknown>;
  */
 export const RECONNECT_ELSEWHERE = 'This server lost touch with the others; please reconnect';
 
+/**
+ * Why the server ended a connection, when a door can say so in its own terms (a WebSocket
+ * close code, IRC's 465): a server operator killed it, the user is banned from the server
+ * (a K-line), or they failed to become an operator too many times.
+ */
+export type DisconnectCause = 'killed' | 'banned' | 'oper-failed';
+
 /** The core's handle on a connection: it can be handed events and asked to go away. */
 export interface Peer {
   readonly protocol: string;
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
-  disconnect(reason: string): void;
+  disconnect(reason: string, cause?: DisconnectCause): void;
+  /**
+   * The address the connection comes from, for the checks and logs of the server alone (an
+   * operator's allowed hosts): never shown to users, who see a cloak. Peers without one leave
+   * it out.
+   */
+  address?(): string | undefined;
   /**
    * Resolves once the client has read what it was sent: a long answer is sent in pieces,
    * waiting for this between them. Peers without a connection leave it out.
@@ -63,6 +76,8 @@ export interface MemberView {
   readonly username: string;
   /** A cloak of their address (or UNKNOWN_HOST), never the address itself. */
   readonly host: string;
+  /** A server operator (IRC's user mode +o, WHOIS 313); absent from older nodes' users. */
+  readonly operator?: boolean;
 }
 
 /** One connected user as the core sees them. */
@@ -121,6 +136,7 @@ export class Member {
       hidden: profile?.hidden ?? false,
       username: profile?.username ?? `~${this.peer.protocol}`,
       host: profile?.host ?? UNKNOWN_HOST,
+      ...(this.operator === undefined ? {} : { operator: true }),
     };
   }
 

@@ -28,8 +28,8 @@ export const who: IrcCommand = {
 
 /** 352: <channel> <user> <host> <server> <nick> <flags> :<hopcount> <real name>. */
 function whoReply({ server, replies }: IrcContext, channel: string, other: MemberView): void {
-  // H: here, G: gone (away). No channel prefixes: nobody is an operator.
-  const flags = other.away === undefined ? 'H' : 'G';
+  // H: here, G: gone (away); *: a server operator. No channel prefixes: nobody is an operator.
+  const flags = `${other.away === undefined ? 'H' : 'G'}${other.operator ? '*' : ''}`;
   replies.reply(
     RPL_WHOREPLY,
     channel,
