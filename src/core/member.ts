@@ -128,7 +128,7 @@ export class Member {
   view(): MemberView | undefined {
     if (this.nick === undefined) return undefined;
     const profile = this.peer.profile?.();
-    return {
+    const view: MemberView = {
       nick: this.nick,
       away: this.away,
       door: this.peer.protocol,
@@ -136,8 +136,9 @@ export class Member {
       hidden: profile?.hidden ?? false,
       username: profile?.username ?? `~${this.peer.protocol}`,
       host: profile?.host ?? UNKNOWN_HOST,
-      ...(this.operator === undefined ? {} : { operator: true }),
     };
+    // Asked for once per broadcast by some doors: nothing more is made for most members.
+    return this.operator === undefined ? view : { ...view, operator: true };
   }
 
   send(event: ChatEvent): void {

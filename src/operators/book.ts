@@ -34,7 +34,7 @@ interface Entry {
  */
 export class OperatorBook implements OperatorCredentials {
   private readonly entries = new Map<string, Entry>();
-  /** What an unknown name is checked against: the same work as a real one. */
+  /** What an unknown name is checked against: the same work as a real one's. */
   private readonly decoy: Promise<PasswordHash>;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
@@ -48,7 +48,10 @@ export class OperatorBook implements OperatorCredentials {
         hosts: anywhere ? undefined : new AddressSet(operator.hosts),
       });
     }
-    this.decoy = hashPassword('not a password', DEFAULT_PARAMETERS).then(parsePasswordHash);
+    // With the parameters of the operators' own hashes, so that it takes as long as theirs.
+    const first = this.entries.values().next().value?.hash;
+    const parameters = first ? { ln: first.ln, r: first.r, p: first.p } : DEFAULT_PARAMETERS;
+    this.decoy = hashPassword('not a password', parameters).then(parsePasswordHash);
     // Made now, not on the first OPER; unused if nobody ever tries.
     this.decoy.catch(() => {});
   }
