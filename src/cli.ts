@@ -5,6 +5,11 @@ import { ClusterStartError } from './cluster/cluster.js';
 import { SETTINGS } from './config/settings.js';
 import { createLogger } from './log.js';
 import { DoorsUnavailableError } from './net/listener.js';
+import {
+  HASH_PASSWORD_HELP,
+  hashPasswordCommand,
+  PasswordInputError,
+} from './operators/hash-password-command.js';
 import { parseServeArgs, SERVE_HELP, UsageError } from './serve-options.js';
 import { DEFAULTS, startServer } from './server.js';
 import { StoreOpenError } from './store/migrations.js';
@@ -14,6 +19,8 @@ const MAIN_HELP = `chatroom: a chat server with several front doors onto the sam
 Usage:
   chatroom serve [options]                     run the server
   chatroom connect [HOST] [PORT] --nick NAME   chat from this terminal
+  chatroom hash-password                       hash a server operator's password (read from
+                                               standard input, not shown) for the config file
   chatroom --help                              this text
   chatroom COMMAND --help                      every option of serve or connect
 
@@ -102,6 +109,24 @@ async function connect(args: string[]): Promise<void> {
   process.exit(code);
 }
 
+async function hashPasswordCli(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(HASH_PASSWORD_HELP);
+    return;
+  }
+  try {
+    await hashPasswordCommand(process);
+  } catch (error) {
+    if (error instanceof PasswordInputError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -109,6 +134,8 @@ async function main(argv: string[]): Promise<void> {
       return serve(rest);
     case 'connect':
       return connect(rest);
+    case 'hash-password':
+      return hashPasswordCli(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -35,7 +35,8 @@ export function parseServeArgs(args: readonly string[], env: Env = {}): ServeCom
   if (flags.help) return { help: true };
   const values = defaultValues();
   const file = typeof flags.config === 'string' ? flags.config : env[CONFIG_ENV] || undefined;
-  if (file !== undefined) applyFile(values, file, flags.config ? '--config' : CONFIG_ENV);
+  const fileOnly =
+    file === undefined ? {} : applyFile(values, file, flags.config ? '--config' : CONFIG_ENV);
   applyEnv(values, env);
   applyFlags(values, flags);
   // The default too: this machine's name may not be one IRC clients would take.
@@ -54,7 +55,12 @@ export function parseServeArgs(args: readonly string[], env: Env = {}): ServeCom
   return {
     help: false,
     logLevel: values.logLevel,
-    config: { ...configFrom(values), store, ...(cluster ? { cluster } : {}) },
+    config: {
+      ...configFrom(values),
+      store,
+      ...(cluster ? { cluster } : {}),
+      ...(fileOnly.operators ? { operators: fileOnly.operators } : {}),
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { Cluster } from './cluster/cluster.js';
 import type { RetentionConfig, ServerConfig, StoreConfig } from './config/server-config.js';
 import { Chat } from './core/chat.js';
 import { type HistoryStore, REF_WINDOW_MS, type RetentionPolicy } from './core/history.js';
+import type { OperatorLogEntry } from './core/operators/types.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { type Cloak, hostCloak } from './net/cloak.js';
@@ -10,6 +11,7 @@ import { Connection } from './net/connection.js';
 import { FlushScheduler } from './net/flush-scheduler.js';
 import { type Listening, listen, openAll } from './net/listener.js';
 import { ConnectionLimiter, refuseSocket } from './net/per-ip.js';
+import { OperatorBook } from './operators/book.js';
 import { framedCodec } from './protocols/framed/codec.js';
 import { IrcDoor } from './protocols/irc/door.js';
 import { IrcSession } from './protocols/irc/session.js';
@@ -72,6 +74,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     roomExpiryMs: config.rooms.expiryMs,
     crowdNotices: { above: config.rooms.summarizeJoinsAbove, intervalMs: config.rooms.summaryMs },
+    ...(config.operators && config.operators.length > 0
+      ? { operators: new OperatorBook(config.operators) }
+      : {}),
+    onOperatorLog: (entry) => logOperator(log, entry),
     onRegistryError: (error, nickKey) =>
       log.error(
         { event: 'error', nick: nickKey, err: error },
@@ -286,6 +292,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return stopping;
     },
   };
+}
+
+/**
+ * Every OPER (a failure as a warning: someone may be guessing) and what server operators do,
+ * in the server's log; never a password.
+ */
+function logOperator(log: Logger, entry: OperatorLogEntry): void {
+  const { action, ...fields } = entry;
+  const record = { event: action, ...fields };
+  if (action === 'oper-failed') log.warn(record, 'failed OPER attempt');
+  else
+    log.info(
+      record,
+      action === 'oper' ? 'server operator logged in' : `server operator: ${action}`,
+    );
 }
 
 /**

@@ -20,7 +20,7 @@ describe('IRC registration', () => {
     await alice.waitFor(`${S} 001 alice :Welcome to the chatroom IRC network, ${mask('alice')}`);
     await alice.waitFor(`${S} 002 alice :Your host is irc.test, running version chatroom`);
     await alice.waitFor(/^:irc\.test 003 alice :This server was created /);
-    await alice.waitFor(`${S} 004 alice irc.test chatroom i biklmnoqstv bkloqv`);
+    await alice.waitFor(`${S} 004 alice irc.test chatroom iow biklmnoqstv bkloqv`);
     const isupport = alice.received.filter((line) => line.startsWith(`${S} 005 alice `)).join(' ');
     for (const token of [
       'CASEMAPPING=ascii',
@@ -332,7 +332,7 @@ describe('IRC channels', () => {
     await alice.waitFor(`${S} 221 alice +`);
     alice.send('MODE bob +i');
     await alice.waitFor(`${S} 502 alice :Can't change mode for other users`);
-    alice.send('MODE alice +iw');
+    alice.send('MODE alice +ix');
     await alice.waitFor(':alice MODE alice :+i');
     await alice.waitFor(`${S} 501 alice :Unknown MODE flag`);
     alice.send('MODE alice');

@@ -246,6 +246,43 @@ describe.each(STORE_FACTORIES)('$name moderation store', (factory) => {
     expect(await moderation.secret('other')).not.toBe(cloak);
   });
 
+  it.runIf(factory.durable)(
+    'keeps server bans (K-lines) and their expiry across a reopen, until they run out',
+    async () => {
+      const { store, reopen } = await factory.create();
+      const kline = ban(SERVER_WIDE, 'bob!*@*', {
+        setBy: 'alice',
+        expiresAt: 50_000,
+        reason: 'spam',
+      });
+      const forever = ban(SERVER_WIDE, '*!~eve@*', { setBy: 'alice' });
+      const room = ban('#a', 'bob!*@*');
+      await store.moderation.moderate(
+        [kline, forever, room].map((sanction) => ({ kind: 'sanction' as const, sanction })),
+        [entry(SERVER_WIDE, 'kline', { target: 'bob!*@*', expiresAt: 50_000 })],
+      );
+      await store.close();
+      const again = (await reopen()).moderation;
+      const server = (snapshot: ModerationSnapshot) =>
+        snapshot.sanctions.filter((sanction) => sanction.room === SERVER_WIDE);
+      expect(server(await load(again, 49_999))).toEqual([forever, kline]);
+      expect(server(await load(again, 50_000))).toEqual([forever]);
+      // Lifting one leaves the room's ban on the same mask alone.
+      await again.moderate(
+        [{ kind: 'lift', room: SERVER_WIDE, sanction: 'ban', mask: 'BOB!*@*' }],
+        [],
+      );
+      const left = await load(again, 0);
+      expect(left.sanctions.map((s) => [s.room, s.mask])).toEqual([
+        [SERVER_WIDE, '*!~eve@*'],
+        ['#a', 'bob!*@*'],
+      ]);
+      expect((await again.readAudit({ room: SERVER_WIDE, limit: 5 })).map((e) => e.action)).toEqual(
+        ['kline'],
+      );
+    },
+  );
+
   it.runIf(factory.durable)('applies nothing of a moderate() that fails', async () => {
     const { moderation } = (await factory.create()).store;
     const broken = { ...entry('#a', 'kick'), actor: null as unknown as string };

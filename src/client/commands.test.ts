@@ -70,6 +70,30 @@ const ROWS: Array<[line: string, current: string | undefined, action: Action]> =
   ['/modlog 5', '#dev', request({ type: 'modlog', room: '#dev', limit: 5 })],
   ['/modlog *', '#dev', request({ type: 'modlog' })],
   ['/invite carol', '#dev', request({ type: 'invite', room: '#dev', nick: 'carol' })],
+  // Server operators' commands go to the server as the requests of the WebSocket API.
+  [
+    '/oper alice correct horse',
+    undefined,
+    request({ type: 'oper', name: 'alice', password: 'correct horse' }),
+  ],
+  ['/oper alice', '#lobby', error('!!! Usage: /oper NAME PASSWORD (BAD_ARGUMENTS)')],
+  ['/deoper', '#lobby', request({ type: 'deoper' })],
+  ['/kill bob  too much ', '#lobby', request({ type: 'kill', nick: 'bob', reason: 'too much' })],
+  ['/kill', '#lobby', error('!!! Usage: /kill NICK [REASON] (BAD_ARGUMENTS)')],
+  ['/wallops restart at noon', undefined, request({ type: 'wallops', text: 'restart at noon' })],
+  [
+    '/kline *@bad.example 7d spam',
+    '#lobby',
+    request({ type: 'kline', mask: '*@bad.example', duration: '7d', reason: 'spam' }),
+  ],
+  [
+    '/kline bob for a while',
+    '#lobby',
+    request({ type: 'kline', mask: 'bob', reason: 'for a while' }),
+  ],
+  ['/unkline bob!*@*', '#lobby', request({ type: 'unkline', mask: 'bob!*@*' })],
+  ['/unkline a b', '#lobby', error('!!! Usage: /unkline MASK (BAD_ARGUMENTS)')],
+  ['/klines', '#lobby', request({ type: 'klines' })],
   ['/kick bob', undefined, NO_ROOM_NAMED],
   ['/part', '#lobby', request({ type: 'part', room: '#lobby' })],
   ['/part dev', '#lobby', request({ type: 'part', room: '#lobby', reason: 'dev' })],
@@ -163,6 +187,9 @@ describe('reading what the user types (parseInput)', () => {
     expect(helpLines()).toContain(
       '***   /join #room [KEY]                      join a room (created if new) and talk there',
     );
+    for (const command of ['oper', 'deoper', 'kill', 'wallops', 'kline', 'unkline', 'klines']) {
+      expect(helpLines().some((line) => line.startsWith(`***   /${command} `))).toBe(true);
+    }
   });
 
   it('answers /ids itself: ids are the client’s business', () => {

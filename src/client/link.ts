@@ -63,8 +63,10 @@ export class ServerLink {
         this.closeReason = `not an HTTP server (${error.message}); PORT is the server's --http-port`;
       }
     });
-    socket.on('close', () => {
+    socket.on('close', (code: number, reason: Buffer) => {
       clearInterval(timer);
+      // The server's own codes (4000 and up) come with why: killed, banned, flooding...
+      if (code >= 4000 && reason.length > 0) this.closeReason = reason.toString('utf8');
       handlers.closed(this.closeReason);
     });
   }

@@ -99,11 +99,22 @@ export function render(message: ServerMessage, view: View, colors = PLAIN): stri
       return [notice(safe(message.text))];
     case 'error':
       return [colors.error(`!!! ${safe(message.message)} (${message.code})`)];
+    case 'oper':
+      return [
+        notice(
+          message.name === null
+            ? 'You are no longer a server operator'
+            : `You are now a server operator (${message.name})`,
+        ),
+      ];
+    case 'wallops':
+      return [notice(`WALLOPS from ${message.nick}: ${safe(message.text)}`)];
     case 'mode':
     case 'kick':
     case 'invite':
     case 'modes-are':
     case 'sanctions':
+    case 'server-bans':
       // Worded as the line door words them: one table of phrases for both.
       return renderModeration(message, moderationView(message, view), Date.now()).map((entry) =>
         notice(entry.text),

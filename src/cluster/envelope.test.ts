@@ -67,3 +67,48 @@ describe('client tags between nodes', () => {
     expect(decodeEnvelope(event(value))).toBe(why);
   });
 });
+
+describe("server operators' events between nodes", () => {
+  const anywhere = (value: Record<string, unknown>) =>
+    JSON.stringify({ v: 1, k: 'event', node: 'n1', event: value, audience: {} });
+  const KILL = { type: 'kill', nick: 'alice', target: 'bob', reason: 'Killed by alice (spam)' };
+  const BAN = {
+    type: 'server-ban',
+    nick: 'alice',
+    mask: 'bob!*@*',
+    on: true,
+    setAt: 1,
+    expiresAt: 3_600_001,
+    reason: 'spam',
+  };
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a kill', KILL],
+    ['a server ban', BAN],
+    ['a server ban until lifted', { ...BAN, expiresAt: undefined }],
+    ['a lifted server ban', { ...BAN, on: false, reason: '' }],
+    ['a WALLOPS', { type: 'wallops', nick: 'alice', text: 'hello' }],
+  ])('go: %s', (_, value) => {
+    expect(decodeEnvelope(anywhere(value))).toMatchObject({ k: 'event' });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a kill without a target', { ...KILL, target: '' }, 'kill event with a bad target'],
+    ['a server ban without a mask', { ...BAN, mask: 7 }, 'server-ban event with a bad mask'],
+    [
+      'a server ban with a bad expiry',
+      { ...BAN, expiresAt: 'soon' },
+      'server-ban event with a bad expiry',
+    ],
+    ['a WALLOPS without text', { type: 'wallops', nick: 'alice' }, 'wallops event with a bad text'],
+  ])('are refused: %s', (_, value, why) => {
+    expect(decodeEnvelope(anywhere(value))).toBe(why);
+  });
+
+  it('carry who is a server operator in member states', () => {
+    expect(decodeEnvelope(member({ ...ALICE, operator: true }))).toMatchObject({
+      state: { operator: true },
+    });
+    expect(decodeEnvelope(member({ ...ALICE, operator: 'yes' }))).toBe('bad member state');
+  });
+});

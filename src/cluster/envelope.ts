@@ -38,6 +38,8 @@ export interface MemberState {
    */
   username?: string;
   host?: string;
+  /** A server operator (left out if not, and by nodes of the version before it). */
+  operator?: true;
 }
 
 export type Envelope =
@@ -118,6 +120,10 @@ const EVENT_FIELDS: Partial<Record<ChatEvent['type'], Record<string, FieldType>>
   kick: { room: 'text', nick: 'text', target: 'text', reason: 'string' },
   invite: { room: 'text', nick: 'text', target: 'text' },
   tags: { from: 'text', to: 'text', private: 'boolean' },
+  // What server operators do: the target's node disconnects them; every node keeps the ban.
+  kill: { nick: 'text', target: 'text', reason: 'string' },
+  wallops: { nick: 'text', text: 'string' },
+  'server-ban': { nick: 'text', mask: 'text', on: 'boolean', setAt: 'number', reason: 'string' },
 };
 
 type FieldType = 'text' | 'string' | 'boolean' | 'number' | 'id';
@@ -135,6 +141,9 @@ function checkEvent(event: unknown): string | undefined {
   if (event.crowd !== undefined && event.crowd !== true) return 'bad crowd flag';
   if (event.forced !== undefined && event.forced !== true) return 'bad forced flag';
   if (event.type === 'mode') return checkModeEvent(event);
+  if (event.type === 'server-ban' && event.expiresAt !== undefined) {
+    if (!hasType(event.expiresAt, 'number')) return 'server-ban event with a bad expiry';
+  }
   // Client tags: what TAGMSG is, and what a message may carry.
   if (event.tags !== undefined || event.type === 'tags') return checkTags(event.tags);
   return undefined;
@@ -224,6 +233,7 @@ export function isMemberState(value: unknown): value is MemberState {
     (value.realname === undefined || typeof value.realname === 'string') &&
     (value.username === undefined || isName(value.username)) &&
     (value.host === undefined || isName(value.host)) &&
+    (value.operator === undefined || value.operator === true) &&
     Array.isArray(value.rooms) &&
     value.rooms.every(isText)
   );

@@ -110,6 +110,7 @@ export class ClusterRoster implements Roster {
       hidden: state.hidden,
       username: state.username ?? `~${state.door}`,
       host: state.host ?? UNKNOWN_HOST,
+      ...(state.operator ? { operator: true } : {}),
       rooms: state.rooms,
     };
     this.byKey.set(key, member);
@@ -161,5 +162,6 @@ export function stateOf(member: Member, roomName: (key: string) => string): Memb
     rooms,
     username: view.username,
     host: view.host,
+    ...(view.operator ? { operator: true as const } : {}),
   };
 }

@@ -18,7 +18,7 @@ export const FIXED = {
 /** The server's configuration but for its store (which needs more than one setting) and log. */
 export type SettingsConfig = Omit<
   ServerConfig,
-  'log' | 'store' | 'cluster' | 'webRoot' | 'wsHeartbeatMs'
+  'log' | 'store' | 'cluster' | 'webRoot' | 'wsHeartbeatMs' | 'operators'
 >;
 
 const seconds = (value: number) => value * 1000;

@@ -79,6 +79,12 @@ SIGINT or SIGTERM tells every client the server is shutting down, flushes and ex
 
 Every option can also be set in the environment, as CHATROOM_ and its name in capitals
 (CHATROOM_LINE_PORT=0), or in the JSON file given with --config, under its name in camelCase
-("linePort"). Flags override the environment, which overrides the file.`;
+("linePort"). Flags override the environment, which overrides the file.
+
+Server operators (OPER on IRC, /oper elsewhere: KILL, WALLOPS, server bans, every room's
+audit log) are defined in the config file only, with password hashes from chatroom
+hash-password, never passwords, and optionally the addresses they may OPER from:
+  "operators": [{"name": "alice", "password": "scrypt$...", "hosts": ["127.0.0.1"]}]
+See "Server operators" in docs/operations.md.`;
   return `${[intro, ...GROUPS.map(section)].join('\n\n')}\n`;
 }

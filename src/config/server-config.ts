@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { FloodOptions } from '../net/flood.js';
+import type { OperatorConfig } from '../operators/book.js';
 import type { SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 
 /*
@@ -82,6 +83,8 @@ export interface ServerConfig {
   ircMotd: readonly string[];
   /** The password IRC clients must PASS to register; undefined: none. */
   ircPassword?: string | undefined;
+  /** Server operators, from the config file only (src/config/operators.ts); none if absent. */
+  operators?: readonly OperatorConfig[] | undefined;
   /** The key of host cloaks; undefined: the one the store keeps. */
   cloakSecret?: string | undefined;
   /** WebSocket clients are pinged this often and dropped if silent a whole interval after. */

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { OperatorConfig } from '../operators/book.js';
 import { fromJson, fromText } from './kinds.js';
+import { OPERATORS_KEY, readOperators } from './operators.js';
 import {
   envName,
   SETTING_KEYS,
@@ -44,8 +46,17 @@ export function applyEnv(values: SettingValues, env: Env): void {
   }
 }
 
-/** A JSON object whose keys are the settings' keys in the table: linePort for --line-port. */
-export function applyFile(values: SettingValues, path: string, source: string): void {
+/** What only the config file can hold: lists of records, which no flag could carry. */
+export interface FileOnly {
+  /** Server operators (src/config/operators.ts). */
+  operators?: OperatorConfig[];
+}
+
+/**
+ * A JSON object whose keys are the settings' keys in the table (linePort for --line-port),
+ * and the keys that only a file holds (`operators`), which are returned.
+ */
+export function applyFile(values: SettingValues, path: string, source: string): FileOnly {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -61,11 +72,17 @@ export function applyFile(values: SettingValues, path: string, source: string): 
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new UsageError(`${path} must hold a JSON object of settings, like {"linePort": 9009}`);
   }
+  const fileOnly: FileOnly = {};
   for (const [key, value] of Object.entries(json)) {
+    if (key === OPERATORS_KEY) {
+      fileOnly.operators = readOperators(value, path);
+      continue;
+    }
     if (!Object.hasOwn(SETTINGS, key)) throw new UsageError(unknownKey(path, key));
     const setting = SETTINGS[key as SettingKey];
     (values as Writable)[key as SettingKey] = fromJson(setting, `${key} in ${path}`, value);
   }
+  return fileOnly;
 }
 
 function unknownKey(path: string, key: string): string {

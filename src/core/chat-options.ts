@@ -4,6 +4,7 @@ import type { HistoryStore } from './history.js';
 import type { Member } from './member.js';
 import type { ModerationStore } from './moderation/types.js';
 import type { NickRegistry } from './nick-registry.js';
+import type { OperatorCredentials, OperatorLogEntry } from './operators/types.js';
 import type { RoomLimitOptions } from './room-limits.js';
 import type { Roster } from './roster.js';
 
@@ -39,6 +40,10 @@ export interface ChatOptions {
   onDeliveryError?: (error: unknown, member: Member) => void;
   /** Told when a moderation store call nobody waits for failed (roles following a nickname). */
   onModerationStoreError?: (error: unknown) => void;
+  /** Who the server operators are (the config file's, src/operators); none if not given. */
+  operators?: OperatorCredentials;
+  /** Told of every OPER attempt and of what operators do, for the server's log. */
+  onOperatorLog?: (entry: OperatorLogEntry) => void;
   /** Told when the nickname registry failed to release a nickname. */
   onRegistryError?: (error: unknown, nickKey: string) => void;
   // ---- rooms and nicknames limits (src/core/room-limits.ts, room-expiry.ts) ----

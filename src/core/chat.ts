@@ -1,26 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { DEFAULTS } from '../config/defaults.js';
 import type { ChatOptions } from './chat-options.js';
+import { chatSettings, wireChat } from './chat-parts.js';
 import type { ClientTags } from './events.js';
-import { type Fanout, type LocalDirectory, LocalFanout } from './fanout.js';
-import { FromElsewhere } from './from-elsewhere.js';
-import { GroupCommitter, type WriteOutcome } from './group-commit.js';
+import type { Fanout } from './fanout.js';
+import type { FromElsewhere } from './from-elsewhere.js';
+import type { GroupCommitter, WriteOutcome } from './group-commit.js';
 import type { StoredMessage } from './history.js';
-import { type HistoryPage, HistoryReading } from './history-reading.js';
+import type { HistoryPage, HistoryReading } from './history-reading.js';
 import type { Member, MemberView, Peer } from './member.js';
-import { Messaging } from './messaging.js';
-import { gateOf } from './moderation/gate.js';
-import { LocalModerationStore } from './moderation/local-store.js';
-import { Moderation } from './moderation/moderation.js';
+import type { Messaging } from './messaging.js';
+import type { Moderation } from './moderation/moderation.js';
 import type { PastNick } from './nick-history.js';
-import { LocalNickRegistry } from './nick-registry.js';
-import { Presence, type UserCounts } from './presence.js';
-import { Queries } from './queries.js';
+import type { ServerOperators } from './operators/operators.js';
+import type { Presence, UserCounts } from './presence.js';
+import type { Queries } from './queries.js';
 import type { Room } from './room.js';
-import { DEFAULT_ROOM_LIMITS, RoomLimits } from './room-limits.js';
 import type { RoomPage } from './room-list.js';
-import { Rooms } from './rooms.js';
-import { NO_ROSTER, type RemoteMember } from './roster.js';
+import type { Rooms } from './rooms.js';
+import type { RemoteMember } from './roster.js';
 import { cleanReason } from './rules.js';
 
 export type { ChatOptions };
@@ -33,8 +29,8 @@ export { MAX_AWAY_LENGTH } from './rules.js';
  * audience by address (rooms, nicknames). Every message is stored before anyone receives it.
  * Requests that break a rule throw a ChatError, which the front door reports to its user.
  *
- * This class is the front doors' one entry: it wires the parts (Presence, Rooms, Messaging,
- * HistoryReading) and leaves the work to them.
+ * This class is the front doors' one entry: it holds the parts (Presence, Rooms, Messaging,
+ * HistoryReading..., wired in chat-parts.ts) and leaves the work to them.
  */
 export class Chat {
   readonly serverName: string;
@@ -49,102 +45,31 @@ export class Chat {
   private readonly reading: HistoryReading;
   /** Roles, modes, kicks, bans and mutes, and the audit log (src/core/moderation). */
   readonly moderation: Moderation;
+  /** Server operators: OPER, KILL, WALLOPS, server bans (src/core/operators). */
+  readonly operators: ServerOperators;
   /** Where what happened on other server nodes comes in (src/cluster). */
   readonly elsewhere: FromElsewhere;
   private readonly queries: Queries;
 
   constructor(options: ChatOptions) {
-    const history = options.history;
-    const now = options.now ?? Date.now;
-    this.serverName = options.serverName ?? 'chatroom';
-    this.lobby = options.lobby ?? '#lobby';
-    this.historyOnJoin = options.historyOnJoin ?? DEFAULTS.historyOnJoin;
-    this.maxTopicLength = options.maxTopicLength ?? 390;
-    // The server passes --max-line-bytes: a message is at most a line.
-    const maxMessageBytes = options.maxMessageBytes ?? DEFAULTS.maxLineBytes;
-    this.writer = new GroupCommitter(history, options.maxPendingWrites);
-    const limits = new RoomLimits(options.roomLimits ?? DEFAULT_ROOM_LIMITS, now);
-    // The parts reach the fan-out through this forward, as it is built over their members.
-    const chat = this;
-    const fanout: Fanout = {
-      publish: (event, audience) => this.fanout.publish(event, audience),
-      get ordersMessages() {
-        return chat.fanout.ordersMessages;
-      },
-    };
-    const roster = options.roster ?? NO_ROSTER;
-    const gate = gateOf(() => this.moderation); // built over the rooms, which check through it
-    this.presence = new Presence({
-      nicks: options.nicks ?? new LocalNickRegistry(),
-      roster,
-      nodeId: options.nodeId ?? randomUUID(),
+    ({
       serverName: this.serverName,
-      limits,
-      fanout,
-      now,
-      ...(options.onRegistryError ? { onRegistryError: options.onRegistryError } : {}),
-      onRenamed: (oldKey, newKey) => this.moderation.renamed(oldKey, newKey, true),
-    });
-    this.rooms = new Rooms({
-      history,
-      fanout,
       lobby: this.lobby,
       historyOnJoin: this.historyOnJoin,
       maxTopicLength: this.maxTopicLength,
-      maxMessageBytes,
-      limits,
-      expiryMs: options.roomExpiryMs ?? 0,
-      crowdNotices: options.crowdNotices ?? {
-        above: DEFAULTS.rooms.summarizeJoinsAbove,
-        intervalMs: DEFAULTS.rooms.summaryMs,
-      },
-      roster,
-      gate,
-      now,
-    });
-    this.moderation = new Moderation({
-      store: options.moderation ?? new LocalModerationStore(),
-      rooms: this.rooms,
-      presence: this.presence,
-      roster,
-      fanout,
-      lobbyKey: this.rooms.lobbyKey,
-      serverName: this.serverName,
-      now,
-      ...(options.onModerationStoreError ? { onStoreError: options.onModerationStoreError } : {}),
-    });
-    this.messaging = new Messaging({
-      history,
+    } = chatSettings(options));
+    ({
       writer: this.writer,
-      fanout,
-      rooms: this.rooms,
-      gate,
+      fanout: this.fanout,
       presence: this.presence,
-      historyOnJoin: this.historyOnJoin,
-      maxMessageBytes,
-      now,
-    });
-    this.reading = new HistoryReading(history, this.rooms, this.presence);
-    this.queries = new Queries(this.rooms, this.presence, roster);
-    this.elsewhere = new FromElsewhere(
-      this.rooms,
-      fanout,
-      this.historyOnJoin,
-      now,
-      roster,
-      this.presence.past,
-      this.moderation,
-      (nick) => this.presence.find(nick),
-    );
-    const directory: LocalDirectory = {
-      roomMembers: (key) => this.rooms.membersOf(key),
-      roomFollowers: (key) => this.rooms.followersOf(key),
-      memberByNick: (key) => this.presence.byNick.get(key),
-      everyone: () => this.presence.connected,
-    };
-    this.fanout = options.fanout
-      ? options.fanout(directory, options.onDeliveryError)
-      : new LocalFanout(directory, options.onDeliveryError);
+      rooms: this.rooms,
+      messaging: this.messaging,
+      reading: this.reading,
+      moderation: this.moderation,
+      operators: this.operators,
+      elsewhere: this.elsewhere,
+      queries: this.queries,
+    } = wireChat(options, this, (member, reason) => this.detach(member, reason)));
   }
 
   get memberCount(): number {
@@ -193,11 +118,14 @@ export class Chat {
     nick: string,
     options: { joinLobby?: boolean; replay?: boolean } = {},
   ): Promise<void> {
+    // Checked before the nickname is claimed: a banned user takes nothing, not even for a moment.
+    this.operators.admit(member, nick);
     if (!(await this.presence.name(member, nick))) return;
     if (options.joinLobby ?? true) await this.join(member, this.lobby, { replay: options.replay });
   }
 
-  changeNick(member: Member, nick: string): Promise<void> {
+  async changeNick(member: Member, nick: string): Promise<void> {
+    this.operators.mayRename(member, nick);
     return this.presence.rename(member, nick);
   }
 
@@ -234,6 +162,7 @@ export class Chat {
   detach(member: Member, reason: string): void {
     if (member.gone) return;
     member.gone = true;
+    this.operators.gone(member);
     const nick = member.nick;
     if (nick !== undefined) {
       // Those who share only big rooms with it hear of it in their summaries (see Rooms).

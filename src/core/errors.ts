@@ -1,3 +1,5 @@
+import type { DisconnectCause } from './member.js';
+
 /**
  * Every error a user can cause, with a stable code. Front doors render the code their own way
  * (a text line, a frame, later an IRC numeric or a JSON object); the message is for humans.
@@ -40,11 +42,22 @@ export const ERROR_CODES = {
   NOT_SANCTIONED: 'There is no such ban or mute to lift.',
   USER_NOT_IN_ROOM: 'That user is not in the room.',
   ALREADY_IN_ROOM: 'That user is already in the room.',
+  NOT_SERVER_OPERATOR: 'Only server operators may do that.',
+  OPER_FAILED: 'Wrong operator name or password.',
+  OPER_HOST: 'That operator may not be used from where you connect.',
+  BANNED_FROM_SERVER: 'You are banned from this server.',
+  NO_SUCH_SERVER_BAN: 'There is no server ban (K-line) on that mask.',
   STORE_FAILED: 'History storage failed; nothing was sent or changed.',
   INTERNAL_ERROR: 'The server failed to carry out the request.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The connection is closed once the user has been told of the error, saying why. */
+export interface Closing {
+  reason: string;
+  cause?: DisconnectCause;
+}
 
 export class ChatError extends Error {
   /**
@@ -52,14 +65,17 @@ export class ChatError extends Error {
    * replies name their subjects (IRC's 441 <nick> <channel>) take them from here.
    */
   readonly about: readonly string[] | undefined;
+  /** Set when the error ends the connection (a banned user, too many failed OPERs). */
+  readonly closes: Closing | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code],
-    options?: { cause?: unknown; about?: readonly string[] },
+    options?: { cause?: unknown; about?: readonly string[]; closes?: Closing },
   ) {
     super(message, options);
     this.name = 'ChatError';
     this.about = options?.about;
+    this.closes = options?.closes;
   }
 }

@@ -141,6 +141,33 @@ export type ChatEvent =
   | { type: 'sanctions'; room: string; kind: SanctionKind; entries: readonly Sanction[] }
   /** Audit log entries, newest first: one room's, or (room undefined) the whole server's. */
   | { type: 'modlog'; room: string | undefined; entries: readonly AuditEntry[] }
+  /**
+   * To one member: they became a server operator (`name`, the operator they are, from the
+   * config file) or stopped being one (`name` undefined).
+   */
+  | { type: 'oper'; name: string | undefined }
+  /**
+   * A server operator's message (IRC's WALLOPS) to everyone connected: doors show it to server
+   * operators, and IRC to users with user mode +w.
+   */
+  | { type: 'wallops'; nick: string; text: string }
+  /** The server bans (K-lines) in force, to the server operator who asked. */
+  | { type: 'server-bans'; entries: readonly Sanction[] }
+  /**
+   * Between nodes only (never shown): a server operator (`nick`) killed the user holding the
+   * nickname `target`, whose node disconnects them saying `reason`.
+   */
+  | { type: 'kill'; nick: string; target: string; reason: string }
+  /** Between nodes only (never shown): a server ban (K-line) set (`on`) or lifted. */
+  | {
+      type: 'server-ban';
+      nick: string;
+      mask: string;
+      on: boolean;
+      setAt: number;
+      expiresAt?: number;
+      reason: string;
+    }
   | { type: 'help'; commands: readonly CommandHelp[] }
   | { type: 'notice'; text: string }
   | { type: 'error'; code: ErrorCode; message: string };
@@ -200,6 +227,7 @@ export function actorOf(event: ChatEvent): string | undefined {
     case 'mode':
     case 'kick':
     case 'invite':
+    case 'wallops':
       return event.nick;
     case 'nick':
       return event.newNick;

@@ -6,6 +6,7 @@ import type { Moderation } from './moderation/moderation.js';
 import { INVITE_LIFETIME_MS } from './moderation/room-moderation.js';
 import { foldCase } from './names.js';
 import type { NickHistory } from './nick-history.js';
+import type { ServerOperators } from './operators/operators.js';
 import type { Room } from './room.js';
 import type { Rooms } from './rooms.js';
 import type { RemoteMember, Roster } from './roster.js';
@@ -29,6 +30,8 @@ export class FromElsewhere {
     private readonly past: NickHistory,
     /** Rooms' modes, roles and sanctions, which follow what other nodes' operators did. */
     private readonly moderation: Moderation,
+    /** What other nodes' server operators did that holds here: kills, server bans. */
+    private readonly operators: ServerOperators,
     /** The member connected here with this nickname, if any. */
     private readonly localMember: (nick: string) => Member | undefined,
   ) {}
@@ -111,6 +114,10 @@ export class FromElsewhere {
         if (room && member) this.rooms.expel(member, room);
         return;
       }
+      case 'kill':
+      case 'server-ban':
+        this.operators.fromElsewhere(event);
+        return;
       // Each node sums up its big rooms for itself, and says its own goodbyes.
       case 'crowd':
       case 'notice':

@@ -16,6 +16,13 @@ export type EncodingMemo = Map<unknown, unknown>;
  */
 export const RECONNECT_ELSEWHERE = 'This server lost touch with the others; please reconnect';
 
+/**
+ * Why the server ended a connection, when a door can say so in its own terms (a WebSocket
+ * close code, IRC's 465): a server operator killed it, the user is banned from the server
+ * (a K-line), or they failed to become an operator too many times.
+ */
+export type DisconnectCause = 'killed' | 'banned' | 'oper-failed';
+
 /** The core's handle on a connection: it can be handed events and asked to go away. */
 export interface Peer {
   readonly protocol: string;
@@ -25,7 +32,13 @@ export interface Peer {
    */
   readonly followsCrowds?: boolean;
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
-  disconnect(reason: string): void;
+  disconnect(reason: string, cause?: DisconnectCause): void;
+  /**
+   * The address the connection comes from, for the checks and logs of the server alone (an
+   * operator's allowed hosts): never shown to users, who see a cloak. Peers without one leave
+   * it out.
+   */
+  address?(): string | undefined;
   /**
    * Resolves once the client has read what it was sent: a long answer is sent in pieces,
    * waiting for this between them. Peers without a connection leave it out.
@@ -68,6 +81,8 @@ export interface MemberView {
   readonly username: string;
   /** A cloak of their address (or UNKNOWN_HOST), never the address itself. */
   readonly host: string;
+  /** A server operator (IRC's user mode +o, WHOIS 313); absent from older nodes' users. */
+  readonly operator?: boolean;
 }
 
 /** One connected user as the core sees them. */
@@ -118,7 +133,7 @@ export class Member {
   view(): MemberView | undefined {
     if (this.nick === undefined) return undefined;
     const profile = this.peer.profile?.();
-    return {
+    const view: MemberView = {
       nick: this.nick,
       away: this.away,
       door: this.peer.protocol,
@@ -127,6 +142,8 @@ export class Member {
       username: profile?.username ?? `~${this.peer.protocol}`,
       host: profile?.host ?? UNKNOWN_HOST,
     };
+    // Asked for once per broadcast by some doors: nothing more is made for most members.
+    return this.operator === undefined ? view : { ...view, operator: true };
   }
 
   send(event: ChatEvent): void {

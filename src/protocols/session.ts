@@ -1,7 +1,7 @@
 import type { Chat } from '../core/chat.js';
 import { ChatError } from '../core/errors.js';
 import type { ChatEvent } from '../core/events.js';
-import type { EncodingMemo, Member, Peer, PeerProfile } from '../core/member.js';
+import type { DisconnectCause, EncodingMemo, Member, Peer, PeerProfile } from '../core/member.js';
 import type { Logger } from '../log.js';
 import { type Cloak, PROCESS_CLOAK } from '../net/cloak.js';
 import type { Connection } from '../net/connection.js';
@@ -87,7 +87,7 @@ export abstract class Session<Input> implements Peer, Pausable {
   // ---- what each door supplies -----------------------------------------------------------
 
   abstract deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
-  abstract disconnect(reason: string): void;
+  abstract disconnect(reason: string, cause?: DisconnectCause): void;
   /** Handles an input that is not pipelined. */
   protected abstract handle(input: Input): Promise<void>;
   /** Starts a pipelined input's work (a message being stored), or says it is not one. */
@@ -129,6 +129,11 @@ export abstract class Session<Input> implements Peer, Pausable {
     return this.connection.caughtUp();
   }
 
+  /** For the server's checks and logs only (an operator's hosts); users see the cloak. */
+  address(): string | undefined {
+    return this.connection.socket.remoteAddress;
+  }
+
   /** Every door's users are shown with the cloak of their address; doors may add to it. */
   profile(): PeerProfile {
     return { host: this.cloakedHost };
@@ -155,9 +160,14 @@ export abstract class Session<Input> implements Peer, Pausable {
     this.connection.markRegistered();
   }
 
-  /** Logs what an operator should see of an error, then tells the client. */
+  /**
+   * Logs what an operator should see of an error, then tells the client; an error that ends
+   * the connection (a banned user, too many failed OPERs) then ends it.
+   */
   protected report(error: unknown, input: Input | undefined): void {
-    this.tell(this.noted(error), input);
+    const told = this.noted(error);
+    this.tell(told, input);
+    if (told.closes) this.disconnect(told.closes.reason, told.closes.cause);
   }
 
   /**

@@ -311,6 +311,29 @@ export class ChatState {
       case 'sanctions':
       case 'modlog':
         return moderated(this, message, this.heard(undefined));
+      // Server operators' (docs/moderation.md): shown as notices where the user is.
+      case 'oper':
+        return this.notice(
+          message.name === null
+            ? 'You are no longer a server operator'
+            : `You are now a server operator (${message.name})`,
+          'info',
+        );
+      case 'wallops':
+        return this.notice(
+          `WALLOPS from ${message.nick}: ${message.text}`,
+          'info',
+          this.active,
+          this.heard(message.time),
+        );
+      case 'server-bans': {
+        const change = this.notice(`Server bans (K-lines): ${message.entries.length}`, 'info');
+        for (const ban of message.entries) {
+          const why = ban.reason ? `: ${ban.reason}` : '';
+          this.notice(`  ${ban.mask} by ${ban.setBy}${why}`, 'info');
+        }
+        return change;
+      }
     }
   }
 

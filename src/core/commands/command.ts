@@ -1,7 +1,7 @@
 import type { Chat } from '../chat.js';
 import { ChatError } from '../errors.js';
 import type { Member } from '../member.js';
-import type { ModerationRequest } from '../moderation/requests.js';
+import type { ChatRequest } from '../requests.js';
 
 /** How a text door shows things to this user: set by commands, kept by the door's session. */
 export interface TextView {
@@ -23,10 +23,10 @@ export interface Command {
   summary: string;
   run(context: CommandContext, args: string): void | Promise<void>;
   /**
-   * For commands that are moderation requests: the request their words make, so clients of
-   * the WebSocket API (the terminal client) read them exactly as the text doors do.
+   * For commands that are moderation (or server operators') requests: the request their words
+   * make, so clients of the WebSocket API (the terminal client) read them as the text doors do.
    */
-  request?(args: string, currentRoom: string | undefined): ModerationRequest;
+  request?(args: string, currentRoom: string | undefined): ChatRequest;
 }
 
 /** Splits off the first word; the rest keeps its inner spacing, which the user may mean. */

@@ -1,17 +1,22 @@
 import { ChatError } from '../errors.js';
 import type { CommandHelp } from '../events.js';
 import type { Command, CommandContext } from './command.js';
+import { deoper } from './deoper.js';
 import { helpCommand } from './help.js';
 import { history } from './history.js';
 import { ids } from './ids.js';
 import { invite } from './invite.js';
 import { join } from './join.js';
 import { kick } from './kick.js';
+import { kill } from './kill.js';
+import { kline } from './kline.js';
+import { klines } from './klines.js';
 import { me } from './me.js';
 import { mode } from './mode.js';
 import { modlog } from './modlog.js';
 import { msg } from './msg.js';
 import { nick } from './nick.js';
+import { oper } from './oper.js';
 import { part } from './part.js';
 import { quit } from './quit.js';
 import { resume } from './resume.js';
@@ -21,6 +26,8 @@ import { ban, mute, unban, unmute } from './sanction.js';
 import { bans, mutes } from './sanction-lists.js';
 import { search } from './search.js';
 import { topic } from './topic.js';
+import { unkline } from './unkline.js';
+import { wallops } from './wallops.js';
 import { who } from './who.js';
 
 const COMMANDS: readonly Command[] = [
@@ -51,6 +58,13 @@ const COMMANDS: readonly Command[] = [
   mutes,
   invite,
   modlog,
+  oper,
+  deoper,
+  kill,
+  wallops,
+  kline,
+  unkline,
+  klines,
   quit,
 ];
 

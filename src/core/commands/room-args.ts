@@ -1,6 +1,5 @@
 import { ChatError } from '../errors.js';
-import type { ModerationRequest } from '../moderation/requests.js';
-import { runModerationRequest } from '../moderation/requests.js';
+import { type ChatRequest, runRequest } from '../requests.js';
 import { type Command, firstWord } from './command.js';
 
 /**
@@ -17,17 +16,18 @@ export function roomAndRest(currentRoom: string | undefined, args: string): [str
 }
 
 /**
- * A moderation command: its words read into the request the WebSocket API would send (the
- * terminal client reads them with the same `request`), then carried out the same way.
+ * A moderation (or server operator's) command: its words read into the request the WebSocket
+ * API would send (the terminal client reads them with the same `request`), then carried out
+ * the same way.
  */
 export function moderationCommand(
   command: Omit<Command, 'run' | 'request'> & {
-    request(args: string, currentRoom: string | undefined): ModerationRequest;
+    request(args: string, currentRoom: string | undefined): ChatRequest;
   },
 ): Command {
   return {
     ...command,
     run: ({ chat, member }, args) =>
-      runModerationRequest(chat.moderation, member, command.request(args, member.currentRoom)),
+      runRequest(chat, member, command.request(args, member.currentRoom)),
   };
 }

@@ -39,8 +39,8 @@ export function requireRoomOperator(room: Room, member: Member): void {
 }
 
 /**
- * Whether the member may come in: not banned (here or server-wide); then, unless invited or
- * an operator, the room's invite-only, key and member limit.
+ * Whether the member may come in: not banned (here or, but for server operators,
+ * server-wide); then, unless invited or an operator, the room's invite-only, key and limit.
  */
 export function checkJoin(
   room: Room,
@@ -52,7 +52,8 @@ export function checkJoin(
 ): void {
   const subject = subjectOf(member);
   const ban =
-    serverWide.sanctionOn('ban', subject, now) ?? room.mod.sanctionOn('ban', subject, now);
+    (isServerOperator(member) ? undefined : serverWide.sanctionOn('ban', subject, now)) ??
+    room.mod.sanctionOn('ban', subject, now);
   if (ban) {
     throw new ChatError('BANNED_FROM_ROOM', `You are banned from ${room.name}${until(ban, now)}.`, {
       about: [room.name],

@@ -198,7 +198,7 @@ describe('room moderation', () => {
     ).toBe('BAD_MODE_PARAM');
     // Those outside see that the room has a key, not the key.
     await mod.changeModesOrFail(alice.member, '#dev', [{ mode: 'key', on: true, key: 'sesame' }]);
-    mod.showModes(carol.member, '#dev');
+    mod.answers.showModes(carol.member, '#dev');
     expect(carol.peer.of('modes-are').at(-1)?.modes).toMatchObject({ key: '*', limit: 2 });
   });
 
@@ -221,7 +221,7 @@ describe('room moderation', () => {
     expect(refused.message).toBe('You are banned from #dev for 1h.');
     // A mask with wildcards, matched without regard to case.
     await mod.sanction(alice.member, '#dev', 'ban', 'Eve*!*@*');
-    mod.showSanctions(alice.member, '#dev', 'ban');
+    mod.answers.showSanctions(alice.member, '#dev', 'ban');
     expect(
       alice.peer
         .of('sanctions')
@@ -292,9 +292,13 @@ describe('room moderation', () => {
       reason: 'flood',
     });
     await mod.kick(alice.member, '#dev', 'bob', 'bye');
-    expect(await codeOf(() => mod.modlog(bob.member, '#dev', 10))).toBe('NOT_ROOM_OPERATOR');
-    expect(await codeOf(() => mod.modlog(alice.member, undefined, 10))).toBe('NOT_ROOM_OPERATOR');
-    const entries = await mod.modlog(alice.member, '#dev', 10);
+    expect(await codeOf(() => mod.answers.modlog(bob.member, '#dev', 10))).toBe(
+      'NOT_ROOM_OPERATOR',
+    );
+    expect(await codeOf(() => mod.answers.modlog(alice.member, undefined, 10))).toBe(
+      'NOT_ROOM_OPERATOR',
+    );
+    const entries = await mod.answers.modlog(alice.member, '#dev', 10);
     expect(
       entries.map(({ actor, action, target, reason }) => [actor, action, target, reason]),
     ).toEqual([
@@ -306,10 +310,9 @@ describe('room moderation', () => {
     expect(entries[1]!.expiresAt).toBe(entries[1]!.time + 60_000);
     // Server operators read every room's.
     alice.member.operator = 'admin';
-    expect((await mod.modlog(alice.member, undefined, 2)).map((entry) => entry.action)).toEqual([
-      'kick',
-      'mute',
-    ]);
+    expect(
+      (await mod.answers.modlog(alice.member, undefined, 2)).map((entry) => entry.action),
+    ).toEqual(['kick', 'mute']);
   });
 
   it('roles, modes and sanctions survive a restart; roles follow a new nickname', async () => {

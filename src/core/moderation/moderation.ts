@@ -8,11 +8,11 @@ import type { Room } from '../room.js';
 import type { RoomGate, Rooms } from '../rooms.js';
 import type { Roster } from '../roster.js';
 import { cleanReason } from '../rules.js';
+import { ModerationAnswers } from './answers.js';
 import {
   checkJoin,
   checkSpeak,
   checkTopic,
-  isRoomOperator,
   isServerOperator,
   requireRoomOperator,
   rolesIn,
@@ -24,7 +24,6 @@ import { recordsOf } from './records.js';
 import { INVITE_LIFETIME_MS, RoomModeration } from './room-moderation.js';
 import { lift, maskFor, sanction } from './sanctions.js';
 import {
-  type AuditEntry,
   type ModerationChange,
   type ModerationStore,
   type NewAuditEntry,
@@ -36,9 +35,7 @@ import {
   type SanctionKind,
   SERVER_WIDE,
 } from './types.js';
-
-/** Audit entries shown at most at once. */
-export const MAX_MODLOG_ENTRIES = 200;
+import { writeModeration } from './write.js';
 
 export interface ModerationOptions {
   store: ModerationStore;
@@ -67,6 +64,8 @@ export interface ModeOutcome {
 export class Moderation implements RoomGate {
   /** Server-wide bans and mutes, set by server operators. */
   readonly serverWide = new RoomModeration();
+  /** Modes, bans, mutes and the audit log as whoever asks may see them. */
+  readonly answers: ModerationAnswers;
   private readonly validator: ModeValidator;
   private readonly expiry: SanctionExpiry;
 
@@ -77,6 +76,7 @@ export class Moderation implements RoomGate {
       (room, lifted) => this.ranOut(room, lifted),
       options.now,
     );
+    this.answers = new ModerationAnswers(options.rooms, options.store, options.now);
   }
 
   /**
@@ -270,52 +270,6 @@ export class Moderation implements RoomGate {
     );
   }
 
-  /** One room's audit log for its operators, or (room undefined) everything for server operators. */
-  async modlog(member: Member, roomName: string | undefined, limit: number): Promise<AuditEntry[]> {
-    requireNick(member);
-    const capped = Math.max(1, Math.min(limit, MAX_MODLOG_ENTRIES));
-    if (roomName === undefined) {
-      if (!isServerOperator(member)) {
-        throw new ChatError(
-          'NOT_ROOM_OPERATOR',
-          "Only server operators may read every room's log; name a room.",
-        );
-      }
-      return this.read({ limit: capped });
-    }
-    const room = this.options.rooms.named(roomName);
-    requireRoomOperator(room, member);
-    return this.read({ room: room.key, limit: capped });
-  }
-
-  // ---- answers to the member who asked ---------------------------------------------------
-
-  showModes(member: Member, roomName: string): void {
-    const room = this.options.rooms.named(roomName);
-    member.send({
-      type: 'modes-are',
-      room: room.name,
-      modes: this.modesOf(room, member),
-      createdAt: room.createdAt,
-    });
-  }
-
-  showSanctions(member: Member, roomName: string, kind: SanctionKind): void {
-    const room = this.options.rooms.named(roomName);
-    member.send({
-      type: 'sanctions',
-      room: room.name,
-      kind,
-      entries: this.sanctionsOf(room, kind),
-    });
-  }
-
-  async showModlog(member: Member, roomName: string | undefined, limit: number): Promise<void> {
-    const entries = await this.modlog(member, roomName, limit);
-    const room = roomName === undefined ? undefined : this.options.rooms.named(roomName).name;
-    member.send({ type: 'modlog', room, entries });
-  }
-
   /** Mode changes asked for by a door that reports one error per request (text, WebSocket). */
   async changeModesOrFail(
     member: Member,
@@ -324,19 +278,6 @@ export class Moderation implements RoomGate {
   ): Promise<void> {
     const { refused } = await this.changeModes(member, roomName, requested);
     if (refused.length > 0) throw refused[0];
-  }
-
-  /** A room's modes as `viewer` may see them: the key only from inside (or as an operator). */
-  modesOf(room: Room, viewer: Member): Room['mod']['modes'] {
-    const modes = { ...room.mod.modes };
-    if (modes.key !== undefined && !room.members.has(viewer) && !isRoomOperator(room, viewer)) {
-      modes.key = '*';
-    }
-    return modes;
-  }
-
-  sanctionsOf(room: Room, kind: SanctionKind) {
-    return room.mod.listed(kind, this.options.now());
   }
 
   // ---- from other nodes and from nickname changes ----------------------------------------
@@ -406,26 +347,6 @@ export class Moderation implements RoomGate {
   }
 
   private async write(changes: ModerationChange[], entries: NewAuditEntry[]): Promise<void> {
-    try {
-      await this.options.store.moderate(changes, entries);
-    } catch (error) {
-      throw new ChatError(
-        'STORE_FAILED',
-        'The change could not be saved, so it was not made. Try again shortly.',
-        {
-          cause: error,
-        },
-      );
-    }
-  }
-
-  private async read(query: { room?: string; limit: number }): Promise<AuditEntry[]> {
-    try {
-      return await this.options.store.readAudit(query);
-    } catch (error) {
-      throw new ChatError('STORE_FAILED', 'The audit log is unavailable right now.', {
-        cause: error,
-      });
-    }
+    await writeModeration(this.options.store, changes, entries);
   }
 }

@@ -34,7 +34,7 @@ export async function runModerationRequest(
   switch (request.type) {
     case 'mode':
       if (request.changes === undefined || request.changes.length === 0) {
-        moderation.showModes(member, request.room);
+        moderation.answers.showModes(member, request.room);
         return;
       }
       return moderation.changeModesOrFail(member, request.room, request.changes);
@@ -66,8 +66,12 @@ export async function runModerationRequest(
       return;
     }
     case 'sanctions':
-      return moderation.showSanctions(member, request.room, request.kind);
+      return moderation.answers.showSanctions(member, request.room, request.kind);
     case 'modlog':
-      return moderation.showModlog(member, request.room, request.limit ?? DEFAULT_MODLOG_ENTRIES);
+      return moderation.answers.showModlog(
+        member,
+        request.room,
+        request.limit ?? DEFAULT_MODLOG_ENTRIES,
+      );
   }
 }

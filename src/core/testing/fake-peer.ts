@@ -1,13 +1,15 @@
 import { Chat, type ChatOptions } from '../chat.js';
 import type { ChatEvent } from '../events.js';
 import type { HistoryStore } from '../history.js';
-import type { Member, Peer } from '../member.js';
+import type { DisconnectCause, Member, Peer } from '../member.js';
 
 /** A member's door for in-process tests: keeps what it is told, and whether it was let go. */
 export class FakePeer implements Peer {
   readonly protocol = 'test';
   readonly events: ChatEvent[] = [];
   disconnected: string | undefined;
+  /** Why a server operator (or failed OPERs) ended it, if one did. */
+  cause: DisconnectCause | undefined;
   /** Set to make the next deliveries throw, as a broken door would. */
   failing = false;
 
@@ -16,8 +18,10 @@ export class FakePeer implements Peer {
     this.events.push(event);
   }
 
-  disconnect(reason: string): void {
-    this.disconnected ??= reason;
+  disconnect(reason: string, cause?: DisconnectCause): void {
+    if (this.disconnected !== undefined) return;
+    this.disconnected = reason;
+    this.cause = cause;
   }
 
   /** The events of one type received so far. */

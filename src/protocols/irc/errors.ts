@@ -12,15 +12,19 @@ import {
   ERR_KEYSET,
   ERR_NICKNAMEINUSE,
   ERR_NICKTOOFAST,
+  ERR_NOOPERHOST,
+  ERR_NOPRIVILEGES,
   ERR_NOSUCHCHANNEL,
   ERR_NOSUCHNICK,
   ERR_NOTONCHANNEL,
+  ERR_PASSWDMISMATCH,
   ERR_TOOMANYCHANNELS,
   ERR_UNAVAILRESOURCE,
   ERR_UNKNOWNERROR,
   ERR_UNKNOWNMODE,
   ERR_USERNOTINCHANNEL,
   ERR_USERONCHANNEL,
+  ERR_YOUREBANNEDCREEP,
 } from './numerics.js';
 
 /**
@@ -59,6 +63,14 @@ const NUMERICS: Partial<Record<ErrorCode, { numeric: string; text?: string }>> =
   LIST_FULL: { numeric: ERR_BANLISTFULL, text: 'Channel ban list is full' },
   USER_NOT_IN_ROOM: { numeric: ERR_USERNOTINCHANNEL, text: "They aren't on that channel" },
   ALREADY_IN_ROOM: { numeric: ERR_USERONCHANNEL, text: 'is already on channel' },
+  // Server operators: these name nothing (the errors' `about` is empty).
+  NOT_SERVER_OPERATOR: {
+    numeric: ERR_NOPRIVILEGES,
+    text: "Permission Denied- You're not an IRC operator",
+  },
+  OPER_FAILED: { numeric: ERR_PASSWDMISMATCH, text: 'Password incorrect' },
+  OPER_HOST: { numeric: ERR_NOOPERHOST, text: 'No O-lines for your host' },
+  BANNED_FROM_SERVER: { numeric: ERR_YOUREBANNEDCREEP, text: 'You are banned from this server' },
 };
 
 /** How an internal failure reads on IRC: no detail. */

@@ -10,15 +10,22 @@ import {
   RPL_CHANNELMODEIS,
   RPL_CREATIONTIME,
   RPL_ENDOFBANLIST,
+  RPL_ENDOFSTATS,
   RPL_INVITING,
+  RPL_STATSKLINE,
+  RPL_YOUREOPER,
 } from './numerics.js';
 
-type Answer = Extract<ChatEvent, { type: 'invite' | 'modes-are' | 'sanctions' | 'modlog' }>;
+type Answer = Extract<
+  ChatEvent,
+  { type: 'invite' | 'modes-are' | 'sanctions' | 'modlog' | 'oper' | 'server-bans' }
+>;
 
 /**
  * Moderation events that read differently for each reader, in IRC's words: an invitation
  * (INVITE to the invited, 341 to who invited), a room's modes (324, 329), its ban list (367,
- * 368; mutes as InspIRCd's extban m:), and the audit log as NOTICEs (IRC has no numeric for it).
+ * 368; mutes as InspIRCd's extban m:), the audit log as NOTICEs (IRC has no numeric for it),
+ * becoming a server operator (381 and user mode +o) or not (-o), and the server bans (216, 219).
  */
 export function deliverAnswer(
   event: Answer,
@@ -47,6 +54,18 @@ export function deliverAnswer(
     case 'sanctions':
       banList(replies, event.room, event.entries);
       return;
+    case 'oper':
+      if (event.name !== undefined) replies.reply(RPL_YOUREOPER, 'You are now an IRC operator');
+      replies.send({
+        source: replies.nick,
+        command: 'MODE',
+        params: [replies.nick, event.name === undefined ? '-o' : '+o'],
+        trailing: true,
+      });
+      return;
+    case 'server-bans':
+      kLines(replies, event.entries);
+      return;
     case 'modlog':
       for (const line of renderModeration(
         event,
@@ -64,6 +83,15 @@ export function deliverAnswer(
   }
 }
 
+/** A WALLOPS line, from the operator's mask (to users with +w, and to operators). */
+export function sendWallops(
+  replies: IrcReplies,
+  event: Extract<ChatEvent, { type: 'wallops' }>,
+  mask: string,
+): void {
+  replies.send({ source: mask, command: 'WALLOPS', params: [event.text], trailing: true });
+}
+
 /** 367 for each ban (mutes as m:mask), then 368. */
 export function banList(replies: IrcReplies, room: string, entries: readonly Sanction[]): void {
   for (const entry of entries) {
@@ -77,4 +105,26 @@ export function banList(replies: IrcReplies, room: string, entries: readonly San
     );
   }
   replies.reply(RPL_ENDOFBANLIST, room, 'End of channel ban list');
+}
+
+/**
+ * 216 for each server ban: k, its mask, when it was set and how many seconds it has left (0:
+ * until lifted, both as InspIRCd says them), who set it and why; then 219.
+ */
+function kLines(replies: IrcReplies, entries: readonly Sanction[]): void {
+  const now = Date.now();
+  for (const entry of entries) {
+    const left =
+      entry.expiresAt === undefined ? 0 : Math.max(1, Math.ceil((entry.expiresAt - now) / 1000));
+    replies.reply(
+      RPL_STATSKLINE,
+      'k',
+      entry.mask,
+      String(Math.floor(entry.setAt / 1000)),
+      String(left),
+      entry.setBy,
+      entry.reason,
+    );
+  }
+  replies.reply(RPL_ENDOFSTATS, 'k', 'End of /STATS report');
 }

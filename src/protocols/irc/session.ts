@@ -1,6 +1,6 @@
-import type { ChatError } from '../../core/errors.js';
+import { ChatError } from '../../core/errors.js';
 import { actorOf, type ChatEvent } from '../../core/events.js';
-import type { EncodingMemo, Member, PeerProfile } from '../../core/member.js';
+import type { DisconnectCause, EncodingMemo, Member, PeerProfile } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
@@ -14,8 +14,8 @@ import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
 import { type IrcUser, knownUser, userMask, usernameFor } from './identity.js';
 import { IrcEncodeError, type IrcMessage } from './message.js';
-import { deliverAnswer } from './moderation-replies.js';
-import { ERR_PASSWDMISMATCH } from './numerics.js';
+import { deliverAnswer, sendWallops } from './moderation-replies.js';
+import { ERR_PASSWDMISMATCH, ERR_YOUREBANNEDCREEP } from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
 import { withRolePrefixes } from './prefixes.js';
 import { isShown, type SharedEvent } from './shown.js';
@@ -57,6 +57,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   /** The last PASS before registration; forgotten once checked. */
   password: string | undefined;
   invisible = false;
+  /** User mode +w: WALLOPS are shown (to server operators they are anyway). */
+  wallops = false;
   private readonly decoder = new IrcDecoder();
   private lastInput = Date.now();
   private pingSentAt: number | undefined;
@@ -138,8 +140,6 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     };
   }
 
-  // ---- output ---------------------------------------------------------------------------
-
   // ---- IrcOutputTarget: where this client's replies go ----------------------------------
 
   get host(): string {
@@ -195,10 +195,17 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       case 'away':
         if (isShown(event, viewer.nickKey, this.caps)) this.deliverShared(event, memo);
         return;
+      case 'wallops':
+        if (this.wallops || viewer.operator !== undefined) {
+          sendWallops(this.out, event, userMask(event.nick, this.userOf(event.nick)));
+        }
+        return;
       case 'invite':
       case 'modes-are':
       case 'sanctions':
       case 'modlog':
+      case 'oper':
+      case 'server-bans':
         deliverAnswer(event, viewer, this.out, this.door.host, (nick) =>
           userMask(nick, this.userOf(nick)),
         );
@@ -242,14 +249,18 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       case 'room-list':
       case 'help':
       case 'crowd':
+      case 'kill':
+      case 'server-ban':
         // IRC has its own welcome burst and LIST; it has no "current room"; its clients keep
-        // their member lists from every JOIN and PART, so a summary would only repeat them.
+        // their member lists from every JOIN and PART, so a summary would only repeat them;
+        // kill and server-ban are for the server's nodes.
         return;
     }
   }
 
-  disconnect(reason: string): void {
-    this.close(this.quitMessage ?? reason);
+  disconnect(reason: string, cause?: DisconnectCause): void {
+    if (cause === 'banned') this.out.reply(ERR_YOUREBANNEDCREEP, 'You are banned from this server');
+    this.close(cause ? reason : (this.quitMessage ?? reason));
   }
 
   /** Says why in an ERROR line (as IRC servers do), then closes. */
@@ -351,6 +362,8 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
     } catch (error) {
       this.pendingNick = undefined;
       this.out.reportError(error, 'NICK', nick);
+      // Banned from the server: 465 says so, then the connection goes.
+      if (error instanceof ChatError && error.closes) this.close(error.closes.reason);
       return;
     }
     if (!this.member.registered) return;

@@ -22,7 +22,7 @@ import {
 } from './numerics.js';
 
 /** The user modes and channel modes this door has (004, CHANMODES, MODE). */
-export const USER_MODES = 'i';
+export const USER_MODES = 'iow';
 /** Every channel mode letter (004): roles q o v, list b, with parameters k l, flags imnst. */
 export const CHANNEL_MODES = 'biklmnoqstv';
 /** Targets one PRIVMSG or NOTICE may name. */
@@ -80,7 +80,8 @@ export function sendLusers({ chat, server, replies }: Welcoming): void {
     RPL_LUSERCLIENT,
     `There are ${users - invisible} users and ${invisible} invisible on 1 servers`,
   );
-  replies.reply(RPL_LUSEROP, '0', 'operator(s) online');
+  // Operators connected to this node (a cluster's others are not counted).
+  replies.reply(RPL_LUSEROP, String(chat.operators.count), 'operator(s) online');
   replies.reply(RPL_LUSERCHANNELS, String(chat.roomCount), 'channels formed');
   replies.reply(RPL_LUSERME, `I have ${chat.memberCount} clients and 0 servers`);
   const { local, localPeak, global, globalPeak } = chat.userCounts();

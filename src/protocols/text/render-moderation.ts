@@ -8,7 +8,7 @@ import { safeText } from './render.js';
 
 type ModerationEvent = Extract<
   ChatEvent,
-  { type: 'mode' | 'kick' | 'invite' | 'modes-are' | 'sanctions' | 'modlog' }
+  { type: 'mode' | 'kick' | 'invite' | 'modes-are' | 'sanctions' | 'modlog' | 'server-bans' }
 >;
 
 const FLAG_WORDS = {
@@ -58,6 +58,13 @@ export function renderModeration(
       if (event.entries.length === 0) return [notice(`${what} in ${event.room}: none`)];
       return [
         notice(`${what} in ${event.room} (${event.entries.length}):`),
+        ...event.entries.map((entry) => notice(`  ${describeSanction(entry, now)}`)),
+      ];
+    }
+    case 'server-bans': {
+      if (event.entries.length === 0) return [notice('Server bans (K-lines): none')];
+      return [
+        notice(`Server bans (K-lines) (${event.entries.length}):`),
         ...event.entries.map((entry) => notice(`  ${describeSanction(entry, now)}`)),
       ];
     }

@@ -175,7 +175,23 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
     case 'modes-are':
     case 'sanctions':
     case 'modlog':
+    case 'server-bans':
       return renderModeration(event, view, Date.now());
+    case 'oper':
+      return [
+        notice(
+          event.name === undefined
+            ? 'You are no longer a server operator'
+            : `You are now a server operator (${event.name})`,
+        ),
+      ];
+    // The session shows it to server operators only.
+    case 'wallops':
+      return [notice(`WALLOPS from ${event.nick}: ${safeText(event.text)}`)];
+    // Between server nodes only.
+    case 'kill':
+    case 'server-ban':
+      return [];
   }
 }
 

@@ -93,6 +93,8 @@ export class TextSession extends Session<string> implements TextView {
 
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.connection.isClosing) return;
+    // Sent to everyone; shown to server operators only.
+    if (event.type === 'wallops' && viewer.operator === undefined) return;
     const shared =
       this.slot.peek(memo) ?? this.slot.put(memo, { keys: eventKeys(event), bytes: [] });
     const key = viewpointKey(shared.keys, viewer, this.showIds);
@@ -164,7 +166,7 @@ export class TextSession extends Session<string> implements TextView {
 
   protected tell(error: ChatError): void {
     this.sendError(error);
-    if (!this.member.registered) this.askForNick();
+    if (!this.member.registered && !error.closes) this.askForNick();
   }
 
   /** What a command is given; made per command, so an idle connection holds none. */

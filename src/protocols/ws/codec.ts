@@ -1,6 +1,7 @@
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import { readModerationRequest, roleNames } from './moderation-codec.js';
+import { readOperatorRequest } from './operator-codec.js';
 import {
   type ClientMessage,
   MAX_REF_LENGTH,
@@ -132,7 +133,7 @@ function readMessage(fields: Fields): ClientMessage {
       return withRef({ type, ...(reason === undefined ? {} : { reason }) });
     }
     default: {
-      const moderation = readModerationRequest(type, fields);
+      const moderation = readModerationRequest(type, fields) ?? readOperatorRequest(type, fields);
       if (moderation) return withRef(moderation);
       throw new ChatError('UNKNOWN_TYPE', `There is no message type "${printable(type)}".`);
     }
@@ -276,6 +277,16 @@ export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessa
       return { ...event, entries: [...event.entries] };
     case 'modlog':
       return { type: 'modlog', room: event.room ?? null, entries: [...event.entries] };
+    case 'oper':
+      return { type: 'oper', name: event.name ?? null };
+    case 'wallops':
+      return { ...event, time: now };
+    case 'server-bans':
+      return { type: 'server-bans', entries: [...event.entries] };
+    // Between server nodes only.
+    case 'kill':
+    case 'server-ban':
+      return undefined;
     case 'room-list':
       return {
         type: 'room-list',

@@ -14,6 +14,7 @@ import type {
   Sanction,
   SanctionKind,
 } from '../../core/moderation/types.js';
+import type { OperatorRequest as CoreOperatorRequest } from '../../core/operators/requests.js';
 
 export type { AuditEntry, ModeChange, RoleName, RoomModes, Sanction, SanctionKind };
 
@@ -58,6 +59,15 @@ export const CLOSE_CODES = {
   TOO_FAR_BEHIND: 4001,
   /** The client sent more requests than the flood limit lets wait (see docs/operations.md). */
   EXCESS_FLOOD: 4002,
+  /** A server operator disconnected the client (KILL); the reason says who and why. */
+  KILLED: 4003,
+  /**
+   * The client is banned from the server (a K-line, set now or found at `hello`): connecting
+   * again is refused until the ban is lifted or runs out. The reason says why.
+   */
+  BANNED: 4004,
+  /** Too many failed `oper` attempts on this connection. */
+  OPER_FAILED: 4005,
 } as const;
 
 /** Rooms to resume in a `hello`: room name and the id of the last message seen there. */
@@ -113,10 +123,14 @@ export type ClientMessage =
   | { type: 'resume'; room: string; after: number; ref?: string }
   | { type: 'ping'; ref?: string }
   | { type: 'quit'; reason?: string; ref?: string }
-  | ModerationRequest;
+  | ModerationRequest
+  | OperatorRequest;
 
 /** Room moderation (docs/moderation.md), as the core takes it, with a `ref`. */
 export type ModerationRequest = CoreModerationRequest & { ref?: string };
+
+/** What server operators do (docs/moderation.md#server-operators), with a `ref`. */
+export type OperatorRequest = CoreOperatorRequest & { ref?: string };
 
 export type ClientMessageType = ClientMessage['type'];
 
@@ -227,6 +241,12 @@ export type ServerMessage =
   | { type: 'sanctions'; room: string; kind: SanctionKind; entries: Sanction[] }
   /** Newest first; `room` null: the whole server's. */
   | { type: 'modlog'; room: string | null; entries: AuditEntry[] }
+  /** You became the server operator `name` (after `oper`), or stopped being one (null). */
+  | { type: 'oper'; name: string | null }
+  /** To server operators: another operator's message to them all (IRC's WALLOPS). */
+  | { type: 'wallops'; nick: string; text: string; time?: number }
+  /** To a server operator who asked (`klines`): the server bans in force, oldest first. */
+  | { type: 'server-bans'; entries: Sanction[] }
   /** A page of rooms: the first is at position `offset` of all `total`; `more`: ask for the next. */
   | { type: 'room-list'; rooms: RoomInfo[]; offset: number; total: number; more: boolean }
   /** The room plain text goes to on the line door; the web client may follow it or not. */

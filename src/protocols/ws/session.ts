@@ -3,10 +3,10 @@ import type { Chat } from '../../core/chat.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import type { StoredMessage } from '../../core/history.js';
-import type { EncodingMemo, Member } from '../../core/member.js';
+import type { DisconnectCause, EncodingMemo, Member } from '../../core/member.js';
 import { RECONNECT_ELSEWHERE } from '../../core/member.js';
-import { runModerationRequest } from '../../core/moderation/requests.js';
 import { foldCase } from '../../core/names.js';
+import { runRequest } from '../../core/requests.js';
 import { MAX_ROOM_PAGE } from '../../core/room-list.js';
 import type { Logger } from '../../log.js';
 import type { Cloak } from '../../net/cloak.js';
@@ -35,6 +35,13 @@ export interface WsDoorContext {
 
 /** A broadcast's frame (or null: nothing to send), shared by every WebSocket recipient. */
 const FRAME = new MemoSlot<Buffer | null>('ws frame');
+
+/** The close code for each reason a server operator (or a failed OPER) ends a connection. */
+const CAUSE_CODES: Record<DisconnectCause, number> = {
+  killed: CLOSE_CODES.KILLED,
+  banned: CLOSE_CODES.BANNED,
+  'oper-failed': CLOSE_CODES.OPER_FAILED,
+};
 
 /** Requests that need no nickname. */
 const BEFORE_NICK: ReadonlySet<ClientMessage['type']> = new Set(['hello', 'ping', 'quit']);
@@ -106,8 +113,10 @@ export class WsSession extends Session<ClientMessage> {
     this.close(CLOSE_CODES.NICK_TIMEOUT, 'No nickname given in time');
   }
 
-  deliver(event: ChatEvent, _viewer: Member, memo: EncodingMemo): void {
+  deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    // Sent to everyone; shown to server operators only.
+    if (event.type === 'wallops' && viewer.operator === undefined) return;
     let frame = FRAME.peek(memo);
     if (frame === undefined) {
       const message = toServerMessage(event);
@@ -116,9 +125,10 @@ export class WsSession extends Session<ClientMessage> {
     if (frame !== null) this.connection.send(frame);
   }
 
-  disconnect(reason: string): void {
-    const code =
-      reason === 'Quit'
+  disconnect(reason: string, cause?: DisconnectCause): void {
+    const code = cause
+      ? CAUSE_CODES[cause]
+      : reason === 'Quit'
         ? CLOSE_CODES.NORMAL
         : reason === RECONNECT_ELSEWHERE
           ? CLOSE_CODES.SERVICE_RESTART
@@ -305,7 +315,7 @@ export class WsSession extends Session<ClientMessage> {
         else this.close(CLOSE_CODES.NORMAL, 'Quit');
         return;
       default:
-        return runModerationRequest(chat.moderation, member, message);
+        return runRequest(chat, member, message);
     }
   }
 

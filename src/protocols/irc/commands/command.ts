@@ -71,6 +71,8 @@ export interface IrcClientState {
   password: string | undefined;
   /** User mode +i. */
   readonly invisible: boolean;
+  /** User mode +w: WALLOPS are shown. */
+  wallops: boolean;
   markInvisible(on: boolean): void;
   setQuitMessage(message: string): void;
   /**

@@ -8,6 +8,8 @@ import { info } from './info.js';
 import { invite } from './invite.js';
 import { join } from './join.js';
 import { kick } from './kick.js';
+import { kill } from './kill.js';
+import { kline, unkline } from './kline.js';
 import { list } from './list.js';
 import { lusers } from './lusers.js';
 import { mode } from './mode.js';
@@ -15,16 +17,19 @@ import { borrowedModeration } from './moderation-commands.js';
 import { motd } from './motd.js';
 import { names } from './names.js';
 import { nick } from './nick.js';
+import { oper } from './oper.js';
 import { part } from './part.js';
 import { pass } from './pass.js';
 import { ping } from './ping.js';
 import { pong } from './pong.js';
 import { privmsg } from './privmsg.js';
 import { quit } from './quit.js';
+import { stats } from './stats.js';
 import { tagmsg } from './tagmsg.js';
 import { time } from './time.js';
 import { topic } from './topic.js';
 import { user } from './user.js';
+import { wallops } from './wallops.js';
 import { who } from './who.js';
 import { whois } from './whois.js';
 import { whowas } from './whowas.js';
@@ -51,6 +56,12 @@ const COMMANDS: readonly IrcCommand[] = [
   kick,
   invite,
   ...borrowedModeration,
+  oper,
+  kill,
+  wallops,
+  kline,
+  unkline,
+  stats,
   away,
   motd,
   lusers,

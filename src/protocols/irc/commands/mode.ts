@@ -20,7 +20,8 @@ export const MAX_MODE_PARAMS = 20;
 /**
  * Channel modes (docs/moderation.md): MODE #room answers 324 and 329; +b alone lists bans and
  * mutes (367, 368); changes need the room's operator role, each refused one gets its numeric.
- * User modes: +i, which leaves a user out of channel listings for outsiders.
+ * User modes: +i, which leaves a user out of channel listings for outsiders; +w, which shows
+ * WALLOPS; +o, which OPER gives and -o takes away (221 shows them).
  */
 export const mode: IrcCommand = {
   names: ['MODE'],
@@ -44,7 +45,7 @@ async function channelMode(
     return;
   }
   if (modes === undefined) {
-    const { letters, params } = formatModes(chat.moderation.modesOf(room, member));
+    const { letters, params } = formatModes(chat.moderation.answers.modesOf(room, member));
     replies.replyPlain(RPL_CHANNELMODEIS, room.name, letters, ...params);
     replies.replyPlain(RPL_CREATIONTIME, room.name, String(Math.floor(room.createdAt / 1000)));
     return;
@@ -57,10 +58,10 @@ async function channelMode(
   }
   for (const param of parsed.badLimits) replies.reportError(badLimit(room.name, param), 'MODE');
   if (parsed.listQueries.length > 0) {
-    const { moderation } = chat;
+    const { answers } = chat.moderation;
     banList(replies, room.name, [
-      ...moderation.sanctionsOf(room, 'ban'),
-      ...moderation.sanctionsOf(room, 'mute'),
+      ...answers.sanctionsOf(room, 'ban'),
+      ...answers.sanctionsOf(room, 'mute'),
     ]);
   }
   if (parsed.changes.length === 0) return;
@@ -86,19 +87,42 @@ function userMode(
     return;
   }
   if (modes === undefined) {
-    replies.replyPlain(RPL_UMODEIS, client.invisible ? '+i' : '+');
+    const held = `${client.invisible ? 'i' : ''}${member.operator ? 'o' : ''}${client.wallops ? 'w' : ''}`;
+    replies.replyPlain(RPL_UMODEIS, `+${held}`);
     return;
   }
   let adding = true;
   let unknown = false;
-  const before = client.invisible;
+  let deoper = false;
+  const before = { i: client.invisible, w: client.wallops };
   for (const char of modes) {
     if (char === '+' || char === '-') adding = char === '+';
     else if (char === 'i') client.markInvisible(adding);
+    else if (char === 'w') client.wallops = adding;
+    // +o comes with OPER only; -o gives it up (the server says so with MODE -o).
+    else if (char === 'o') deoper ||= !adding && member.operator !== undefined;
     else unknown = true;
   }
-  if (client.invisible !== before) announce(replies, client.invisible ? '+i' : '-i');
+  const changes: string[] = [];
+  if (client.invisible !== before.i) changes.push(client.invisible ? '+i' : '-i');
+  if (client.wallops !== before.w) changes.push(client.wallops ? '+w' : '-w');
+  if (changes.length > 0) announce(replies, joinChanges(changes));
+  if (deoper) chat.operators.deoper(member);
   if (unknown) replies.reply(ERR_UMODEUNKNOWNFLAG, 'Unknown MODE flag');
+}
+
+/** ['+i', '+w', '-x'] as one mode string: '+iw-x'. */
+function joinChanges(changes: readonly string[]): string {
+  let joined = '';
+  let sign = '';
+  for (const change of changes) {
+    if (change[0] !== sign) {
+      sign = change[0]!;
+      joined += sign;
+    }
+    joined += change.slice(1);
+  }
+  return joined;
 }
 
 function announce(replies: IrcReplies, change: string): void {

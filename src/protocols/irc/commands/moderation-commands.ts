@@ -1,5 +1,5 @@
 import { commandList } from '../../../core/commands/index.js';
-import { runModerationRequest } from '../../../core/moderation/requests.js';
+import { runRequest } from '../../../core/requests.js';
 import type { IrcCommand } from './command.js';
 
 /** The text doors' moderation commands that IRC has no word of its own for (docs/moderation.md). */
@@ -18,7 +18,7 @@ export const borrowedModeration: IrcCommand[] = commandList()
     async run({ chat, member, replies }, message) {
       const args = message.params.join(' ');
       try {
-        await runModerationRequest(chat.moderation, member, command.request!(args, undefined));
+        await runRequest(chat, member, command.request!(args, undefined));
       } catch (error) {
         replies.reportError(error, command.name.toUpperCase(), message.params[0]);
       }

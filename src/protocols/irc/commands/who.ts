@@ -31,11 +31,12 @@ export const who: IrcCommand = {
 
 /**
  * 352: <channel> <user> <host> <server> <nick> <flags> :<hopcount> <real name>. The flags are
- * H (here) or G (gone: away), then, about a channel, the member's role prefixes there: the
- * highest, or all of them for clients with multi-prefix (as NAMES shows them).
+ * H (here) or G (gone: away), * for a server operator, then, about a channel, the member's
+ * role prefixes there: the highest, or all of them for clients with multi-prefix (as NAMES
+ * shows them).
  */
 function whoReply({ server, replies, client }: IrcContext, other: MemberView, room?: Room): void {
-  let flags = other.away === undefined ? 'H' : 'G';
+  let flags = `${other.away === undefined ? 'H' : 'G'}${other.operator ? '*' : ''}`;
   if (room) flags += prefixIn(room, other.nick, client.has(CAP_MULTI_PREFIX));
   replies.reply(
     RPL_WHOREPLY,

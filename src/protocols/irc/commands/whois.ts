@@ -5,6 +5,7 @@ import {
   RPL_AWAY,
   RPL_ENDOFWHOIS,
   RPL_WHOISCHANNELS,
+  RPL_WHOISOPERATOR,
   RPL_WHOISSERVER,
   RPL_WHOISUSER,
 } from '../numerics.js';
@@ -39,6 +40,7 @@ export const whois: IrcCommand = {
     });
     if (rooms.length > 0) replies.reply(RPL_WHOISCHANNELS, other.nick, rooms.join(' '));
     replies.reply(RPL_WHOISSERVER, other.nick, host, `chatroom (${other.door} door)`);
+    if (other.operator) replies.reply(RPL_WHOISOPERATOR, other.nick, 'is an IRC operator');
     if (other.away !== undefined) replies.reply(RPL_AWAY, other.nick, other.away);
     replies.reply(RPL_ENDOFWHOIS, other.nick, 'End of /WHOIS list');
   },

@@ -33,6 +33,7 @@ export class TestIrcClient implements Peer, IrcClientState {
   user: { name: string; realname: string } | undefined;
   password: string | undefined;
   invisible = false;
+  wallops = false;
   quitMessage: string | undefined;
   closedFor: string | undefined;
   readonly member: Member;
