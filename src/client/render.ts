@@ -3,7 +3,7 @@ import { ROLE_PREFIXES } from '../core/moderation/mode-letters.js';
 import { foldCase } from '../core/names.js';
 import { MAX_ROOM_PAGE } from '../core/room-list.js';
 import { forTerminal } from '../protocols/formatting.js';
-import { renderModeration } from '../protocols/text/render-moderation.js';
+import { operWords, renderModeration, wallopsWords } from '../protocols/text/render-moderation.js';
 import type { HistoryMessage, ServerMessage } from '../protocols/ws/protocol.js';
 import { type Palette, palette } from './colors.js';
 
@@ -100,15 +100,9 @@ export function render(message: ServerMessage, view: View, colors = PLAIN): stri
     case 'error':
       return [colors.error(`!!! ${safe(message.message)} (${message.code})`)];
     case 'oper':
-      return [
-        notice(
-          message.name === null
-            ? 'You are no longer a server operator'
-            : `You are now a server operator (${message.name})`,
-        ),
-      ];
+      return [notice(operWords(message.name ?? undefined))];
     case 'wallops':
-      return [notice(`WALLOPS from ${message.nick}: ${safe(message.text)}`)];
+      return [notice(wallopsWords(message.nick, safe(message.text)))];
     case 'mode':
     case 'kick':
     case 'invite':

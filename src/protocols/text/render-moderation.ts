@@ -159,3 +159,15 @@ function describeEntry(entry: AuditEntry, withRoom: boolean): string {
 function notice(text: string): TextEntry {
   return { kind: 'notice', text };
 }
+
+/** Becoming or ceasing to be a server operator, as the text doors and the terminal client say it. */
+export function operWords(name: string | undefined): string {
+  return name === undefined
+    ? 'You are no longer a server operator'
+    : `You are now a server operator (${name})`;
+}
+
+/** A WALLOPS, its text already made safe for where it is shown. */
+export function wallopsWords(nick: string, safeText: string): string {
+  return `WALLOPS from ${nick}: ${safeText}`;
+}

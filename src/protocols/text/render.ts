@@ -3,7 +3,7 @@ import { actorOf, type ChatEvent, roomOf } from '../../core/events.js';
 import type { Member } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import { forTerminal } from '../formatting.js';
-import { renderModeration, withPrefixes } from './render-moderation.js';
+import { operWords, renderModeration, wallopsWords, withPrefixes } from './render-moderation.js';
 
 /**
  * What a text front door (line, framed) shows for an event: a few labelled pieces of text
@@ -178,16 +178,10 @@ export function renderEvent(event: ChatEvent, view: Viewpoint): TextEntry[] {
     case 'server-bans':
       return renderModeration(event, view, Date.now());
     case 'oper':
-      return [
-        notice(
-          event.name === undefined
-            ? 'You are no longer a server operator'
-            : `You are now a server operator (${event.name})`,
-        ),
-      ];
+      return [notice(operWords(event.name))];
     // The session shows it to server operators only.
     case 'wallops':
-      return [notice(`WALLOPS from ${event.nick}: ${safeText(event.text)}`)];
+      return [notice(wallopsWords(event.nick, safeText(event.text)))];
     // Between server nodes only.
     case 'kill':
     case 'server-ban':
