@@ -1,5 +1,3 @@
-import type { DisconnectCause } from './member.js';
-
 /**
  * Every error a user can cause, with a stable code. Front doors render the code their own way
  * (a text line, a frame, later an IRC numeric or a JSON object); the message is for humans.
@@ -52,6 +50,13 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Why the server ended a connection, when a door can say so in its own terms (a WebSocket
+ * close code, IRC's 465): a server operator killed it, the user is banned from the server
+ * (a K-line), or they failed to become an operator too many times.
+ */
+export type DisconnectCause = 'killed' | 'banned' | 'oper-failed';
 
 /** The connection is closed once the user has been told of the error, saying why. */
 export interface Closing {

@@ -1,3 +1,4 @@
+import type { DisconnectCause } from './errors.js';
 import type { ChatEvent } from './events.js';
 import type { SpeakVerdict } from './moderation/types.js';
 import { foldCase } from './names.js';
@@ -16,12 +17,7 @@ export type EncodingMemo = Map<unknown, unknown>;
  */
 export const RECONNECT_ELSEWHERE = 'This server lost touch with the others; please reconnect';
 
-/**
- * Why the server ended a connection, when a door can say so in its own terms (a WebSocket
- * close code, IRC's 465): a server operator killed it, the user is banned from the server
- * (a K-line), or they failed to become an operator too many times.
- */
-export type DisconnectCause = 'killed' | 'banned' | 'oper-failed';
+export type { DisconnectCause };
 
 /** The core's handle on a connection: it can be handed events and asked to go away. */
 export interface Peer {

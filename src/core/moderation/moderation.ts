@@ -22,6 +22,7 @@ import { isModeRecordChange, type ModeChange } from './mode-change.js';
 import { ModeValidator } from './mode-validator.js';
 import { recordsOf } from './records.js';
 import { INVITE_LIFETIME_MS, RoomModeration } from './room-moderation.js';
+import type { ModeOutcome } from './sanctions.js';
 import { lift, maskFor, sanction } from './sanctions.js';
 import {
   type ModerationChange,
@@ -50,11 +51,7 @@ export interface ModerationOptions {
   onStoreError?: (error: unknown) => void;
 }
 
-/** What a request for mode changes did: the changes made, and why the others were not. */
-export interface ModeOutcome {
-  applied: ModeChange[];
-  refused: ChatError[];
-}
+export type { ModeOutcome };
 
 /**
  * Room moderation: roles, modes, kicks and sanctions. Each action is checked against the

@@ -1,8 +1,20 @@
+import type { ChatError } from '../errors.js';
 import { type Member, UNKNOWN_HOST } from '../member.js';
 import type { Presence } from '../presence.js';
 import { type MaskSubject, matchesMask, normalizeMask } from './masks.js';
-import type { ModeOutcome, Moderation } from './moderation.js';
+import type { ModeChange } from './mode-change.js';
 import type { SanctionKind } from './types.js';
+
+/** What a request for mode changes did: the changes made, and why the others were not. */
+export interface ModeOutcome {
+  applied: ModeChange[];
+  refused: ChatError[];
+}
+
+/** What sanctions are made through: Moderation's checked, stored and told mode changes. */
+interface ModeChanger {
+  changeModes(member: Member, roomName: string, changes: ModeChange[]): Promise<ModeOutcome>;
+}
 
 /**
  * Bans and mutes as people ask for them: by nickname or by mask, for a while or until lifted.
@@ -26,7 +38,7 @@ export function maskFor(presence: Presence, target: string): { mask: string; nic
 }
 
 export async function sanction(
-  moderation: Moderation,
+  moderation: ModeChanger,
   presence: Presence,
   member: Member,
   roomName: string,
@@ -54,7 +66,7 @@ export async function sanction(
  * user with this nickname (however they were set).
  */
 export async function lift(
-  moderation: Moderation,
+  moderation: ModeChanger,
   presence: Presence,
   member: Member,
   roomName: string,

@@ -3,8 +3,7 @@ import { formatDuration } from '../../core/moderation/durations.js';
 import type { ModeChange } from '../../core/moderation/mode-change.js';
 import { formatModes, rolePrefixes } from '../../core/moderation/mode-letters.js';
 import type { AuditEntry, Sanction } from '../../core/moderation/types.js';
-import type { TextEntry, Viewpoint } from './render.js';
-import { safeText } from './render.js';
+import { safeText, type TextEntry, type Viewpoint } from './text-entry.js';
 
 type ModerationEvent = Extract<
   ChatEvent,

@@ -2,34 +2,11 @@ import { describeCrowd } from '../../core/crowd-notices.js';
 import { actorOf, type ChatEvent, roomOf } from '../../core/events.js';
 import type { Member } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
-import { forTerminal } from '../formatting.js';
 import { operWords, renderModeration, wallopsWords, withPrefixes } from './render-moderation.js';
+import { safeText, type TextEntry, type Viewpoint } from './text-entry.js';
 
-/**
- * What a text front door (line, framed) shows for an event: a few labelled pieces of text
- * that each codec lays out on its own wire. The line and framed doors share this so the two
- * always say the same thing.
- */
-export type TextEntry =
-  /** label: where and when, shown in brackets before the line ("#dev @42"); none for plain live chat. */
-  | { kind: 'chat'; from: string; text: string; label: string | undefined }
-  | { kind: 'action'; from: string; text: string; label: string | undefined }
-  | { kind: 'private-in'; from: string; text: string; action: boolean }
-  | { kind: 'private-out'; to: string; text: string; action: boolean }
-  | { kind: 'notice'; text: string }
-  | { kind: 'error'; code: string; text: string };
-
-/**
- * How an event reads depends on who reads it: whether it happened in their current room,
- * whether they caused it, and whether they asked to see message ids. Those three bits are the
- * whole viewpoint, so a broadcast is encoded at most eight times per codec however many
- * people receive it (in practice once or twice).
- */
-export interface Viewpoint {
-  inCurrentRoom: boolean;
-  isActor: boolean;
-  showIds: boolean;
-}
+export type { TextEntry, Viewpoint } from './text-entry.js';
+export { safeText };
 
 /** The case-folded room and actor of an event: worked out once per broadcast, not per reader. */
 export interface EventKeys {
@@ -252,13 +229,4 @@ function notice(text: string): TextEntry {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/**
- * Other people's text goes to terminals: IRC formatting is taken out and other control
- * characters (ESC sequences above all) are shown, so they can never move a cursor or
- * recolour someone's screen.
- */
-export function safeText(text: string): string {
-  return forTerminal(text);
 }

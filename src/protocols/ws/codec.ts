@@ -1,5 +1,6 @@
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
+import { type Fields, id, optionalBoolean, optionalId, optionalString, string } from './fields.js';
 import { readModerationRequest, roleNames } from './moderation-codec.js';
 import { readOperatorRequest } from './operator-codec.js';
 import {
@@ -20,7 +21,7 @@ export type Decoded =
   /** ref: the request's own, when it could be read, so the error can name the request. */
   | { ok: false; error: ChatError; ref: string | undefined };
 
-export type Fields = Record<string, unknown>;
+export type { Fields };
 
 /** Reads one client message. Unknown fields are ignored, so clients can be newer than us. */
 export function decodeClientMessage(text: string): Decoded {
@@ -138,39 +139,6 @@ function readMessage(fields: Fields): ClientMessage {
       throw new ChatError('UNKNOWN_TYPE', `There is no message type "${printable(type)}".`);
     }
   }
-}
-
-export function string(fields: Fields, name: string): string {
-  const value = fields[name];
-  if (typeof value !== 'string') {
-    throw new ChatError('BAD_ARGUMENTS', `"${name}" is required and must be a string.`);
-  }
-  return value;
-}
-
-export function optionalString(fields: Fields, name: string): string | undefined {
-  return fields[name] === undefined ? undefined : string(fields, name);
-}
-
-function optionalBoolean(fields: Fields, name: string): boolean | undefined {
-  const value = fields[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean')
-    throw new ChatError('BAD_ARGUMENTS', `"${name}" must be true or false.`);
-  return value;
-}
-
-/** Message ids and counts: whole numbers a double holds exactly. */
-function id(fields: Fields, name: string): number {
-  const value = fields[name];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ChatError('BAD_ARGUMENTS', `"${name}" must be a whole number, 0 or more.`);
-  }
-  return value;
-}
-
-export function optionalId(fields: Fields, name: string): number | undefined {
-  return fields[name] === undefined ? undefined : id(fields, name);
 }
 
 function optionalRef(fields: Fields): string | undefined {

@@ -1,7 +1,7 @@
 import { ChatError } from '../../core/errors.js';
 import { FLAG_MODES, type ModeChange } from '../../core/moderation/mode-change.js';
 import { ROLE_BITS, type RoleName } from '../../core/moderation/types.js';
-import { type Fields, optionalId, optionalString, string } from './codec.js';
+import { type Fields, optionalId, optionalString, string } from './fields.js';
 import type { ModerationRequest } from './protocol.js';
 
 /** Most changes one `mode` request may carry (IRC servers take a few per line). */

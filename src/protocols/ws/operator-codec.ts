@@ -1,4 +1,4 @@
-import { type Fields, optionalString, string } from './codec.js';
+import { type Fields, optionalString, string } from './fields.js';
 import type { OperatorRequest } from './protocol.js';
 
 /** Reads a server operator's request (docs/websocket.md); undefined for a type that is not one. */
