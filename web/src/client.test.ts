@@ -34,6 +34,26 @@ describe('parseInput', () => {
       { kind: 'error', text: 'Unknown command /frobnicate. Type /help for the list.' },
     ],
     ['/me', { kind: 'error', text: 'Usage: /me ACTION' }],
+    // Moderation and server operators' commands, read as the text doors read them.
+    [
+      '/kick bob off topic',
+      {
+        kind: 'request',
+        message: { type: 'kick', room: '#dev', nick: 'bob', reason: 'off topic' },
+      },
+    ],
+    [
+      '/ban bob 2h spam',
+      {
+        kind: 'request',
+        message: { type: 'ban', room: '#dev', target: 'bob', duration: '2h', reason: 'spam' },
+      },
+    ],
+    [
+      '/oper alice correct horse',
+      { kind: 'request', message: { type: 'oper', name: 'alice', password: 'correct horse' } },
+    ],
+    ['/oper alice', { kind: 'error', text: 'Usage: /oper NAME PASSWORD' }],
   ])('reads %s', (input, action) => {
     expect(parseInput(input, '#dev')).toEqual(action);
   });

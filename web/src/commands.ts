@@ -1,4 +1,5 @@
 import type { ClientMessage } from '../../src/protocols/ws/protocol.js';
+import { SHARED_HELP, sharedRequest } from './shared-commands.js';
 
 /** What a line typed in the composer asks for. */
 export type Action =
@@ -26,6 +27,7 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ['/history', 'load older messages'],
   ['/close', 'close this tab (leaving the room)'],
   ['/quit [REASON]', 'leave the chat'],
+  ...SHARED_HELP,
   ['/help', 'this list'],
 ];
 
@@ -113,8 +115,15 @@ export function parseInput(input: string, current: string | undefined): Action {
     case 'help':
     case '?':
       return { kind: 'help' };
-    default:
-      return { kind: 'error', text: `Unknown command /${name}. Type /help for the list.` };
+    default: {
+      const shared = sharedRequest(name, args, here);
+      if (shared === undefined) {
+        return { kind: 'error', text: `Unknown command /${name}. Type /help for the list.` };
+      }
+      return 'message' in shared
+        ? request(shared.message)
+        : { kind: 'error', text: shared.problem };
+    }
   }
 }
 

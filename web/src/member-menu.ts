@@ -2,6 +2,7 @@ import { foldCase } from '../../src/core/names.js';
 import type { ClientMessage, RoleName } from '../../src/protocols/ws/protocol.js';
 import { ActionDialog } from './action-dialog.js';
 import {
+  actingRoles,
   actionLabel,
   highestRole,
   type MemberAction,
@@ -115,7 +116,10 @@ export class MemberMenu {
     const target = this.target!;
     const { room, nick } = target;
     const self = foldCase(nick) === this.state.myKey;
-    const me = this.state.myKey === undefined ? undefined : this.rolesOf(this.state.myKey);
+    const me = actingRoles(
+      this.state.myKey === undefined ? undefined : this.rolesOf(this.state.myKey),
+      this.state.serverOperator,
+    );
     const items: Item[] = [];
     if (!self) items.push({ id: 'talk', label: 'Send a private message', run: () => this.talk() });
     for (const action of memberActions(me, this.rolesOf(nick), self)) {

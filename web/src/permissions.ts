@@ -34,6 +34,17 @@ export function badgeOf(
   return role === undefined ? undefined : { text: ROLE_PREFIXES[role], title: ROLE_TITLES[role] };
 }
 
+/**
+ * The roles one acts with in a room: a server operator acts as its owner would, as the server
+ * lets them (src/core/moderation).
+ */
+export function actingRoles(
+  roles: readonly RoleName[] | undefined,
+  serverOperator: string | undefined,
+): readonly RoleName[] | undefined {
+  return serverOperator === undefined ? roles : ['owner', 'op'];
+}
+
 /** Operators (and owners) moderate a room: modes, kicks, bans, mutes, voice and op. */
 export function mayModerate(roles: readonly RoleName[] | undefined): boolean {
   return rankOf(roles) >= 2;

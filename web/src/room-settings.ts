@@ -3,7 +3,7 @@ import { FLAG_MODES } from '../../src/core/moderation/mode-change.js';
 import { foldCase } from '../../src/core/names.js';
 import type { ClientMessage, Sanction, SanctionKind } from '../../src/protocols/ws/protocol.js';
 import { keepEscapeInside } from './action-dialog.js';
-import { mayModerate } from './permissions.js';
+import { actingRoles, mayModerate } from './permissions.js';
 import { changesFrom, describeModes, formOf, type ModeForm } from './room-modes.js';
 import type { ChatState } from './state.js';
 import { byId, element } from './view.js';
@@ -60,7 +60,7 @@ export class RoomSettings {
       return undefined;
     }
     const mine = state.moderationOf(conversation.name).roles.get(state.myKey);
-    return mayModerate(mine) ? conversation.name : undefined;
+    return mayModerate(actingRoles(mine, state.serverOperator)) ? conversation.name : undefined;
   }
 
   /** Each redraw: the button for operators only; an open dialog follows its room. */

@@ -1,4 +1,5 @@
 import { foldCase } from '../../src/core/names.js';
+import { operWords, wallopsWords } from '../../src/protocols/text/render-moderation.js';
 import type { HistoryMessage, RoomInfo, ServerMessage } from '../../src/protocols/ws/protocol.js';
 import type { Change } from './change.js';
 import {
@@ -43,6 +44,8 @@ const MAX_NOTICES_PER_EVENT = 200;
 export class ChatState {
   nick: string | undefined;
   serverName = 'chatroom';
+  /** The server operator this user is (after /oper): an operator of every room. */
+  serverOperator: string | undefined;
   readonly conversations = new Map<string, Conversation>();
   active: string | undefined;
   /** Every room on the server, from the last room list. */
@@ -313,15 +316,11 @@ export class ChatState {
         return moderated(this, message, this.heard(undefined));
       // Server operators' (docs/moderation.md): shown as notices where the user is.
       case 'oper':
-        return this.notice(
-          message.name === null
-            ? 'You are no longer a server operator'
-            : `You are now a server operator (${message.name})`,
-          'info',
-        );
+        this.serverOperator = message.name ?? undefined;
+        return this.notice(operWords(this.serverOperator), 'info');
       case 'wallops':
         return this.notice(
-          `WALLOPS from ${message.nick}: ${message.text}`,
+          wallopsWords(message.nick, message.text),
           'info',
           this.active,
           this.heard(message.time),
