@@ -28,6 +28,7 @@ import { floodPart } from './flood.js';
 import { historyFanout, storeBenchmark } from './history.js';
 import { joinPart, memoryPart } from './memory-join.js';
 import { enforcementFanout } from './moderation.js';
+import { ensureNgircd } from './ngircd.js';
 import { FLOOD, HISTORY_WINDOW, type Options, parseArgs, type Sizes, sizes } from './options.js';
 import {
   chatroomOutcomes,
@@ -35,6 +36,9 @@ import {
   fixed,
   judge,
   type Outcome,
+  peerCell,
+  peerOf,
+  ratio,
   ratioCell,
   series,
   USAGE_HEADER,
@@ -45,7 +49,13 @@ import {
 } from './report.js';
 import { childFdLimit } from './rpc.js';
 import { runner } from './runner.js';
-import { fanoutRun, generatorsFor, type LatencyRun, latencyRun } from './scenarios.js';
+import {
+  type FanoutRun,
+  fanoutRun,
+  generatorsFor,
+  type LatencyRun,
+  latencyRun,
+} from './scenarios.js';
 import { count, median, ms, percent, summaryOf, table } from './stats.js';
 import { TARGETS, type Target } from './targets.js';
 
@@ -80,6 +90,8 @@ async function fanoutPart(
       }
       if (outcome.errors.length > 0) exact = false;
     }
+    const peer = peerOf(outcomes);
+    const deliveries = (run: FanoutRun) => run.deliveriesPerSecond;
     console.log(
       `\n${table(
         [
@@ -87,6 +99,7 @@ async function fanoutPart(
           'runs',
           'deliveries/s median (min–max)',
           '× baseline',
+          ...(peer ? [`× ${peer}`] : []),
           'msg/s',
           'received/expected',
           ...USAGE_HEADER,
@@ -103,7 +116,8 @@ async function fanoutPart(
               outcome.runs.map((run) => run.deliveriesPerSecond),
               count,
             ),
-            ratioCell(outcomes, outcome, (run) => run.deliveriesPerSecond),
+            ratioCell(outcomes, outcome, deliveries),
+            ...(peer ? [peerCell(outcomes, outcome, deliveries)] : []),
             count(median(outcome.runs.map((run) => run.messagesPerSecond))),
             expected > 0 ? `${(received / expected).toFixed(6)} (${count(received)})` : 'n/a',
             ...usageCells(outcome.runs.map((run) => run.usage)),
@@ -116,7 +130,10 @@ async function fanoutPart(
     console.log(
       '   deliveries: chat messages received, summed over all clients (one message to one receiver = one).\n' +
         '   received/expected: over the whole run after the drain; must be exactly 1, in order, no duplicates.\n' +
-        "   msg/commit: messages per group commit; in store: share of the server's time inside store.append.",
+        "   msg/commit: messages per group commit; in store: share of the server's time inside store.append." +
+        (peer
+          ? `\n   × ${peer}: deliveries/s over ${peer}'s, whose clients speak IRC (bench/ngircd-server.ts).`
+          : ''),
     );
     console.log(USAGE_NOTE);
     errorsNote(outcomes);
@@ -130,6 +147,16 @@ async function fanoutPart(
         true,
         (v) => `${(v / 1e6).toFixed(2)} M/s`,
       );
+      for (const { at, times } of goals.fanoutOverPeer ?? []) {
+        if (at !== clients || !outcome.target.peer) continue;
+        judge(
+          `${outcome.target.name}: fan-out at ${count(clients)} clients ≥ ${times}× ${outcome.target.peer}'s`,
+          ratio(outcomes, outcome, deliveries, outcome.target.peer) ?? Number.NaN,
+          times,
+          true,
+          (v) => `${v.toFixed(2)}×`,
+        );
+      }
     }
     parts[String(clients)] = { config, outcomes };
   }
@@ -159,6 +186,8 @@ async function latencyPart(
   );
   const cell = (outcome: Outcome<LatencyRun>, pick: (run: LatencyRun) => number) =>
     summaryOf(outcome.runs.map(pick), (v) => ms(v));
+  const peer = peerOf(outcomes);
+  const p99 = (run: LatencyRun) => run.delivery.p99;
   console.log(
     `\n${table(
       [
@@ -168,6 +197,7 @@ async function latencyPart(
         'p95',
         'p99 (min–max)',
         '× baseline',
+        ...(peer ? [`× ${peer}`] : []),
         'everyone p50 (min–max)',
         '× baseline',
         'p95',
@@ -181,7 +211,8 @@ async function latencyPart(
         ms(median(outcome.runs.map((run) => run.delivery.p50))),
         ms(median(outcome.runs.map((run) => run.delivery.p95))),
         cell(outcome, (run) => run.delivery.p99),
-        ratioCell(outcomes, outcome, (run) => run.delivery.p99),
+        ratioCell(outcomes, outcome, p99),
+        ...(peer ? [peerCell(outcomes, outcome, p99)] : []),
         cell(outcome, (run) => run.everyone.p50),
         ratioCell(outcomes, outcome, (run) => run.everyone.p50),
         ms(median(outcome.runs.map((run) => run.everyone.p95))),
@@ -194,7 +225,8 @@ async function latencyPart(
   console.log(
     '   delivery: from the sender writing a message to one receiver reading it; everyone: from the write until\n' +
       '   the last of the receivers read it. Both are read in the generator, so they include its own time\n' +
-      '   to get round all its sockets. × baseline: p99 per delivery, p50 until everyone.',
+      '   to get round all its sockets. × baseline: p99 per delivery, p50 until everyone' +
+      (peer ? `; × ${peer}: p99 per delivery (below 1 = faster than ${peer}).` : '.'),
   );
   console.log(USAGE_NOTE);
   errorsNote(outcomes);
@@ -244,9 +276,19 @@ async function main(): Promise<void> {
     runner.attempts = 1;
   }
   const s = sizes(options);
-  const targets = TARGETS.filter(
+  let targets = TARGETS.filter(
     (target) => !options.targets || options.targets.includes(target.name),
   );
+  const scenarios = ['fanout', 'latency', 'memory', 'join'] as const;
+  let peerNote = '';
+  if (
+    targets.some((target) => target.server === 'ngircd') &&
+    scenarios.some((part) => options.only.has(part))
+  ) {
+    const found = ensureNgircd((text) => console.log(text));
+    if (found) peerNote = `; ngIRCd: ${found.binary}, ${found.version}`;
+    else targets = targets.filter((target) => target.server !== 'ngircd');
+  }
   const report: Record<string, unknown> = {};
   const started = Date.now();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -261,7 +303,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine}`);
   console.log(`code: ${code}; started ${new Date(started).toISOString()}`);
   console.log(
-    `targets: ${targets.map((t) => t.name + (t.baseline ? ` (against ${t.baseline})` : '')).join('; ')}`,
+    `targets: ${targets.map((t) => t.name + (t.baseline ? ` (against ${[t.baseline, ...(t.peer ? [t.peer] : [])].join(' and ')})` : '')).join('; ')}${peerNote}`,
   );
   Object.assign(report, {
     machine,
