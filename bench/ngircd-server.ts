@@ -148,6 +148,11 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', stop);
+  // A signal (Ctrl-C, `timeout`) would end Node without its exit handlers, leaving ngIRCd
+  // behind; ngIRCd, busy with thousands of clients, may not get round to its own shutdown.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => process.exit(1));
+  }
 
   const deadline = Date.now() + 10_000;
   while (!(await accepts(port))) {

@@ -5,6 +5,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { NgircdReady } from './ngircd-server.js';
+import { Child } from './rpc.js';
+import type { Ports, ServerApi } from './server-common.js';
 
 const DEBIAN_PATH = '/usr/sbin/ngircd';
 
@@ -37,12 +41,6 @@ export interface Found {
 }
 
 let found: Found | undefined;
-
-/** The binary ensureNgircd found, for the rig to start. */
-export function ngircdBinary(): string {
-  if (!found) throw new Error('ngIRCd is not installed (see the message at the start)');
-  return found.binary;
-}
 
 /**
  * The ngIRCd binary, installed with `apt-get install -y ngircd` if there is none; undefined
@@ -85,4 +83,37 @@ export function ensureNgircd(log: (text: string) => void): Found | undefined {
   }
   found = { binary: installed, version: version(installed) };
   return found;
+}
+
+/** ngIRCd processes of runs not yet cleaned up: killed, too, if the orchestrator exits. */
+const running = new Set<number>();
+
+function kill(pid: number): void {
+  running.delete(pid);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {}
+}
+
+process.on('exit', () => {
+  for (const pid of running) kill(pid);
+});
+
+/**
+ * ngIRCd for one run, kept by bench/ngircd-server.ts, which the rig drives like any server.
+ * `cleanup` kills ngIRCd by pid: should its keeper be killed first, ngIRCd would outlive the
+ * run.
+ */
+export async function startNgircd(): Promise<{
+  child: Child<ServerApi>;
+  ports: Ports;
+  cleanup: () => Promise<void>;
+}> {
+  if (!found) throw new Error('ngIRCd is not installed (see the message at the start)');
+  const script = fileURLToPath(new URL('./ngircd-server.js', import.meta.url));
+  const { child, ready } = await Child.start<ServerApi, NgircdReady>('ngircd', script, [
+    found.binary,
+  ]);
+  running.add(ready.pid);
+  return { child, ports: ready.ports, cleanup: async () => kill(ready.pid) };
 }

@@ -12,8 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { GeneratorApi, GeneratorConfig, GeneratorMark } from './generator.js';
 import { busyCores, type CpuTimes, cpuTimes } from './machine.js';
-import { ngircdBinary } from './ngircd.js';
-import type { NgircdReady } from './ngircd-server.js';
+import { startNgircd } from './ngircd.js';
 import { Child, childFdLimit } from './rpc.js';
 import type { Ports, ServerApi, ServerMark } from './server-common.js';
 import { freshNamespace } from './services.js';
@@ -287,18 +286,8 @@ async function startServers(target: Target, limitsExempt: string | undefined): P
     return { children: [child], ports: [ready], cleanup: async () => {} };
   }
   if (kind === 'ngircd') {
-    const { child, ready } = await Child.start<ServerApi, NgircdReady>(
-      kind,
-      script('ngircd-server'),
-      [ngircdBinary()],
-    );
-    // Should its keeper be killed before it can kill ngIRCd, ngIRCd would outlive the run.
-    const cleanup = async () => {
-      try {
-        process.kill(ready.pid, 'SIGKILL');
-      } catch {}
-    };
-    return { children: [child], ports: [ready.ports], cleanup };
+    const { child, ports, cleanup } = await startNgircd();
+    return { children: [child], ports: [ports], cleanup };
   }
   const env = {
     env: {
