@@ -70,7 +70,11 @@ export function ensureNgircd(log: (text: string) => void): Found | undefined {
     result = run(['install', '-y', 'ngircd']);
   }
   const installed = executable(DEBIAN_PATH) ? DEBIAN_PATH : onPath();
-  const why = result.error ? result.error.message : `exit status ${result.status}`;
+  const why = result.error
+    ? result.error.message
+    : result.status === 0
+      ? 'no ngircd binary after it'
+      : `exit status ${result.status}`;
   // A package whose service could not be started (no init system in a container) still
   // leaves a binary the benchmark can run.
   if (result.status !== 0 && installed) log(`apt-get failed (${why}), but ${installed} is there`);
