@@ -110,14 +110,18 @@ export const USAGE_NOTE =
   '   saturated (ELU ≥ 90%) per run; GENERATOR means the load generator, not the server, set the figure;\n' +
   "   cpus: neither loop was, but the machine's CPUs were 90% busy.";
 
-/** The median of `pick` over a target's runs divided by the same for its baseline. */
+/**
+ * The median of `pick` over a target's runs divided by the same for its baseline (or for the
+ * target named `against`).
+ */
 export function ratio<R>(
   outcomes: Outcome<R>[],
   outcome: Outcome<R>,
   pick: (run: R) => number,
+  against = outcome.target.baseline,
 ): number | undefined {
-  const base = outcomes.find((other) => other.target.name === outcome.target.baseline);
-  if (!base) return undefined;
+  const base = outcomes.find((other) => other.target.name === against);
+  if (!base || base.runs.length === 0) return undefined;
   return median(outcome.runs.map(pick)) / median(base.runs.map(pick));
 }
 
@@ -126,8 +130,25 @@ export function ratioCell<R>(
   outcome: Outcome<R>,
   pick: (run: R) => number,
 ) {
-  if (!outcome.target.baseline) return 'baseline';
+  if (!outcome.target.baseline) {
+    // A peer is compared with in a column of its own, not divided by a baseline.
+    return outcomes.some((other) => other.target.peer === outcome.target.name) ? '' : 'baseline';
+  }
   const value = ratio(outcomes, outcome, pick);
+  return value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(2)}×`;
+}
+
+/** The peer (bench/targets.ts) the table compares with, if it ran: e.g. 'ngIRCd'. */
+export function peerOf<R>(outcomes: Outcome<R>[]): string | undefined {
+  const peer = outcomes.find((outcome) => outcome.target.peer)?.target.peer;
+  return outcomes.some((outcome) => outcome.target.name === peer) ? peer : undefined;
+}
+
+/** The ratio to the peer; blank for targets without one, 'peer' for the peer itself. */
+export function peerCell<R>(outcomes: Outcome<R>[], outcome: Outcome<R>, pick: (run: R) => number) {
+  if (outcome.target.name === peerOf(outcomes)) return 'peer';
+  if (!outcome.target.peer) return '';
+  const value = ratio(outcomes, outcome, pick, outcome.target.peer);
   return value === undefined || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(2)}×`;
 }
 

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { GeneratorApi, GeneratorConfig, GeneratorMark } from './generator.js';
 import { busyCores, type CpuTimes, cpuTimes } from './machine.js';
+import { startNgircd } from './ngircd.js';
 import { Child, childFdLimit } from './rpc.js';
 import type { Ports, ServerApi, ServerMark } from './server-common.js';
 import { freshNamespace } from './services.js';
@@ -283,6 +284,10 @@ async function startServers(target: Target, limitsExempt: string | undefined): P
       execArgv,
     });
     return { children: [child], ports: [ready], cleanup: async () => {} };
+  }
+  if (kind === 'ngircd') {
+    const { child, ports, cleanup } = await startNgircd();
+    return { children: [child], ports: [ports], cleanup };
   }
   const env = {
     env: {
