@@ -35,6 +35,7 @@ import {
   errorsNote,
   fixed,
   judge,
+  loopDelayTable,
   type Outcome,
   peerCell,
   peerOf,
@@ -234,6 +235,7 @@ async function latencyPart(
       '   to get round all its sockets. × baseline: p99 per delivery, p50 until everyone' +
       (peer ? `; × ${peer}: p99 per delivery (below 1 = faster than ${peer}).` : '.'),
   );
+  console.log(`\n${loopDelayTable(outcomes)}`);
   console.log(USAGE_NOTE);
   errorsNote(outcomes);
   for (const outcome of chatroomOutcomes(outcomes)) {

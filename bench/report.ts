@@ -4,8 +4,9 @@
  * goals printed at the end.
  */
 import { progress, runner, undisturbed } from './runner.js';
-import type { Usage } from './scenarios.js';
-import { median, percent } from './stats.js';
+import type { LatencyRun, Usage } from './scenarios.js';
+import type { LoopDelay } from './server-common.js';
+import { median, percent, table } from './stats.js';
 import type { Target } from './targets.js';
 
 export interface Outcome<R> {
@@ -195,4 +196,29 @@ export function judge(
 
 export function chatroomOutcomes<R>(outcomes: Outcome<R>[]): Outcome<R>[] {
   return outcomes.filter((outcome) => outcome.target.baseline !== undefined);
+}
+
+/**
+ * The servers' event-loop delay during the measured interval, medians over the runs: how late
+ * timers ran (perf_hooks.monitorEventLoopDelay, 1 ms resolution; an idle loop reads about
+ * 1 ms, the sampling interval). A delivery can be no earlier than the loop gets to it, so a
+ * spike here is a spike in every latency above; servers that are not Node processes (ngIRCd)
+ * have none.
+ */
+export function loopDelayTable(outcomes: readonly Outcome<LatencyRun>[]): string {
+  const measured = outcomes.filter((outcome) =>
+    outcome.runs.some((run) => run.loopDelay !== undefined),
+  );
+  const cell = (outcome: Outcome<LatencyRun>, pick: (delay: LoopDelay) => number) =>
+    median(outcome.runs.flatMap((run) => (run.loopDelay ? [pick(run.loopDelay)] : []))).toFixed(1);
+  return `Event-loop delay of each server while measured (ms, median of the runs; idle reads ~1 ms):\n${table(
+    ['target', 'p50', 'p99', 'p99.9', 'max'],
+    measured.map((outcome) => [
+      outcome.target.name,
+      cell(outcome, (delay) => delay.p50),
+      cell(outcome, (delay) => delay.p99),
+      cell(outcome, (delay) => delay.p999),
+      cell(outcome, (delay) => delay.max),
+    ]),
+  )}`;
 }

@@ -8,6 +8,7 @@ import { clock } from './clock.js';
 import type { FlooderApi, FlooderConfig, FloodResult } from './flooder.js';
 import { extraDelta, joinFailed, Rig, script, type Usage, usage, withRig } from './rig.js';
 import { Child } from './rpc.js';
+import type { LoopDelay } from './server-common.js';
 import { Histogram, percentile } from './stats.js';
 import type { Target } from './targets.js';
 
@@ -142,6 +143,8 @@ export interface LatencyRun {
   otherCores: number;
   /** What the flooder did, when there was one. */
   flood?: FloodResult;
+  /** The server's event-loop delay over the measured interval (the busiest node's); Node only. */
+  loopDelay: LoopDelay | undefined;
 }
 
 /** Starts the flooder of a latency run against the rig's door; returns how to stop it. */
@@ -245,8 +248,15 @@ export function latencyRun(target: Target, config: LatencyConfig): Promise<Laten
       usage: use,
       otherCores: use.otherCores,
       ...(flood ? { flood } : {}),
+      loopDelay: worstLoopDelay(after.servers.map((mark) => mark.loopDelay)),
     };
   });
+}
+
+function worstLoopDelay(readings: readonly (LoopDelay | undefined)[]): LoopDelay | undefined {
+  const known = readings.filter((reading) => reading !== undefined);
+  if (known.length === 0) return undefined;
+  return known.reduce((worst, reading) => (reading.p99 > worst.p99 ? reading : worst));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * same after a full garbage collection (`gc`, when started with --expose-gc), and, once
  * ready, the port of each front door it opened.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clock } from './clock.js';
 import { serve } from './rpc.js';
@@ -21,6 +22,36 @@ export interface ServerMark {
   external: number;
   /** Server-specific counters (the chatroom worker: store.append calls, messages, ms in them). */
   extra: Record<string, number>;
+  /**
+   * How late the event loop ran timers since the previous mark, in ms (Node servers only): a
+   * stall here delays every delivery, whatever caused it (a checkpoint, a GC, a long flush).
+   */
+  loopDelay?: LoopDelay;
+}
+
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+// 1 ms resolution: what matters here is a stall of milliseconds, which finer sampling would
+// only cost more to find.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
+/** The event loop's delays since the last reading; the next reading starts afresh. */
+function takeLoopDelay(): LoopDelay {
+  const ms = (ns: number) => ns / 1e6;
+  const reading = {
+    p50: ms(loopDelay.percentile(50)),
+    p99: ms(loopDelay.percentile(99)),
+    p999: ms(loopDelay.percentile(99.9)),
+    max: ms(loopDelay.max),
+  };
+  loopDelay.reset();
+  return reading;
 }
 
 export type ServerApi = {
@@ -47,6 +78,7 @@ export function serverMark(extra: Record<string, number> = {}): ServerMark {
     heapTotal: memory.heapTotal,
     external: memory.external,
     extra,
+    loopDelay: takeLoopDelay(),
   };
 }
 
