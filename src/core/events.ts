@@ -23,6 +23,8 @@ export type ChatEvent =
       from: string;
       text: string;
       action: boolean;
+      /** Sent as a notice (IRC's NOTICE): live only, a stored message has no such mark. */
+      notice?: true;
       time: number;
       tags?: ClientTags;
     }
@@ -33,6 +35,8 @@ export type ChatEvent =
       to: string;
       text: string;
       action: boolean;
+      /** Sent as a notice (IRC's NOTICE): live only, a stored message has no such mark. */
+      notice?: true;
       time: number;
       tags?: ClientTags;
     }
@@ -53,6 +57,8 @@ export type ChatEvent =
       from: string;
       text: string;
       action: boolean;
+      /** Sent as a notice (IRC's NOTICE): live only, a stored message has no such mark. */
+      notice?: true;
       time: number;
       tags?: ClientTags;
     }

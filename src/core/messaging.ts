@@ -29,15 +29,20 @@ export interface MessagingOptions {
   now: () => number;
 }
 
+export interface SayOptions {
+  action?: boolean;
+  room?: string;
+  ref?: string;
+  tags?: ClientTags;
+  /** An IRC NOTICE: relayed as one to IRC clients, stored as an ordinary message. */
+  notice?: boolean;
+}
+
 /** Saying things: to a room or to one person, each stored before anyone receives it. */
 export class Messaging {
   constructor(private readonly options: MessagingOptions) {}
 
-  async say(
-    member: Member,
-    text: string,
-    options: { action?: boolean; room?: string; ref?: string; tags?: ClientTags } = {},
-  ): Promise<StoredMessage> {
+  async say(member: Member, text: string, options: SayOptions = {}): Promise<StoredMessage> {
     const from = requireNick(member);
     checkText(text, this.options.maxMessageBytes);
     let room: Room;
@@ -60,6 +65,7 @@ export class Messaging {
     if (!this.options.fanout.ordersMessages) room.remember(stored, this.options.historyOnJoin);
     // The client's tags travel with the message, and only with it: they are not stored.
     const tags = options.tags === undefined ? {} : { tags: options.tags };
+    const notice = options.notice ? { notice: true as const } : {};
     member.send({
       type: 'sent',
       target: room.name,
@@ -67,6 +73,7 @@ export class Messaging {
       from,
       text,
       action,
+      ...notice,
       time: stored.time,
       ...tags,
     });
@@ -78,6 +85,7 @@ export class Messaging {
         from,
         text,
         action,
+        ...notice,
         time: stored.time,
         ...tags,
       },
@@ -93,6 +101,7 @@ export class Messaging {
     action = false,
     ref?: string,
     tags?: ClientTags,
+    notice = false,
   ): Promise<StoredMessage> {
     const from = requireNick(member);
     checkText(text, this.options.maxMessageBytes);
@@ -121,6 +130,7 @@ export class Messaging {
       to,
       text,
       action,
+      ...(notice ? { notice: true as const } : {}),
       time: stored.time,
       ...(tags === undefined ? {} : { tags }),
     };
