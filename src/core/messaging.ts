@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ChatError } from './errors.js';
 import type { ChatEvent, ClientTags } from './events.js';
 import type { Fanout } from './fanout.js';
@@ -161,11 +162,12 @@ export class Messaging {
    */
   sendTags(member: Member, target: string, tags: ClientTags): void {
     const from = requireNick(member);
+    const id = randomBytes(12).toString('base64url');
     if (target.startsWith('#')) {
       // Those who may not speak there may not say they are typing either.
       const room = this.roomToSpeakIn(member, target);
       this.options.fanout.publish(
-        { type: 'tags', from, to: room.name, private: false, tags },
+        { type: 'tags', id, from, to: room.name, private: false, tags },
         { rooms: [room.key] },
       );
       return;
@@ -173,7 +175,7 @@ export class Messaging {
     const recipient = this.options.presence.describe(target);
     if (!recipient) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
     this.options.fanout.publish(
-      { type: 'tags', from, to: recipient.nick, private: true, tags },
+      { type: 'tags', id, from, to: recipient.nick, private: true, tags },
       { nicks: [foldCase(recipient.nick), member.nickKey!] },
     );
   }

@@ -178,14 +178,17 @@ export function encodeShared(
         variant,
         from(event.from),
       );
-    case 'tags':
+    case 'tags': {
       // Only clients with message-tags are given these (a TAGMSG is nothing but its tags).
+      const tags = new Map(time);
+      if (event.id !== undefined) tags.set('msgid', event.id);
       return serializeMessage({
-        tags: withClientTags(time, event.tags),
+        tags: withClientTags(tags, event.tags),
         source: from(event.from),
         command: 'TAGMSG',
         params: [event.to],
       });
+    }
     case 'join': {
       let out = serializeMessage({
         tags: time,
