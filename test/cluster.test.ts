@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { hostCloak } from '../src/net/cloak.js';
 import { startCluster, type TestCluster } from './cluster-nodes.js';
-import { FramedClient, IrcClient, LineClient } from './helpers.js';
+import { escapeRegExp, FramedClient, IrcClient, LineClient } from './helpers.js';
 import { requireBuiltCli } from './spawned.js';
 import { poll } from './wait.js';
 import { WsClient } from './ws-client.js';
@@ -285,9 +285,14 @@ describe('three nodes, one chat', () => {
     await two.waitFor(
       `@msgid=#tags/1;+draft/reply=#tags/0;+x=a\\sb :tagone!~tagone@${cloak} PRIVMSG #tags :tagged across`,
     );
+    // A TAGMSG's msgid is made by the sender's node and travels with it.
+    const tagmsg = (value: string, target: string) =>
+      new RegExp(
+        `^@msgid=[\\w-]{16};\\+typing=${value} :tagtwo!~tagtwo@${escapeRegExp(cloak)} TAGMSG ${target}$`,
+      );
     two.send('@+typing=active TAGMSG #tags');
-    await one.waitFor(`@+typing=active :tagtwo!~tagtwo@${cloak} TAGMSG #tags`);
+    await one.waitFor(tagmsg('active', '#tags'));
     two.send('@+typing=paused TAGMSG tagone');
-    await one.waitFor(`@+typing=paused :tagtwo!~tagtwo@${cloak} TAGMSG tagone`);
+    await one.waitFor(tagmsg('paused', 'tagone'));
   }, 30_000);
 });

@@ -72,7 +72,7 @@ describe('IRC user names and hosts', () => {
     actor.send('PRIVMSG #room :hello');
     await watcher.waitFor(`:${mine} PRIVMSG #room :hello`);
     actor.send('NOTICE watcher :psst');
-    await watcher.waitFor(`:${mine} PRIVMSG watcher :psst`);
+    await watcher.waitFor(`:${mine} NOTICE watcher :psst`);
     actor.send('PRIVMSG #room :\x01ACTION waves\x01');
     await watcher.waitFor(`:${mine} PRIVMSG #room :\x01ACTION waves\x01`);
     actor.send('TOPIC #room :masks');

@@ -201,7 +201,7 @@ describe('IRC room modes', () => {
       `${S} 472 alice e :is unknown mode char to me`,
       `${from('alice')} MODE #dev +m`,
     ]);
-    // Bad parameters: 696 <channel> <letter> <parameter> :<why>.
+    // Bad parameters: 696 <channel> <letter> <parameter> :<why>; a refused key is not repeated.
     expect(
       await alice!.ask(
         'MODE #dev +l abc',
@@ -211,6 +211,7 @@ describe('IRC room modes', () => {
         'MODE #dev +k a,b',
         'MODE #dev +k a:b',
         `MODE #dev +k ${'k'.repeat(33)}`,
+        'MODE #dev +k :passphrase with spaces',
         'MODE #dev +k',
         'MODE #dev +o',
       ),
@@ -219,9 +220,10 @@ describe('IRC room modes', () => {
       `${S} 696 alice #dev l 0 :A member limit is a whole number from 1 to 1000000.`,
       `${S} 696 alice #dev l 1000001 :A member limit is a whole number from 1 to 1000000.`,
       `${S} 696 alice #dev l * :You must give a parameter`,
-      `${S} 696 alice #dev k a,b :A key is 1 to 32 characters without spaces, commas or colons.`,
-      `${S} 696 alice #dev k a:b :A key is 1 to 32 characters without spaces, commas or colons.`,
-      `${S} 696 alice #dev k ${'k'.repeat(33)} :A key is 1 to 32 characters without spaces, commas or colons.`,
+      `${S} 696 alice #dev k * :A key is 1 to 32 characters without spaces, commas or colons.`,
+      `${S} 696 alice #dev k * :A key is 1 to 32 characters without spaces, commas or colons.`,
+      `${S} 696 alice #dev k * :A key is 1 to 32 characters without spaces, commas or colons.`,
+      `${S} 696 alice #dev k * :A key is 1 to 32 characters without spaces, commas or colons.`,
       `${S} 696 alice #dev k * :You must give a parameter`,
       `${S} 696 alice #dev o * :You must give a parameter`,
     ]);

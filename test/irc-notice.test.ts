@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IrcClient, mask, startTestServer } from './helpers.js';
+import { IrcClient, LineClient, mask, startTestServer } from './helpers.js';
 
 const S = ':irc.test';
 
@@ -39,7 +39,7 @@ describe('IRC NOTICE', () => {
     );
     // The one that goes through, to someone away: delivered, and no 301 back.
     sender.send('NOTICE away :you are away');
-    await away.waitFor(`:${mask('sender')} PRIVMSG away :you are away`);
+    await away.waitFor(`:${mask('sender')} NOTICE away :you are away`);
     sender.send('PING :after');
     await sender.waitFor(`${S} PONG irc.test :after`);
     expect(sender.received.slice(start)).toEqual([`${S} PONG irc.test :after`]);
@@ -48,5 +48,28 @@ describe('IRC NOTICE', () => {
     await sender.waitFor(`${S} 401 sender nobody :No such nick/channel`);
     sender.send('PRIVMSG away :you are away');
     await sender.waitFor(`${S} 301 sender away :out`);
+  });
+
+  it('reaches IRC clients as a NOTICE (echoed as one), other doors and replays as a message', async () => {
+    const server = await startTestServer();
+    const port = server.port('irc');
+    const foo = await IrcClient.register(port, 'foo', ['echo-message']);
+    await foo.join('#chan');
+    const bar = await IrcClient.register(port, 'bar');
+    await bar.join('#chan');
+    const carol = await LineClient.join(server.port('line'), 'carol');
+    carol.send('/join #chan');
+    for (const irc of [foo, bar]) await irc.waitFor(/^:carol!\S+ JOIN #chan$/);
+    await foo.ask();
+    await bar.ask();
+    expect(await foo.ask('NOTICE #chan :hello there')).toEqual([
+      `:${mask('foo')} NOTICE #chan :hello there`,
+    ]);
+    expect(await bar.ask()).toEqual([`:${mask('foo')} NOTICE #chan :hello there`]);
+    await carol.waitFor(/<foo> hello there/);
+    // The store keeps one kind of message: a later joiner's replay has a PRIVMSG.
+    const late = await IrcClient.register(port, 'late');
+    await late.join('#chan');
+    await late.waitFor(/ PRIVMSG #chan :\[\S+ \S+\] hello there$/);
   });
 });

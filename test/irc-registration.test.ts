@@ -69,4 +69,16 @@ describe('IRC registration order and PASS', () => {
       await next.waitFor(/^:irc\.test 001 intruder /);
     });
   });
+
+  it.each([
+    ['an empty real name', 'USER empty 0 * :'],
+    ['an empty user name', 'USER : 0 * :Empty'],
+  ])('refuses USER with %s (461) and registers once it is given', async (_, line) => {
+    const server = await startTestServer();
+    const client = await IrcClient.connect(server.port('irc'));
+    client.send('NICK empty');
+    expect(await client.ask(line)).toEqual([`${S} 461 * USER :Not enough parameters`]);
+    client.send('USER empty 0 * :Empty');
+    await client.waitFor(/^:irc\.test 001 empty /);
+  });
 });

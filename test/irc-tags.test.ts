@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IrcClient, LineClient, mask, startTestServer } from './helpers.js';
+import { escapeRegExp, IrcClient, LineClient, mask, startTestServer } from './helpers.js';
 
 const S = ':irc.test';
 
@@ -49,10 +49,19 @@ describe('IRC client-only tags', () => {
   it('relays TAGMSG to channels and nicknames, only to clients with message-tags, and stores nothing', async () => {
     const { server, sender, reader, plain } = await threeInRoom();
     sender.send('@+typing=active TAGMSG #room');
-    await reader.waitFor(`@+typing=active :${mask('sender')} TAGMSG #room`);
-    await sender.waitFor(`@+typing=active :${mask('sender')} TAGMSG #room`);
+    // Each send has a msgid of its own (nothing is stored: a random one), on every copy.
+    const tagmsg = (target: string, value: string) =>
+      new RegExp(
+        `^@msgid=([\\w-]{16});\\+typing=${value} :${escapeRegExp(mask('sender'))} TAGMSG ${target}$`,
+      );
+    const relayed = await reader.waitFor(tagmsg('#room', 'active'));
+    const echoed = await sender.waitFor(tagmsg('#room', 'active'));
+    expect(echoed.match(tagmsg('#room', 'active'))?.[1]).toBe(
+      relayed.match(tagmsg('#room', 'active'))?.[1],
+    );
     sender.send('@+typing=paused TAGMSG READER');
-    await reader.waitFor(`@+typing=paused :${mask('sender')} TAGMSG reader`);
+    const direct = await reader.waitFor(tagmsg('reader', 'paused'));
+    expect(direct).not.toContain(relayed.match(tagmsg('#room', 'active'))?.[1]);
     sender.send('@+typing=done TAGMSG plain');
     // Everything sent to the plain client before its PONG has arrived: no TAGMSG among it.
     await barrier(plain, 'after-tagmsg');

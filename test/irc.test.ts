@@ -385,7 +385,7 @@ describe('IRC messages', () => {
     alice.send('NOTICE nobody :hi');
     alice.send('NOTICE #private :hi');
     alice.send('NOTICE bob :a notice');
-    await bob.waitFor(`:${mask('alice')} PRIVMSG bob :a notice`);
+    await bob.waitFor(`:${mask('alice')} NOTICE bob :a notice`);
     alice.send('PING :sync');
     await alice.waitFor(`${S} PONG irc.test :sync`);
     expect(alice.received.filter((line) => / (401|404) /.test(line))).toHaveLength(3);

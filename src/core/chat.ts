@@ -7,7 +7,7 @@ import type { GroupCommitter, WriteOutcome } from './group-commit.js';
 import type { StoredMessage } from './history.js';
 import type { HistoryPage, HistoryReading } from './history-reading.js';
 import type { Member, MemberView, Peer } from './member.js';
-import type { Messaging } from './messaging.js';
+import type { Messaging, SayOptions } from './messaging.js';
 import type { Moderation } from './moderation/moderation.js';
 import type { PastNick } from './nick-history.js';
 import type { ServerOperators } from './operators/operators.js';
@@ -286,11 +286,7 @@ export class Chat {
 
   // ---- messages --------------------------------------------------------------------------
 
-  say(
-    member: Member,
-    text: string,
-    options: { action?: boolean; room?: string; ref?: string; tags?: ClientTags } = {},
-  ): Promise<StoredMessage> {
+  say(member: Member, text: string, options: SayOptions = {}): Promise<StoredMessage> {
     return this.messaging.say(member, text, options);
   }
 
@@ -301,8 +297,9 @@ export class Chat {
     action = false,
     ref?: string,
     tags?: ClientTags,
+    notice = false,
   ): Promise<StoredMessage> {
-    return this.messaging.privateMessage(member, target, text, action, ref, tags);
+    return this.messaging.privateMessage(member, target, text, action, ref, tags, notice);
   }
 
   /** Client tags alone (IRC's TAGMSG), to a room the member is in or a nickname; not stored. */

@@ -46,13 +46,15 @@ describe('client tags', () => {
     chat.sendTags(alice.member, '#LOBBY', { '+typing': 'active' });
     const expected = {
       type: 'tags',
+      id: expect.stringMatching(/^[\w-]{16}$/),
       from: 'alice',
       to: '#lobby',
       private: false,
       tags: { '+typing': 'active' },
     };
     expect(bob.peer.of('tags')).toEqual([expected]);
-    expect(alice.peer.of('tags')).toEqual([expected]);
+    // The sender's copy is the same send: the same id.
+    expect(alice.peer.of('tags')).toEqual(bob.peer.of('tags'));
     expect(await store.latest('#lobby', 10)).toEqual([]);
     expect(() => chat.sendTags(alice.member, '#elsewhere', { '+typing': 'active' })).toThrow(
       expect.objectContaining({ code: 'NOT_IN_ROOM' }),
@@ -66,13 +68,15 @@ describe('client tags', () => {
     chat.sendTags(alice.member, 'bob', { '+typing': 'paused' });
     const expected = {
       type: 'tags',
+      id: expect.stringMatching(/^[\w-]{16}$/),
       from: 'alice',
       to: 'Bob',
       private: true,
       tags: { '+typing': 'paused' },
     };
     expect(bob.peer.of('tags')).toEqual([expected]);
-    expect(alice.peer.of('tags')).toEqual([expected]);
+    // The sender's copy is the same send: the same id.
+    expect(alice.peer.of('tags')).toEqual(bob.peer.of('tags'));
     expect(() => chat.sendTags(alice.member, 'nobody', { '+x': '' })).toThrow(ChatError);
   });
 

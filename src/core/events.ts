@@ -23,6 +23,8 @@ export type ChatEvent =
       from: string;
       text: string;
       action: boolean;
+      /** Sent as a notice (IRC's NOTICE): live only, a stored message has no such mark. */
+      notice?: true;
       time: number;
       tags?: ClientTags;
     }
@@ -33,6 +35,8 @@ export type ChatEvent =
       to: string;
       text: string;
       action: boolean;
+      /** Sent as a notice (IRC's NOTICE): live only, a stored message has no such mark. */
+      notice?: true;
       time: number;
       tags?: ClientTags;
     }
@@ -41,7 +45,18 @@ export type ChatEvent =
    * (`to` its name) or a person (`private`, `to` their nickname). Not stored; the sender hears
    * it too, for doors that echo.
    */
-  | { type: 'tags'; from: string; to: string; private: boolean; tags: ClientTags }
+  | {
+      type: 'tags';
+      /**
+       * Names this one send, the same for every copy (IRC's msgid, which replies and reactions
+       * refer to); random, since nothing is stored. Absent from nodes that predate it.
+       */
+      id?: string;
+      from: string;
+      to: string;
+      private: boolean;
+      tags: ClientTags;
+    }
   /**
    * To the sender only: where their message was stored. It carries the message itself so a
    * door whose clients want their own messages echoed (IRC's echo-message) can show it.
@@ -53,6 +68,8 @@ export type ChatEvent =
       from: string;
       text: string;
       action: boolean;
+      /** Sent as a notice (IRC's NOTICE): live only, a stored message has no such mark. */
+      notice?: true;
       time: number;
       tags?: ClientTags;
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ChatError } from './errors.js';
 import type { ChatEvent, ClientTags } from './events.js';
 import type { Fanout } from './fanout.js';
@@ -29,15 +30,20 @@ export interface MessagingOptions {
   now: () => number;
 }
 
+export interface SayOptions {
+  action?: boolean;
+  room?: string;
+  ref?: string;
+  tags?: ClientTags;
+  /** An IRC NOTICE: relayed as one to IRC clients, stored as an ordinary message. */
+  notice?: boolean;
+}
+
 /** Saying things: to a room or to one person, each stored before anyone receives it. */
 export class Messaging {
   constructor(private readonly options: MessagingOptions) {}
 
-  async say(
-    member: Member,
-    text: string,
-    options: { action?: boolean; room?: string; ref?: string; tags?: ClientTags } = {},
-  ): Promise<StoredMessage> {
+  async say(member: Member, text: string, options: SayOptions = {}): Promise<StoredMessage> {
     const from = requireNick(member);
     checkText(text, this.options.maxMessageBytes);
     let room: Room;
@@ -60,6 +66,7 @@ export class Messaging {
     if (!this.options.fanout.ordersMessages) room.remember(stored, this.options.historyOnJoin);
     // The client's tags travel with the message, and only with it: they are not stored.
     const tags = options.tags === undefined ? {} : { tags: options.tags };
+    const notice = options.notice ? { notice: true as const } : {};
     member.send({
       type: 'sent',
       target: room.name,
@@ -67,6 +74,7 @@ export class Messaging {
       from,
       text,
       action,
+      ...notice,
       time: stored.time,
       ...tags,
     });
@@ -78,6 +86,7 @@ export class Messaging {
         from,
         text,
         action,
+        ...notice,
         time: stored.time,
         ...tags,
       },
@@ -93,6 +102,7 @@ export class Messaging {
     action = false,
     ref?: string,
     tags?: ClientTags,
+    notice = false,
   ): Promise<StoredMessage> {
     const from = requireNick(member);
     checkText(text, this.options.maxMessageBytes);
@@ -121,6 +131,7 @@ export class Messaging {
       to,
       text,
       action,
+      ...(notice ? { notice: true as const } : {}),
       time: stored.time,
       ...(tags === undefined ? {} : { tags }),
     };
@@ -151,11 +162,12 @@ export class Messaging {
    */
   sendTags(member: Member, target: string, tags: ClientTags): void {
     const from = requireNick(member);
+    const id = randomBytes(12).toString('base64url');
     if (target.startsWith('#')) {
       // Those who may not speak there may not say they are typing either.
       const room = this.roomToSpeakIn(member, target);
       this.options.fanout.publish(
-        { type: 'tags', from, to: room.name, private: false, tags },
+        { type: 'tags', id, from, to: room.name, private: false, tags },
         { rooms: [room.key] },
       );
       return;
@@ -163,7 +175,7 @@ export class Messaging {
     const recipient = this.options.presence.describe(target);
     if (!recipient) throw new ChatError('NO_SUCH_NICK', `Nobody is called "${target}".`);
     this.options.fanout.publish(
-      { type: 'tags', from, to: recipient.nick, private: true, tags },
+      { type: 'tags', id, from, to: recipient.nick, private: true, tags },
       { nicks: [foldCase(recipient.nick), member.nickKey!] },
     );
   }

@@ -133,10 +133,12 @@ export class ModeValidator {
           return modes.key === undefined ? undefined : { mode: 'key', on: false, key: '*' };
         const key = change.key;
         if (key === '' || key.length > MAX_KEY_LENGTH || /[\s,:\0]/.test(key)) {
+          // A refused key is not repeated back ('*', as Ergo does): it is meant to be a secret,
+          // and a key of hundreds of characters would crowd out the reason in 512 bytes.
           throw bad(
             `A key is 1 to ${MAX_KEY_LENGTH} characters without spaces, commas or colons.`,
             'k',
-            key,
+            '*',
           );
         }
         if (modes.key === key) return undefined;

@@ -52,6 +52,8 @@ export interface ChatLine {
   to: string;
   text: string;
   action: boolean;
+  /** Sent with NOTICE rather than PRIVMSG (while it is live: stored messages have no mark). */
+  notice?: boolean | undefined;
   time: number;
   /** The sender's client tags: shown to clients with message-tags, and only to them. */
   tags?: ClientTags | undefined;
@@ -79,8 +81,9 @@ export function privmsgLines(
     const fast = onePrivmsg(line, variant, source);
     if (fast !== undefined) return fast;
   }
+  const command = line.notice ? 'NOTICE' : 'PRIVMSG';
   const wrap = line.action ? `${CTCP}ACTION ${CTCP}`.length : 0;
-  const overhead = Buffer.byteLength(`:${source} PRIVMSG ${line.to} :`) + wrap + 2;
+  const overhead = Buffer.byteLength(`:${source} ${command} ${line.to} :`) + wrap + 2;
   const shownText = prefixTime ? `[${formatTime(line.time)}] ${line.text}` : line.text;
   const pieces = splitUtf8(shownText, MAX_BODY_BYTES - overhead);
   let out = '';
@@ -92,7 +95,7 @@ export function privmsgLines(
     out += serializeMessage({
       tags: withClientTags(tags, clientTags),
       source,
-      command: 'PRIVMSG',
+      command,
       params: [line.to, line.action ? `${CTCP}ACTION ${piece}${CTCP}` : piece],
       trailing: true,
       ctcp: line.action,
@@ -125,7 +128,7 @@ const SAFE_TRAILING = /^[^\0\r\n]*$/;
  */
 function onePrivmsg(line: ChatLine, variant: number, source: string): string | undefined {
   const body = line.action ? `${CTCP}ACTION ${line.text}${CTCP}` : line.text;
-  const head = `:${source} PRIVMSG ${line.to} :`;
+  const head = `:${source} ${line.notice ? 'NOTICE' : 'PRIVMSG'} ${line.to} :`;
   if (Buffer.byteLength(head) + Buffer.byteLength(body) + 2 > MAX_BODY_BYTES) return undefined;
   if (!SAFE_SOURCE.test(source) || !SAFE_MIDDLE.test(line.to) || !SAFE_TRAILING.test(body)) {
     return undefined;
@@ -160,6 +163,7 @@ export function encodeShared(
       to: event.room,
       text: event.text,
       action: event.action,
+      notice: event.notice,
       time: event.time,
       tags: event.tags,
     };
@@ -174,14 +178,17 @@ export function encodeShared(
         variant,
         from(event.from),
       );
-    case 'tags':
+    case 'tags': {
       // Only clients with message-tags are given these (a TAGMSG is nothing but its tags).
+      const tags = new Map(time);
+      if (event.id !== undefined) tags.set('msgid', event.id);
       return serializeMessage({
-        tags: withClientTags(time, event.tags),
+        tags: withClientTags(tags, event.tags),
         source: from(event.from),
         command: 'TAGMSG',
         params: [event.to],
       });
+    }
     case 'join': {
       let out = serializeMessage({
         tags: time,

@@ -14,6 +14,7 @@ import {
   RPL_LUSERCLIENT,
   RPL_LUSERME,
   RPL_LUSEROP,
+  RPL_LUSERUNKNOWN,
   RPL_MOTD,
   RPL_MOTDSTART,
   RPL_MYINFO,
@@ -82,9 +83,14 @@ export function sendLusers({ chat, server, replies }: Welcoming): void {
   );
   // Operators connected to this node (a cluster's others are not counted).
   replies.reply(RPL_LUSEROP, String(chat.operators.count), 'operator(s) online');
-  replies.reply(RPL_LUSERCHANNELS, String(chat.roomCount), 'channels formed');
-  replies.reply(RPL_LUSERME, `I have ${chat.memberCount} clients and 0 servers`);
   const { local, localPeak, global, globalPeak } = chat.userCounts();
+  // Connections still without a nickname are counted apart, never as clients: 255 and 265
+  // must agree (modern.ircdocs.horse; irctest's LUSERS tests compare them).
+  const unregistered = chat.memberCount - local;
+  if (unregistered > 0)
+    replies.reply(RPL_LUSERUNKNOWN, String(unregistered), 'unknown connection(s)');
+  replies.reply(RPL_LUSERCHANNELS, String(chat.roomCount), 'channels formed');
+  replies.reply(RPL_LUSERME, `I have ${local} clients and 0 servers`);
   replies.reply(
     RPL_LOCALUSERS,
     String(local),

@@ -270,9 +270,12 @@ export function toServerMessage(event: ChatEvent, now = Date.now()): ServerMessa
   }
 }
 
-function withoutTags<E extends { tags?: unknown }>(event: E): Omit<E, 'tags'> {
-  if (event.tags === undefined) return event;
-  const { tags: _relayedOnIrcOnly, ...rest } = event;
+/** IRC's own: client tags and the NOTICE mark are not part of this protocol. */
+function withoutTags<E extends { tags?: unknown; notice?: true }>(
+  event: E,
+): Omit<E, 'tags' | 'notice'> {
+  if (event.tags === undefined && event.notice === undefined) return event;
+  const { tags: _tagsOnIrcOnly, notice: _noticeOnIrcOnly, ...rest } = event;
   return rest;
 }
 

@@ -16,10 +16,10 @@ import { type IrcCommand, list } from './command.js';
 const ACTION = /^\x01ACTION (.*?)\x01?$/s;
 
 /**
- * PRIVMSG and NOTICE to channels and nicknames. The core has one kind of message, so a
- * NOTICE reaches everyone as an ordinary message; what makes it a NOTICE here is that it
- * never gets an error back (RFC 2812, 3.3.2). The sender's client tags (message-tags) go with
- * it to the clients that take them.
+ * PRIVMSG and NOTICE to channels and nicknames. A NOTICE never gets an error back (RFC 2812,
+ * 3.3.2); it reaches IRC clients as a NOTICE while it is live, and everyone else (and later
+ * replays) as an ordinary message: the store keeps one kind. The sender's client tags
+ * (message-tags) go with it to the clients that take them.
  */
 export const privmsg: IrcCommand = {
   names: ['PRIVMSG', 'NOTICE'],
@@ -63,6 +63,7 @@ export const privmsg: IrcCommand = {
             chat.say(member, body, {
               room: room.name,
               action: action !== null,
+              notice: quiet,
               ...(tags ? { tags } : {}),
             }),
           );
@@ -76,7 +77,7 @@ export const privmsg: IrcCommand = {
       }
       if (recipient.away !== undefined) say(RPL_AWAY, recipient.nick, recipient.away);
       sends.push(
-        chat.privateMessage(member, recipient.nick, body, action !== null, undefined, tags),
+        chat.privateMessage(member, recipient.nick, body, action !== null, undefined, tags, quiet),
       );
     }
     // Each target's failure is its own: the others still get the message.

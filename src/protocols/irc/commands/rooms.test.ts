@@ -158,7 +158,7 @@ describe('PRIVMSG and NOTICE', () => {
     expect(bob.lines).toEqual([
       ':alice!~alice@user.test PRIVMSG #a :hello',
       ':alice!~alice@user.test PRIVMSG #a :\x01ACTION waves\x01',
-      ':alice!~alice@user.test PRIVMSG bob :psst',
+      ':alice!~alice@user.test NOTICE bob :psst',
     ]);
   });
 });

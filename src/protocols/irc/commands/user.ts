@@ -1,5 +1,5 @@
 import { cleanUsername } from '../identity.js';
-import { ERR_ALREADYREGISTERED } from '../numerics.js';
+import { ERR_ALREADYREGISTERED, ERR_NEEDMOREPARAMS } from '../numerics.js';
 import type { IrcCommand } from './command.js';
 
 /** Longest real name kept (shown by WHO and WHOIS). */
@@ -15,6 +15,11 @@ export const user: IrcCommand = {
       return;
     }
     const [name = '', , , realname = ''] = message.params;
+    // modern.ircdocs.horse: an empty parameter counts as a missing one (ERR_NEEDMOREPARAMS).
+    if (name === '' || realname === '') {
+      replies.reply(ERR_NEEDMOREPARAMS, 'USER', 'Not enough parameters');
+      return;
+    }
     client.user = { name: cleanUsername(name), realname: realname.slice(0, MAX_REALNAME) };
     await client.tryRegister();
   },
