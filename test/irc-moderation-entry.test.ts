@@ -27,7 +27,7 @@ describe('IRC room entry', () => {
     expect(await bob!.ask('JOIN #dev')).toEqual([
       `${from('alice')} INVITE bob #dev`,
       `${from('bob')} JOIN #dev`,
-      `${S} 353 bob = #dev :~alice carol bob`,
+      `${S} 353 bob = #dev :@alice carol bob`,
       `${S} 366 bob #dev :End of /NAMES list`,
     ]);
     // The invitation was spent on that join.
@@ -43,7 +43,7 @@ describe('IRC room entry', () => {
     expect(await bob!.ask('JOIN #dev')).toEqual([
       `${from('carol')} INVITE bob #dev`,
       `${from('bob')} JOIN #dev`,
-      `${S} 353 bob = #dev :~alice carol bob`,
+      `${S} 353 bob = #dev :@alice carol bob`,
       `${S} 366 bob #dev :End of /NAMES list`,
     ]);
   });
@@ -78,10 +78,10 @@ describe('IRC room entry', () => {
     // JOIN #a,#b KEYA,KEYB: #open has no key, so its key is ignored.
     expect(await bob!.ask('JOIN #open,#dev whatever,sesame')).toEqual([
       `${from('bob')} JOIN #open`,
-      `${S} 353 bob = #open :~bob`,
+      `${S} 353 bob = #open :@bob`,
       `${S} 366 bob #open :End of /NAMES list`,
       `${from('bob')} JOIN #dev`,
-      `${S} 353 bob = #dev :~alice bob`,
+      `${S} 353 bob = #dev :@alice bob`,
       `${S} 366 bob #dev :End of /NAMES list`,
     ]);
     // Operators need no key: alice leaves and comes back without it.
@@ -89,8 +89,8 @@ describe('IRC room entry', () => {
       `${from('bob')} JOIN #dev`,
       `${from('alice')} PART #dev`,
       `${from('alice')} JOIN #dev`,
-      `${S} MODE #dev +qo alice alice`,
-      `${S} 353 alice = #dev :bob ~alice`,
+      `${S} MODE #dev +o alice`,
+      `${S} 353 alice = #dev :bob @alice`,
       `${S} 366 alice #dev :End of /NAMES list`,
     ]);
   });
@@ -107,7 +107,7 @@ describe('IRC room entry', () => {
     expect(await carol!.ask('JOIN #dev')).toEqual([
       `${from('alice')} INVITE carol #dev`,
       `${from('carol')} JOIN #dev`,
-      `${S} 353 carol = #dev :~alice bob carol`,
+      `${S} 353 carol = #dev :@alice bob carol`,
       `${S} 366 carol #dev :End of /NAMES list`,
     ]);
     expect(await carol!.ask('PART #dev', 'JOIN #dev')).toEqual([
@@ -117,7 +117,7 @@ describe('IRC room entry', () => {
     await alice!.ask('MODE #dev -l');
     expect(await carol!.ask('JOIN #dev')).toEqual([
       `${from('carol')} JOIN #dev`,
-      `${S} 353 carol = #dev :~alice bob carol`,
+      `${S} 353 carol = #dev :@alice bob carol`,
       `${S} 366 carol #dev :End of /NAMES list`,
     ]);
   });
@@ -169,7 +169,7 @@ describe('IRC room entry', () => {
     ]);
     expect(await bob!.ask('JOIN #dev')).toEqual([
       `${from('BOB', '~bob')} JOIN #dev`,
-      `${S} 353 BOB = #dev :~alice carol robert BOB`,
+      `${S} 353 BOB = #dev :@alice carol robert BOB`,
       `${S} 366 BOB #dev :End of /NAMES list`,
     ]);
     // Lifting a mask that is not on the list changes nothing and says nothing.
@@ -216,7 +216,7 @@ describe('IRC room entry', () => {
     // bob was outside: he heard none of it.
     expect(await bob!.ask('JOIN #dev')).toEqual([
       `${from('bobby', '~bob')} JOIN #dev`,
-      `${S} 353 bobby = #dev :~alice bobby`,
+      `${S} 353 bobby = #dev :@alice bobby`,
       `${S} 366 bobby #dev :End of /NAMES list`,
     ]);
   });
@@ -237,7 +237,7 @@ describe('IRC room entry', () => {
       `${S} 323 bob :End of /LIST`,
     ]);
     expect((await bob!.ask('WHOIS alice')).filter((line) => / 319 /.test(line))).toEqual([
-      `${S} 319 bob alice :~#open`,
+      `${S} 319 bob alice :@#open`,
     ]);
     // Asked by name, it answers as a channel that does not exist.
     expect(await bob!.ask('NAMES #hidden', 'WHO #hidden', 'TOPIC #hidden')).toEqual([
@@ -247,7 +247,7 @@ describe('IRC room entry', () => {
     ]);
     // Inside, NAMES marks it secret ("@" rather than "=").
     expect(await alice!.ask('NAMES #hidden')).toEqual([
-      `${S} 353 alice @ #hidden :~alice`,
+      `${S} 353 alice @ #hidden :@alice`,
       `${S} 366 alice #hidden :End of /NAMES list`,
     ]);
     // From inside, it is there.
@@ -258,7 +258,7 @@ describe('IRC room entry', () => {
       `${S} 323 alice :End of /LIST`,
     ]);
     expect((await alice!.ask('WHOIS alice')).filter((line) => / 319 /.test(line))).toEqual([
-      `${S} 319 alice alice :~#hidden ~#open`,
+      `${S} 319 alice alice :@#hidden @#open`,
     ]);
     // -s: listed again.
     await alice!.ask('MODE #hidden -s');

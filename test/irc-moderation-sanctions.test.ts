@@ -33,7 +33,7 @@ describe('IRC KICK', () => {
     ]);
     expect(await bob!.ask('JOIN #dev')).toEqual([
       `${from('bob')} JOIN #dev`,
-      `${S} 353 bob = #dev :~alice carol bob`,
+      `${S} 353 bob = #dev :@alice carol bob`,
       `${S} 366 bob #dev :End of /NAMES list`,
     ]);
     // Without a reason, the kicker's nickname is the reason; several at once, comma-separated.
@@ -41,7 +41,7 @@ describe('IRC KICK', () => {
     expect(await alice!.ask('KICK #dev bob', 'JOIN #two')).toEqual([
       `${from('alice')} KICK #dev bob :alice`,
       `${from('alice')} JOIN #two`,
-      `${S} 353 alice = #two :~alice`,
+      `${S} 353 alice = #two :@alice`,
       `${S} 366 alice #two :End of /NAMES list`,
     ]);
     await bob!.ask('JOIN #dev');
@@ -74,7 +74,7 @@ describe('IRC KICK', () => {
     ]);
     // Nobody was put out.
     expect(await alice!.ask('NAMES #dev')).toEqual([
-      `${S} 353 alice = #dev :~alice bob`,
+      `${S} 353 alice = #dev :@alice bob`,
       `${S} 366 alice #dev :End of /NAMES list`,
     ]);
   });
@@ -100,7 +100,7 @@ describe('IRC mutes', () => {
     expect(await bob!.ask('PART #dev', 'JOIN #dev', 'PRIVMSG #dev :and now?')).toEqual([
       `${from('bob')} PART #dev`,
       `${from('bob')} JOIN #dev`,
-      `${S} 353 bob = #dev :~alice bob`,
+      `${S} 353 bob = #dev :@alice bob`,
       `${S} 366 bob #dev :End of /NAMES list`,
       `${S} 404 bob #dev :You are muted in #dev.`,
     ]);
@@ -168,7 +168,7 @@ describe('IRC sanctions with a duration', () => {
     expect(await bob!.ask('PRIVMSG #dev :free again')).toEqual([]);
     expect(await carol!.ask('JOIN #dev')).toEqual([
       `${from('carol')} JOIN #dev`,
-      `${S} 353 carol = #dev :~alice bob carol`,
+      `${S} 353 carol = #dev :@alice bob carol`,
       expect.stringMatching(/ 366 carol #dev /),
       // The replay of what was said since.
       expect.stringMatching(/^:bob!\S+ PRIVMSG #dev :\[[\d :-]+\] free again$/),
@@ -278,7 +278,7 @@ describe('IRC roles, modes and bans across a restart', () => {
       'irc',
     );
 
-  it('are kept in the SQLite store: the owner still gets ~@ and the room its modes and bans', async () => {
+  it('are kept in the SQLite store: the owner still gets @ and the room its modes and bans', async () => {
     const dataDir = tempDir();
     const first = await serve(dataDir);
     const alice = await IrcClient.register(first.port, 'alice', ['multi-prefix']);
@@ -310,14 +310,11 @@ describe('IRC roles, modes and bans across a restart', () => {
     const back = await IrcClient.register(second.port, 'alice', ['multi-prefix']);
     expect(await back.ask('JOIN #keep')).toEqual([
       `${source('alice')} JOIN #keep`,
-      `${S} MODE #keep +qo alice alice`,
-      `${S} 353 alice @ #keep :bob ~@alice`,
+      `${S} MODE #keep +o alice`,
+      `${S} 353 alice @ #keep :bob @alice`,
       `${S} 366 alice #keep :End of /NAMES list`,
     ]);
-    expect(await bob.ask()).toEqual([
-      `${source('alice')} JOIN #keep`,
-      `${S} MODE #keep +qo alice alice`,
-    ]);
+    expect(await bob.ask()).toEqual([`${source('alice')} JOIN #keep`, `${S} MODE #keep +o alice`]);
     expect(await back.ask('MODE #keep +v bob')).toEqual([`${source('alice')} MODE #keep +v bob`]);
   });
 });

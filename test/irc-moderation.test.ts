@@ -15,19 +15,19 @@ import {
  * Every test client connects from 127.0.0.1, so all share one host: LOCAL_CLOAK.
  */
 describe('IRC roles', () => {
-  it('makes the creator owner and operator: ~ in NAMES, ~@ with multi-prefix; WHO and WHOIS alike', async () => {
+  it('makes the creator owner and operator, shown as @ (PREFIX=(ov)@+) in NAMES, WHO and WHOIS', async () => {
     const server = await startModerationServer();
     const port = server.port('irc');
     const [alice, bob] = await registerAll(port, ['alice', 'bob']);
     const [carol] = await registerAll(port, ['carol'], ['multi-prefix']);
     expect(await alice!.ask('JOIN #dev')).toEqual([
       `${from('alice')} JOIN #dev`,
-      `${S} 353 alice = #dev :~alice`,
+      `${S} 353 alice = #dev :@alice`,
       `${S} 366 alice #dev :End of /NAMES list`,
     ]);
     expect(await carol!.ask('JOIN #dev')).toEqual([
       `${from('carol')} JOIN #dev`,
-      `${S} 353 carol = #dev :~@alice carol`,
+      `${S} 353 carol = #dev :@alice carol`,
       `${S} 366 carol #dev :End of /NAMES list`,
     ]);
     await bob!.join('#dev');
@@ -41,27 +41,27 @@ describe('IRC roles', () => {
     ]);
     // The highest prefix alone without multi-prefix; all of them, highest first, with it.
     expect(await alice!.ask('NAMES #dev')).toEqual([
-      `${S} 353 alice = #dev :~alice +carol @bob`,
+      `${S} 353 alice = #dev :@alice +carol @bob`,
       `${S} 366 alice #dev :End of /NAMES list`,
     ]);
     expect(await carol!.ask('NAMES #dev')).toEqual([
       `${from('bob')} JOIN #dev`,
       `${from('alice')} MODE #dev +v carol`,
       `${from('alice')} MODE #dev +o bob`,
-      `${S} 353 carol = #dev :~@alice +carol @bob`,
+      `${S} 353 carol = #dev :@alice +carol @bob`,
       `${S} 366 carol #dev :End of /NAMES list`,
     ]);
     // WHO flags: H (here) or G (away), then the role prefixes.
     const whoLine = (asker: string, nick: string, flags: string) =>
       `${S} 352 ${asker} #dev ~${nick} ${LOCAL_CLOAK} irc.test ${nick} ${flags} :0 ${nick} the tester`;
     expect(await alice!.ask('WHO #dev')).toEqual([
-      whoLine('alice', 'alice', 'H~'),
+      whoLine('alice', 'alice', 'H@'),
       whoLine('alice', 'carol', 'H+'),
       whoLine('alice', 'bob', 'G@'),
       `${S} 315 alice #dev :End of WHO list`,
     ]);
     expect(await carol!.ask('WHO #dev')).toEqual([
-      whoLine('carol', 'alice', 'H~@'),
+      whoLine('carol', 'alice', 'H@'),
       whoLine('carol', 'carol', 'H+'),
       whoLine('carol', 'bob', 'G@'),
       `${S} 315 carol #dev :End of WHO list`,
@@ -71,10 +71,10 @@ describe('IRC roles', () => {
     await bob!.join('#plain');
     await alice!.ask();
     expect((await bob!.ask('WHOIS alice')).filter((line) => / 319 /.test(line))).toEqual([
-      `${S} 319 bob alice :~#dev ~#plain`,
+      `${S} 319 bob alice :@#dev @#plain`,
     ]);
     expect((await carol!.ask('WHOIS alice')).filter((line) => / 319 /.test(line))).toEqual([
-      `${S} 319 carol alice :~@#dev ~@#plain`,
+      `${S} 319 carol alice :@#dev @#plain`,
     ]);
     expect((await carol!.ask('WHOIS bob')).filter((line) => / 319 /.test(line))).toEqual([
       `${S} 319 carol bob :@#dev #plain`,
@@ -112,13 +112,13 @@ describe('IRC roles', () => {
     expect(await bob!.ask('MODE #dev +v bob')).toEqual([
       `${S} 482 bob #dev :You are not an operator of #dev.`,
     ]);
-    // The owner names another owner: both show ~.
+    // The owner names another owner: IRC has no owner prefix (PREFIX=(ov)@+), so IRC clients
+    // are not told, and bob, an owner without the operator role, shows none.
     expect(await alice!.ask('MODE #dev +q bob', 'NAMES #dev')).toEqual([
       `${from('bob')} MODE #dev +v carol`,
       `${from('carol')} MODE #dev -v carol`,
       `${from('bob')} MODE #dev -o bob`,
-      `${from('alice')} MODE #dev +q bob`,
-      `${S} 353 alice = #dev :~alice ~bob carol`,
+      `${S} 353 alice = #dev :@alice bob carol`,
       `${S} 366 alice #dev :End of /NAMES list`,
     ]);
   });

@@ -13,6 +13,7 @@ import {
   serializeMessage,
   splitUtf8,
 } from './message.js';
+import { ircModeChanges } from './prefixes.js';
 
 /**
  * Chat events as IRC lines. Pure: the same event, variant and actor always give the same
@@ -248,7 +249,7 @@ export function encodeShared(
     case 'mode':
       return modeLines(
         event.room,
-        event.changes,
+        ircModeChanges(event.changes),
         event.byServer ? serverHost : from(event.nick),
         time,
       );

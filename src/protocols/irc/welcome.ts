@@ -25,7 +25,7 @@ import {
 /** The user modes and channel modes this door has (004, CHANMODES, MODE). */
 export const USER_MODES = 'iow';
 /** Every channel mode letter (004): roles q o v, list b, with parameters k l, flags imnst. */
-export const CHANNEL_MODES = 'biklmnoqstv';
+export const CHANNEL_MODES = 'biklmnostv';
 /** Targets one PRIVMSG or NOTICE may name. */
 export const MAX_MESSAGE_TARGETS = 4;
 
@@ -46,7 +46,7 @@ export function isupportTokens(chat: Chat): string[] {
     `MODES=${MAX_MODE_PARAMS}`,
     `NETWORK=${chat.serverName.replace(/[^A-Za-z0-9._-]/g, '-')}`,
     `NICKLEN=${NICK_MAX_LENGTH}`,
-    'PREFIX=(qov)~@+',
+    'PREFIX=(ov)@+',
     `TARGMAX=JOIN:,PART:,NAMES:,LIST:,WHOIS:1,PRIVMSG:${MAX_MESSAGE_TARGETS},NOTICE:${MAX_MESSAGE_TARGETS}`,
     `TOPICLEN=${chat.maxTopicLength}`,
     'UTF8ONLY',
@@ -64,7 +64,7 @@ export function sendWelcome(context: Welcoming): void {
   );
   replies.reply(RPL_YOURHOST, `Your host is ${server.host}, running version ${server.version}`);
   replies.reply(RPL_CREATED, `This server was created ${server.startedAt.toUTCString()}`);
-  replies.replyPlain(RPL_MYINFO, server.host, server.version, USER_MODES, CHANNEL_MODES, 'bkloqv');
+  replies.replyPlain(RPL_MYINFO, server.host, server.version, USER_MODES, CHANNEL_MODES, 'bklov');
   const tokens = isupportTokens(chat);
   // Few enough per line that the line stays well within 512 bytes.
   for (let i = 0; i < tokens.length; i += 10) {

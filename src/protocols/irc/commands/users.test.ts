@@ -76,11 +76,11 @@ describe('NICK', () => {
 describe('WHO', () => {
   it.each<Row>([
     [
-      'a channel from inside: everyone, the away flagged G, the owner ~, another door by its name',
+      'a channel from inside: everyone, the away flagged G, the owner @, another door by its name',
       'alice',
       'WHO #A',
       [
-        ':irc.test 352 alice #a ~alice user.test irc.test alice H~ :0 Alice A',
+        ':irc.test 352 alice #a ~alice user.test irc.test alice H@ :0 Alice A',
         ':irc.test 352 alice #a ~bob user.test irc.test bob G :0 Bob B',
         ':irc.test 352 alice #a ~carol user.test irc.test carol H :0 Carol C',
         ':irc.test 352 alice #a ~test unknown.invalid irc.test dave H :0 test user',
@@ -92,7 +92,7 @@ describe('WHO', () => {
       'outsider',
       'WHO #a',
       [
-        ':irc.test 352 eve #a ~alice user.test irc.test alice H~ :0 Alice A',
+        ':irc.test 352 eve #a ~alice user.test irc.test alice H@ :0 Alice A',
         ':irc.test 352 eve #a ~bob user.test irc.test bob G :0 Bob B',
         ':irc.test 352 eve #a ~test unknown.invalid irc.test dave H :0 test user',
         ':irc.test 315 eve #a :End of WHO list',
@@ -167,7 +167,7 @@ describe('WHOIS', () => {
       'WHOIS carol',
       [
         ':irc.test 311 carol carol ~carol user.test * :Carol C',
-        ':irc.test 319 carol carol :#a ~#c',
+        ':irc.test 319 carol carol :#a @#c',
         ':irc.test 312 carol carol irc.test :chatroom (irc door)',
         ':irc.test 318 carol carol :End of /WHOIS list',
       ],
@@ -202,8 +202,8 @@ describe('role prefixes in WHO and WHOIS', () => {
 
   it('WHO: H or G, then the highest prefix; every prefix with multi-prefix', async () => {
     for (const [multiPrefix, aliceFlags, bobFlags] of [
-      [false, 'H~', 'G+'],
-      [true, 'H~@+', 'G+'],
+      [false, 'H@', 'G+'],
+      [true, 'H@+', 'G+'],
     ] as const) {
       const { alice } = await withRoles(multiPrefix);
       expect(await alice.run('WHO #a')).toEqual([
@@ -223,8 +223,8 @@ describe('role prefixes in WHO and WHOIS', () => {
 
   it('WHOIS 319: each channel with the highest prefix there; every prefix with multi-prefix', async () => {
     for (const [multiPrefix, channels] of [
-      [false, '~#a #c'],
-      [true, '~@+#a #c'],
+      [false, '@#a #c'],
+      [true, '@+#a #c'],
     ] as const) {
       const { alice } = await withRoles(multiPrefix);
       const sent = await alice.run('WHOIS alice');
@@ -241,7 +241,7 @@ describe('NAMES and LIST', () => {
       'alice',
       'NAMES #a',
       [
-        ':irc.test 353 alice = #a :~alice bob carol dave',
+        ':irc.test 353 alice = #a :@alice bob carol dave',
         ':irc.test 366 alice #a :End of /NAMES list',
       ],
     ],
@@ -250,7 +250,7 @@ describe('NAMES and LIST', () => {
       'outsider',
       'NAMES #a,#none',
       [
-        ':irc.test 353 eve = #a :~alice bob dave',
+        ':irc.test 353 eve = #a :@alice bob dave',
         ':irc.test 366 eve #a :End of /NAMES list',
         ':irc.test 366 eve #none :End of /NAMES list',
       ],
