@@ -48,7 +48,7 @@ export function roomsConfig(quick: boolean, generators: number): RoomsConfig {
     rate: quick ? 1_000 : 4_000,
     bytes: 64,
     warmupMs: quick ? 500 : 1_000,
-    measureMs: quick ? 1_500 : 10_000,
+    measureMs: quick ? 1_000 : 10_000,
     graceMs: quick ? 500 : 2_000,
     generators,
   };
