@@ -373,7 +373,7 @@ async function main(): Promise<void> {
   if (options.only.has('cluster')) exact = (await clusterPart(options, s, report)) && exact;
 
   console.log(
-    `\nEvery fan-out message delivered to every other client exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,
+    `\nEvery fan-out (and rooms) message delivered to every other member exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,
   );
   console.log(`Took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
