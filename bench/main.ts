@@ -9,6 +9,7 @@
  *   flood    the latency of 100 clients while one client floods, against the same quiet;
  *   memory   server RSS growth per idle connection at 1,000 and 10,000 clients;
  *   join     a join storm of 5,000 clients;
+ *   rooms    2,000 clients in 200 rooms of 10 (and #lobby), every room active (issue 15, goal 4);
  * and those of "Durable history" (docs/benchmarks.md):
  *   store    the history store's throughput;
  *   history  fan-out with the SQLite store vs the memory store;
@@ -48,6 +49,7 @@ import {
   usageText,
   verdicts,
 } from './report.js';
+import { roomsPart } from './rooms.js';
 import { childFdLimit } from './rpc.js';
 import { runner } from './runner.js';
 import {
@@ -287,7 +289,7 @@ async function main(): Promise<void> {
   let targets = TARGETS.filter(
     (target) => !options.targets || options.targets.includes(target.name),
   );
-  const scenarios = ['fanout', 'latency'] as const;
+  const scenarios = ['fanout', 'latency', 'rooms'] as const;
   let peerNote = '';
   if (
     targets.some((target) => target.server === 'ngircd') &&
@@ -337,6 +339,8 @@ async function main(): Promise<void> {
   const lean = withoutPeer(targets);
   if (options.only.has('memory')) await memoryPart(s, options, lean, report);
   if (options.only.has('join')) await joinPart(s, options, lean, report);
+  if (options.only.has('rooms'))
+    exact = (await roomsPart(options, s.runs, targets, report)) && exact;
 
   if (verdicts.length > 0) {
     console.log(
@@ -369,7 +373,7 @@ async function main(): Promise<void> {
   if (options.only.has('cluster')) exact = (await clusterPart(options, s, report)) && exact;
 
   console.log(
-    `\nEvery fan-out message delivered to every other client exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,
+    `\nEvery fan-out (and rooms) message delivered to every other member exactly once, in order: ${exact ? 'yes' : 'NO (see the problems above)'}`,
   );
   console.log(`Took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -8,6 +8,7 @@ export const PARTS = [
   'flood',
   'memory',
   'join',
+  'rooms',
   'store',
   'history',
   'enforcement',

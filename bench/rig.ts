@@ -172,6 +172,8 @@ export class Rig {
       bytes: number;
       generators: number;
       limitsExempt?: string;
+      /** Another load generator with GeneratorApi's calls (default 'generator'), and its extra config. */
+      generator?: { script: string; config: Record<string, unknown> };
     },
   ): Promise<Rig> {
     const started = await startServers(target, scenario.limitsExempt);
@@ -187,6 +189,7 @@ export class Rig {
     const generators = await Promise.all(
       Array.from({ length: count }, async (_, index) => {
         const config: GeneratorConfig = {
+          ...scenario.generator?.config,
           door: target.door,
           ports: ports as number[],
           index,
@@ -197,7 +200,7 @@ export class Rig {
         };
         const started = await Child.start<GeneratorApi>(
           `generator ${index}`,
-          script('generator'),
+          script(scenario.generator?.script ?? 'generator'),
           [JSON.stringify(config)],
           { execArgv: nodeArgs('BENCH_GENERATOR_NODE_ARGS') },
         );
