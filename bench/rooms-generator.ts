@@ -15,11 +15,10 @@
  * and are counted per message, so the orchestrator can check each reached all its room's
  * other members exactly once.
  */
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { clock } from './clock.js';
 import type { DoorClient, Sink } from './doors.js';
 import type { GeneratorConfig, GeneratorMark, JoinResult } from './generator.js';
+import { generatorMark, joinAll, untilQuiet } from './generator-common.js';
 import { readNumber, textPool } from './messages.js';
 import { roomDoor } from './room-doors.js';
 import { serve } from './rpc.js';
@@ -155,46 +154,21 @@ for (let i = config.index; i < config.clients; i += config.generators) clients.p
 const byIndex = new Map(clients.map((client) => [client.index, client]));
 
 function mark(): GeneratorMark {
-  const cpu = process.cpuUsage();
-  const { idle, active } = performance.eventLoopUtilization();
-  return {
-    at: clock(),
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    elu: { idle, active },
-    deliveries,
-    lastDataAt,
-  };
+  return generatorMark(deliveries, lastDataAt);
 }
 
 let timer: NodeJS.Timeout | undefined;
 
 serve<RoomsGeneratorApi>(
   {
-    async join({ concurrency, timeoutMs }) {
-      const startedAt = clock();
-      const failures: string[] = [];
-      let next = 0;
-      let joined = 0;
-      const worker = async () => {
-        while (next < clients.length) {
-          const client = clients[next++]!;
-          try {
-            await client.join(timeoutMs);
-            joined++;
-          } catch (error) {
-            if (failures.length < 20) failures.push(`${nick(client.index)}: ${String(error)}`);
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-      return { startedAt, doneAt: clock(), joined, failures };
+    join({ concurrency, timeoutMs }) {
+      return joinAll(clients, concurrency, timeoutMs, nick);
     },
 
     mark,
 
     async settle({ quietMs, timeoutMs }) {
-      const deadline = clock() + timeoutMs;
-      while (clock() - lastDataAt < quietMs && clock() < deadline) await sleep(50);
+      await untilQuiet(() => lastDataAt, quietMs, timeoutMs);
       return mark();
     },
 

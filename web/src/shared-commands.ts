@@ -1,17 +1,5 @@
 import type { Command } from '../../src/core/commands/command.js';
-import { deoper } from '../../src/core/commands/deoper.js';
-import { kick } from '../../src/core/commands/kick.js';
-import { kill } from '../../src/core/commands/kill.js';
-import { kline } from '../../src/core/commands/kline.js';
-import { klines } from '../../src/core/commands/klines.js';
-import { mode } from '../../src/core/commands/mode.js';
-import { modlog } from '../../src/core/commands/modlog.js';
-import { oper } from '../../src/core/commands/oper.js';
-import { deop, devoice, op, voice } from '../../src/core/commands/roles.js';
-import { ban, mute, unban, unmute } from '../../src/core/commands/sanction.js';
-import { bans, mutes } from '../../src/core/commands/sanction-lists.js';
-import { unkline } from '../../src/core/commands/unkline.js';
-import { wallops } from '../../src/core/commands/wallops.js';
+import { commandList } from '../../src/core/commands/index.js';
 import { ChatError } from '../../src/core/errors.js';
 import type { ClientMessage } from '../../src/protocols/ws/protocol.js';
 
@@ -20,28 +8,10 @@ import type { ClientMessage } from '../../src/protocols/ws/protocol.js';
  * use the menus: read by the very parsers the text doors and the terminal client use, into
  * the WebSocket requests they stand for, so every client takes the same words.
  */
-const SHARED: readonly Command[] = [
-  kick,
-  ban,
-  unban,
-  mute,
-  unmute,
-  bans,
-  mutes,
-  op,
-  deop,
-  voice,
-  devoice,
-  mode,
-  modlog,
-  oper,
-  deoper,
-  kill,
-  wallops,
-  kline,
-  unkline,
-  klines,
-];
+const SHARED: readonly Command[] = commandList().filter(
+  // The web client has its own /join (with its key prompt) and /invite.
+  (command) => command.request !== undefined && command.name !== 'invite',
+);
 
 const BY_NAME = new Map<string, Command>();
 for (const command of SHARED) {
