@@ -50,6 +50,7 @@ describe('client tags between nodes', () => {
     ['a message with client tags', { ...MESSAGE, tags: { '+draft/reply': '#a/1', '+x': '' } }],
     ['a TAGMSG', { ...TAGMSG, tags: { '+typing': 'active' } }],
     ['tags of exactly 4094 bytes', { ...TAGMSG, tags: { '+t': 'v'.repeat(4094 - 3) } }],
+    ['a message sent as a notice', { ...MESSAGE, notice: true }],
   ])('go with %s', (_, value) => {
     expect(decodeEnvelope(event(value))).toMatchObject({ k: 'event', event: value });
   });
@@ -63,6 +64,7 @@ describe('client tags between nodes', () => {
     ['NUL in a value', { ...TAGMSG, tags: { '+x': 'a\0' } }, 'a tag value that is not text'],
     ['tags of 4095 bytes', { ...TAGMSG, tags: { '+t': 'v'.repeat(4092) } }, 'tags over 4094 bytes'],
     ['a TAGMSG without a target', { ...TAGMSG, to: '', tags: {} }, 'tags event with a bad to'],
+    ['a notice mark that is not true', { ...MESSAGE, notice: 'yes' }, 'bad notice flag'],
   ])('are refused: %s', (_, value, why) => {
     expect(decodeEnvelope(event(value))).toBe(why);
   });

@@ -139,6 +139,7 @@ function checkEvent(event: unknown): string | undefined {
     return 'away event with a bad message';
   }
   if (event.crowd !== undefined && event.crowd !== true) return 'bad crowd flag';
+  if (event.notice !== undefined && event.notice !== true) return 'bad notice flag';
   if (event.forced !== undefined && event.forced !== true) return 'bad forced flag';
   if (event.type === 'mode') return checkModeEvent(event);
   if (event.type === 'server-ban' && event.expiresAt !== undefined) {
