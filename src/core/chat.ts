@@ -14,7 +14,7 @@ import type { ServerOperators } from './operators/operators.js';
 import type { Presence, UserCounts } from './presence.js';
 import type { Queries } from './queries.js';
 import type { Room } from './room.js';
-import type { RoomPage } from './room-list.js';
+import { listedFor, type RoomPage } from './room-list.js';
 import type { Rooms } from './rooms.js';
 import type { RemoteMember } from './roster.js';
 import { cleanReason } from './rules.js';
@@ -230,7 +230,7 @@ export class Chat {
 
   /** The rooms `viewer` may see listed (secret ones only from inside), in no order. */
   roomsVisibleTo(viewer: Member): Iterable<Room> {
-    return this.rooms.visibleTo(viewer);
+    return listedFor(this.rooms.all(), viewer);
   }
 
   /** Every room, in no particular order. */

@@ -1,5 +1,6 @@
 import type { ChatEvent, RoomSummary } from './events.js';
 import type { Member } from './member.js';
+import { isListedFor } from './moderation/enforcement.js';
 import type { Room } from './room.js';
 
 /** The most rooms one answer carries: a full list of thousands is asked for page by page. */
@@ -24,6 +25,11 @@ export interface RoomPage {
  * Up to `limit` rooms (at most MAX_ROOM_PAGE) from `offset` on, sorted by case-folded name: a
  * stable order, so paging through it while rooms come and go skips or repeats little.
  */
+/** The rooms `viewer` may see listed: all but the secret ones (+s) they are not in. */
+export function* listedFor(rooms: Iterable<Room>, viewer: Member): Iterable<Room> {
+  for (const room of rooms) if (isListedFor(room, viewer)) yield room;
+}
+
 export function roomPage(
   all: Iterable<Room>,
   offset: number,

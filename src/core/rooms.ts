@@ -11,7 +11,7 @@ import { requireNick } from './presence.js';
 import { membersEvent, Room, recordOf, roomFromRecord, topicIs } from './room.js';
 import { RoomExpiry } from './room-expiry.js';
 import type { RoomLimits } from './room-limits.js';
-import { MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
+import { listedFor, MAX_ROOM_PAGE, type RoomPage, roomPage } from './room-list.js';
 import type { Roster } from './roster.js';
 import { cleanReason } from './rules.js';
 import { createRoomOrFail } from './store-access.js';
@@ -295,14 +295,8 @@ export class Rooms {
 
   /** Up to `limit` rooms (at most MAX_ROOM_PAGE) from `offset` on, sorted by name. */
   page(offset: number, limit: number = MAX_ROOM_PAGE, viewer?: Member): RoomPage {
-    return roomPage(viewer ? this.visibleTo(viewer) : this.byKey.values(), offset, limit, (key) =>
-      this.options.roster.countIn(key),
-    );
-  }
-
-  /** The rooms `viewer` may see listed: all but the secret ones (+s) they are not in. */
-  *visibleTo(viewer: Member): Iterable<Room> {
-    for (const room of this.byKey.values()) if (isListedFor(room, viewer)) yield room;
+    const rooms = viewer ? listedFor(this.byKey.values(), viewer) : this.byKey.values();
+    return roomPage(rooms, offset, limit, (key) => this.options.roster.countIn(key));
   }
 
   /** Removes the rooms that have been empty, without messages, for the expiry time. */

@@ -5,8 +5,8 @@ import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
-import { answerBadInput } from './bad-input.js';
 import { CAP_CHATHISTORY, CAP_ECHO_MESSAGE, CAP_MULTI_PREFIX, ENCODING_BITS } from './caps.js';
+import { answerBadInput, keepaliveDue } from './client-health.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
 import { IrcDecoder, type IrcInput } from './decoder.js';
@@ -388,15 +388,10 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
    */
   checkAlive(now: number): void {
     if (this.connection.isClosing || !this.member.registered) return;
-    const { pingIntervalMs, pingTimeoutMs } = this.door.options;
-    if (this.pingSentAt !== undefined) {
-      if (now - this.pingSentAt >= pingTimeoutMs) {
-        this.close(`Ping timeout: ${Math.round(pingTimeoutMs / 1000)} seconds`);
-      }
-      return;
-    }
-    if (now - this.lastInput < pingIntervalMs) return;
-    this.pingSentAt = now;
-    this.out.send({ command: 'PING', params: [this.door.host] });
+    const due = keepaliveDue(now, this.lastInput, this.pingSentAt, this.door.options);
+    if (due === 'ping') {
+      this.pingSentAt = now;
+      this.out.send({ command: 'PING', params: [this.door.host] });
+    } else if (due !== undefined) this.close(due.timedOut);
   }
 }

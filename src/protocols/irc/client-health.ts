@@ -1,3 +1,7 @@
+/*
+ * The IRC door's answers to a client in poor health: lines the decoder refused, and a client
+ * gone silent.
+ */
 import { FLOOD_BYTES, type IrcInput } from './decoder.js';
 import { ERR_INPUTTOOLONG, ERR_UNKNOWNCOMMAND, ERR_UNKNOWNERROR } from './numerics.js';
 import type { IrcOutput } from './output.js';
@@ -30,4 +34,22 @@ export function answerBadInput(
       out.reply(ERR_UNKNOWNCOMMAND, command, 'Unknown command');
       return;
   }
+}
+
+/**
+ * What a registered client's silence calls for: a PING once it has been quiet for the
+ * interval, and the end (with its reason) once a PING has gone unanswered for the timeout.
+ */
+export function keepaliveDue(
+  now: number,
+  lastInput: number,
+  pingSentAt: number | undefined,
+  limits: { pingIntervalMs: number; pingTimeoutMs: number },
+): 'ping' | { timedOut: string } | undefined {
+  if (pingSentAt !== undefined) {
+    return now - pingSentAt >= limits.pingTimeoutMs
+      ? { timedOut: `Ping timeout: ${Math.round(limits.pingTimeoutMs / 1000)} seconds` }
+      : undefined;
+  }
+  return now - lastInput >= limits.pingIntervalMs ? 'ping' : undefined;
 }
