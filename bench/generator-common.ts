@@ -6,7 +6,22 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clock } from './clock.js';
-import type { GeneratorMark, JoinResult } from './generator.js';
+
+export interface GeneratorMark {
+  at: number;
+  cpuMs: number;
+  elu: { idle: number; active: number };
+  deliveries: number;
+  /** When anything last arrived (clock()). */
+  lastDataAt: number;
+}
+
+export interface JoinResult {
+  startedAt: number;
+  doneAt: number;
+  joined: number;
+  failures: string[];
+}
 
 export function generatorMark(deliveries: number, lastDataAt: number): GeneratorMark {
   const cpu = process.cpuUsage();

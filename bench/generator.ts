@@ -24,7 +24,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clock } from './clock.js';
 import { DOORS, type DoorClient, type Sink } from './doors.js';
-import { generatorMark, joinAll, untilQuiet } from './generator-common.js';
+import {
+  type GeneratorMark,
+  generatorMark,
+  type JoinResult,
+  joinAll,
+  untilQuiet,
+} from './generator-common.js';
 import { readNumber, textPool } from './messages.js';
 import { serve } from './rpc.js';
 import { Histogram } from './stats.js';
@@ -43,21 +49,7 @@ export interface GeneratorConfig {
   bytes: number;
 }
 
-export interface GeneratorMark {
-  at: number;
-  cpuMs: number;
-  elu: { idle: number; active: number };
-  deliveries: number;
-  /** When anything last arrived (clock()). */
-  lastDataAt: number;
-}
-
-export interface JoinResult {
-  startedAt: number;
-  doneAt: number;
-  joined: number;
-  failures: string[];
-}
+export type { GeneratorMark, JoinResult };
 
 export interface VerifyResult {
   received: number;
