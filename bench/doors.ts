@@ -394,23 +394,25 @@ export const jsonWsDoor = tcpWsDoor('json-ws', {
 const COLON = 0x3a;
 const BANG = 0x21;
 const SPACE = 0x20;
-const PRIVMSG_LOBBY = Buffer.from(' PRIVMSG #lobby :');
-const PING = Buffer.from('PING ');
+export const PING = Buffer.from('PING ');
 
-/** `:sNNNNN!sNNNNN@host PRIVMSG #lobby :text` → sink.chat; false for any other line. */
-export function ircPrivmsg(buf: Buffer, start: number, end: number, sink: Sink, at: number) {
-  if (buf[start] !== COLON || buf[start + 1] !== S) return false;
-  let i = start + 2;
-  let sender = 0;
-  for (; i < end && buf[i] !== BANG; i++) sender = sender * 10 + buf[i]! - 48;
-  const space = buf.indexOf(SPACE, i);
-  if (space < 0 || space + PRIVMSG_LOBBY.length > end) return false;
-  if (buf.compare(PRIVMSG_LOBBY, 0, PRIVMSG_LOBBY.length, space, space + PRIVMSG_LOBBY.length)) {
-    return false;
-  }
-  sink.chat(sender, buf, space + PRIVMSG_LOBBY.length, end, at);
-  return true;
+/** `:sNNNNN!sNNNNN@host PRIVMSG #room :text` → sink.chat; false for any other line. */
+export function ircRoomPrivmsg(room: string) {
+  const marker = Buffer.from(` PRIVMSG ${room} :`);
+  return (buf: Buffer, start: number, end: number, sink: Sink, at: number) => {
+    if (buf[start] !== COLON || buf[start + 1] !== S) return false;
+    let i = start + 2;
+    let sender = 0;
+    for (; i < end && buf[i] !== BANG; i++) sender = sender * 10 + buf[i]! - 48;
+    const space = buf.indexOf(SPACE, i);
+    if (space < 0 || space + marker.length > end) return false;
+    if (buf.compare(marker, 0, marker.length, space, space + marker.length)) return false;
+    sink.chat(sender, buf, space + marker.length, end, at);
+    return true;
+  };
 }
+
+export const ircPrivmsg = ircRoomPrivmsg('#lobby');
 
 /** chatroom's IRC door (docs/irc.md): plain IRC, no capabilities, as simple bots use it. */
 export const ircDoor = tcpLineDoor('irc', {

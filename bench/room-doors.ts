@@ -4,31 +4,18 @@
  * Built on the same tcpLineDoor and tcpWsDoor, with the same chat parsers, so the per-delivery
  * cost on the generator's side is the one the other scenarios pay.
  */
-import { angleChat, type Door, jsonChat, type Sink, tcpLineDoor, tcpWsDoor } from './doors.js';
+import {
+  angleChat,
+  type Door,
+  ircRoomPrivmsg,
+  jsonChat,
+  PING,
+  tcpLineDoor,
+  tcpWsDoor,
+} from './doors.js';
 
-const COLON = 0x3a;
-const BANG = 0x21;
-const SPACE = 0x20;
-const S = 0x73; // 's'
-const PING = Buffer.from('PING ');
 /** Not a benchmark text (those start with digits): the json-ws client's join of its room. */
 const JOIN = '\u0000join';
-
-/** `:sNNNNN!sNNNNN@host PRIVMSG #room :text` → sink.chat; false for any other line. */
-function ircRoomPrivmsg(room: string) {
-  const marker = Buffer.from(` PRIVMSG ${room} :`);
-  return (buf: Buffer, start: number, end: number, sink: Sink, at: number) => {
-    if (buf[start] !== COLON || buf[start + 1] !== S) return false;
-    let i = start + 2;
-    let sender = 0;
-    for (; i < end && buf[i] !== BANG; i++) sender = sender * 10 + buf[i]! - 48;
-    const space = buf.indexOf(SPACE, i);
-    if (space < 0 || space + marker.length > end) return false;
-    if (buf.compare(marker, 0, marker.length, space, space + marker.length)) return false;
-    sink.chat(sender, buf, space + marker.length, end, at);
-    return true;
-  };
-}
 
 /**
  * A door whose clients join #lobby and then `room`, which becomes their current room, and send
