@@ -117,4 +117,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'the search index follows the messages instead of being fed in each commit',
+    // Everything stored so far is indexed (schema 3 indexed in the commit): the index starts
+    // caught up. search_progress is moved in the same transaction as the rows it indexes.
+    sql: `
+      CREATE TABLE search_progress (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        indexed_through INTEGER NOT NULL
+      );
+      INSERT INTO search_progress (id, indexed_through)
+        SELECT 1, coalesce(max(rowid), 0) FROM messages;
+    `,
+  },
 ];

@@ -10,11 +10,11 @@ import type {
 } from '../../core/history.js';
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
 import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey } from '../refs.js';
-import { searchWords } from '../search-words.js';
 import { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteModeration } from './moderation.js';
 import { SqliteRooms } from './rooms.js';
+import { SqliteSearchIndex } from './search-index.js';
 
 export const SQLITE_FILE = 'chatroom.db';
 
@@ -69,8 +69,7 @@ export class SqliteStore implements HistoryStore {
   /** Moderation, kept in the same database as the history. */
   readonly moderation: SqliteModeration;
   private readonly statements;
-  // Prepared on first use: a store opened at an old schema version (tests) has no FTS table.
-  private searchStatement: Database.Statement<[string, string, number], MessageRow> | undefined;
+  private readonly searchIndex: SqliteSearchIndex;
   private readonly appendAll: (messages: readonly NewMessage[]) => StoredMessage[];
   private readonly inserts = new Map<number, Database.Statement<unknown[]>>();
   /** Columns of an inserted row: 7 with the ref, 6 for a store opened at an older schema. */
@@ -86,6 +85,7 @@ export class SqliteStore implements HistoryStore {
     this.columnCount = schemaVersion >= REF_SCHEMA ? 7 : 6;
     this.rooms = new SqliteRooms(db);
     this.moderation = new SqliteModeration(db);
+    this.searchIndex = new SqliteSearchIndex(db, schemaVersion);
     this.refStatements =
       schemaVersion >= REF_SCHEMA
         ? {
@@ -106,13 +106,6 @@ export class SqliteStore implements HistoryStore {
          ON CONFLICT (key) DO UPDATE SET last_id = last_id + excluded.last_id
          RETURNING last_id`,
       ),
-      // From schema 3 on, the search index is fed a batch at a time (no trigger).
-      indexFrom:
-        schemaVersion >= 3
-          ? db.prepare<[number | bigint]>(
-              'INSERT INTO messages_fts (rowid, body) SELECT rowid, body FROM messages WHERE rowid >= ?',
-            )
-          : undefined,
       latest: db.prepare<[string, number], MessageRow>(
         `SELECT ${COLUMNS} FROM messages WHERE target = ? ORDER BY id DESC LIMIT ?`,
       ),
@@ -157,7 +150,7 @@ export class SqliteStore implements HistoryStore {
         return { ...message, id };
       });
       const firstRowid = this.insertRows(stored);
-      if (firstRowid !== undefined) this.statements.indexFrom?.run(firstRowid);
+      if (firstRowid !== undefined) this.searchIndex.inCommit(firstRowid);
       return plan ? mergeRefs(plan, stored) : stored;
     });
   }
@@ -252,7 +245,9 @@ export class SqliteStore implements HistoryStore {
   }
 
   async append(messages: readonly NewMessage[]): Promise<StoredMessage[]> {
-    return this.appendAll(messages);
+    const stored = this.appendAll(messages);
+    this.searchIndex.afterCommit(stored.length);
+    return stored;
   }
 
   async latest(target: string, limit: number): Promise<StoredMessage[]> {
@@ -268,16 +263,7 @@ export class SqliteStore implements HistoryStore {
   }
 
   async search(target: string, query: string, limit: number): Promise<StoredMessage[]> {
-    const words = searchWords(query);
-    if (words.length === 0) return [];
-    // Quoted, every word is a plain term: nothing the user types is FTS5 syntax.
-    const match = words.map((word) => `"${word}"`).join(' ');
-    this.searchStatement ??= this.db.prepare<[string, string, number], MessageRow>(
-      `SELECT m.target, m.id, m.sender, m.body, m.action, m.time
-       FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-       WHERE messages_fts MATCH ? AND m.target = ? ORDER BY m.id DESC LIMIT ?`,
-    );
-    return this.searchStatement.all(match, target, limit).map(toMessage);
+    return this.searchIndex.search(target, query, limit).map(toMessage);
   }
 
   async firstId(target: string): Promise<number | undefined> {
@@ -311,21 +297,31 @@ export class SqliteStore implements HistoryStore {
 
   async prune(policy: RetentionPolicy): Promise<number> {
     let dropped = 0;
+    this.searchIndex.beforeDelete();
     if (policy.olderThan !== undefined)
       dropped += this.statements.pruneOlder.run(policy.olderThan).changes;
     if (policy.maxPerTarget !== undefined) {
       dropped += this.statements.pruneBeyond.run(policy.maxPerTarget).changes;
     }
     if (policy.refsOlderThan !== undefined) this.refStatements?.prune.run(policy.refsOlderThan);
+    if (dropped > 0) this.searchIndex.afterDelete();
     return dropped;
   }
 
   async close(): Promise<void> {
     try {
-      if (this.db.open) this.db.close();
+      if (this.db.open) {
+        this.searchIndex.close();
+        this.db.close();
+      }
     } finally {
       this.lock.release();
     }
+  }
+
+  /** Follows a migration made while open (tests). */
+  schemaChanged(): void {
+    this.searchIndex.useSchema(currentVersion(this.db));
   }
 
   schemaVersion(): number {
@@ -367,4 +363,5 @@ function migrate(db: Database.Database, target: number): void {
 /** Upgrades an open store's schema; used by tests that start from an old schema. */
 export function migrateSqlite(store: SqliteStore, target = latestVersion(SQLITE_MIGRATIONS)): void {
   migrate(store.db, target);
+  store.schemaChanged();
 }
