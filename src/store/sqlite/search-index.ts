@@ -17,7 +17,8 @@ export const INDEX_LAG_MS = 500;
 /** Rows indexed per transaction, so catching up after a crash never stalls the loop for long. */
 const ROWS_PER_CATCH_UP = 5_000;
 
-export interface SearchRow {
+/** A message as the messages table holds it. */
+export interface MessageRow {
   target: string;
   id: number;
   sender: string;
@@ -47,7 +48,7 @@ export class SqliteSearchIndex {
       }
     | undefined;
   private inline: Database.Statement<[number | bigint]> | undefined;
-  private searchStatement: Database.Statement<[string, string, number], SearchRow> | undefined;
+  private searchStatement: Database.Statement<[string, string, number], MessageRow> | undefined;
   private readonly catchUpChunk: (through: number) => void;
 
   constructor(
@@ -154,13 +155,13 @@ export class SqliteSearchIndex {
     statements.record.run(statements.newest.get()?.rowid ?? 0);
   }
 
-  search(target: string, query: string, limit: number): SearchRow[] {
+  search(target: string, query: string, limit: number): MessageRow[] {
     const words = searchWords(query);
     if (words.length === 0) return [];
     this.catchUp();
     // Quoted, every word is a plain term: nothing the user types is FTS5 syntax.
     const match = words.map((word) => `"${word}"`).join(' ');
-    this.searchStatement ??= this.db.prepare<[string, string, number], SearchRow>(
+    this.searchStatement ??= this.db.prepare<[string, string, number], MessageRow>(
       `SELECT m.target, m.id, m.sender, m.body, m.action, m.time
        FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
        WHERE messages_fts MATCH ? AND m.target = ? ORDER BY m.id DESC LIMIT ?`,

@@ -14,7 +14,7 @@ import { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteModeration } from './moderation.js';
 import { SqliteRooms } from './rooms.js';
-import { SqliteSearchIndex } from './search-index.js';
+import { type MessageRow, SqliteSearchIndex } from './search-index.js';
 
 export const SQLITE_FILE = 'chatroom.db';
 
@@ -31,15 +31,6 @@ export interface SqliteStoreOptions {
   synchronous?: SqliteSynchronous;
   /** Stop migrating at this version (tests use it to build an old schema). */
   migrateTo?: number;
-}
-
-interface MessageRow {
-  target: string;
-  id: number;
-  sender: string;
-  body: string;
-  action: number;
-  time: number;
 }
 
 function toMessage(row: MessageRow): StoredMessage {
