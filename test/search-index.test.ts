@@ -108,4 +108,16 @@ describe('the SQLite search index, kept behind the writes', () => {
     expect(waiting(reopened)).toBe(0);
     expect(await found(reopened, 'cherry')).toEqual(['cherry']);
   });
+
+  it('closes even when the index cannot be written, and catches up at the next start', async () => {
+    const dataDir = tempDir();
+    const store = SqliteStore.open({ dataDir });
+    await store.append([message('melon')]);
+    store.db.pragma('query_only = ON');
+    await store.close();
+    expect(store.db.open).toBe(false);
+    const reopened = open(dataDir);
+    expect(waiting(reopened)).toBe(0);
+    expect(await found(reopened, 'melon')).toEqual(['melon']);
+  });
 });

@@ -169,8 +169,13 @@ export class SqliteSearchIndex {
     return this.searchStatement.all(match, target, limit);
   }
 
-  /** Leaves the index complete, so a clean shutdown has nothing to catch up at the next start. */
+  /**
+   * Leaves the index complete, so a clean shutdown has nothing to catch up at the next start.
+   * If it cannot write (a full disk), the rows wait for that start instead: closing goes on.
+   */
   close(): void {
-    this.catchUp();
+    try {
+      this.catchUp();
+    } catch {}
   }
 }
