@@ -37,7 +37,7 @@ describe('chatroom serve options', () => {
       shutdownGraceMs: 5_000,
       historyOnJoin: 50,
       maxPendingWrites: 10_000,
-      store: { kind: 'sqlite', dataDir: 'data', synchronous: 'normal' },
+      store: { kind: 'sqlite', dataDir: 'data', synchronous: 'normal', walLimitBytes: 67_108_864 },
       retention: { days: 0, maxPerRoom: 0 },
     });
     expect(parseServeArgs(['--log-level', 'warn'])).toMatchObject({ logLevel: 'warn' });

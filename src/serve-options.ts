@@ -94,7 +94,12 @@ function storeConfig(values: SettingValues): StoreConfig {
   const kind = values.store ?? (url ? 'postgres' : 'sqlite');
   switch (kind) {
     case 'sqlite':
-      return { kind, dataDir: values.dataDir, synchronous: values.sqliteSynchronous };
+      return {
+        kind,
+        dataDir: values.dataDir,
+        synchronous: values.sqliteSynchronous,
+        walLimitBytes: values.sqliteWalLimit,
+      };
     case 'postgres':
       if (!url) throw new UsageError('--store postgres needs --database-url');
       return { kind, url };

@@ -321,7 +321,11 @@ async function cloakSecret(config: ServerConfig, store: ChatStore): Promise<stri
 async function openStore(config: StoreConfig, log: Logger): Promise<ChatStore> {
   switch (config.kind) {
     case 'sqlite':
-      return SqliteStore.open({ dataDir: config.dataDir, synchronous: config.synchronous });
+      return SqliteStore.open({
+        dataDir: config.dataDir,
+        synchronous: config.synchronous,
+        walLimitBytes: config.walLimitBytes,
+      });
     case 'postgres':
       return PostgresStore.open({
         url: config.url,

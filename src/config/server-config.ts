@@ -10,7 +10,7 @@ import type { SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
  */
 
 export type StoreConfig =
-  | { kind: 'sqlite'; dataDir: string; synchronous: SqliteSynchronous }
+  | { kind: 'sqlite'; dataDir: string; synchronous: SqliteSynchronous; walLimitBytes?: number }
   /** schema: a PostgreSQL schema of its own, created if absent (tests use one each). */
   | { kind: 'postgres'; url: string; schema?: string; queryTimeoutMs?: number }
   | { kind: 'memory' };

@@ -44,6 +44,16 @@ export const HISTORY_SETTINGS = {
     help: 'normal (default: survives a crash of the server, may lose the last commits to a power cut) or full (fsync every commit: survives that too)',
     doc: '`normal` survives a crash of the server but may lose the last commits to a power cut. `full` fsyncs every commit and survives a power cut too.',
   },
+  sqliteWalLimit: {
+    flag: 'sqlite-wal-limit',
+    arg: 'N',
+    group: 'history',
+    kind: 'positive',
+    unit: 'bytes',
+    default: 64 * 1024 * 1024,
+    help: 'bytes the SQLite write-ahead log may reach under sustained writes before commits wait for a checkpoint so it can start over (default {default})',
+    doc: 'Bytes the SQLite write-ahead log may reach under sustained writes. Checkpoints run in a background thread, a moment after writes; past this size the next commit waits (messages keep being collected meanwhile) until one has copied the whole log, so the log starts over and its file is cut back to this size.',
+  },
   historyOnJoin: {
     flag: 'history-on-join',
     arg: 'N',

@@ -10,6 +10,7 @@ import type {
 } from '../../core/history.js';
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
 import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey } from '../refs.js';
+import { SqliteCheckpointer } from './checkpointer.js';
 import { DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteModeration } from './moderation.js';
@@ -29,6 +30,8 @@ export type SqliteSynchronous = 'normal' | 'full';
 export interface SqliteStoreOptions {
   dataDir: string;
   synchronous?: SqliteSynchronous;
+  /** How big the WAL may grow under sustained writes before commits wait for a checkpoint. */
+  walLimitBytes?: number;
   /** Stop migrating at this version (tests use it to build an old schema). */
   migrateTo?: number;
 }
@@ -55,6 +58,9 @@ const REF_SCHEMA = 4;
  */
 const ROWS_PER_INSERT = [64, 16, 4, 1] as const;
 
+/** The WAL's limit when none is given (the server's is --sqlite-wal-limit). */
+export const DEFAULT_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export class SqliteStore implements HistoryStore {
   readonly backend = 'sqlite';
   /** Moderation, kept in the same database as the history. */
@@ -72,6 +78,7 @@ export class SqliteStore implements HistoryStore {
     readonly db: Database.Database,
     schemaVersion: number,
     private readonly lock: DataDirLock,
+    private readonly checkpointer: SqliteCheckpointer,
   ) {
     this.columnCount = schemaVersion >= REF_SCHEMA ? 7 : 6;
     this.rooms = new SqliteRooms(db);
@@ -222,7 +229,12 @@ export class SqliteStore implements HistoryStore {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       migrate(db, options.migrateTo ?? latestVersion(SQLITE_MIGRATIONS));
-      return new SqliteStore(db, currentVersion(db), lock);
+      const checkpointer = SqliteCheckpointer.start(db, {
+        path,
+        synchronous: options.synchronous ?? 'normal',
+        walLimitBytes: options.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES,
+      });
+      return new SqliteStore(db, currentVersion(db), lock, checkpointer);
     } catch (error) {
       db?.close();
       lock?.release();
@@ -236,7 +248,10 @@ export class SqliteStore implements HistoryStore {
   }
 
   async append(messages: readonly NewMessage[]): Promise<StoredMessage[]> {
+    const checkpointing = this.checkpointer.ready();
+    if (checkpointing) await checkpointing;
     const stored = this.appendAll(messages);
+    this.checkpointer.wrote();
     this.searchIndex.afterCommit(stored.length);
     return stored;
   }
@@ -303,6 +318,7 @@ export class SqliteStore implements HistoryStore {
     try {
       if (this.db.open) {
         this.searchIndex.close();
+        await this.checkpointer.close();
         this.db.close();
       }
     } finally {
