@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -5,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { NewMessage } from '../src/core/history.js';
 import { SQLITE_FILE, SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { onCleanup, tempDir } from './helpers.js';
+import { requireBuiltCli } from './spawned.js';
 
 function batch(from: number, size: number): NewMessage[] {
   return Array.from({ length: size }, (_, i) => ({
@@ -69,5 +71,23 @@ describe('SQLite checkpoints in the background', () => {
     const reopened = SqliteStore.open({ dataDir });
     onCleanup(() => reopened.close());
     expect(await reopened.latest('#a', 20)).toHaveLength(10);
+  });
+
+  it('lets a process with nothing else to do finish closing it', () => {
+    requireBuiltCli();
+    const store = new URL('../dist/store/sqlite/sqlite-store.js', import.meta.url).href;
+    // A top-level await left waiting on a worker that holds the loop open by nothing ends
+    // the process with code 13 instead.
+    const script = `
+      const { SqliteStore } = await import(${JSON.stringify(store)});
+      const store = SqliteStore.open({ dataDir: ${JSON.stringify(tempDir())} });
+      await store.append([{ target: '#a', sender: 'a', text: 'hi', action: false, time: 1 }]);
+      await store.close();
+      console.log('closed');`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(output.trim()).toBe('closed');
   });
 });

@@ -167,7 +167,12 @@ export class SqliteCheckpointer {
     const wasRunning = this.running;
     this.running = false;
     this.releaseHold();
-    if (wasRunning) this.worker?.postMessage('close');
+    if (wasRunning && this.worker) {
+      // Unreferenced, the worker would let a process with nothing else to do exit before it
+      // has (Node ends an unsettled top-level await with code 13).
+      this.worker.ref();
+      this.worker.postMessage('close');
+    }
     await this.exited;
   }
 }
