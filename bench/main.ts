@@ -60,7 +60,7 @@ import {
   latencyRun,
 } from './scenarios.js';
 import { count, median, ms, percent, summaryOf, table } from './stats.js';
-import { TARGETS, type Target } from './targets.js';
+import { REPLAY_TARGETS, TARGETS, type Target } from './targets.js';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -337,7 +337,11 @@ async function main(): Promise<void> {
   // overflow it and wait out SYN retransmits (1,000 took 55 s to join); what would be
   // measured is the kernel's retry timer.
   const lean = withoutPeer(targets);
-  if (options.only.has('memory')) await memoryPart(s, options, lean, report);
+  // The replayed lobby only in full runs: --quick keeps to one reading per door.
+  const replay = options.quick
+    ? []
+    : REPLAY_TARGETS.filter((t) => lean.some((l) => t.name.startsWith(`${l.name},`)));
+  if (options.only.has('memory')) await memoryPart(s, options, [...lean, ...replay], report);
   if (options.only.has('join')) await joinPart(s, options, lean, report);
   if (options.only.has('rooms'))
     exact = (await roomsPart(options, s.runs, targets, report)) && exact;

@@ -296,6 +296,7 @@ async function startServers(target: Target, limitsExempt: string | undefined): P
     env: {
       ...(limitsExempt ? { BENCH_LIMITS_EXEMPT: limitsExempt } : {}),
       ...(kind === 'chatroom-moderated' ? { BENCH_MODERATED: '1' } : {}),
+      ...(kind === 'chatroom-replay' ? { BENCH_LOBBY_HISTORY: '1' } : {}),
     },
   };
   if (kind === 'chatroom-postgres') return startNodes(target.nodes ?? 1, execArgv, env);

@@ -9,12 +9,14 @@
  * front door it has on a port of the system's choosing (line, IRC, and the WebSocket API as
  * "json-ws"; when a door is added, open it here and report its port under the door's name
  * from bench/doors.ts). BENCH_MODERATED, with sqlite, first stores a moderated lobby with a
- * long ban list (bench/moderated-lobby.ts).
+ * long ban list (bench/moderated-lobby.ts); BENCH_LOBBY_HISTORY, a lobby of 50 messages that
+ * every joiner is replayed (bench/lobby-history.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/log.js';
 import { parseServeArgs } from '../src/serve-options.js';
 import { DEFAULTS, type ServerConfig, type StoreConfig, startServer } from '../src/server.js';
+import { seedLobbyHistory } from './lobby-history.js';
 import { seedModeratedLobby } from './moderated-lobby.js';
 import { serveServer } from './server-common.js';
 
@@ -38,6 +40,7 @@ function configured(): Omit<ServerConfig, 'log'> {
 }
 
 if (process.env.BENCH_MODERATED && kind === 'sqlite') await seedModeratedLobby(process.argv[3]!);
+if (process.env.BENCH_LOBBY_HISTORY && kind === 'sqlite') await seedLobbyHistory(process.argv[3]!);
 
 const server = await startServer({
   ...configured(),
