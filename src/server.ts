@@ -73,7 +73,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
     },
     roomExpiryMs: config.rooms.expiryMs,
-    crowdNotices: { above: config.rooms.summarizeJoinsAbove, intervalMs: config.rooms.summaryMs },
+    crowdNotices: {
+      above: config.rooms.summarizeJoinsAbove,
+      quietAbove: config.rooms.summarizeAllJoinsAbove,
+      intervalMs: config.rooms.summaryMs,
+    },
     ...(config.operators && config.operators.length > 0
       ? { operators: new OperatorBook(config.operators) }
       : {}),

@@ -76,4 +76,65 @@ describe('join and part summaries in big rooms', () => {
       4,
     );
   });
+
+  it('tells no one of each join past --summarize-all-joins-above, IRC and web clients included', async () => {
+    const server = await startTestServer({
+      rooms: {
+        ...DEFAULTS.rooms,
+        summarizeJoinsAbove: 2,
+        summarizeAllJoinsAbove: 3,
+        summaryMs: 100,
+      },
+    });
+    const bob = await IrcClient.register(server.port('irc'), 'bob');
+    bob.send('JOIN #lobby');
+    await bob.waitFor((line) => line.includes(' 366 bob #lobby '));
+    const carol = await WsClient.join(server.port('http'), 'carol');
+    await LineClient.join(server.port('line'), 'alice');
+    // Three members: crowded, not yet quiet, so IRC still got alice's JOIN.
+    await bob.waitFor(/^:alice!\S+ JOIN #lobby/);
+
+    const dan = await IrcClient.register(server.port('irc'), 'dan');
+    dan.send('JOIN #lobby');
+    // The joiner hears of its own join, and NAMES still lists everyone.
+    await dan.waitFor(/^:dan!\S+ JOIN #lobby/);
+    await dan.waitFor((line) => line.includes(' 366 dan #lobby '));
+    dan.send('PART #lobby');
+    await dan.waitFor(/^:dan!\S+ PART #lobby/);
+
+    // alice's join may share the summary: it was summarized too.
+    await bob.waitFor(/^:\S+ NOTICE #lobby :.*1 left \(dan\); 3 members now$/);
+    bob.send('PING :barrier');
+    await bob.waitFor(/PONG .*barrier/);
+    expect(bob.received.some((line) => /^:dan!\S+ (JOIN|PART)/.test(line))).toBe(false);
+
+    await carol.waitFor({ type: 'crowd', room: '#lobby', quiet: true, members: 3, leftCount: 1 });
+    expect(carol.saw({ type: 'join', nick: 'dan' })).toBe(false);
+    expect(carol.saw({ type: 'part', nick: 'dan' })).toBe(false);
+  });
+
+  it('names only the first 50 members to whoever joins a quiet room; NAMES lists all', async () => {
+    const server = await startTestServer({
+      rooms: {
+        ...DEFAULTS.rooms,
+        summarizeJoinsAbove: 2,
+        summarizeAllJoinsAbove: 3,
+        summaryMs: 100,
+      },
+    });
+    const port = server.port('line');
+    for (let i = 0; i < 55; i++) await LineClient.join(port, `m${i}`);
+    const irc = await IrcClient.register(server.port('irc'), 'zed');
+    irc.send('JOIN #lobby');
+    await irc.waitFor((line) => line.includes(' 366 zed #lobby '));
+    const named = (lines: readonly string[]) =>
+      lines
+        .filter((line) => line.includes(' 353 zed '))
+        .flatMap((line) => line.slice(line.lastIndexOf(':') + 1).split(' '));
+    expect(named(irc.received)).toHaveLength(50);
+    const before = irc.received.length;
+    irc.send('NAMES #lobby');
+    await irc.waitFor((line) => line.includes(' 366 zed #lobby '));
+    expect(named(irc.received.slice(before))).toHaveLength(56);
+  });
 });

@@ -61,6 +61,7 @@ export function configFrom(values: SettingValues): SettingsConfig {
       nickChangeBurst: values.nickChangeBurst,
       expiryMs: minutes(values.roomExpiry),
       summarizeJoinsAbove: values.summarizeJoinsAbove,
+      summarizeAllJoinsAbove: values.summarizeAllJoinsAbove,
       summaryMs: seconds(values.joinSummaryInterval),
     },
     limitsExempt: values.limitsExempt,

@@ -55,6 +55,8 @@ export interface RoomsConfig {
   expiryMs: number;
   /** Rooms with more members than this summarize joins and parts every summaryMs; 0: never. */
   summarizeJoinsAbove: number;
+  /** Rooms with more members than this (and summarizeJoinsAbove) are quiet: summaries alone. */
+  summarizeAllJoinsAbove: number;
   summaryMs: number;
 }
 // ---- end of rooms and nicknames limits ----

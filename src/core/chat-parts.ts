@@ -98,6 +98,7 @@ export function wireChat(
     expiryMs: options.roomExpiryMs ?? 0,
     crowdNotices: options.crowdNotices ?? {
       above: DEFAULTS.rooms.summarizeJoinsAbove,
+      quietAbove: DEFAULTS.rooms.summarizeAllJoinsAbove,
       intervalMs: DEFAULTS.rooms.summaryMs,
     },
     roster,

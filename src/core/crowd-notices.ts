@@ -3,6 +3,12 @@ import type { ChatEvent } from './events.js';
 export interface CrowdNoticeOptions {
   /** Rooms with more members than this summarize joins and parts; 0 never does. */
   above: number;
+  /**
+   * Rooms (also above `above`) with more members than this tell no one of each join and
+   * part, only the summary: at 10,000 members, IRC and web clients' member lists cost 50
+   * million JOINs to build. 0 or absent: never.
+   */
+  quietAbove?: number;
   /** How often a busy room's summary is sent. */
   intervalMs: number;
 }
@@ -13,6 +19,8 @@ const NAMED = 5;
 type CrowdEvent = Extract<ChatEvent, { type: 'crowd' }>;
 
 interface Pending {
+  /** Some of these were told to no one but the summary (the room was quiet then). */
+  quiet: boolean;
   joined: string[];
   joinedCount: number;
   left: string[];
@@ -24,7 +32,9 @@ interface Pending {
  * arrive at once, telling every member of each one costs the server a million notices and
  * tells a person nothing (Slack hides them in big channels; IRC servers have "auditorium"
  * modes). The individual events still go out, marked `crowd`: IRC and web clients keep their
- * member lists from them, and text doors show the summary instead.
+ * member lists from them, and text doors show the summary instead. In a room past
+ * `quietAbove` they reach no one but the joiner or leaver: everyone gets the summary alone
+ * (Twitch's IRC stops sending JOIN and PART past 1,000 chatters for the same reason).
  */
 export class CrowdNotices {
   private readonly pending = new Map<string, Pending>();
@@ -41,14 +51,23 @@ export class CrowdNotices {
     return this.options.above > 0 && members > this.options.above;
   }
 
-  joined(roomKey: string, roomName: string, nick: string): void {
+  /** Whether a room of this many members tells no one of each join and part, only the summary. */
+  isQuiet(members: number): boolean {
+    const quietAbove = this.options.quietAbove ?? 0;
+    return this.isCrowded(members) && quietAbove > 0 && members > quietAbove;
+  }
+
+  /** quiet: no one but the joiner was told of it; the summary is everyone else's only word. */
+  joined(roomKey: string, roomName: string, nick: string, quiet = false): void {
     const entry = this.entry(roomKey, roomName);
+    entry.quiet ||= quiet;
     entry.joinedCount++;
     if (entry.joined.length < NAMED) entry.joined.push(nick);
   }
 
-  left(roomKey: string, roomName: string, nick: string): void {
+  left(roomKey: string, roomName: string, nick: string, quiet = false): void {
     const entry = this.entry(roomKey, roomName);
+    entry.quiet ||= quiet;
     entry.leftCount++;
     if (entry.left.length < NAMED) entry.left.push(nick);
   }
@@ -56,12 +75,18 @@ export class CrowdNotices {
   private entry(roomKey: string, roomName: string): Pending {
     let entry = this.pending.get(roomKey);
     if (!entry) {
-      entry = { joined: [], joinedCount: 0, left: [], leftCount: 0 };
+      entry = { quiet: false, joined: [], joinedCount: 0, left: [], leftCount: 0 };
       this.pending.set(roomKey, entry);
       const gathered = entry;
       this.later(() => {
         this.pending.delete(roomKey);
-        this.emit(roomKey, { type: 'crowd', room: roomName, ...gathered });
+        const { quiet, ...counts } = gathered;
+        this.emit(roomKey, {
+          type: 'crowd',
+          room: roomName,
+          ...counts,
+          ...(quiet ? { quiet } : {}),
+        });
       }, this.options.intervalMs);
     }
     return entry;

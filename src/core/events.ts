@@ -91,7 +91,11 @@ export type ChatEvent =
    */
   | { type: 'join'; room: string; nick: string; crowd?: true }
   | { type: 'part'; room: string; nick: string; reason: string; crowd?: true }
-  /** The joins and parts of a big room over the last interval: the first few named, all counted. */
+  /**
+   * The joins and parts of a big room over the last interval: the first few named, all counted.
+   * members: how many the room has now. quiet: the room is so big that no one was told of
+   * each join and part (not even the doors that keep member lists), only of this.
+   */
   | {
       type: 'crowd';
       room: string;
@@ -99,6 +103,8 @@ export type ChatEvent =
       joinedCount: number;
       left: readonly string[];
       leftCount: number;
+      members?: number;
+      quiet?: true;
     }
   /** crowd: told only to members of big rooms, which summarize it too (see 'join'). */
   | { type: 'quit'; nick: string; reason: string; crowd?: true }

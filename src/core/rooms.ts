@@ -62,9 +62,11 @@ export class Rooms {
       (key) => options.gate.forget(key),
     );
     // Every node sums up for its own members what it saw, wherever the joiners were.
-    this.crowd = new CrowdNotices(options.crowdNotices, (key, event) =>
-      options.fanout.publish(event, { rooms: [key], local: true }),
-    );
+    this.crowd = new CrowdNotices(options.crowdNotices, (key, event) => {
+      const room = this.byKey.get(key);
+      const members = room ? this.sizeOf(room) : 0;
+      options.fanout.publish({ ...event, members }, { rooms: [key], local: true });
+    });
   }
 
   /** Brings back the rooms (topics, creators) and their latest messages from the store. */
@@ -85,7 +87,20 @@ export class Rooms {
 
   /** The members of the room who follow every join and part of a big room (Room.followers). */
   followersOf(key: string): Iterable<Member> | undefined {
-    return this.byKey.get(key)?.followers;
+    const room = this.byKey.get(key);
+    return room && this.followed(room) ? room.followers : undefined;
+  }
+
+  /** A join or part (or quit) of a big room, for its summary. */
+  noteCrowd(room: Room, nick: string, joined: boolean): void {
+    const quiet = !this.followed(room);
+    if (joined) this.crowd.joined(room.key, room.name, nick, quiet);
+    else this.crowd.left(room.key, room.name, nick, quiet);
+  }
+
+  /** Whether a room's followers are told of each join and part (not when it is quiet). */
+  private followed(room: Room): boolean {
+    return !this.crowd.isQuiet(this.sizeOf(room));
   }
 
   /**
@@ -132,7 +147,9 @@ export class Rooms {
     if (room.topic) member.send(topicIs(room));
     // Only the first few on joining: in a room of thousands the full list costs every joiner
     // (and the server) a lot and tells a person nothing; /who gives it on demand.
-    member.send(this.membersEvent(room, options.allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN));
+    // A quiet room's members are told of no joins, so naming them all would be stale at once.
+    const allMembers = options.allMembers && this.followed(room);
+    member.send(this.membersEvent(room, allMembers ? undefined : MEMBERS_SHOWN_ON_JOIN));
     if ((options.replay ?? true) && room.recent.length > 0) {
       member.send(historyEvent(room.name, false, 'join', room.recent, undefined, false));
     }
@@ -157,18 +174,17 @@ export class Rooms {
 
   /**
    * A join or part, to the room. A big room's is marked `crowd` and summarized; the member
-   * hears of its own even if its door shows the others' only in summaries.
+   * hears of its own even if its door shows the others' only in summaries, or the room is quiet.
    */
   private announce(member: Member, room: Room, event: JoinOrPart): void {
     if (!this.crowd.isCrowded(this.sizeOf(room))) {
       this.options.fanout.publish(event, { rooms: [room.key] });
       return;
     }
-    if (event.type === 'join') this.crowd.joined(room.key, room.name, event.nick);
-    else this.crowd.left(room.key, room.name, event.nick);
+    this.noteCrowd(room, event.nick, event.type === 'join');
     const crowded = { ...event, crowd: true as const };
     this.options.fanout.publish(crowded, { rooms: [room.key] });
-    if (!room.followers.has(member)) member.send(crowded);
+    if (!this.followed(room) || !room.followers.has(member)) member.send(crowded);
   }
 
   /** Takes a member out of a room (they left, or were kicked: the room was told). */
@@ -196,7 +212,7 @@ export class Rooms {
       const room = this.byKey.get(key);
       if (!room) continue;
       if (this.crowd.isCrowded(this.sizeOf(room))) {
-        this.crowd.left(room.key, room.name, nick);
+        this.noteCrowd(room, nick, false);
         crowdedRooms.push(key);
       } else rooms.push(key);
     }

@@ -148,6 +148,23 @@ describe('ChatState', () => {
     expect(notices).toEqual(['You joined #lobby', '2 joined (bob, carol); 1 left (bob)']);
   });
 
+  it("keeps a quiet room's member list from its summaries, and its size from the server", () => {
+    const state = joined();
+    state.apply({
+      type: 'crowd',
+      room: '#lobby',
+      members: 1_200,
+      quiet: true,
+      joined: ['bob', 'carol'],
+      joinedCount: 250,
+      left: ['dan'],
+      leftCount: 3,
+    });
+    const lobby = state.conversations.get('#lobby')!;
+    expect([...lobby.members.values()]).toEqual(['alice', 'bob', 'carol']);
+    expect(lobby.memberTotal).toBe(1_200);
+  });
+
   it('keeps messages once each, in id order, whatever order they come in', () => {
     const state = joined();
     state.apply(message(5));

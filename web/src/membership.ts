@@ -69,7 +69,17 @@ export function crowdChanged(
 ): Change {
   const room = state.conversations.get(foldCase(message.room));
   if (!room) return {};
-  return state.notice(describeCrowd(message, false), 'info', room.key, time);
+  if (message.quiet) {
+    // No join or part of the others came: the summary is all this list will hear of.
+    for (const nick of message.joined) room.members.set(foldCase(nick), nick);
+    for (const nick of message.left) room.members.delete(foldCase(nick));
+  }
+  if (message.members !== undefined)
+    room.memberTotal = Math.max(message.members, room.members.size);
+  return {
+    ...state.notice(describeCrowd(message, false), 'info', room.key, time),
+    members: true,
+  };
 }
 
 export function quit(state: MembershipState, message: Event<'quit'>, time: number): Change {

@@ -67,6 +67,15 @@ export const ROOM_SETTINGS = {
     help: 'rooms with more members than this tell text and web users of joins and parts in one summary line (default {default}; 0: every join on its own line)',
     doc: 'In rooms with more members than this, text-door and web users get one summary line of joins and parts per interval instead of a line each (a join storm of 2,000 users would otherwise send 2 million notices). IRC clients still get every `JOIN` and `PART`: they keep their member lists from them. `0`: a line per join in every room.',
   },
+  summarizeAllJoinsAbove: {
+    flag: 'summarize-all-joins-above',
+    arg: 'N',
+    group: 'rooms',
+    kind: 'count',
+    default: 1_000,
+    help: 'rooms with more members than this (and than --summarize-joins-above) tell IRC and web clients too only the summary, and name the first 50 members to a joiner (default {default}; 0: never)',
+    doc: "Rooms with more members than this (and than `--summarize-joins-above`) are quiet: no one, IRC and web clients included, gets the others' joins and parts, only the summary (an IRC `NOTICE` to the channel), and a joiner is named the first 50 members (IRC `NAMES` and `WHO` still list all). A storm of 10,000 joiners otherwise sends 50 million `JOIN`s. `0`: never.",
+  },
   joinSummaryInterval: {
     flag: 'join-summary-interval',
     arg: 'SECONDS',

@@ -9,6 +9,7 @@ import { CAP_CHATHISTORY, CAP_ECHO_MESSAGE, CAP_MULTI_PREFIX, ENCODING_BITS } fr
 import { answerBadInput, keepaliveDue } from './client-health.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
 import { IRC_COMMANDS, refusal } from './commands/index.js';
+import { crowdNotice } from './crowd.js';
 import { IrcDecoder, type IrcInput } from './decoder.js';
 import type { IrcDoor } from './door.js';
 import { encodeShared, privmsgLines } from './encode.js';
@@ -248,13 +249,16 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       case 'current-room':
       case 'room-list':
       case 'help':
-      case 'crowd':
       case 'kill':
       case 'server-ban':
-        // IRC has its own welcome burst and LIST; it has no "current room"; its clients keep
-        // their member lists from every JOIN and PART, so a summary would only repeat them;
-        // kill and server-ban are for the server's nodes.
+        // IRC has its own welcome burst and LIST; it has no "current room"; kill and
+        // server-ban are for the server's nodes.
         return;
+      case 'crowd': {
+        const notice = crowdNotice(event, this.door.host);
+        if (notice) this.out.send(notice);
+        return;
+      }
     }
   }
 

@@ -195,11 +195,15 @@ export type ServerMessage =
   | { type: 'part'; room: string; nick: string; reason: string; time?: number; crowd?: true }
   /**
    * The joins and parts of a big room over the last interval (`crowd` on those events says
-   * they are summarized): clients that show joins as lines show this one instead.
+   * they are summarized): clients that show joins as lines show this one instead. members:
+   * the room's size now. quiet: the room is past --summarize-all-joins-above, so no one got
+   * the others' joins and parts, only this. Servers before them left both out.
    */
   | {
       type: 'crowd';
       room: string;
+      members?: number;
+      quiet?: true;
       joined: string[];
       joinedCount: number;
       left: string[];
