@@ -4,6 +4,8 @@ import type Database from 'better-sqlite3';
 
 /** How long the background connection lets writes gather before it checkpoints them. */
 export const CHECKPOINT_INTERVAL_MS = 250;
+/** The longest commits wait for a checkpoint that lets the WAL start over. */
+const MAX_HOLD_MS = 2_000;
 /** SQLite's own default, used again if the background connection cannot run. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 
@@ -66,7 +68,7 @@ export class SqliteCheckpointer {
   private readonly maxFrames: number;
   private requested = false;
   private wroteSinceRequest = false;
-  private hold: { promise: Promise<void>; release: () => void } | undefined;
+  private hold: { promise: Promise<void>; release: () => void; timer: NodeJS.Timeout } | undefined;
   /** False once closed, or once the worker has failed and SQLite checkpoints on its own again. */
   private running = false;
   private readonly exited: Promise<void> | undefined;
@@ -140,7 +142,10 @@ export class SqliteCheckpointer {
       const promise = new Promise<void>((resolve) => {
         release = resolve;
       });
-      this.hold = { promise, release };
+      // A checkpoint stuck on a failing disk must not stop every write: past this, commits go
+      // on and the WAL grows until a checkpoint gets through.
+      const timer = setTimeout(() => this.releaseHold(), MAX_HOLD_MS).unref();
+      this.hold = { promise, release, timer };
       this.requested = true;
       this.worker?.postMessage('now');
       return;
@@ -151,7 +156,9 @@ export class SqliteCheckpointer {
   private releaseHold(): void {
     const hold = this.hold;
     this.hold = undefined;
-    hold?.release();
+    if (!hold) return;
+    clearTimeout(hold.timer);
+    hold.release();
   }
 
   /** Without the worker, SQLite checkpoints on the writer's thread again, as it would by default. */
