@@ -20,7 +20,7 @@ import type { StoreKind, StoreRunConfig, StoreRunResult } from './store-worker.j
 import { HISTORY_TARGETS } from './targets.js';
 
 const TARGET_STORE_RATE = 50_000;
-const TARGET_FANOUT_DROP = 0.15;
+const TARGET_FANOUT_DROP = 0.1;
 
 function storeRun(config: StoreRunConfig): Promise<StoreRunResult> {
   const child = fork(fileURLToPath(new URL('./store-worker.js', import.meta.url)), [
