@@ -12,7 +12,10 @@ export function crowdNotice(
   serverHost: string,
 ): IrcMessage | undefined {
   if (!event.quiet) return undefined;
-  const members = event.members === undefined ? '' : `; ${event.members} members now`;
+  const members =
+    event.members === undefined
+      ? ''
+      : `; ${event.members} member${event.members === 1 ? '' : 's'} now`;
   return {
     source: serverHost,
     command: 'NOTICE',
