@@ -1,6 +1,7 @@
 import type { ModerationChange, NewAuditEntry } from '../src/core/moderation/types.js';
 import { NEW_ROOM_MODES, ROLE_VOICE } from '../src/core/moderation/types.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { createBenchLobby } from './lobby-history.js';
 
 /** The bans the moderated lobby carries (none matches a benchmark client). */
 export const BENCH_BANS = 1_000;
@@ -16,15 +17,7 @@ export async function seedModeratedLobby(dataDir: string): Promise<void> {
   const store = SqliteStore.open({ dataDir });
   try {
     const now = Date.now();
-    await store.createRoom({
-      key: '#lobby',
-      name: '#lobby',
-      topic: '',
-      topicSetBy: undefined,
-      topicSetAt: undefined,
-      createdBy: 'bench',
-      createdAt: now,
-    });
+    await createBenchLobby(store, now);
     const changes: ModerationChange[] = [
       { kind: 'modes', room: '#lobby', modes: { ...NEW_ROOM_MODES, moderated: true } },
     ];

@@ -7,6 +7,14 @@ import { WsClient } from './ws-client.js';
  * Big rooms summarize their joins and parts for text and web users (--summarize-joins-above),
  * while IRC clients, which keep member lists from them, still get every JOIN and PART.
  */
+/** Rooms of 3 members summarize joins for text doors; rooms of 4 are quiet for every door. */
+const QUIET_ABOVE_3 = {
+  ...DEFAULTS.rooms,
+  summarizeJoinsAbove: 2,
+  summarizeAllJoinsAbove: 3,
+  summaryMs: 100,
+};
+
 describe('join and part summaries in big rooms', () => {
   it('sends text users one summary instead of a line per join, and IRC every JOIN', async () => {
     const server = await startTestServer({
@@ -78,14 +86,7 @@ describe('join and part summaries in big rooms', () => {
   });
 
   it('tells no one of each join past --summarize-all-joins-above, IRC and web clients included', async () => {
-    const server = await startTestServer({
-      rooms: {
-        ...DEFAULTS.rooms,
-        summarizeJoinsAbove: 2,
-        summarizeAllJoinsAbove: 3,
-        summaryMs: 100,
-      },
-    });
+    const server = await startTestServer({ rooms: QUIET_ABOVE_3 });
     const bob = await IrcClient.register(server.port('irc'), 'bob');
     bob.send('JOIN #lobby');
     await bob.waitFor((line) => line.includes(' 366 bob #lobby '));
@@ -114,14 +115,7 @@ describe('join and part summaries in big rooms', () => {
   });
 
   it('names only the first 50 members to whoever joins a quiet room; NAMES lists all', async () => {
-    const server = await startTestServer({
-      rooms: {
-        ...DEFAULTS.rooms,
-        summarizeJoinsAbove: 2,
-        summarizeAllJoinsAbove: 3,
-        summaryMs: 100,
-      },
-    });
+    const server = await startTestServer({ rooms: QUIET_ABOVE_3 });
     const port = server.port('line');
     for (let i = 0; i < 55; i++) await LineClient.join(port, `m${i}`);
     const irc = await IrcClient.register(server.port('irc'), 'zed');
