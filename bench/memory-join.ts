@@ -49,7 +49,12 @@ async function memorySeries(
   for (let round = 1; round <= s.runs; round++) {
     const pending: Array<[Outcome<MemoryRun>, string, MemoryPending]> = [];
     for (const [clients, outcomes] of bySize) {
-      const config = { clients, generators: options.generators, concurrency: MEMORY_CONCURRENCY };
+      const config = {
+        clients,
+        generators: options.generators,
+        concurrency: MEMORY_CONCURRENCY,
+        startIdleMs: s.memoryStartIdleMs,
+      };
       for (const outcome of outcomes) {
         const name = `memory ${clients}: ${outcome.target.name} run ${round}/${s.runs}`;
         try {

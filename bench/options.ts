@@ -98,6 +98,8 @@ export interface Sizes {
   memoryClients: number[];
   /** How long each server is left idle before its memory is read. */
   memoryIdleMs: number;
+  /** How long a fresh server is left idle before its starting memory is read. */
+  memoryStartIdleMs: number;
   joinClients: number;
   joinConcurrency: number;
   /** Room sizes of the cluster part's fan-out (bench/cluster.ts), which is otherwise `fanout`. */
@@ -114,19 +116,21 @@ export function sizes(options: Options): Sizes {
       senders: 10,
       bytes: 64,
       warmupMs: quick ? 500 : 1_000,
-      measureMs: quick ? 1_500 : 5_000,
+      measureMs: quick ? 1_000 : 5_000,
     },
     latency: {
-      clients: 500,
+      // --quick: fewer to connect and join; the goals are judged at 500.
+      clients: quick ? 200 : 500,
       senders: 10,
       rate: 100,
       bytes: 64,
       warmupMs: quick ? 500 : 1_000,
-      measureMs: quick ? 2_000 : 10_000,
-      graceMs: quick ? 1_000 : 2_000,
+      measureMs: quick ? 1_000 : 10_000,
+      graceMs: quick ? 500 : 2_000,
     },
     memoryClients: quick ? [1_000] : [1_000, GOAL.memoryAt],
-    memoryIdleMs: quick ? 3_000 : 8_000,
+    memoryIdleMs: quick ? 2_000 : 8_000,
+    memoryStartIdleMs: quick ? 300 : 2_000,
     joinClients: quick ? 1_000 : GOAL.joinClients,
     joinConcurrency: 250,
     clusterClients: quick ? [100] : [100, 1_000],

@@ -265,6 +265,8 @@ export interface MemoryConfig {
   clients: number;
   generators: number;
   concurrency: number;
+  /** How long the fresh server idles before its starting RSS is read (default 2 s). */
+  startIdleMs?: number;
 }
 
 export interface MemoryRun {
@@ -313,9 +315,9 @@ export interface MemoryPending {
 export async function memoryStart(target: Target, config: MemoryConfig): Promise<MemoryPending> {
   const rig = await Rig.start(target, { ...config, senders: 0, bytes: 64 });
   try {
-    // Long enough for a server's start-up garbage to be collected and its pages returned:
-    // read sooner, the starting RSS was inflated and the growth flattered.
-    await sleep(2_000);
+    // Long enough (in full runs) for a server's start-up garbage to be collected and its
+    // pages returned: read sooner, the starting RSS was inflated and the growth flattered.
+    await sleep(config.startIdleMs ?? 2_000);
     const before = await rig.server.call('gc');
     const joined = await rig.join(config.concurrency, 120_000);
     await rig.settle(1_000, 120_000);
