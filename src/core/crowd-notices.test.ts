@@ -4,12 +4,13 @@ import type { ChatEvent } from './events.js';
 
 type Crowd = Extract<ChatEvent, { type: 'crowd' }>;
 
-function crowdNotices(above: number) {
+function crowdNotices(above: number, sizes = new Map<string, number>(), quietAbove = 0) {
   const timers: Array<() => void> = [];
   const sent: Array<[string, Crowd]> = [];
   const notices = new CrowdNotices(
-    { above, intervalMs: 1000 },
+    { above, quietAbove, intervalMs: 1000 },
     (key, event) => sent.push([key, event]),
+    (key) => sizes.get(key) ?? 0,
     (run) => timers.push(run),
   );
   const fire = () => {
@@ -26,7 +27,7 @@ describe('CrowdNotices', () => {
   });
 
   it('gathers one summary per room per interval, naming the first five', () => {
-    const { notices, sent, fire } = crowdNotices(1);
+    const { notices, sent, fire } = crowdNotices(1, new Map([['#big', 8]]));
     for (const nick of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) notices.joined('#big', '#Big', nick);
     notices.left('#big', '#Big', 'z');
     notices.joined('#other', '#other', 'q');
@@ -42,17 +43,43 @@ describe('CrowdNotices', () => {
           joinedCount: 7,
           left: ['z'],
           leftCount: 1,
+          members: 8,
         },
       ],
       [
         '#other',
-        { type: 'crowd', room: '#other', joined: ['q'], joinedCount: 1, left: [], leftCount: 0 },
+        {
+          type: 'crowd',
+          room: '#other',
+          joined: ['q'],
+          joinedCount: 1,
+          left: [],
+          leftCount: 0,
+          members: 0,
+        },
       ],
     ]);
     // The next interval starts afresh.
     notices.left('#big', '#Big', 'a');
     fire();
     expect(sent[2]?.[1]).toMatchObject({ joinedCount: 0, left: ['a'], leftCount: 1 });
+  });
+
+  it('marks a summary quiet when any of its joins or parts came while the room was past quietAbove', () => {
+    const sizes = new Map([['#big', 5]]);
+    const { notices, sent, fire } = crowdNotices(2, sizes, 4);
+    notices.joined('#big', '#big', 'a');
+    // The room shrinks below the quiet size before the summary goes: it must still say so.
+    sizes.set('#big', 3);
+    notices.left('#big', '#big', 'b');
+    fire();
+    expect(sent[0]?.[1]).toMatchObject({ quiet: true, members: 3, joinedCount: 1, leftCount: 1 });
+    notices.left('#big', '#big', 'c');
+    fire();
+    expect(sent[1]?.[1]).not.toHaveProperty('quiet');
+    expect(notices.isQuiet('#big')).toBe(false);
+    sizes.set('#big', 5);
+    expect(notices.isQuiet('#big')).toBe(true);
   });
 });
 

@@ -43,6 +43,8 @@ export class CrowdNotices {
     private readonly options: CrowdNoticeOptions,
     /** Sends a room's summary to its members. */
     private readonly emit: (roomKey: string, event: CrowdEvent) => void,
+    /** How many members a room has now, on every node. */
+    private readonly sizeOf: (roomKey: string) => number,
     private readonly later: (run: () => void, ms: number) => void = unrefTimeout,
   ) {}
 
@@ -51,23 +53,25 @@ export class CrowdNotices {
     return this.options.above > 0 && members > this.options.above;
   }
 
-  /** Whether a room of this many members tells no one of each join and part, only the summary. */
-  isQuiet(members: number): boolean {
+  /** Whether a room tells no one of each join and part, only the summary. */
+  isQuiet(roomKey: string): boolean {
     const quietAbove = this.options.quietAbove ?? 0;
-    return this.isCrowded(members) && quietAbove > 0 && members > quietAbove;
+    if (quietAbove <= 0) return false;
+    const members = this.sizeOf(roomKey);
+    return this.isCrowded(members) && members > quietAbove;
   }
 
-  /** quiet: no one but the joiner was told of it; the summary is everyone else's only word. */
-  joined(roomKey: string, roomName: string, nick: string, quiet = false): void {
+  joined(roomKey: string, roomName: string, nick: string): void {
     const entry = this.entry(roomKey, roomName);
-    entry.quiet ||= quiet;
+    // No one but the joiner was told: the summary is everyone else's only word of it.
+    entry.quiet ||= this.isQuiet(roomKey);
     entry.joinedCount++;
     if (entry.joined.length < NAMED) entry.joined.push(nick);
   }
 
-  left(roomKey: string, roomName: string, nick: string, quiet = false): void {
+  left(roomKey: string, roomName: string, nick: string): void {
     const entry = this.entry(roomKey, roomName);
-    entry.quiet ||= quiet;
+    entry.quiet ||= this.isQuiet(roomKey);
     entry.leftCount++;
     if (entry.left.length < NAMED) entry.left.push(nick);
   }
@@ -85,6 +89,7 @@ export class CrowdNotices {
           type: 'crowd',
           room: roomName,
           ...counts,
+          members: this.sizeOf(roomKey),
           ...(quiet ? { quiet } : {}),
         });
       }, this.options.intervalMs);

@@ -62,13 +62,13 @@ export class FromElsewhere {
       }
       case 'join': {
         const room = this.room(event.room, this.now());
-        if (event.crowd) this.rooms.noteCrowd(room, event.nick, true);
+        if (event.crowd) this.rooms.crowd.joined(room.key, room.name, event.nick);
         break;
       }
       case 'part':
         if (event.crowd) {
           const room = this.room(event.room, this.now());
-          this.rooms.noteCrowd(room, event.nick, false);
+          this.rooms.crowd.left(room.key, room.name, event.nick);
         }
         break;
       case 'quit': {
@@ -78,7 +78,7 @@ export class FromElsewhere {
         if (event.crowd) {
           for (const key of audience.rooms ?? []) {
             const room = this.rooms.find(key);
-            if (room) this.rooms.noteCrowd(room, event.nick, false);
+            if (room) this.rooms.crowd.left(room.key, room.name, event.nick);
           }
         }
         break;

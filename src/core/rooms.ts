@@ -62,11 +62,14 @@ export class Rooms {
       (key) => options.gate.forget(key),
     );
     // Every node sums up for its own members what it saw, wherever the joiners were.
-    this.crowd = new CrowdNotices(options.crowdNotices, (key, event) => {
-      const room = this.byKey.get(key);
-      const members = room ? this.sizeOf(room) : 0;
-      options.fanout.publish({ ...event, members }, { rooms: [key], local: true });
-    });
+    this.crowd = new CrowdNotices(
+      options.crowdNotices,
+      (key, event) => options.fanout.publish(event, { rooms: [key], local: true }),
+      (key) => {
+        const room = this.byKey.get(key);
+        return room ? this.sizeOf(room) : 0;
+      },
+    );
   }
 
   /** Brings back the rooms (topics, creators) and their latest messages from the store. */
@@ -91,16 +94,9 @@ export class Rooms {
     return room && this.followed(room) ? room.followers : undefined;
   }
 
-  /** A join or part (or quit) of a big room, for its summary. */
-  noteCrowd(room: Room, nick: string, joined: boolean): void {
-    const quiet = !this.followed(room);
-    if (joined) this.crowd.joined(room.key, room.name, nick, quiet);
-    else this.crowd.left(room.key, room.name, nick, quiet);
-  }
-
   /** Whether a room's followers are told of each join and part (not when it is quiet). */
   private followed(room: Room): boolean {
-    return !this.crowd.isQuiet(this.sizeOf(room));
+    return !this.crowd.isQuiet(room.key);
   }
 
   /**
@@ -181,7 +177,8 @@ export class Rooms {
       this.options.fanout.publish(event, { rooms: [room.key] });
       return;
     }
-    this.noteCrowd(room, event.nick, event.type === 'join');
+    if (event.type === 'join') this.crowd.joined(room.key, room.name, event.nick);
+    else this.crowd.left(room.key, room.name, event.nick);
     const crowded = { ...event, crowd: true as const };
     this.options.fanout.publish(crowded, { rooms: [room.key] });
     if (!this.followed(room) || !room.followers.has(member)) member.send(crowded);
@@ -212,7 +209,7 @@ export class Rooms {
       const room = this.byKey.get(key);
       if (!room) continue;
       if (this.crowd.isCrowded(this.sizeOf(room))) {
-        this.noteCrowd(room, nick, false);
+        this.crowd.left(room.key, room.name, nick);
         crowdedRooms.push(key);
       } else rooms.push(key);
     }
