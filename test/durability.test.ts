@@ -130,7 +130,7 @@ async function expectRefsKept(store: HistoryStore): Promise<void> {
 
 describe('schema migrations', () => {
   it.each([
-    1, 2, 3, 4,
+    1, 2, 3, 4, 5, 6, 7,
   ])('upgrades a SQLite schema from version %i in place, keeping its messages', async (from) => {
     const dataDir = tempDir();
     const old = SqliteStore.open({ dataDir, migrateTo: from });

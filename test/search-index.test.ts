@@ -54,6 +54,13 @@ describe('the SQLite search index, kept behind the writes', () => {
     checkIndex(store);
   });
 
+  it('finds words joined by underscores, which the index holds as separate words', async () => {
+    const store = open();
+    await store.append([message('deploy_v2 is out'), message('v2 deploy plan'), message('v3')]);
+    expect(await found(store, 'deploy_v2')).toEqual(['deploy_v2 is out', 'v2 deploy plan']);
+    expect(await found(store, 'deploy v3')).toEqual([]);
+  });
+
   it('catches up by itself when writes pause', async () => {
     const store = open();
     await store.append([message('quiet plum')]);

@@ -156,7 +156,9 @@ export class SqliteSearchIndex {
   }
 
   search(target: string, query: string, limit: number): MessageRow[] {
-    const words = searchWords(query);
+    // FTS5's tokenizer splits words at underscores; a quoted string of several tokens would be
+    // a phrase, which an index without positions cannot answer.
+    const words = searchWords(query).flatMap((word) => word.split('_').filter(Boolean));
     if (words.length === 0) return [];
     this.catchUp();
     // Quoted, every word is a plain term: nothing the user types is FTS5 syntax.
