@@ -7,7 +7,7 @@ import type { OperatorLogEntry } from './core/operators/types.js';
 import { startHttp } from './http/server.js';
 import type { Logger } from './log.js';
 import { type Cloak, hostCloak } from './net/cloak.js';
-import { Connection } from './net/connection.js';
+import { type CloseListener, Connection } from './net/connection.js';
 import { FlushScheduler } from './net/flush-scheduler.js';
 import { type Listening, listen, openAll } from './net/listener.js';
 import { ConnectionLimiter, refuseSocket } from './net/per-ip.js';
@@ -133,6 +133,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   );
   // ----
 
+  const forget: CloseListener = (_reason, connection) => connections.delete(connection);
   const textDoor = (codec: TextCodec) => (socket: import('node:net').Socket) => {
     const admission = limiter.admit(socket, codec.protocol);
     if (!admission.ok) {
@@ -145,7 +146,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const connection = new Connection(socket, codec.protocol, connectionLimits, log, flusher);
     admission.connected(connection);
     connections.add(connection);
-    connection.onClose(() => connections.delete(connection));
+    connection.onClose(forget);
     new TextSession(
       chat,
       codec,
@@ -188,7 +189,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     admission.connected(connection);
     connections.add(connection);
     new IrcSession(ircDoor, connection, admission.flood);
-    connection.onClose(() => connections.delete(connection));
+    connection.onClose(forget);
   };
 
   const openers: { door: string; port: number; open: () => Promise<Listening> }[] = [];

@@ -29,6 +29,30 @@ export interface ConnectionLimits {
 
 let nextConnectionId = 1;
 
+/** Told when the connection closes, with the reason and the connection it was given to. */
+export type CloseListener = (reason: string, connection: Connection) => void;
+
+/** Whoever a connection was made for (its session): told first when it closes. */
+export interface ConnectionOwner {
+  connectionClosed(reason: string): void;
+}
+
+/**
+ * The socket's listeners are shared by every connection and find theirs on the socket:
+ * closures made per connection, times tens of thousands of idle clients, were memory the
+ * server held for nothing.
+ */
+const CONNECTION = Symbol('connection');
+type OwnedTransport = Transport & { [CONNECTION]?: Connection };
+
+function onSocketError(this: OwnedTransport, error: NodeJS.ErrnoException): void {
+  this[CONNECTION]?.socketFailed(error);
+}
+
+function onSocketClose(this: OwnedTransport): void {
+  this[CONNECTION]?.socketClosed();
+}
+
 /**
  * Behind by this many times maxQueueBytes, a client is dropped without waiting for the
  * timeout: what a client that has stopped reading may cost in the meantime is bounded. Most
@@ -57,7 +81,9 @@ export class Connection {
   private takenMark = 0;
   /** Who waits for this turn's output to be written (see caughtUp). */
   private flushWaiters: Array<() => void> | undefined;
-  private readonly closeListeners: Array<(reason: string) => void> = [];
+  private owner: ConnectionOwner | undefined;
+  /** One listener in place, an array only for more: most connections have one. */
+  private closeListeners: CloseListener | CloseListener[] | undefined;
 
   constructor(
     readonly socket: Transport,
@@ -68,27 +94,44 @@ export class Connection {
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay?.(true);
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.reason ??= error.code === 'ECONNRESET' ? 'Connection reset by peer' : error.message;
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.closing = true;
-      const reason = this.reason ?? 'Connection closed';
-      this.log.info(
-        {
-          event: 'disconnect',
-          conn: this.id,
-          door,
-          remote: this.remote,
-          reason,
-          ms: Date.now() - this.openedAt,
-        },
-        'disconnect',
-      );
-      for (const listener of this.closeListeners) listener(reason);
-    });
+    (socket as OwnedTransport)[CONNECTION] = this;
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
     this.log.info({ event: 'connect', conn: this.id, door, remote: this.remote }, 'connect');
+  }
+
+  /** The socket's 'error': remembered as the close reason, unless there is one. */
+  socketFailed(error: NodeJS.ErrnoException): void {
+    this.reason ??= error.code === 'ECONNRESET' ? 'Connection reset by peer' : error.message;
+  }
+
+  /** The socket's 'close': logged once, then the owner and the listeners are told. */
+  socketClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    const reason = this.reason ?? 'Connection closed';
+    this.log.info(
+      {
+        event: 'disconnect',
+        conn: this.id,
+        door: this.door,
+        remote: this.remote,
+        reason,
+        ms: Date.now() - this.openedAt,
+      },
+      'disconnect',
+    );
+    this.owner?.connectionClosed(reason);
+    const listeners = this.closeListeners;
+    this.closeListeners = undefined;
+    if (typeof listeners === 'function') listeners(reason, this);
+    else if (listeners) for (const listener of listeners) listener(reason, this);
+  }
+
+  /** Gives the connection to its session, which is told first when it closes. */
+  ownedBy(owner: ConnectionOwner): void {
+    this.owner = owner;
   }
 
   /** Called once the client has a nickname (per-IP limits count unregistered connections). */
@@ -105,9 +148,12 @@ export class Connection {
     return this.closing;
   }
 
-  onClose(listener: (reason: string) => void): void {
-    if (this.closed) listener(this.reason ?? 'Connection closed');
-    else this.closeListeners.push(listener);
+  onClose(listener: CloseListener): void {
+    const listeners = this.closeListeners;
+    if (this.closed) listener(this.reason ?? 'Connection closed', this);
+    else if (listeners === undefined) this.closeListeners = listener;
+    else if (typeof listeners === 'function') this.closeListeners = [listeners, listener];
+    else listeners.push(listener);
   }
 
   send(bytes: Buffer): void {

@@ -64,6 +64,9 @@ export class ConnectionLimiter {
     this.sweeper.unref();
   }
 
+  /** One listener for every socket ('close' comes once), not a closure for each. */
+  private readonly releaseFd = () => this.fds.release();
+
   /** Whether a connection from the socket's address may be accepted, and on what terms. */
   admit(socket: Socket, door: string): Admission {
     // Before any exemption: running out of file descriptors hurts everyone alike.
@@ -71,7 +74,7 @@ export class ConnectionLimiter {
       this.outOfFds(door);
       return { ok: false, reason: 'The server is full; try again later' };
     }
-    socket.once('close', () => this.fds.release());
+    socket.on('close', this.releaseFd);
     const address = socket.remoteAddress;
     if (address === undefined || this.exempt.has(address)) return EXEMPT;
     const key = limitKey(address);

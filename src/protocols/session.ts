@@ -4,7 +4,7 @@ import type { ChatEvent } from '../core/events.js';
 import type { DisconnectCause, EncodingMemo, Member, Peer, PeerProfile } from '../core/member.js';
 import type { Logger } from '../log.js';
 import { type Cloak, PROCESS_CLOAK } from '../net/cloak.js';
-import type { Connection } from '../net/connection.js';
+import type { Connection, ConnectionOwner } from '../net/connection.js';
 import { type FloodOptions, floodControl } from '../net/flood.js';
 import { InputQueue, type Pausable } from '../net/input-queue.js';
 
@@ -40,7 +40,7 @@ export interface SessionOptions {
  * A door adds its codec and renderer (`deliver`), what its inputs mean (`handle`,
  * `pipelined`) and how it words errors (`tell`).
  */
-export abstract class Session<Input> implements Peer, Pausable {
+export abstract class Session<Input> implements Peer, Pausable, ConnectionOwner {
   abstract readonly protocol: string;
   readonly member: Member;
   protected readonly inputs: InputQueue<Input>;
@@ -76,12 +76,15 @@ export abstract class Session<Input> implements Peer, Pausable {
     });
     this.member = chat.attach(this);
     this.deadline = setTimeout(() => this.registrationTimedOut(), options.registrationTimeoutMs);
-    connection.onClose((reason) => {
-      clearTimeout(this.deadline);
-      this.closed();
-      this.inputs.dropDelayed();
-      void this.inputs.drained().then(() => chat.detach(this.member, reason));
-    });
+    connection.ownedBy(this);
+  }
+
+  /** The connection closed: the member leaves once the inputs it had sent are handled. */
+  connectionClosed(reason: string): void {
+    clearTimeout(this.deadline);
+    this.closed();
+    this.inputs.dropDelayed();
+    void this.inputs.drained().then(() => this.chat.detach(this.member, reason));
   }
 
   // ---- what each door supplies -----------------------------------------------------------

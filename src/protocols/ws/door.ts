@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Connection, type ConnectionLimits } from '../../net/connection.js';
+import { type CloseListener, Connection, type ConnectionLimits } from '../../net/connection.js';
 import type { FlushScheduler } from '../../net/flush-scheduler.js';
 import { type Admission, refuseSocket } from '../../net/per-ip.js';
 import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, MAX_CLIENT_MESSAGE_FRAGMENTS } from './protocol.js';
@@ -75,11 +75,12 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
     // We track our own sessions; ws's set would be a second copy.
     clientTracking: false,
   });
-  const sessions = new Map<WsSession, Connection>();
+  const sessions = new Map<Connection, WsSession>();
+  const forget: CloseListener = (_reason, connection) => sessions.delete(connection);
   let closing = false;
   // One timer for the whole door, not one per connection.
   const heartbeat = setInterval(() => {
-    for (const session of sessions.keys()) session.heartbeat();
+    for (const session of sessions.values()) session.heartbeat();
   }, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -112,15 +113,15 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
         );
         admission?.connected(connection);
         const session = new WsSession(ws, connection, context, admission?.flood);
-        sessions.set(session, connection);
-        connection.onClose(() => sessions.delete(session));
+        sessions.set(connection, session);
+        connection.onClose(forget);
       });
     },
     async close() {
       closing = true;
       clearInterval(heartbeat);
       // Each session first answers what it has read (its sends' acks), then closes.
-      const closed = [...sessions].map(([session, connection]) => {
+      const closed = [...sessions].map(([connection, session]) => {
         void session.shutdown(
           CLOSE_CODES.GOING_AWAY,
           'Server shutting down',
