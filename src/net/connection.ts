@@ -35,6 +35,8 @@ export type CloseListener = (reason: string, connection: Connection) => void;
 /** Whoever a connection was made for (its session): told first when it closes. */
 export interface ConnectionOwner {
   connectionClosed(reason: string): void;
+  /** Bytes read from the socket, once the owner has asked for them (readForOwner). */
+  received?(chunk: Buffer): void;
 }
 
 /**
@@ -47,6 +49,10 @@ type OwnedTransport = Transport & { [CONNECTION]?: Connection };
 
 function onSocketError(this: OwnedTransport, error: NodeJS.ErrnoException): void {
   this[CONNECTION]?.socketFailed(error);
+}
+
+function onSocketData(this: OwnedTransport, chunk: Buffer): void {
+  this[CONNECTION]?.socketData(chunk);
 }
 
 function onSocketClose(this: OwnedTransport): void {
@@ -105,6 +111,11 @@ export class Connection {
     this.reason ??= error.code === 'ECONNRESET' ? 'Connection reset by peer' : error.message;
   }
 
+  /** The socket's 'data', for an owner that asked for it. */
+  socketData(chunk: Buffer): void {
+    this.owner?.received?.(chunk);
+  }
+
   /** The socket's 'close': logged once, then the owner and the listeners are told. */
   socketClosed(): void {
     if (this.closed) return;
@@ -132,6 +143,11 @@ export class Connection {
   /** Gives the connection to its session, which is told first when it closes. */
   ownedBy(owner: ConnectionOwner): void {
     this.owner = owner;
+  }
+
+  /** Hands what the socket reads to the owner (doors that read the socket themselves). */
+  readForOwner(): void {
+    this.socket.on('data', onSocketData);
   }
 
   /** Called once the client has a nickname (per-IP limits count unregistered connections). */

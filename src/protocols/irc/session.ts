@@ -83,7 +83,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
       cloak: door.options.cloak,
     });
     this.out = new IrcOutput(this);
-    connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    connection.readForOwner();
     door.add(this);
   }
 
@@ -299,7 +299,7 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
 
   // ---- input ----------------------------------------------------------------------------
 
-  private receive(chunk: Buffer): void {
+  received(chunk: Buffer): void {
     this.lastInput = Date.now();
     this.pingSentAt = undefined;
     // Once the connection is going (cut off for flooding, say), the rest is not even parsed.

@@ -88,7 +88,7 @@ export class TextSession extends Session<string> implements TextView {
     this.sendEntries([
       { kind: 'notice', text: `Welcome to ${chat.serverName}. What is your nickname?` },
     ]);
-    connection.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    connection.readForOwner();
   }
 
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
@@ -116,7 +116,7 @@ export class TextSession extends Session<string> implements TextView {
     this.connection.end(reason);
   }
 
-  private receive(chunk: Buffer): void {
+  received(chunk: Buffer): void {
     for (const item of this.decoder.push(chunk)) this.accept(item);
   }
 
