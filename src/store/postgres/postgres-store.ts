@@ -1,10 +1,11 @@
 import pg from 'pg';
-import type {
-  HistoryStore,
-  NewMessage,
-  RetentionPolicy,
-  RoomRecord,
-  StoredMessage,
+import {
+  type HistoryStore,
+  type NewMessage,
+  type RetentionPolicy,
+  type RoomRecord,
+  type StoredMessage,
+  storedMessage,
 } from '../../core/history.js';
 import { latestVersion, pendingMigrations, StoreOpenError } from '../migrations.js';
 import { hasRefs, mergeRefs, planRefs, type RefPlan, refKey, refsOf } from '../refs.js';
@@ -185,7 +186,7 @@ export class PostgresStore implements HistoryStore {
     const stored = messages.map((message) => {
       const id = nextId.get(message.target)!;
       nextId.set(message.target, id + 1);
-      return { ...message, id };
+      return storedMessage(message, id);
     });
     const columns = [
       stored.map((m) => m.target),
