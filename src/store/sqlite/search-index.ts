@@ -8,10 +8,12 @@ const BATCH_INDEX_SCHEMA = 3;
 
 /**
  * How far the index may fall behind before it catches up: rows stored but not yet indexed.
- * FTS5 writes a segment per transaction and merges them later, so indexing a thousand rows at
- * once costs about half as much per row as indexing each commit's few dozen (docs/benchmarks.md).
+ * FTS5 writes a segment per transaction and merges them later, so the more rows at once, the
+ * less each costs: a row indexed with 250 others costs 2.7 µs, with 1,000 2.0 µs, with 5,000
+ * 1.3 µs, and no less with 20,000, whose merges stall the loop three times as long
+ * (BENCHMARKS.md). A search indexes what waits first, so the lag never hides a message.
  */
-export const INDEX_LAG_ROWS = 1_000;
+export const INDEX_LAG_ROWS = 5_000;
 /** And how long: a quiet room's last messages are indexed this soon after they were stored. */
 export const INDEX_LAG_MS = 500;
 /** Rows indexed per transaction, so catching up after a crash never stalls the loop for long. */
@@ -28,8 +30,8 @@ export interface MessageRow {
 }
 
 /**
- * The FTS5 index of the messages' bodies. Stored messages are indexed behind the writes, a
- * thousand rows or half a second at a time, outside the commit that relays them; a search
+ * The FTS5 index of the messages' bodies. Stored messages are indexed behind the writes,
+ * 5,000 rows or half a second at a time, outside the commit that relays them; a search
  * first indexes whatever is still waiting, so it always sees every stored message. What has
  * been indexed is recorded (`search_progress`) in the same transaction as the index rows, so a
  * crash between the two leaves nothing indexed twice or skipped: the next start catches up.
