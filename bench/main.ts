@@ -207,6 +207,8 @@ async function latencyPart(
         'p99 (min–max)',
         '× baseline',
         ...(peer ? [`× ${peer}`] : []),
+        'p99.9',
+        '× baseline',
         'everyone p50 (min–max)',
         '× baseline',
         'p95',
@@ -222,6 +224,8 @@ async function latencyPart(
         cell(outcome, (run) => run.delivery.p99),
         ratioCell(outcomes, outcome, p99),
         ...(peer ? [peerCell(outcomes, outcome, p99)] : []),
+        ms(median(outcome.runs.map((run) => run.delivery.p999))),
+        ratioCell(outcomes, outcome, (run) => run.delivery.p999),
         cell(outcome, (run) => run.everyone.p50),
         ratioCell(outcomes, outcome, (run) => run.everyone.p50),
         ms(median(outcome.runs.map((run) => run.everyone.p95))),
@@ -234,7 +238,7 @@ async function latencyPart(
   console.log(
     '   delivery: from the sender writing a message to one receiver reading it; everyone: from the write until\n' +
       '   the last of the receivers read it. Both are read in the generator, so they include its own time\n' +
-      '   to get round all its sockets. × baseline: p99 per delivery, p50 until everyone' +
+      '   to get round all its sockets. × baseline: p99 and p99.9 per delivery, p50 until everyone' +
       (peer ? `; × ${peer}: p99 per delivery (below 1 = faster than ${peer}).` : '.'),
   );
   console.log(`\n${loopDelayTable(outcomes)}`);

@@ -69,7 +69,7 @@ async function memorySeries(
         const r = await run.finish(s.memoryIdleMs);
         for (const problem of r.problems) progress(`    problem: ${problem}`);
         progress(
-          `  ${name}: ${kib(r.rssNoGcPerConnection)} KiB RSS per connection after the storm (no GC), ${kib(r.rssPerConnection)} KiB idle after a GC (${(r.rssBefore / 2 ** 20).toFixed(1)} → ${(r.rssAfter / 2 ** 20).toFixed(1)} MiB), heap ${kib(r.heapPerConnection)} KiB, joined in ${(r.joinMs / 1000).toFixed(1)} s`,
+          `  ${name}: ${kib(r.rssNoGcPerConnection)} KiB RSS per connection after the storm (no GC), ${kib(r.rssIdleNoGcPerConnection)} KiB idle (no GC), ${kib(r.rssPerConnection)} KiB idle after a GC (${(r.rssBefore / 2 ** 20).toFixed(1)} → ${(r.rssAfter / 2 ** 20).toFixed(1)} MiB), heap ${kib(r.heapPerConnection)} KiB, joined in ${(r.joinMs / 1000).toFixed(1)} s`,
         );
         outcome.runs.push(r);
       } catch (error) {
@@ -100,8 +100,8 @@ export async function memoryPart(
   console.log(
     `\nMemory, ${sizes.map(count).join(' and ')} idle clients in #lobby: server RSS after a full GC before the first client\n` +
       `   connects; again with no forced GC once all have joined (${MEMORY_CONCURRENCY} joining at a time) and nothing has arrived\n` +
-      `   for 1 s (what an operator sees: the judged figure); and after a full GC once the server has been idle\n` +
-      `   ${s.memoryIdleMs / 1000} s more; median of ${s.runs} run(s). Targets "50 replayed" join a lobby whose 50 messages are replayed.`,
+      `   for 1 s (what an operator sees: the judged figure); and, once the server has been idle ${s.memoryIdleMs / 1000} s more,\n` +
+      `   with no forced GC and then after one; median of ${s.runs} run(s). Targets "50 replayed" join a lobby whose 50 messages are replayed.`,
   );
   // --quick: both sizes in the same rounds, so that all the idle times overlap.
   const results = new Map<number, Outcome<MemoryRun>[]>();
@@ -126,7 +126,8 @@ export async function memoryPart(
           'runs',
           'RSS/conn no GC KiB (min–max)',
           '× baseline',
-          'RSS/conn after GC',
+          'idle, no GC',
+          'idle, after GC',
           'heap used/conn',
           'heap reserved/conn',
           'external/conn',
@@ -142,6 +143,7 @@ export async function memoryPart(
             kib,
           ),
           ratioCell(outcomes, outcome, (run) => run.rssNoGcPerConnection),
+          kib(median(outcome.runs.map((run) => run.rssIdleNoGcPerConnection))),
           kib(median(outcome.runs.map((run) => run.rssPerConnection))),
           kib(median(outcome.runs.map((run) => run.heapPerConnection))),
           kib(median(outcome.runs.map((run) => run.heapTotalPerConnection))),
@@ -153,8 +155,9 @@ export async function memoryPart(
       )}`,
     );
     console.log(
-      '   RSS/conn: (RSS with every client in − RSS before the first) / clients, no GC forced after the storm, or after\n' +
-        "   one once idle; KiB = 1,024 bytes. The same, after the GC, for V8's heap in use and reserved, and for memory\n" +
+      '   RSS/conn: (RSS with every client in − RSS before the first) / clients, with no GC forced: 1 s after the storm\n' +
+        "   (judged) and once idle (V8's memory reducer has had its chance); then after a forced GC. KiB = 1,024 bytes.\n" +
+        "   The same, after the GC, for V8's heap in use and reserved, and for memory\n" +
         '   V8 knows of outside its heap (Buffers); all KiB.\n' +
         "   Kernel socket buffers are in no process's RSS.",
     );

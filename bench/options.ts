@@ -129,7 +129,7 @@ export function sizes(options: Options): Sizes {
       graceMs: quick ? 500 : 2_000,
     },
     memoryClients: quick ? [1_000] : [1_000, GOAL.memoryAt],
-    memoryIdleMs: quick ? 2_000 : 8_000,
+    memoryIdleMs: quick ? 2_000 : 12_000,
     memoryStartIdleMs: quick ? 300 : 2_000,
     joinClients: quick ? 1_000 : GOAL.joinClients,
     joinConcurrency: 250,
