@@ -10,6 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../src/node-flags.js';
 import type { GeneratorApi, GeneratorConfig, GeneratorMark } from './generator.js';
 import { busyCores, type CpuTimes, cpuTimes } from './machine.js';
 import { startNgircd } from './ngircd.js';
@@ -25,9 +26,16 @@ function nodeArgs(variable: string): string[] {
   return process.env[variable]?.split(' ').filter(Boolean) ?? [];
 }
 
-/** Node flags for the server under test: --expose-gc for the memory readings, and any extra. */
-function serverNodeArgs(): string[] {
-  return ['--expose-gc', ...nodeArgs('BENCH_SERVER_NODE_ARGS')];
+/**
+ * Node flags for the server under test: --expose-gc for the memory readings, chatroom's own
+ * (as `chatroom serve` runs) for its servers, and any extra (later flags win).
+ */
+function serverNodeArgs(chatroom: boolean): string[] {
+  return [
+    '--expose-gc',
+    ...(chatroom ? SERVER_NODE_FLAGS : []),
+    ...nodeArgs('BENCH_SERVER_NODE_ARGS'),
+  ];
 }
 
 /** File descriptors a process needs beside its sockets (stdio, IPC, libuv, SQLite files). */
@@ -279,8 +287,8 @@ interface Started {
 }
 
 async function startServers(target: Target, limitsExempt: string | undefined): Promise<Started> {
-  const execArgv = serverNodeArgs();
   const kind = target.server;
+  const execArgv = serverNodeArgs(kind.startsWith('chatroom'));
   if (kind === 'line-baseline' || kind === 'ws-baseline') {
     const name = kind === 'line-baseline' ? 'baseline-server' : 'baseline-ws-server';
     const { child, ready } = await Child.start<ServerApi, Ports>(kind, script(name), [], {
