@@ -24,10 +24,12 @@ export interface Options {
   window: number;
   generators: number;
   targets: string[] | undefined;
+  /** The fan-out's room sizes, when not its usual ones (to look at one closely). */
+  clients: number[] | undefined;
 }
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--runs N] [--json FILE]
-                      [--window N] [--generators N] [--targets "${TARGETS.map((t) => t.name).join(',')}"]`;
+                      [--clients N,...] [--window N] [--generators N] [--targets "${TARGETS.map((t) => t.name).join(',')}"]`;
 
 function positive(value: string | undefined, flag: string): number {
   const n = Number(value);
@@ -44,6 +46,7 @@ export function parseArgs(argv: readonly string[]): Options {
     window: 64,
     generators: 1,
     targets: undefined,
+    clients: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -52,6 +55,9 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--window') options.window = positive(argv[++i], arg);
     else if (arg === '--runs') options.runs = positive(argv[++i], arg);
     else if (arg === '--generators') options.generators = positive(argv[++i], arg);
+    else if (arg === '--clients') {
+      options.clients = (argv[++i] ?? '').split(',').map((n) => positive(n, arg));
+    }
     else if (arg === '--targets') {
       options.targets = (argv[++i] ?? '').split(',').map((name) => name.trim());
       for (const name of options.targets) {
@@ -111,7 +117,7 @@ export function sizes(options: Options): Sizes {
   return {
     runs: options.runs ?? (quick ? 1 : 3),
     // --quick (a smoke run, in under two minutes for every part): each part at one size.
-    fanoutClients: quick ? [100] : [100, 1_000],
+    fanoutClients: options.clients ?? (quick ? [100] : [100, 1_000]),
     fanout: {
       senders: 10,
       bytes: 64,

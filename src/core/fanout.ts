@@ -65,7 +65,7 @@ export class LocalFanout implements Fanout {
   ) {}
 
   publish(event: ChatEvent, audience: Audience): void {
-    const memo: EncodingMemo = new Map();
+    const memo: EncodingMemo = [];
     // Compared by identity in the loops: resolved once, not a string comparison per member.
     const except =
       audience.except === undefined ? undefined : this.directory.memberByNick(audience.except);

@@ -174,20 +174,23 @@ export class Connection {
 
   send(bytes: Buffer): void {
     if (this.closing) return;
+    // Everything sent to this socket in one turn of the event loop (say, every message of a
+    // stored batch) is gathered and leaves in one write: one trip through the stream
+    // machinery and one syscall per socket per turn, not per message.
+    const output = this.output;
+    if (output !== undefined) {
+      this.output = output.followedBy(bytes);
+      return;
+    }
     // Only what earlier turns left unread counts against the client: what this turn gathers
     // (a group commit's whole batch, a join's replay) is ours, not a sign it is not reading.
+    // That is the same all turn (the socket is written at the flush), so it is looked at once.
     if (this.socket.writableLength > this.limits.maxQueueBytes * HARD_QUEUE_FACTOR) {
       this.abortSlow();
       return;
     }
-    // Everything sent to this socket in one turn of the event loop (say, every message of a
-    // stored batch) is gathered and leaves in one write: one trip through the stream
-    // machinery and one syscall per socket per turn, not per message.
-    if (this.output === undefined) {
-      this.output = this.flusher.turnRoot;
-      this.flusher.add(this);
-    }
-    this.output = this.output.followedBy(bytes);
+    this.output = this.flusher.turnRoot.followedBy(bytes);
+    this.flusher.add(this);
   }
 
   /**

@@ -207,6 +207,10 @@ function noop(): void {}
  * each use. The memo is shared by every recipient of one event, on every door.
  */
 export class MemoSlot<T> {
+  private static made = 0;
+  /** Where in the memo this slot's value goes: each slot made has its own place. */
+  private readonly index = MemoSlot.made++;
+
   constructor(readonly name: string) {}
 
   /**
@@ -214,11 +218,11 @@ export class MemoSlot<T> {
    * recipient: no closure to make the value, which would be garbage for each of thousands.)
    */
   peek(memo: EncodingMemo): T | undefined {
-    return memo.get(this) as T | undefined;
+    return memo[this.index] as T | undefined;
   }
 
   put(memo: EncodingMemo, value: T): T {
-    memo.set(this, value);
+    memo[this.index] = value;
     return value;
   }
 }
