@@ -57,8 +57,7 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--generators') options.generators = positive(argv[++i], arg);
     else if (arg === '--clients') {
       options.clients = (argv[++i] ?? '').split(',').map((n) => positive(n, arg));
-    }
-    else if (arg === '--targets') {
+    } else if (arg === '--targets') {
       options.targets = (argv[++i] ?? '').split(',').map((name) => name.trim());
       for (const name of options.targets) {
         if (!TARGETS.some((target) => target.name === name)) throw new Error(`no target "${name}"`);

@@ -94,7 +94,7 @@ export function startHttp(options: HttpOptions): Promise<HttpDoor> {
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     if (!hosts.allows(request.headers.host)) {
       options.log.info(
         { event: 'error', door: 'ws', host: request.headers.host },
@@ -196,6 +196,11 @@ const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 const MISDIRECTED =
   'This server does not answer to that host name. If it is the name users reach it by, ' +
   'its operator can add it with --public-host.\n';
+
+/** One listener for every upgraded socket, not a closure each: they live as long as it does. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
 
 function pathOf(request: IncomingMessage): string {
   const url = request.url ?? '/';

@@ -55,6 +55,10 @@ function onSocketData(this: OwnedTransport, chunk: Buffer): void {
   this[CONNECTION]?.socketData(chunk);
 }
 
+function onSocketEnd(this: OwnedTransport): void {
+  this[CONNECTION]?.end('Connection closed');
+}
+
 function onSocketClose(this: OwnedTransport): void {
   this[CONNECTION]?.socketClosed();
 }
@@ -148,6 +152,14 @@ export class Connection {
   /** Hands what the socket reads to the owner (doors that read the socket themselves). */
   readForOwner(): void {
     this.socket.on('data', onSocketData);
+  }
+
+  /**
+   * For a socket that stays half open when the client ends its side (an HTTP server's, after an
+   * upgrade): the client is gone, so ours ends too instead of waiting for a write to fail.
+   */
+  endWhenPeerEnds(): void {
+    this.socket.on('end', onSocketEnd);
   }
 
   /** Called once the client has a nickname (per-IP limits count unregistered connections). */

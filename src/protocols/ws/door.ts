@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
 import { type CloseListener, Connection, type ConnectionLimits } from '../../net/connection.js';
 import type { FlushScheduler } from '../../net/flush-scheduler.js';
 import { type Admission, refuseSocket } from '../../net/per-ip.js';
-import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, MAX_CLIENT_MESSAGE_FRAGMENTS } from './protocol.js';
+import { answerHandshake } from './handshake.js';
+import { CLOSE_CODES } from './protocol.js';
 import { RecentSends } from './recent-sends.js';
 import { type WsDoorContext, WsSession } from './session.js';
 
@@ -36,45 +37,17 @@ export interface WsDoor {
   close(): Promise<void>;
 }
 
-/** Why ws closed a connection, by the code it closes with on a client's protocol violation. */
-const VIOLATIONS: ReadonlyMap<number, string> = new Map([
-  [CLOSE_CODES.PROTOCOL_ERROR, 'Protocol error'],
-  [CLOSE_CODES.INVALID_UTF8, 'Invalid UTF-8'],
-  [CLOSE_CODES.POLICY_VIOLATION, 'Too many message fragments'],
-  [CLOSE_CODES.MESSAGE_TOO_BIG, 'Message too big'],
-]);
-
 /**
- * ws closes with a bare code when a client breaks a rule (its reason goes only to the 'error'
- * event, after the close frame is sent), so a client could not tell "too many fragments" from
- * any other policy. It is the only caller that gives no reason (an echoed close passes the
- * client's, even an empty one), so that is where the reason is filled in.
+ * The WebSocket front door: the opening handshake here, the frames in each session's link.
+ * Our own, not the ws library's: its objects (a WebSocket, a Receiver stream, a Sender) cost
+ * every idle connection about 1.5 KB more than the rest of the session.
  */
-class ExplainingWebSocket extends WebSocket {
-  override close(code?: number, data?: string | Buffer): void {
-    super.close(code, data ?? (code === undefined ? undefined : VIOLATIONS.get(code)));
-  }
-}
-
-/** The WebSocket front door: ws does the handshake and reading; sessions do the rest. */
 export function createWsDoor(options: WsDoorOptions): WsDoor {
   const context: WsDoorContext = {
     ...options,
     recentSends: options.recentSends ?? new RecentSends(),
     closeGraceMs: options.shutdownGraceMs,
   };
-  const wss = new WebSocketServer({
-    WebSocket: ExplainingWebSocket,
-    noServer: true,
-    maxPayload: MAX_CLIENT_MESSAGE_BYTES,
-    // One more frame and ws closes with 1008: an unfinished message may not pile up fragments.
-    maxFragments: MAX_CLIENT_MESSAGE_FRAGMENTS,
-    // Compression would cost each connection a zlib context (tens of KB) and every broadcast
-    // a deflate per recipient, undoing "frame once for everyone".
-    perMessageDeflate: false,
-    // We track our own sessions; ws's set would be a second copy.
-    clientTracking: false,
-  });
   const sessions = new Map<Connection, WsSession>();
   const forget: CloseListener = (_reason, connection) => sessions.delete(connection);
   let closing = false;
@@ -103,19 +76,41 @@ export function createWsDoor(options: WsDoorOptions): WsDoor {
         );
         return;
       }
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = new Connection(
+      const handshake = answerHandshake(request.method, request.headers);
+      if (!handshake.ok) {
+        const headers = Object.entries(handshake.headers ?? {})
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('');
+        const body = `${handshake.reason}\n`;
+        refuseSocket(
           socket,
-          'ws',
-          options.connectionLimits,
-          options.log,
-          options.flusher,
+          `HTTP/1.1 ${handshake.status} ${STATUS_CODES[handshake.status]}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`,
+          options.shutdownGraceMs,
         );
-        admission?.connected(connection);
-        const session = new WsSession(ws, connection, context, admission?.flood);
-        sessions.set(connection, session);
-        connection.onClose(forget);
-      });
+        return;
+      }
+      if (!socket.readable || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      socket.write(handshake.response);
+      // The HTTP server's request timeouts are for requests; this is a conversation now.
+      socket.setTimeout(0);
+      const connection = new Connection(
+        socket,
+        'ws',
+        options.connectionLimits,
+        options.log,
+        options.flusher,
+      );
+      connection.endWhenPeerEnds();
+      admission?.connected(connection);
+      const session = new WsSession(connection, context, admission?.flood);
+      sessions.set(connection, session);
+      connection.onClose(forget);
+      // Handed over by the HTTP server as it was left: reading starts here.
+      socket.resume();
+      if (head.length > 0) session.received(head);
     },
     async close() {
       closing = true;

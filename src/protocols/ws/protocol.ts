@@ -20,11 +20,11 @@ export type { AuditEntry, ModeChange, RoleName, RoomModes, Sanction, SanctionKin
 
 /** The path the HTTP server upgrades to a WebSocket. */
 export const WS_PATH = '/ws';
-/** The largest message a client may send; ws closes the connection with 1009 past it. */
+/** The largest message a client may send; the door closes the connection with 1009 past it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 /**
  * Most frames one client message may come in. Each fragment held costs the server a Buffer
- * object (~130 bytes) on top of its payload, and ws's own limit (16,384) let a client that
+ * object (~130 bytes) on top of its payload, and the ws library's limit (16,384) let a client that
  * never finishes its message hold 2 MiB; at 256 a partial message holds at most ~33 KB of
  * bookkeeping besides its 64 KiB of payload. Browsers send a message as one frame; libraries
  * that fragment do so in KiB-sized pieces (a 64 KiB message in 256-byte pieces still fits).
@@ -35,21 +35,21 @@ export const MAX_REF_LENGTH = 64;
 /** Most rooms one `hello` may ask to resume. */
 export const MAX_RESUME_ROOMS = 100;
 
-/** Close codes the server uses (the 1xxx ones are RFC 6455's, sent by the ws library or us). */
+/** Close codes the server uses (the 1xxx ones are RFC 6455's). */
 export const CLOSE_CODES = {
   /** The client sent `quit`. */
   NORMAL: 1000,
   /** The server is shutting down. */
   GOING_AWAY: 1001,
-  /** A frame broke the WebSocket protocol (sent by ws). */
+  /** A frame broke the WebSocket protocol (sent by the frame reader, frames.ts). */
   PROTOCOL_ERROR: 1002,
   /** A binary message: this door speaks JSON text only. */
   UNSUPPORTED_DATA: 1003,
-  /** A text message that was not valid UTF-8 (sent by ws). */
+  /** A text message that was not valid UTF-8 (sent by the frame reader, frames.ts). */
   INVALID_UTF8: 1007,
-  /** A message in more than MAX_CLIENT_MESSAGE_FRAGMENTS frames (sent by ws). */
+  /** A message in more than MAX_CLIENT_MESSAGE_FRAGMENTS frames (sent by the frame reader, frames.ts). */
   POLICY_VIOLATION: 1008,
-  /** A message larger than MAX_CLIENT_MESSAGE_BYTES (sent by ws). */
+  /** A message larger than MAX_CLIENT_MESSAGE_BYTES (sent by the frame reader, frames.ts). */
   MESSAGE_TOO_BIG: 1009,
   /** The node can no longer serve the client (its cluster took it for lost): reconnect. */
   SERVICE_RESTART: 1012,

@@ -1,4 +1,3 @@
-import { WebSocket } from 'ws';
 import type { Chat } from '../../core/chat.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
@@ -14,7 +13,14 @@ import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
 import { MemoSlot, Session } from '../session.js';
 import { decodeClientMessage, encodeServerMessage, toServerMessage } from './codec.js';
-import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.js';
+import { WsLink, type WsLinkOwner } from './link.js';
+import {
+  CLOSE_CODES,
+  type ClientMessage,
+  MAX_CLIENT_MESSAGE_BYTES,
+  MAX_CLIENT_MESSAGE_FRAGMENTS,
+  type ServerMessage,
+} from './protocol.js';
 import type { RecentSends } from './recent-sends.js';
 
 /** What every WebSocket session shares: the core, the door's settings, recent sends. */
@@ -43,38 +49,18 @@ const CAUSE_CODES: Record<DisconnectCause, number> = {
   'oper-failed': CLOSE_CODES.OPER_FAILED,
 };
 
-/** The session a ws WebSocket belongs to, so that its listeners can be shared by all. */
-const SESSION = Symbol('chatroom ws session');
-type SessionSocket = WebSocket & { [SESSION]: WsSession };
-const sessionOf = (ws: WebSocket) => (ws as SessionSocket)[SESSION];
-
-// One function of each for every connection, not three closures each: at ten thousand idle
-// clients every per-connection object shows in the server's resident memory.
-function onWsMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  sessionOf(this).heardMessage(data, isBinary);
-}
-function onWsPong(this: WebSocket): void {
-  sessionOf(this).heardPong();
-}
-/**
- * ws reports protocol violations (bad UTF-8, oversized or malformed frames) here, then closes
- * with the matching code itself; all that is left to do is to note it.
- */
-function onWsError(this: WebSocket, error: Error & { code?: string }): void {
-  sessionOf(this).protocolViolation(error.code);
-}
-
 /** Requests that need no nickname. */
 const BEFORE_NICK: ReadonlySet<ClientMessage['type']> = new Set(['hello', 'ping', 'quit']);
 
 /**
- * One WebSocket client as the core sees it. The ws library reads (frames, masks, UTF-8,
- * size limit, ping/pong, the close handshake); writes bypass it: each broadcast is framed once
+ * One WebSocket client as the core sees it. Its link reads the frames (masks, UTF-8, size
+ * limits, ping/pong, the close handshake); writes bypass it: each broadcast is framed once
  * and the same bytes go to every recipient's socket through the shared per-turn batching of
  * Connection, which also drops a client whose unread output passes the limit.
  */
-export class WsSession extends Session<ClientMessage> {
+export class WsSession extends Session<ClientMessage> implements WsLinkOwner {
   readonly protocol = 'ws';
+  private readonly link: WsLink;
   /** Whether the client said anything (a message, a pong) since the last heartbeat. */
   private heard = true;
   /** The nickname of the last hello received, whose sends may be retries (see isFloodFree). */
@@ -83,7 +69,6 @@ export class WsSession extends Session<ClientMessage> {
   private shuttingDown = false;
 
   constructor(
-    private readonly ws: WebSocket,
     connection: Connection,
     private readonly door: WsDoorContext,
     /** Flood control; none for an exempt address. */
@@ -98,10 +83,16 @@ export class WsSession extends Session<ClientMessage> {
       flood,
       cloak: door.cloak,
     });
-    (ws as SessionSocket)[SESSION] = this;
-    ws.on('message', onWsMessage);
-    ws.on('pong', onWsPong);
-    ws.on('error', onWsError);
+    const limits = {
+      maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES,
+      maxFragments: MAX_CLIENT_MESSAGE_FRAGMENTS,
+    };
+    this.link = new WsLink(connection, limits, door.closeGraceMs, this);
+    connection.readForOwner();
+  }
+
+  received(chunk: Buffer): void {
+    this.link.received(chunk);
   }
 
   heardMessage(data: Buffer, isBinary: boolean): void {
@@ -120,18 +111,9 @@ export class WsSession extends Session<ClientMessage> {
     );
   }
 
-  // What the input queue pauses: ws's own pausing, which also minds its frame parser's
-  // backlog. Once stopped (the server is shutting down) nothing more is read for input.
-  override pause(): void {
-    this.ws.pause();
-  }
-
+  // Once stopped (the server is shutting down) nothing more is read for input.
   override resume(): void {
-    if (!this.shuttingDown) this.ws.resume();
-  }
-
-  override isPaused(): boolean {
-    return this.ws.isPaused;
+    if (!this.shuttingDown) super.resume();
   }
 
   protected registrationTimedOut(): void {
@@ -140,7 +122,7 @@ export class WsSession extends Session<ClientMessage> {
   }
 
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.link.isOpen) return;
     // Sent to everyone; shown to server operators only.
     if (event.type === 'wallops' && viewer.operator === undefined) return;
     let frame = FRAME.peek(memo);
@@ -168,13 +150,13 @@ export class WsSession extends Session<ClientMessage> {
    * network that changed) and is dropped, freeing its nickname; the others are pinged.
    */
   heartbeat(): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.link.isOpen) return;
     if (!this.heard) {
       this.connection.abort('No answer to ping');
       return;
     }
     this.heard = false;
-    this.ws.ping();
+    this.link.ping();
   }
 
   /**
@@ -186,7 +168,7 @@ export class WsSession extends Session<ClientMessage> {
    */
   async shutdown(code: number, reason: string, graceMs: number): Promise<void> {
     this.shuttingDown = true;
-    this.ws.pause();
+    this.pause();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
@@ -197,33 +179,29 @@ export class WsSession extends Session<ClientMessage> {
       clearTimeout(timer);
     }
     // Read again, only to see the client's close frame: messages are dropped from now on.
-    this.ws.resume();
+    super.resume();
     this.close(code, reason);
   }
 
   /** Closes with a close frame, after whatever this turn has already queued for the client. */
   close(code: number, reason: string): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.connection.flush();
     // A close reason is at most 123 bytes; ours are short ASCII.
-    this.ws.close(code, reason.slice(0, 120));
-    const socket = this.connection.socket;
-    setTimeout(() => socket.destroy(), this.door.closeGraceMs).unref();
+    this.link.close(code, reason.slice(0, 120));
   }
 
   private send(message: ServerMessage): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.connection.send(encodeServerMessage(message));
+    if (this.link.isOpen) this.connection.send(encodeServerMessage(message));
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
-    // ws may still hand over frames it had parsed before the socket was paused: not read.
+    // Frames read in the same chunk as those before the pause: not read.
     if (this.shuttingDown) return;
     if (isBinary) {
       this.badInput('BINARY');
       this.close(CLOSE_CODES.UNSUPPORTED_DATA, 'Send JSON as text messages');
       return;
     }
-    // ws has already checked the UTF-8 (closing with 1007 when it was not).
+    // The link has already checked the UTF-8 (closing with 1007 when it was not).
     const decoded = decodeClientMessage(data.toString('utf8'));
     if (!decoded.ok) {
       this.badInput(decoded.error.code);
