@@ -95,6 +95,8 @@ export class TextSession extends Session<string> implements TextView {
     if (this.connection.isClosing) return;
     // Sent to everyone; shown to server operators only.
     if (event.type === 'wallops' && viewer.operator === undefined) return;
+    // The receipt of each message sent, shown only with /ids: nothing to make for most users.
+    if (event.type === 'sent' && !this.showIds) return;
     const shared =
       this.slot.peek(memo) ?? this.slot.put(memo, { keys: eventKeys(event), bytes: [] });
     const key = viewpointKey(shared.keys, viewer, this.showIds);
