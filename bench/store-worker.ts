@@ -56,7 +56,7 @@ async function run(config: StoreRunConfig): Promise<StoreRunResult> {
       return append(messages);
     };
     // The server's defaults: at most 10,000 waiting, at most 1,000 per transaction.
-    const committer = new GroupCommitter(store, 10_000, 1_000);
+    const committer = new GroupCommitter(store, 10_000);
     const texts = textPool(4096, config.bytes);
     const senders = 100;
 

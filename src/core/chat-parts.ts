@@ -64,15 +64,17 @@ export function wireChat(
   const { serverName, lobby, historyOnJoin, maxTopicLength } = settings;
   // The server passes --max-line-bytes: a message is at most a line.
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULTS.maxLineBytes;
-  const writer = new GroupCommitter(history, options.maxPendingWrites);
-  const limits = new RoomLimits(options.roomLimits ?? DEFAULT_ROOM_LIMITS, now);
   let built: Fanout | undefined;
   const fanout: Fanout = {
     publish: (event, audience) => built!.publish(event, audience),
     get ordersMessages() {
       return built!.ordersMessages;
     },
+    batch: (work) => (built!.batch ? built!.batch(work) : work()),
+    tell: (member, event) => (built!.tell ? built!.tell(member, event) : member.send(event)),
   };
+  const writer = new GroupCommitter(history, options.maxPendingWrites, fanout.batch);
+  const limits = new RoomLimits(options.roomLimits ?? DEFAULT_ROOM_LIMITS, now);
   const roster = options.roster ?? NO_ROSTER;
   let moderation: Moderation | undefined;
   const gate = gateOf(() => moderation!); // built over the rooms, which check through it

@@ -78,3 +78,141 @@ describe('LocalFanout', () => {
     bob.held = undefined;
   });
 });
+
+/** A door that takes runs: each run's stretch is kept as one delivery of several events. */
+class RunPeer extends FakePeer {
+  readonly runs: Array<[number, number]> = [];
+
+  deliverRun(
+    events: readonly ChatEvent[],
+    _memos: readonly unknown[],
+    _runMemo: unknown,
+    _viewer: Member,
+    from: number,
+    to: number,
+  ): void {
+    this.runs.push([from, to]);
+    this.events.push(...events.slice(from, to));
+  }
+}
+
+describe('LocalFanout.batch', () => {
+  function room(...doors: Array<'runs' | 'plain'>) {
+    const people = doors.map((door, i) => {
+      const member = new Member(i + 1, door === 'runs' ? new RunPeer() : new FakePeer());
+      member.setNick(`m${i}`);
+      return member;
+    });
+    const outsider = new Member(99, new RunPeer());
+    outsider.setNick('outsider');
+    const everyone = [...people, outsider];
+    const batched = new LocalFanout({
+      roomMembers: (key) => (key === '#r' ? people : key === '#s' ? people.slice(0, 1) : undefined),
+      roomFollowers: (key) => (key === '#r' ? people : undefined),
+      memberByNick: (key) => everyone.find((member) => member.nickKey === key),
+      everyone: () => everyone,
+    });
+    const said = (from: Member, n: number, where = '#r'): [ChatEvent, ChatEvent, Audience] => [
+      {
+        type: 'sent',
+        target: where,
+        id: n,
+        from: from.nick!,
+        text: `t${n}`,
+        action: false,
+        time: n,
+      },
+      {
+        type: 'message',
+        id: n,
+        room: where,
+        from: from.nick!,
+        text: `t${n}`,
+        action: false,
+        time: n,
+      },
+      { rooms: [where], except: from.nickKey!, liveIn: where },
+    ];
+    const say = (from: Member, n: number, where?: string) => {
+      const [sent, message, audience] = said(from, n, where);
+      batched.tell(from, sent);
+      batched.publish(message, audience);
+    };
+    const seen = (member: Member) =>
+      (member.peer as FakePeer).events.map((event) =>
+        event.type === 'sent'
+          ? `sent ${event.id}`
+          : event.type === 'message'
+            ? `${event.id}`
+            : event.type,
+      );
+    return { people, outsider, batched, say, seen };
+  }
+
+  it("sends a room's messages to each member in order, as one run to those who spoke none", () => {
+    const { people, batched, say, seen } = room('runs', 'runs', 'runs', 'plain');
+    const [ann, bob, cat, dan] = people as [Member, Member, Member, Member];
+    batched.batch(() => {
+      say(ann, 1);
+      say(bob, 2);
+      say(ann, 3);
+      say(cat, 4);
+    });
+    expect(seen(ann)).toEqual(['sent 1', '2', 'sent 3', '4']);
+    expect(seen(bob)).toEqual(['1', 'sent 2', '3', '4']);
+    expect(seen(cat)).toEqual(['1', '2', '3', 'sent 4']);
+    expect(seen(dan)).toEqual(['1', '2', '3', '4']);
+    // Stretches between a sender's own messages; one call for the rest; none for a plain door.
+    expect((ann.peer as RunPeer).runs).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect((bob.peer as RunPeer).runs).toEqual([
+      [0, 1],
+      [2, 4],
+    ]);
+    expect((cat.peer as RunPeer).runs).toEqual([[0, 3]]);
+  });
+
+  it('holds the run for a member being replayed the room, and tells a sender outside it', () => {
+    const { people, outsider, batched, say, seen } = room('runs', 'runs');
+    const [ann, bob] = people as [Member, Member];
+    const held: ChatEvent[] = [];
+    bob.held = new Map([['#r', held]]);
+    batched.batch(() => {
+      say(ann, 1);
+      say(outsider, 2);
+    });
+    expect(seen(bob)).toEqual([]);
+    expect(held.map((event) => event.type === 'message' && event.id)).toEqual([1, 2]);
+    expect(seen(ann)).toEqual(['sent 1', '2']);
+    expect(seen(outsider)).toEqual(['sent 2']);
+  });
+
+  it("delivers anything but one room's messages item by item, in the order published", () => {
+    const { people, batched, say, seen } = room('runs', 'runs');
+    const [ann, bob] = people as [Member, Member];
+    batched.batch(() => {
+      say(bob, 1);
+      say(bob, 2, '#s');
+      batched.publish(notice, { everyone: true });
+      say(bob, 3);
+    });
+    expect(seen(ann)).toEqual(['1', '2', 'notice', '3']);
+    expect((ann.peer as RunPeer).runs).toEqual([]);
+    expect(seen(bob)).toEqual(['sent 1', 'sent 2', 'notice', 'sent 3']);
+  });
+
+  it('delivers at once outside a batch, and a batch inside a batch with it', () => {
+    const { people, batched, say, seen } = room('runs', 'runs');
+    const [ann, bob] = people as [Member, Member];
+    say(ann, 1);
+    expect(seen(bob)).toEqual(['1']);
+    batched.batch(() => {
+      say(ann, 2);
+      batched.batch(() => say(ann, 3));
+      expect(seen(bob)).toEqual(['1']);
+    });
+    expect(seen(bob)).toEqual(['1', '2', '3']);
+  });
+});

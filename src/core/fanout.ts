@@ -38,6 +38,14 @@ export interface Fanout {
    * then, not at publishing, or a joiner could get one in both the replay and the stream.
    */
   readonly ordersMessages?: boolean;
+  /**
+   * Runs `work`, whose publishes (and tells) may be delivered together at its end, each member
+   * still getting its events in the order they were published: a group commit's batch of a
+   * room's messages is then sent to most members as one run. Left out: work just runs.
+   */
+  batch?(work: () => void): void;
+  /** Gives one member an event of its own, in order with what is being published around it. */
+  tell?(member: Member, event: ChatEvent): void;
 }
 
 /** Where this process's members are, as the core keeps them. */
@@ -52,19 +60,142 @@ export interface LocalDirectory {
 /** Live events held for one member while its replay is read; past this it is dropped. */
 export const MAX_HELD_EVENTS = 10_000;
 
+/** What a batch gathered: a publish, or an event for one member (tell). */
+type Gathered =
+  | { event: ChatEvent; audience: Audience; member?: undefined }
+  | { event: ChatEvent; member: Member; audience?: undefined };
+
 /**
  * The fan-out within one process: each recipient's door gets the event with a memo shared
  * by the whole audience, so a broadcast is encoded once per wire format; events for a room
  * being replayed to a member wait for the replay.
  */
 export class LocalFanout implements Fanout {
+  /** While a batch runs: what it published, in order. */
+  private gathered: Gathered[] | undefined;
+
   constructor(
     private readonly directory: LocalDirectory,
     /** Told when a front door failed to take an event (a bug there, not bad input). */
     private readonly onDeliveryError?: (error: unknown, member: Member) => void,
   ) {}
 
+  batch(work: () => void): void {
+    if (this.gathered) {
+      work();
+      return;
+    }
+    const gathered: Gathered[] = [];
+    this.gathered = gathered;
+    try {
+      work();
+    } finally {
+      this.gathered = undefined;
+      if (!this.deliverAsRun(gathered)) for (const item of gathered) this.deliverOne(item);
+    }
+  }
+
+  /**
+   * A batch of one room's messages (with their senders' own events, tells) goes to every
+   * member who is not one of the senders as one run, which its door encodes once for all
+   * such members: per member, one call instead of one per message. The senders, and members
+   * being replayed the room, get the batch item by item, in order. False, having delivered
+   * nothing: the batch is something else.
+   */
+  private deliverAsRun(gathered: readonly Gathered[]): boolean {
+    let roomKey: string | undefined;
+    const events: ChatEvent[] = [];
+    const excepts: Array<Member | undefined> = [];
+    const senders = new Set<Member>();
+    for (const item of gathered) {
+      if (item.member) {
+        senders.add(item.member);
+        continue;
+      }
+      const key = item.event.type === 'message' ? singleRoom(item.audience) : undefined;
+      if (key === undefined || key !== item.audience.liveIn) return false;
+      if (roomKey !== undefined && key !== roomKey) return false;
+      roomKey = key;
+      const except =
+        item.audience.except === undefined
+          ? undefined
+          : this.directory.memberByNick(item.audience.except);
+      if (except) senders.add(except);
+      events.push(item.event);
+      excepts.push(except);
+    }
+    const members = roomKey === undefined ? undefined : this.directory.roomMembers(roomKey);
+    if (roomKey === undefined || events.length < 2 || !members) return false;
+    const memos: EncodingMemo[] = events.map(() => []);
+    const runMemo: EncodingMemo = [];
+    const told = new Set<Member>();
+    for (const recipient of members) {
+      if (recipient.gone) continue;
+      const peer = recipient.peer;
+      if (recipient.held?.has(roomKey) || !peer.deliverRun) {
+        told.add(recipient);
+        let next = 0;
+        for (const item of gathered) {
+          if (item.member) {
+            if (item.member === recipient) recipient.send(item.event);
+            continue;
+          }
+          const at = next++;
+          if (excepts[at] !== recipient) this.deliver(events[at]!, recipient, memos[at]!, roomKey);
+        }
+        continue;
+      }
+      try {
+        if (!senders.has(recipient)) {
+          peer.deliverRun(events, memos, runMemo, recipient, 0, events.length);
+          continue;
+        }
+        // A sender gets the stretches of the run between its own messages, and in their
+        // places what it is told of them.
+        told.add(recipient);
+        let from = 0;
+        let next = 0;
+        for (const item of gathered) {
+          if (item.member === undefined) {
+            if (excepts[next] === recipient) {
+              if (from < next) peer.deliverRun(events, memos, runMemo, recipient, from, next);
+              from = next + 1;
+            }
+            next++;
+          } else if (item.member === recipient) {
+            if (from < next) peer.deliverRun(events, memos, runMemo, recipient, from, next);
+            from = next;
+            recipient.send(item.event);
+          }
+        }
+        if (from < next) peer.deliverRun(events, memos, runMemo, recipient, from, next);
+      } catch (error) {
+        this.failed(error, recipient);
+      }
+    }
+    // Senders outside the room (it takes messages from outside) get their own events still.
+    for (const item of gathered) {
+      if (item.member && !told.has(item.member)) item.member.send(item.event);
+    }
+    return true;
+  }
+
+  tell(member: Member, event: ChatEvent): void {
+    if (this.gathered) this.gathered.push({ event, member });
+    else member.send(event);
+  }
+
+  private deliverOne(item: Gathered): void {
+    if (item.member) item.member.send(item.event);
+    else this.publishNow(item.event, item.audience);
+  }
+
   publish(event: ChatEvent, audience: Audience): void {
+    if (this.gathered) this.gathered.push({ event, audience });
+    else this.publishNow(event, audience);
+  }
+
+  private publishNow(event: ChatEvent, audience: Audience): void {
     const memo: EncodingMemo = [];
     // Compared by identity in the loops: resolved once, not a string comparison per member.
     const except =

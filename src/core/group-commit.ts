@@ -1,8 +1,12 @@
 import { DEFAULTS } from '../config/defaults.js';
 import type { HistoryStore, NewMessage, StoredMessage } from './history.js';
 
+/** What a stored message is relayed by, once its batch is committed (see GroupCommitter). */
+export type Relay = (stored: StoredMessage) => void;
+
 interface Pending {
   message: NewMessage;
+  relay: Relay | undefined;
   resolve: (stored: StoredMessage) => void;
   reject: (error: unknown) => void;
 }
@@ -44,15 +48,24 @@ export class GroupCommitter {
   constructor(
     private readonly store: HistoryStore,
     private readonly maxPending = DEFAULTS.maxPendingWrites,
+    /**
+     * Runs a committed batch's relays, all in one go: the fan-out can then send each member
+     * the batch's messages together (Fanout.batch).
+     */
+    private readonly relayBatch: (relays: () => void) => void = (relays) => relays(),
     private readonly maxBatch = 1_000,
   ) {}
 
-  append(message: NewMessage): Promise<StoredMessage> {
+  /**
+   * Stores the message with the others of this turn. `relay` is called with it once they are
+   * committed, before the promise resolves, together with the rest of the batch's relays.
+   */
+  append(message: NewMessage, relay?: Relay): Promise<StoredMessage> {
     if (this.queue.length + this.inFlight >= this.maxPending) {
       return Promise.reject(new StoreBusyError(this.maxPending));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      this.queue.push({ message, relay, resolve, reject });
       this.schedule();
     });
   }
@@ -82,7 +95,22 @@ export class GroupCommitter {
       try {
         const stored = await this.store.append(batch.map((pending) => pending.message));
         this.lastWrite = { ok: true, at: Date.now() };
-        for (const [i, pending] of batch.entries()) pending.resolve(stored[i]!);
+        let failed: Map<Pending, unknown> | undefined;
+        this.relayBatch(() => {
+          for (let i = 0; i < batch.length; i++) {
+            try {
+              batch[i]!.relay?.(stored[i]!);
+            } catch (error) {
+              failed ??= new Map();
+              failed.set(batch[i]!, error);
+            }
+          }
+        });
+        for (let i = 0; i < batch.length; i++) {
+          const pending = batch[i]!;
+          if (failed?.has(pending)) pending.reject(failed.get(pending));
+          else pending.resolve(stored[i]!);
+        }
       } catch (error) {
         this.lastWrite = { ok: false, at: Date.now(), error: errorName(error) };
         for (const pending of batch) pending.reject(error);

@@ -30,6 +30,20 @@ export interface Peer {
    */
   readonly followsCrowds?: boolean;
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
+  /**
+   * Room messages `events[from]` up to `events[to]` (not included), none of them the viewer's
+   * own, to be sent in this order: the same run goes to most of a room, so a door encodes it
+   * once per wire format and viewpoint (`runMemo`), each message with the memo it would have
+   * alone, and sends each viewer its stretch. Left out: they are delivered one by one.
+   */
+  deliverRun?(
+    events: readonly ChatEvent[],
+    memos: readonly EncodingMemo[],
+    runMemo: EncodingMemo,
+    viewer: Member,
+    from: number,
+    to: number,
+  ): void;
   disconnect(reason: string, cause?: DisconnectCause): void;
   /**
    * The address the connection comes from, for the checks and logs of the server alone (an

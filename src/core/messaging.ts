@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ChatError } from './errors.js';
 import type { ChatEvent, ClientTags } from './events.js';
 import type { Fanout } from './fanout.js';
-import { type GroupCommitter, StoreBusyError } from './group-commit.js';
+import { type GroupCommitter, type Relay, StoreBusyError } from './group-commit.js';
 import {
   conversationKey,
   type HistoryStore,
@@ -53,21 +53,28 @@ export class Messaging {
       return this.sentBefore(error, from, options.ref);
     }
     const action = options.action ?? false;
-    const stored = await this.store({
+    const message: NewMessage = {
       target: room.key,
       sender: from,
       text,
       action,
       time: this.options.now(),
       ...(options.ref === undefined ? {} : { ref: options.ref }),
-    });
+    };
+    return this.store(message, (stored) => this.relayToRoom(member, room, stored, options));
+  }
+
+  /** Once stored: the sender is told, the room is sent it (with the rest of its batch). */
+  private relayToRoom(member: Member, room: Room, stored: StoredMessage, options: SayOptions) {
     // A retry of a send already stored (and relayed then): the sender is only told its id.
-    if (stored.repeat) return stored;
-    if (!this.options.fanout.ordersMessages) room.remember(stored, this.options.historyOnJoin);
+    if (stored.repeat) return;
+    const { fanout, historyOnJoin } = this.options;
+    if (!fanout.ordersMessages) room.remember(stored, historyOnJoin);
+    const { sender: from, text, action } = stored;
     // The client's tags travel with the message, and only with it: they are not stored.
     const tags = options.tags === undefined ? {} : { tags: options.tags };
     const notice = options.notice ? { notice: true as const } : {};
-    member.send({
+    fanout.tell!(member, {
       type: 'sent',
       target: room.name,
       id: stored.id,
@@ -78,7 +85,7 @@ export class Messaging {
       time: stored.time,
       ...tags,
     });
-    this.options.fanout.publish(
+    fanout.publish(
       {
         type: 'message',
         id: stored.id,
@@ -92,7 +99,6 @@ export class Messaging {
       },
       { rooms: [room.key], except: member.nickKey!, liveIn: room.key },
     );
-    return stored;
   }
 
   async privateMessage(
@@ -115,29 +121,30 @@ export class Messaging {
     }
     const to = recipient.nick;
     const toKey = foldCase(to);
-    const stored = await this.store({
+    const message: NewMessage = {
       target: conversationKey(member.nickKey!, toKey),
       sender: from,
       text,
       action,
       time: this.options.now(),
       ...(ref === undefined ? {} : { ref }),
-    });
-    if (stored.repeat) return stored;
-    const event: ChatEvent = {
-      type: 'private',
-      id: stored.id,
-      from,
-      to,
-      text,
-      action,
-      ...(notice ? { notice: true as const } : {}),
-      time: stored.time,
-      ...(tags === undefined ? {} : { tags }),
     };
-    // The sender gets a copy too, so every door can show what was sent and to whom.
-    this.options.fanout.publish(event, { nicks: [toKey, member.nickKey!] });
-    return stored;
+    return this.store(message, (stored) => {
+      if (stored.repeat) return;
+      const event: ChatEvent = {
+        type: 'private',
+        id: stored.id,
+        from,
+        to,
+        text,
+        action,
+        ...(notice ? { notice: true as const } : {}),
+        time: stored.time,
+        ...(tags === undefined ? {} : { tags }),
+      };
+      // The sender gets a copy too, so every door can show what was sent and to whom.
+      this.options.fanout.publish(event, { nicks: [toKey, member.nickKey!] });
+    });
   }
 
   /**
@@ -197,10 +204,17 @@ export class Messaging {
     return { ...earlier, repeat: true };
   }
 
-  private async store(message: NewMessage): Promise<StoredMessage> {
+  /** Stores the message, then relays it with the rest of its batch (GroupCommitter.append). */
+  private async store(message: NewMessage, relay: Relay): Promise<StoredMessage> {
+    let relaying = false;
     try {
-      return await this.options.writer.append(message);
+      return await this.options.writer.append(message, (stored) => {
+        relaying = true;
+        relay(stored);
+      });
     } catch (error) {
+      // Stored, then failed in relaying it: a bug, not the store's, and reported as it is.
+      if (relaying) throw error;
       throw new ChatError(
         'STORE_FAILED',
         error instanceof StoreBusyError

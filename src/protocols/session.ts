@@ -226,3 +226,33 @@ export class MemoSlot<T> {
     return value;
   }
 }
+
+/**
+ * A run's messages (Peer.deliverRun) as one door encodes them for one viewpoint: their bytes one
+ * after another, and where each one starts, so that any stretch of the run is a slice.
+ */
+export class EncodedRun {
+  readonly bytes: Buffer;
+  private readonly starts: number[];
+
+  constructor(parts: readonly Buffer[]) {
+    this.starts = new Array<number>(parts.length + 1);
+    let at = 0;
+    for (let i = 0; i < parts.length; i++) {
+      this.starts[i] = at;
+      at += parts[i]!.length;
+    }
+    this.starts[parts.length] = at;
+    this.bytes = Buffer.concat(parts as Buffer[], at);
+  }
+
+  /** Messages `from` up to (not including) `to`; nothing if they encode to nothing. */
+  sendTo(connection: Connection, from: number, to: number): void {
+    const start = this.starts[from]!;
+    const end = this.starts[to]!;
+    if (end === start) return;
+    connection.send(
+      start === 0 && end === this.bytes.length ? this.bytes : this.bytes.subarray(start, end),
+    );
+  }
+}

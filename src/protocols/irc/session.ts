@@ -1,10 +1,10 @@
 import { ChatError } from '../../core/errors.js';
-import { actorOf, type ChatEvent } from '../../core/events.js';
+import type { ChatEvent } from '../../core/events.js';
 import type { DisconnectCause, EncodingMemo, Member, PeerProfile } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
-import { MemoSlot, Session } from '../session.js';
+import { Session } from '../session.js';
 import { CAP_CHATHISTORY, CAP_ECHO_MESSAGE, CAP_MULTI_PREFIX, ENCODING_BITS } from './caps.js';
 import { answerBadInput, keepaliveDue } from './client-health.js';
 import type { IrcClientState, IrcContext } from './commands/command.js';
@@ -12,25 +12,16 @@ import { IRC_COMMANDS, refusal } from './commands/index.js';
 import { crowdNotice } from './crowd.js';
 import { IrcDecoder, type IrcInput } from './decoder.js';
 import type { IrcDoor } from './door.js';
-import { encodeShared, privmsgLines } from './encode.js';
+import { privmsgLines } from './encode.js';
 import { type IrcUser, knownUser, userMask, usernameFor } from './identity.js';
-import { IrcEncodeError, type IrcMessage } from './message.js';
+import type { IrcEncodeError, IrcMessage } from './message.js';
 import { deliverAnswer, sendWallops } from './moderation-replies.js';
 import { ERR_PASSWDMISMATCH, ERR_YOUREBANNEDCREEP } from './numerics.js';
 import { IrcOutput, type IrcOutputTarget } from './output.js';
 import { withRolePrefixes } from './prefixes.js';
+import { sharedBytes, sharedRun } from './shared-lines.js';
 import { isShown, type SharedEvent } from './shown.js';
 import { sendWelcome } from './welcome.js';
-
-/** What IRC sessions share of one broadcast: who did it, and its bytes per variant. */
-interface SharedLines {
-  /** Looked up once per broadcast, by the first IRC recipient: for the masks. */
-  actor: IrcUser;
-  bytes: Array<Buffer | undefined>;
-}
-
-/** The memo key under which IRC sessions share a broadcast's encodings. */
-const IRC_MEMO = new MemoSlot<SharedLines>('irc');
 
 /**
  * Commands that take no flood token: keepalive must get through however far behind a client's
@@ -279,22 +270,22 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   }
 
   private deliverShared(event: SharedEvent, memo: EncodingMemo): void {
-    const shared =
-      IRC_MEMO.peek(memo) ??
-      IRC_MEMO.put(memo, { actor: this.userOf(actorOf(event) ?? '*'), bytes: [] });
-    const variant = this.caps & ENCODING_BITS;
-    let bytes = shared.bytes[variant];
-    if (!bytes) {
-      try {
-        bytes = Buffer.from(encodeShared(event, variant, shared.actor, this.door.host), 'utf8');
-      } catch (error) {
-        if (!(error instanceof IrcEncodeError)) throw error;
-        this.encodeFailed(error);
-        bytes = Buffer.alloc(0);
-      }
-      shared.bytes[variant] = bytes;
-    }
+    const bytes = sharedBytes(this, event, memo, this.caps & ENCODING_BITS);
     if (bytes.length > 0) this.connection.send(bytes);
+  }
+
+  /** Room messages, none of them this user's own (so each is shown): encoded once per variant. */
+  deliverRun(
+    events: readonly ChatEvent[],
+    memos: readonly EncodingMemo[],
+    runMemo: EncodingMemo,
+    _viewer: Member,
+    from: number,
+    to: number,
+  ): void {
+    if (this.connection.isClosing) return;
+    const run = sharedRun(this, events, memos, runMemo, this.caps & ENCODING_BITS);
+    run.sendTo(this.connection, from, to);
   }
 
   // ---- input ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import type { Logger } from '../../log.js';
 import type { Cloak } from '../../net/cloak.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
-import { MemoSlot, Session } from '../session.js';
+import { EncodedRun, MemoSlot, Session } from '../session.js';
 import type { InputDecoder, InputItem, TextCodec } from './codec.js';
 import {
   type EventKeys,
@@ -25,16 +25,23 @@ interface SharedEncodings {
   bytes: Array<Buffer | undefined>;
 }
 
-/** Each text codec's slot in a broadcast's memo (line and framed encode differently). */
-const SLOTS = new Map<TextCodec, MemoSlot<SharedEncodings>>();
+interface Slots {
+  /** One broadcast's encodings. */
+  event: MemoSlot<SharedEncodings>;
+  /** A run's (LocalFanout.batch), by viewpoint. */
+  run: MemoSlot<Array<EncodedRun | undefined>>;
+}
 
-function slotOf(codec: TextCodec): MemoSlot<SharedEncodings> {
-  let slot = SLOTS.get(codec);
-  if (!slot) {
-    slot = new MemoSlot(codec.protocol);
-    SLOTS.set(codec, slot);
+/** Each text codec's slots in a broadcast's memo (line and framed encode differently). */
+const SLOTS = new Map<TextCodec, Slots>();
+
+function slotsOf(codec: TextCodec): Slots {
+  let slots = SLOTS.get(codec);
+  if (!slots) {
+    slots = { event: new MemoSlot(codec.protocol), run: new MemoSlot(`${codec.protocol} run`) };
+    SLOTS.set(codec, slots);
   }
-  return slot;
+  return slots;
 }
 
 export interface TextSessionOptions {
@@ -59,7 +66,7 @@ export class TextSession extends Session<string> implements TextView {
   /** Others' joins and parts in a big room are shown here as summaries only. */
   readonly followsCrowds = false;
   private readonly decoder: InputDecoder;
-  private readonly slot: MemoSlot<SharedEncodings>;
+  private readonly slots: Slots;
   /** Once the nickname deadline has passed, a late nickname must not sneak in. */
   private timedOut = false;
   /** How this user wants things shown (/ids): the door's, not the core's. */
@@ -83,7 +90,7 @@ export class TextSession extends Session<string> implements TextView {
       cloak: options.cloak,
     });
     this.protocol = codec.protocol;
-    this.slot = slotOf(codec);
+    this.slots = slotsOf(codec);
     this.decoder = codec.createDecoder({ maxLineBytes: options.maxLineBytes });
     this.sendEntries([
       { kind: 'notice', text: `Welcome to ${chat.serverName}. What is your nickname?` },
@@ -97,15 +104,45 @@ export class TextSession extends Session<string> implements TextView {
     if (event.type === 'wallops' && viewer.operator === undefined) return;
     // The receipt of each message sent, shown only with /ids: nothing to make for most users.
     if (event.type === 'sent' && !this.showIds) return;
-    const shared =
-      this.slot.peek(memo) ?? this.slot.put(memo, { keys: eventKeys(event), bytes: [] });
-    const key = viewpointKey(shared.keys, viewer, this.showIds);
+    const shared = this.shared(event, memo);
+    const bytes = this.encoding(event, shared, viewpointKey(shared.keys, viewer, this.showIds));
+    if (bytes.length > 0) this.connection.send(bytes);
+  }
+
+  deliverRun(
+    events: readonly ChatEvent[],
+    memos: readonly EncodingMemo[],
+    runMemo: EncodingMemo,
+    viewer: Member,
+    from: number,
+    to: number,
+  ): void {
+    if (this.connection.isClosing) return;
+    // One room's messages, none the viewer's: every one is seen from the same viewpoint.
+    const key = viewpointKey(this.shared(events[0]!, memos[0]!).keys, viewer, this.showIds);
+    const runs = this.slots.run.peek(runMemo) ?? this.slots.run.put(runMemo, []);
+    let run = runs[key];
+    if (!run) {
+      run = new EncodedRun(
+        events.map((event, i) => this.encoding(event, this.shared(event, memos[i]!), key)),
+      );
+      runs[key] = run;
+    }
+    run.sendTo(this.connection, from, to);
+  }
+
+  private shared(event: ChatEvent, memo: EncodingMemo): SharedEncodings {
+    const slot = this.slots.event;
+    return slot.peek(memo) ?? slot.put(memo, { keys: eventKeys(event), bytes: [] });
+  }
+
+  private encoding(event: ChatEvent, shared: SharedEncodings, key: number): Buffer {
     let bytes = shared.bytes[key];
     if (!bytes) {
       bytes = this.codec.encode(renderEvent(event, viewpointFromKey(key)));
       shared.bytes[key] = bytes;
     }
-    if (bytes.length > 0) this.connection.send(bytes);
+    return bytes;
   }
 
   /**

@@ -11,7 +11,7 @@ import type { Logger } from '../../log.js';
 import type { Cloak } from '../../net/cloak.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
-import { MemoSlot, Session } from '../session.js';
+import { EncodedRun, MemoSlot, Session } from '../session.js';
 import { decodeClientMessage, encodeServerMessage, toServerMessage } from './codec.js';
 import { WsLink, type WsLinkOwner } from './link.js';
 import {
@@ -41,6 +41,18 @@ export interface WsDoorContext {
 
 /** A broadcast's frame (or null: nothing to send), shared by every WebSocket recipient. */
 const FRAME = new MemoSlot<Buffer | null>('ws frame');
+/** A run's frames (LocalFanout.batch): the same for every recipient. */
+const RUN = new MemoSlot<EncodedRun>('ws run');
+const EMPTY = Buffer.alloc(0);
+
+function frameOf(event: ChatEvent, memo: EncodingMemo): Buffer | null {
+  let frame = FRAME.peek(memo);
+  if (frame === undefined) {
+    const message = toServerMessage(event);
+    frame = FRAME.put(memo, message === undefined ? null : encodeServerMessage(message));
+  }
+  return frame;
+}
 
 /** The close code for each reason a server operator (or a failed OPER) ends a connection. */
 const CAUSE_CODES: Record<DisconnectCause, number> = {
@@ -125,12 +137,26 @@ export class WsSession extends Session<ClientMessage> implements WsLinkOwner {
     if (!this.link.isOpen) return;
     // Sent to everyone; shown to server operators only.
     if (event.type === 'wallops' && viewer.operator === undefined) return;
-    let frame = FRAME.peek(memo);
-    if (frame === undefined) {
-      const message = toServerMessage(event);
-      frame = FRAME.put(memo, message === undefined ? null : encodeServerMessage(message));
-    }
+    const frame = frameOf(event, memo);
     if (frame !== null) this.connection.send(frame);
+  }
+
+  deliverRun(
+    events: readonly ChatEvent[],
+    memos: readonly EncodingMemo[],
+    runMemo: EncodingMemo,
+    _viewer: Member,
+    from: number,
+    to: number,
+  ): void {
+    if (!this.link.isOpen) return;
+    const run =
+      RUN.peek(runMemo) ??
+      RUN.put(
+        runMemo,
+        new EncodedRun(events.map((event, i) => frameOf(event, memos[i]!) ?? EMPTY)),
+      );
+    run.sendTo(this.connection, from, to);
   }
 
   disconnect(reason: string, cause?: DisconnectCause): void {
