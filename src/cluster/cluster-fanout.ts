@@ -10,6 +10,9 @@ import type { MessageOrder } from './message-order.js';
  * local fan-out (stored messages through MessageOrder, so in id order with the other nodes'), and
  * the other nodes get it through Redis on the channel its audience calls for.
  */
+// No batch() here: a group commit's messages go out one by one, as MessageOrder orders them.
+// Handing them to the local fan-out's batch was tried; two nodes then fanned out about a fifth
+// less in the bench's cluster part (BENCHMARKS.md, issue 15 session 10).
 export class ClusterFanout implements Fanout {
   /** Room messages come back to the core through MessageOrder, in the cluster's order. */
   readonly ordersMessages = true;
