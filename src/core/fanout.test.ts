@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from './events.js';
 import { type Audience, LocalFanout, MAX_HELD_EVENTS } from './fanout.js';
-import { Member } from './member.js';
+import { Member, type MessageRun } from './member.js';
 import { FakePeer } from './testing/fake-peer.js';
 
 function members(...nicks: string[]): Member[] {
@@ -83,16 +83,9 @@ describe('LocalFanout', () => {
 class RunPeer extends FakePeer {
   readonly runs: Array<[number, number]> = [];
 
-  deliverRun(
-    events: readonly ChatEvent[],
-    _memos: readonly unknown[],
-    _runMemo: unknown,
-    _viewer: Member,
-    from: number,
-    to: number,
-  ): void {
+  deliverRun(run: MessageRun, _viewer: Member, from: number, to: number): void {
     this.runs.push([from, to]);
-    this.events.push(...events.slice(from, to));
+    this.events.push(...run.events.slice(from, to));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ChatEvent } from './events.js';
-import type { EncodingMemo, Member } from './member.js';
+import type { EncodingMemo, Member, MessageRun } from './member.js';
 
 /**
  * Who an event is for, by address rather than by object: room keys and nickname keys mean
@@ -127,7 +127,7 @@ export class LocalFanout implements Fanout {
     const members = roomKey === undefined ? undefined : this.directory.roomMembers(roomKey);
     if (roomKey === undefined || events.length < 2 || !members) return false;
     const memos: EncodingMemo[] = events.map(() => []);
-    const runMemo: EncodingMemo = [];
+    const run: MessageRun = { events, memos, memo: [] };
     const told = new Set<Member>();
     for (const recipient of members) {
       if (recipient.gone) continue;
@@ -147,7 +147,7 @@ export class LocalFanout implements Fanout {
       }
       try {
         if (!senders.has(recipient)) {
-          peer.deliverRun(events, memos, runMemo, recipient, 0, events.length);
+          peer.deliverRun(run, recipient, 0, events.length);
           continue;
         }
         // A sender gets the stretches of the run between its own messages, and in their
@@ -158,17 +158,17 @@ export class LocalFanout implements Fanout {
         for (const item of gathered) {
           if (item.member === undefined) {
             if (excepts[next] === recipient) {
-              if (from < next) peer.deliverRun(events, memos, runMemo, recipient, from, next);
+              if (from < next) peer.deliverRun(run, recipient, from, next);
               from = next + 1;
             }
             next++;
           } else if (item.member === recipient) {
-            if (from < next) peer.deliverRun(events, memos, runMemo, recipient, from, next);
+            if (from < next) peer.deliverRun(run, recipient, from, next);
             from = next;
             recipient.send(item.event);
           }
         }
-        if (from < next) peer.deliverRun(events, memos, runMemo, recipient, from, next);
+        if (from < next) peer.deliverRun(run, recipient, from, next);
       } catch (error) {
         this.failed(error, recipient);
       }

@@ -31,19 +31,12 @@ export interface Peer {
   readonly followsCrowds?: boolean;
   deliver(event: ChatEvent, viewer: Member, memo: EncodingMemo): void;
   /**
-   * Room messages `events[from]` up to `events[to]` (not included), none of them the viewer's
-   * own, to be sent in this order: the same run goes to most of a room, so a door encodes it
-   * once per wire format and viewpoint (`runMemo`), each message with the memo it would have
-   * alone, and sends each viewer its stretch. Left out: they are delivered one by one.
+   * The run's messages `from` up to `to` (not included), none of them the viewer's own, to be
+   * sent in this order: the same run goes to most of a room, so a door encodes it once per
+   * wire format and viewpoint and sends each viewer its stretch. Left out: they are delivered
+   * one by one.
    */
-  deliverRun?(
-    events: readonly ChatEvent[],
-    memos: readonly EncodingMemo[],
-    runMemo: EncodingMemo,
-    viewer: Member,
-    from: number,
-    to: number,
-  ): void;
+  deliverRun?(run: MessageRun, viewer: Member, from: number, to: number): void;
   disconnect(reason: string, cause?: DisconnectCause): void;
   /**
    * The address the connection comes from, for the checks and logs of the server alone (an
@@ -79,6 +72,15 @@ export interface PeerProfile {
  * did not say): `.invalid` is the name reserved for names that stand for nothing (RFC 2606).
  */
 export const UNKNOWN_HOST = 'unknown.invalid';
+
+/** One room's messages delivered together (Peer.deliverRun, LocalFanout.batch). */
+export interface MessageRun {
+  readonly events: readonly ChatEvent[];
+  /** Each message's memo, shared with those who get it on its own. */
+  readonly memos: readonly EncodingMemo[];
+  /** The run's own, for its encodings as a whole. */
+  readonly memo: EncodingMemo;
+}
 
 /** A registered user as others may see them: a copy, so no one reaches into core state. */
 export interface MemberView {

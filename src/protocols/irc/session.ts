@@ -1,6 +1,12 @@
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
-import type { DisconnectCause, EncodingMemo, Member, PeerProfile } from '../../core/member.js';
+import type {
+  DisconnectCause,
+  EncodingMemo,
+  Member,
+  MessageRun,
+  PeerProfile,
+} from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import type { Connection } from '../../net/connection.js';
 import type { FloodOptions } from '../../net/flood.js';
@@ -275,17 +281,9 @@ export class IrcSession extends Session<IrcMessage> implements IrcClientState, I
   }
 
   /** Room messages, none of them this user's own (so each is shown): encoded once per variant. */
-  deliverRun(
-    events: readonly ChatEvent[],
-    memos: readonly EncodingMemo[],
-    runMemo: EncodingMemo,
-    _viewer: Member,
-    from: number,
-    to: number,
-  ): void {
+  deliverRun(run: MessageRun, _viewer: Member, from: number, to: number): void {
     if (this.connection.isClosing) return;
-    const run = sharedRun(this, events, memos, runMemo, this.caps & ENCODING_BITS);
-    run.sendTo(this.connection, from, to);
+    sharedRun(this, run, this.caps & ENCODING_BITS).sendTo(this.connection, from, to);
   }
 
   // ---- input ----------------------------------------------------------------------------

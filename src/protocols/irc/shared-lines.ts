@@ -1,5 +1,5 @@
-import { actorOf, type ChatEvent } from '../../core/events.js';
-import type { EncodingMemo } from '../../core/member.js';
+import { actorOf } from '../../core/events.js';
+import type { EncodingMemo, MessageRun } from '../../core/member.js';
 import { EncodedRun, MemoSlot } from '../session.js';
 import { encodeShared } from './encode.js';
 import type { IrcUser } from './identity.js';
@@ -50,20 +50,16 @@ export function sharedBytes(
 }
 
 /** A run of room messages (Peer.deliverRun), each shown to anyone but its sender. */
-export function sharedRun(
-  source: SharedLinesSource,
-  events: readonly ChatEvent[],
-  memos: readonly EncodingMemo[],
-  runMemo: EncodingMemo,
-  variant: number,
-): EncodedRun {
-  const runs = IRC_RUN.peek(runMemo) ?? IRC_RUN.put(runMemo, []);
-  let run = runs[variant];
-  if (!run) {
-    run = new EncodedRun(
-      events.map((event, i) => sharedBytes(source, event as SharedEvent, memos[i]!, variant)),
+export function sharedRun(source: SharedLinesSource, run: MessageRun, variant: number): EncodedRun {
+  const runs = IRC_RUN.peek(run.memo) ?? IRC_RUN.put(run.memo, []);
+  let encoded = runs[variant];
+  if (!encoded) {
+    encoded = new EncodedRun(
+      run.events.map((event, i) =>
+        sharedBytes(source, event as SharedEvent, run.memos[i]!, variant),
+      ),
     );
-    runs[variant] = run;
+    runs[variant] = encoded;
   }
-  return run;
+  return encoded;
 }

@@ -3,7 +3,7 @@ import type { CommandContext, TextView } from '../../core/commands/command.js';
 import { runInput } from '../../core/commands/index.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
-import type { EncodingMemo, Member } from '../../core/member.js';
+import type { EncodingMemo, Member, MessageRun } from '../../core/member.js';
 import type { Logger } from '../../log.js';
 import type { Cloak } from '../../net/cloak.js';
 import type { Connection } from '../../net/connection.js';
@@ -109,26 +109,20 @@ export class TextSession extends Session<string> implements TextView {
     if (bytes.length > 0) this.connection.send(bytes);
   }
 
-  deliverRun(
-    events: readonly ChatEvent[],
-    memos: readonly EncodingMemo[],
-    runMemo: EncodingMemo,
-    viewer: Member,
-    from: number,
-    to: number,
-  ): void {
+  deliverRun(run: MessageRun, viewer: Member, from: number, to: number): void {
     if (this.connection.isClosing) return;
+    const { events, memos } = run;
     // One room's messages, none the viewer's: every one is seen from the same viewpoint.
     const key = viewpointKey(this.shared(events[0]!, memos[0]!).keys, viewer, this.showIds);
-    const runs = this.slots.run.peek(runMemo) ?? this.slots.run.put(runMemo, []);
-    let run = runs[key];
-    if (!run) {
-      run = new EncodedRun(
+    const runs = this.slots.run.peek(run.memo) ?? this.slots.run.put(run.memo, []);
+    let encoded = runs[key];
+    if (!encoded) {
+      encoded = new EncodedRun(
         events.map((event, i) => this.encoding(event, this.shared(event, memos[i]!), key)),
       );
-      runs[key] = run;
+      runs[key] = encoded;
     }
-    run.sendTo(this.connection, from, to);
+    encoded.sendTo(this.connection, from, to);
   }
 
   private shared(event: ChatEvent, memo: EncodingMemo): SharedEncodings {

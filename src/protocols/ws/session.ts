@@ -2,7 +2,7 @@ import type { Chat } from '../../core/chat.js';
 import { ChatError } from '../../core/errors.js';
 import type { ChatEvent } from '../../core/events.js';
 import type { StoredMessage } from '../../core/history.js';
-import type { DisconnectCause, EncodingMemo, Member } from '../../core/member.js';
+import type { DisconnectCause, EncodingMemo, Member, MessageRun } from '../../core/member.js';
 import { RECONNECT_ELSEWHERE } from '../../core/member.js';
 import { foldCase } from '../../core/names.js';
 import { runRequest } from '../../core/requests.js';
@@ -141,22 +141,14 @@ export class WsSession extends Session<ClientMessage> implements WsLinkOwner {
     if (frame !== null) this.connection.send(frame);
   }
 
-  deliverRun(
-    events: readonly ChatEvent[],
-    memos: readonly EncodingMemo[],
-    runMemo: EncodingMemo,
-    _viewer: Member,
-    from: number,
-    to: number,
-  ): void {
+  deliverRun(run: MessageRun, _viewer: Member, from: number, to: number): void {
     if (!this.link.isOpen) return;
-    const run =
-      RUN.peek(runMemo) ??
-      RUN.put(
-        runMemo,
-        new EncodedRun(events.map((event, i) => frameOf(event, memos[i]!) ?? EMPTY)),
-      );
-    run.sendTo(this.connection, from, to);
+    let encoded = RUN.peek(run.memo);
+    if (!encoded) {
+      const frames = run.events.map((event, i) => frameOf(event, run.memos[i]!) ?? EMPTY);
+      encoded = RUN.put(run.memo, new EncodedRun(frames));
+    }
+    encoded.sendTo(this.connection, from, to);
   }
 
   disconnect(reason: string, cause?: DisconnectCause): void {
