@@ -84,6 +84,7 @@ class RunPeer extends FakePeer {
   readonly runs: Array<[number, number]> = [];
 
   deliverRun(run: MessageRun, _viewer: Member, from: number, to: number): void {
+    if (this.failing) throw new Error('door broke');
     this.runs.push([from, to]);
     this.events.push(...run.events.slice(from, to));
   }
@@ -194,6 +195,21 @@ describe('LocalFanout.batch', () => {
     expect(seen(ann)).toEqual(['1', '2', 'notice', '3']);
     expect((ann.peer as RunPeer).runs).toEqual([]);
     expect(seen(bob)).toEqual(['sent 1', 'sent 2', 'notice', 'sent 3']);
+  });
+
+  it('ends only the member whose door fails, be it a run, a stretch or a receipt', () => {
+    const { people, batched, say, seen } = room('runs', 'runs', 'runs', 'plain');
+    const [ann, bob, cat, dan] = people as [Member, Member, Member, Member];
+    (ann.peer as RunPeer).failing = true; // a sender: its receipt fails first
+    (cat.peer as RunPeer).failing = true; // gets the whole run
+    batched.batch(() => {
+      say(ann, 1);
+      say(bob, 2);
+    });
+    expect((ann.peer as RunPeer).disconnected).toBe('Internal error');
+    expect((cat.peer as RunPeer).disconnected).toBe('Internal error');
+    expect(seen(bob)).toEqual(['1', 'sent 2']);
+    expect(seen(dan)).toEqual(['1', '2']);
   });
 
   it('delivers at once outside a batch, and a batch inside a batch with it', () => {

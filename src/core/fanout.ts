@@ -137,7 +137,7 @@ export class LocalFanout implements Fanout {
         let next = 0;
         for (const item of gathered) {
           if (item.member) {
-            if (item.member === recipient) recipient.send(item.event);
+            if (item.member === recipient) this.sendTold(recipient, item.event);
             continue;
           }
           const at = next++;
@@ -165,7 +165,7 @@ export class LocalFanout implements Fanout {
           } else if (item.member === recipient) {
             if (from < next) peer.deliverRun(run, recipient, from, next);
             from = next;
-            recipient.send(item.event);
+            this.sendTold(recipient, item.event);
           }
         }
         if (from < next) peer.deliverRun(run, recipient, from, next);
@@ -175,7 +175,7 @@ export class LocalFanout implements Fanout {
     }
     // Senders outside the room (it takes messages from outside) get their own events still.
     for (const item of gathered) {
-      if (item.member && !told.has(item.member)) item.member.send(item.event);
+      if (item.member && !told.has(item.member)) this.sendTold(item.member, item.event);
     }
     return true;
   }
@@ -185,8 +185,17 @@ export class LocalFanout implements Fanout {
     else member.send(event);
   }
 
+  /** As every delivery: a door that fails to take it is a bug there, and ends that member. */
+  private sendTold(member: Member, event: ChatEvent): void {
+    try {
+      member.send(event);
+    } catch (error) {
+      this.failed(error, member);
+    }
+  }
+
   private deliverOne(item: Gathered): void {
-    if (item.member) item.member.send(item.event);
+    if (item.member) this.sendTold(item.member, item.event);
     else this.publishNow(item.event, item.audience);
   }
 

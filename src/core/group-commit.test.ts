@@ -50,4 +50,16 @@ describe('GroupCommitter relays', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(relayed).toEqual(['ok 1', 'ok 2']);
   });
+
+  it('fails the appends with the error of a batch whose delivery broke, not as unstored', async () => {
+    const store = new MemoryStore();
+    const committer = new GroupCommitter(store, 100, (relays) => {
+      relays();
+      throw new Error('delivery broke');
+    });
+    const result = await Promise.allSettled([committer.append(message('x'), () => {})]);
+    expect(result[0]).toMatchObject({ status: 'rejected', reason: { message: 'delivery broke' } });
+    expect(committer.lastWrite?.ok).toBe(true);
+    expect((await store.latest('#r', 10)).map((stored) => stored.text)).toEqual(['x']);
+  });
 });

@@ -70,6 +70,33 @@ export class GroupCommitter {
     });
   }
 
+  /**
+   * Relays a stored batch and settles its appends. A relay that throws fails its own append
+   * only; the batch's delivery failing (a bug, not the store's) fails those not yet failed,
+   * with its own error: they are stored either way.
+   */
+  private relayAll(batch: readonly Pending[], stored: readonly StoredMessage[]): void {
+    const failed = new Map<Pending, unknown>();
+    try {
+      this.relayBatch(() => {
+        for (let i = 0; i < batch.length; i++) {
+          try {
+            batch[i]!.relay?.(stored[i]!);
+          } catch (error) {
+            failed.set(batch[i]!, error);
+          }
+        }
+      });
+    } catch (error) {
+      for (const pending of batch) if (!failed.has(pending)) failed.set(pending, error);
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const pending = batch[i]!;
+      if (failed.has(pending)) pending.reject(failed.get(pending));
+      else pending.resolve(stored[i]!);
+    }
+  }
+
   /** Resolves once everything appended so far has been stored (or has failed). */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.flushing) {
@@ -95,22 +122,7 @@ export class GroupCommitter {
       try {
         const stored = await this.store.append(batch.map((pending) => pending.message));
         this.lastWrite = { ok: true, at: Date.now() };
-        let failed: Map<Pending, unknown> | undefined;
-        this.relayBatch(() => {
-          for (let i = 0; i < batch.length; i++) {
-            try {
-              batch[i]!.relay?.(stored[i]!);
-            } catch (error) {
-              failed ??= new Map();
-              failed.set(batch[i]!, error);
-            }
-          }
-        });
-        for (let i = 0; i < batch.length; i++) {
-          const pending = batch[i]!;
-          if (failed?.has(pending)) pending.reject(failed.get(pending));
-          else pending.resolve(stored[i]!);
-        }
+        this.relayAll(batch, stored);
       } catch (error) {
         this.lastWrite = { ok: false, at: Date.now(), error: errorName(error) };
         for (const pending of batch) pending.reject(error);
