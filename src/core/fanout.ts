@@ -131,53 +131,58 @@ export class LocalFanout implements Fanout {
     const told = new Set<Member>();
     for (const recipient of members) {
       if (recipient.gone) continue;
-      const peer = recipient.peer;
-      if (recipient.held?.has(roomKey) || !peer.deliverRun) {
-        told.add(recipient);
-        let next = 0;
-        for (const item of gathered) {
-          if (item.member) {
-            if (item.member === recipient) this.sendTold(recipient, item.event);
-            continue;
-          }
-          const at = next++;
-          if (excepts[at] !== recipient) this.deliver(events[at]!, recipient, memos[at]!, roomKey);
-        }
+      // Members being replayed the room, or whose door takes no runs, get message by message.
+      const whole = recipient.peer.deliverRun !== undefined && !recipient.held?.has(roomKey);
+      if (whole && !senders.has(recipient)) {
+        this.deliverStretch(run, recipient, 0, events.length, whole, roomKey);
         continue;
       }
-      try {
-        if (!senders.has(recipient)) {
-          peer.deliverRun(run, recipient, 0, events.length);
-          continue;
-        }
-        // A sender gets the stretches of the run between its own messages, and in their
-        // places what it is told of them.
-        told.add(recipient);
-        let from = 0;
-        let next = 0;
-        for (const item of gathered) {
-          if (item.member === undefined) {
-            if (excepts[next] === recipient) {
-              if (from < next) peer.deliverRun(run, recipient, from, next);
-              from = next + 1;
-            }
-            next++;
-          } else if (item.member === recipient) {
-            if (from < next) peer.deliverRun(run, recipient, from, next);
-            from = next;
-            this.sendTold(recipient, item.event);
+      // The stretches between its own messages, and in their places what it is told of them.
+      told.add(recipient);
+      let from = 0;
+      let next = 0;
+      for (const item of gathered) {
+        if (item.member === undefined) {
+          if (excepts[next] === recipient) {
+            this.deliverStretch(run, recipient, from, next, whole, roomKey);
+            from = next + 1;
           }
+          next++;
+        } else if (item.member === recipient) {
+          this.deliverStretch(run, recipient, from, next, whole, roomKey);
+          from = next;
+          this.sendTold(recipient, item.event);
         }
-        if (from < next) peer.deliverRun(run, recipient, from, next);
-      } catch (error) {
-        this.failed(error, recipient);
       }
+      this.deliverStretch(run, recipient, from, next, whole, roomKey);
     }
     // Senders outside the room (it takes messages from outside) get their own events still.
     for (const item of gathered) {
       if (item.member && !told.has(item.member)) this.sendTold(item.member, item.event);
     }
     return true;
+  }
+
+  /** The run's messages `from` up to `to`: as one stretch of the run, or one by one. */
+  private deliverStretch(
+    run: MessageRun,
+    recipient: Member,
+    from: number,
+    to: number,
+    whole: boolean,
+    roomKey: string,
+  ): void {
+    if (from >= to) return;
+    if (!whole) {
+      for (let i = from; i < to; i++)
+        this.deliver(run.events[i]!, recipient, run.memos[i]!, roomKey);
+      return;
+    }
+    try {
+      recipient.peer.deliverRun!(run, recipient, from, to);
+    } catch (error) {
+      this.failed(error, recipient);
+    }
   }
 
   tell(member: Member, event: ChatEvent): void {
