@@ -16,8 +16,11 @@ const NICK_PATTERN = /^[A-Za-z_[\]{}\\|^][A-Za-z0-9_[\]{}\\|^-]*$/;
 // (no spaces, commas, colons or control characters, which IRC gives meaning to).
 const ROOM_PATTERN = /^#[A-Za-z0-9_[\]{}\\|^.-]+$/;
 
+const UPPER = /[A-Z]/;
+
 export function foldCase(name: string): string {
-  return name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+  // Tested first: most names are already folded, and this runs several times per message.
+  return UPPER.test(name) ? name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : name;
 }
 
 export function checkNick(nick: string): ChatError | undefined {

@@ -54,7 +54,9 @@ export class InputQueue<T> {
   // Made on first use: an idle connection should cost as little memory as possible.
   private pending: Entry<T>[] | undefined;
   private draining: Promise<void> | undefined;
-  private inFlight: Set<Promise<void>> | undefined;
+  /** Pipelined pieces of work not finished yet, and who waits for the next to finish. */
+  private running = 0;
+  private finishWaiters: Array<() => void> | undefined;
   /** Bytes of the inputs waiting beyond the client's allowance. */
   private delayedBytes = 0;
   /** Set once waiting inputs were dropped: inputs due after this are not handled. */
@@ -119,20 +121,36 @@ export class InputQueue<T> {
   }
 
   /**
-   * Runs `work` without waiting for it, unless the most allowed are already running. `work`
-   * must report its own failures: it is never awaited by anyone who could.
+   * Runs `work` without waiting for it, unless the most allowed are already running: then the
+   * promise returned resolves when one of them finishes. `work` must report its own failures:
+   * it is never awaited by anyone who could.
    */
-  async pipeline(work: Promise<void>): Promise<void> {
-    this.inFlight ??= new Set();
-    const inFlight = this.inFlight;
-    const tracked = work.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= (this.limits.maxInFlight ?? 32)) await Promise.race(inFlight);
+  pipeline(work: Promise<void>): Promise<void> | undefined {
+    this.running++;
+    work.then(this.finishedOne, this.finishedOne);
+    return this.running >= (this.limits.maxInFlight ?? 32) ? this.nextFinish() : undefined;
   }
 
   /** Resolves once all pipelined work has finished. */
   async settle(): Promise<void> {
-    if (this.inFlight && this.inFlight.size > 0) await Promise.all(this.inFlight);
+    while (this.running > 0) await this.nextFinish();
+  }
+
+  // A count and the waiters of the next finish, rather than a set of promises raced: a race
+  // subscribes to every promise in flight, for every input read past a full window, and those
+  // subscriptions live as long as a group commit takes.
+  private readonly finishedOne = (): void => {
+    this.running--;
+    const waiters = this.finishWaiters;
+    if (waiters === undefined) return;
+    this.finishWaiters = undefined;
+    for (const wake of waiters) wake();
+  };
+
+  private nextFinish(): Promise<void> {
+    return new Promise((resolve) => {
+      (this.finishWaiters ??= []).push(resolve);
+    });
   }
 
   /** Resolves once every input received so far has been handled, pipelined work included. */

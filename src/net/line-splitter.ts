@@ -1,4 +1,8 @@
 export type LineItem =
+  /**
+   * A view of the chunk pushed, not a copy: every door decodes its lines to text at once, and
+   * a line kept as it is would pin the whole read it came in.
+   */
   | { kind: 'line'; bytes: Buffer }
   /**
    * A line longer than the limit ended; its bytes were dropped as they came. bytes: how long
@@ -47,9 +51,7 @@ export class LineSplitter {
       this.reset();
       if (line.length > this.limits.maxLineBytes) {
         items.push({ kind: 'too-long', bytes: line.length });
-      }
-      // Copy: the caller may hold the line longer than the socket's chunk lives.
-      else items.push({ kind: 'line', bytes: Buffer.from(line) });
+      } else items.push({ kind: 'line', bytes: line });
     }
     const rest = chunk.subarray(start);
     if (rest.length === 0) return items;

@@ -146,8 +146,10 @@ export abstract class Session<Input> implements Peer, Pausable, ConnectionOwner 
     if (this.member.gone || !this.acceptsInput()) return;
     try {
       const work = this.pipelined(input);
-      if (work) await this.inputs.pipeline(work.then(noop, (error) => this.report(error, input)));
-      else {
+      if (work) {
+        const full = this.inputs.pipeline(work.then(noop, (error) => this.report(error, input)));
+        if (full) await full;
+      } else {
         await this.inputs.settle();
         await this.handle(input);
       }

@@ -39,7 +39,7 @@ export const privmsg: IrcCommand = {
       say(ERR_NOTEXTTOSEND, 'No text to send');
       return;
     }
-    const targets = list(targetList);
+    const targets = targetList.includes(',') ? list(targetList) : [targetList];
     if (targets.length > MAX_MESSAGE_TARGETS) {
       say(ERR_TOOMANYTARGETS, targetList, `Too many targets (at most ${MAX_MESSAGE_TARGETS})`);
       return;
@@ -79,6 +79,10 @@ export const privmsg: IrcCommand = {
       sends.push(
         chat.privateMessage(member, recipient.nick, body, action !== null, undefined, tags, quiet),
       );
+    }
+    if (sends.length === 1) {
+      await sends[0]!.catch((error: unknown) => replies.reportError(error, command));
+      return;
     }
     // Each target's failure is its own: the others still get the message.
     const results = await Promise.allSettled(sends);
