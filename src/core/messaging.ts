@@ -39,6 +39,10 @@ export interface SayOptions {
   notice?: boolean;
 }
 
+// Spread into events for what most messages lack: shared, not made anew for each message.
+const NOTHING = Object.freeze({});
+const NOTICE = Object.freeze({ notice: true as const });
+
 /** Saying things: to a room or to one person, each stored before anyone receives it. */
 export class Messaging {
   constructor(private readonly options: MessagingOptions) {}
@@ -59,7 +63,7 @@ export class Messaging {
       text,
       action,
       time: this.options.now(),
-      ...(options.ref === undefined ? {} : { ref: options.ref }),
+      ...(options.ref === undefined ? NOTHING : { ref: options.ref }),
     };
     return this.store(message, (stored) => this.relayToRoom(member, room, stored, options));
   }
@@ -72,8 +76,8 @@ export class Messaging {
     if (!fanout.ordersMessages) room.remember(stored, historyOnJoin);
     const { sender: from, text, action } = stored;
     // The client's tags travel with the message, and only with it: they are not stored.
-    const tags = options.tags === undefined ? {} : { tags: options.tags };
-    const notice = options.notice ? { notice: true as const } : {};
+    const tags = options.tags === undefined ? NOTHING : { tags: options.tags };
+    const notice = options.notice ? NOTICE : NOTHING;
     fanout.tell!(member, {
       type: 'sent',
       target: room.name,
@@ -127,7 +131,7 @@ export class Messaging {
       text,
       action,
       time: this.options.now(),
-      ...(ref === undefined ? {} : { ref }),
+      ...(ref === undefined ? NOTHING : { ref }),
     };
     return this.store(message, (stored) => {
       if (stored.repeat) return;
@@ -140,7 +144,7 @@ export class Messaging {
         action,
         ...(notice ? { notice: true as const } : {}),
         time: stored.time,
-        ...(tags === undefined ? {} : { tags }),
+        ...(tags === undefined ? NOTHING : { tags }),
       };
       // The sender gets a copy too, so every door can show what was sent and to whom.
       this.options.fanout.publish(event, { nicks: [toKey, member.nickKey!] });

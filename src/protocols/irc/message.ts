@@ -58,44 +58,55 @@ export type ParseResult =
  */
 export function parseMessage(line: string): ParseResult {
   if (line.includes('\0')) return { ok: false, reason: 'nul', command: commandWord(line) };
-  let rest = line;
+  // Walked by index, slicing out only what is kept: every chat message comes through here.
+  const end = line.length;
+  let at = 0;
   let tags: Map<string, string> | undefined;
-  if (rest.startsWith('@')) {
-    const space = rest.indexOf(' ');
+  if (line.charCodeAt(0) === AT_SIGN) {
+    const space = line.indexOf(' ');
     if (space === -1) return { ok: false, reason: 'no-command' };
-    tags = parseTags(rest.slice(1, space));
-    rest = rest.slice(space + 1);
+    tags = parseTags(line.slice(1, space));
+    at = space + 1;
   }
-  rest = rest.replace(/^ +/, '');
+  at = afterSpaces(line, at);
   let source: string | undefined;
-  if (rest.startsWith(':')) {
-    const space = rest.indexOf(' ');
+  if (line.charCodeAt(at) === COLON) {
+    const space = line.indexOf(' ', at);
     if (space === -1) return { ok: false, reason: 'no-command' };
-    source = rest.slice(1, space);
-    rest = rest.slice(space + 1).replace(/^ +/, '');
+    source = line.slice(at + 1, space);
+    at = afterSpaces(line, space + 1);
   }
-  if (rest === '') return { ok: false, reason: line.trim() === '' ? 'empty' : 'no-command' };
-  const space = rest.indexOf(' ');
-  const command = space === -1 ? rest : rest.slice(0, space);
+  if (at >= end) return { ok: false, reason: line.trim() === '' ? 'empty' : 'no-command' };
+  const space = line.indexOf(' ', at);
+  const command = space === -1 ? line.slice(at) : line.slice(at, space);
   if (!COMMAND_PATTERN.test(command)) return { ok: false, reason: 'bad-command', command };
   const params: string[] = [];
-  rest = space === -1 ? '' : rest.slice(space + 1);
+  at = space === -1 ? end : space + 1;
   for (;;) {
-    rest = rest.replace(/^ +/, '');
-    if (rest === '') break;
-    if (rest.startsWith(':')) {
-      params.push(rest.slice(1));
+    at = afterSpaces(line, at);
+    if (at >= end) break;
+    if (line.charCodeAt(at) === COLON) {
+      params.push(line.slice(at + 1));
       break;
     }
-    const next = rest.indexOf(' ');
+    const next = line.indexOf(' ', at);
     if (next === -1) {
-      params.push(rest);
+      params.push(line.slice(at));
       break;
     }
-    params.push(rest.slice(0, next));
-    rest = rest.slice(next + 1);
+    params.push(line.slice(at, next));
+    at = next + 1;
   }
   return { ok: true, message: { tags, source, command: command.toUpperCase(), params } };
+}
+
+const AT_SIGN = 0x40;
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+function afterSpaces(line: string, at: number): number {
+  while (line.charCodeAt(at) === SPACE) at++;
+  return at;
 }
 
 /** The command word of a line, as best it can be found, for error replies about it. */

@@ -1,3 +1,4 @@
+import type { SayOptions } from '../../../core/messaging.js';
 import { CAP_MESSAGE_TAGS } from '../caps.js';
 import { clientTagsOf } from '../client-tags.js';
 import {
@@ -24,13 +25,15 @@ const ACTION = /^\x01ACTION (.*?)\x01?$/s;
 export const privmsg: IrcCommand = {
   names: ['PRIVMSG', 'NOTICE'],
   minParams: 0,
-  async run({ chat, member, client, replies }, message) {
+  // Not async: it runs for every chat message, and only the sends need waiting for.
+  run({ chat, member, client, replies }, message) {
     const command = message.command;
     const quiet = command === 'NOTICE';
     const say = (numeric: string, ...params: string[]) => {
       if (!quiet) replies.reply(numeric, ...params);
     };
-    const [targetList, text] = message.params;
+    const targetList = message.params[0];
+    const text = message.params[1];
     if (targetList === undefined || targetList === '') {
       say(ERR_NORECIPIENT, `No recipient given (${command})`);
       return;
@@ -59,14 +62,9 @@ export const privmsg: IrcCommand = {
         else if (room.mod.modes.noOutside && !chat.isIn(member, room.name))
           say(ERR_CANNOTSENDTOCHAN, room.name, 'Cannot send to channel');
         else {
-          sends.push(
-            chat.say(member, body, {
-              room: room.name,
-              action: action !== null,
-              notice: quiet,
-              ...(tags ? { tags } : {}),
-            }),
-          );
+          const options: SayOptions = { room: room.name, action: action !== null, notice: quiet };
+          if (tags) options.tags = tags;
+          sends.push(chat.say(member, body, options));
         }
         continue;
       }
@@ -80,14 +78,15 @@ export const privmsg: IrcCommand = {
         chat.privateMessage(member, recipient.nick, body, action !== null, undefined, tags, quiet),
       );
     }
-    if (sends.length === 1) {
-      await sends[0]!.catch((error: unknown) => replies.reportError(error, command));
-      return;
-    }
     // Each target's failure is its own: the others still get the message.
-    const results = await Promise.allSettled(sends);
-    for (const result of results) {
-      if (result.status === 'rejected') replies.reportError(result.reason, command);
+    const failed = (error: unknown) => replies.reportError(error, command);
+    if (sends.length === 1) return sends[0]!.then(noop, failed);
+    if (sends.length > 1) {
+      return Promise.allSettled(sends).then((results) => {
+        for (const result of results) if (result.status === 'rejected') failed(result.reason);
+      });
     }
   },
 };
+
+function noop(): void {}
