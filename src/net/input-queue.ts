@@ -148,8 +148,10 @@ export class InputQueue<T> {
   };
 
   private nextFinish(): Promise<void> {
+    const waiters = this.finishWaiters ?? [];
+    this.finishWaiters = waiters;
     return new Promise((resolve) => {
-      (this.finishWaiters ??= []).push(resolve);
+      waiters.push(resolve);
     });
   }
 
