@@ -101,6 +101,9 @@ async function fanoutPart(
     }
     const peer = peerOf(outcomes);
     const deliveries = (run: FanoutRun) => run.deliveriesPerSecond;
+    // What a server can do with a whole core, for when the generator, not the server, set the
+    // pace: messages fanned out per second of the server's CPU.
+    const perCpuSecond = (run: FanoutRun) => run.messagesPerSecond / run.usage.serverCpu;
     console.log(
       `\n${table(
         [
@@ -110,6 +113,8 @@ async function fanoutPart(
           '× baseline',
           ...(peer ? [`× ${peer}`] : []),
           'msg/s',
+          'µs CPU/msg',
+          ...(peer ? [`× ${peer} per CPU`] : []),
           'received/expected',
           ...USAGE_HEADER,
           'msg/commit',
@@ -128,6 +133,8 @@ async function fanoutPart(
             ratioCell(outcomes, outcome, deliveries),
             ...(peer ? [peerCell(outcomes, outcome, deliveries)] : []),
             count(median(outcome.runs.map((run) => run.messagesPerSecond))),
+            fixed(median(outcome.runs.map((run) => 1e6 / perCpuSecond(run))), 1),
+            ...(peer ? [peerCell(outcomes, outcome, perCpuSecond)] : []),
             expected > 0 ? `${(received / expected).toFixed(6)} (${count(received)})` : 'n/a',
             ...usageCells(outcome.runs.map((run) => run.usage)),
             fixed(median(outcome.runs.map((run) => run.messagesPerCommit)), 1),
@@ -139,9 +146,12 @@ async function fanoutPart(
     console.log(
       '   deliveries: chat messages received, summed over all clients (one message to one receiver = one).\n' +
         '   received/expected: over the whole run after the drain; must be exactly 1, in order, no duplicates.\n' +
-        "   msg/commit: messages per group commit; in store: share of the server's time inside store.append." +
+        "   msg/commit: messages per group commit; in store: share of the server's time inside store.append.\n" +
+        "   µs CPU/msg: the server's CPU time per message sent (each delivered to every other member): what\n" +
+        '   the server can do, whether it or the generator set the pace.' +
         (peer
-          ? `\n   × ${peer}: deliveries/s over ${peer}'s, whose clients speak IRC (bench/ngircd-server.ts).`
+          ? `\n   × ${peer}: deliveries/s over ${peer}'s, whose clients speak IRC (bench/ngircd-server.ts);` +
+            `\n   × ${peer} per CPU: messages per second of server CPU over ${peer}'s (its µs CPU/msg over ours).`
           : ''),
     );
     console.log(USAGE_NOTE);
