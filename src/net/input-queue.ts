@@ -57,6 +57,7 @@ export class InputQueue<T> {
   /** Pipelined pieces of work not finished yet, and who waits for the next to finish. */
   private running = 0;
   private finishWaiters: Array<() => void> | undefined;
+  private finishedOne: (() => void) | undefined;
   /** Bytes of the inputs waiting beyond the client's allowance. */
   private delayedBytes = 0;
   /** Set once waiting inputs were dropped: inputs due after this are not handled. */
@@ -127,6 +128,8 @@ export class InputQueue<T> {
    */
   pipeline(work: Promise<void>): Promise<void> | undefined {
     this.running++;
+    // Made on first use, like the queue: an idle connection never needs it.
+    this.finishedOne ??= () => this.finished();
     work.then(this.finishedOne, this.finishedOne);
     return this.running >= (this.limits.maxInFlight ?? 32) ? this.nextFinish() : undefined;
   }
@@ -139,13 +142,13 @@ export class InputQueue<T> {
   // A count and the waiters of the next finish, rather than a set of promises raced: a race
   // subscribes to every promise in flight, for every input read past a full window, and those
   // subscriptions live as long as a group commit takes.
-  private readonly finishedOne = (): void => {
+  private finished(): void {
     this.running--;
     const waiters = this.finishWaiters;
     if (waiters === undefined) return;
     this.finishWaiters = undefined;
     for (const wake of waiters) wake();
-  };
+  }
 
   private nextFinish(): Promise<void> {
     const waiters = this.finishWaiters ?? [];
