@@ -130,7 +130,11 @@ const SAFE_TRAILING = /^[^\0\r\n]*$/;
 function onePrivmsg(line: ChatLine, variant: number, source: string): string | undefined {
   const body = line.action ? `${CTCP}ACTION ${line.text}${CTCP}` : line.text;
   const head = `:${source} ${line.notice ? 'NOTICE' : 'PRIVMSG'} ${line.to} :`;
-  if (Buffer.byteLength(head) + Buffer.byteLength(body) + 2 > MAX_BODY_BYTES) return undefined;
+  // A UTF-16 unit takes at most 3 bytes: most lines fit by their length alone, unmeasured.
+  const mayNotFit = (head.length + body.length) * 3 + 2 > MAX_BODY_BYTES;
+  if (mayNotFit && Buffer.byteLength(head) + Buffer.byteLength(body) + 2 > MAX_BODY_BYTES) {
+    return undefined;
+  }
   if (!SAFE_SOURCE.test(source) || !SAFE_MIDDLE.test(line.to) || !SAFE_TRAILING.test(body)) {
     return undefined;
   }
