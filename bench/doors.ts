@@ -399,17 +399,34 @@ export const PING = Buffer.from('PING ');
 /** `:sNNNNN!sNNNNN@host PRIVMSG #room :text` → sink.chat; false for any other line. */
 export function ircRoomPrivmsg(room: string) {
   const marker = Buffer.from(` PRIVMSG ${room} :`);
+  // From each sender's '!' to its text: the same on every line it sends (its mask does not
+  // change), so after the first line the marker is checked where it should be and the mask
+  // is not scanned. A line where it is not is scanned in full.
+  const textAfterBang: number[] = [];
+  const hasMarker = (buf: Buffer, at: number) => {
+    for (let k = 0; k < marker.length; k++) if (buf[at + k] !== marker[k]) return false;
+    return true;
+  };
   return (buf: Buffer, start: number, end: number, sink: Sink, at: number) => {
     if (buf[start] !== COLON || buf[start + 1] !== S) return false;
     let i = start + 2;
     let sender = 0;
     for (; i < end && buf[i] !== BANG; i++) sender = sender * 10 + buf[i]! - 48;
+    const known = textAfterBang[sender];
+    if (known !== undefined) {
+      const text = i + known;
+      if (text <= end && hasMarker(buf, text - marker.length)) {
+        sink.chat(sender, buf, text, end, at);
+        return true;
+      }
+    }
+    const bang = i;
     // Byte loops, not buf.indexOf and buf.compare: at millions of lines a second, their
     // argument checks cost the generator more than the scan itself.
     while (i < end && buf[i] !== SPACE) i++;
     const text = i + marker.length;
-    if (text > end) return false;
-    for (let k = 0; k < marker.length; k++) if (buf[i + k] !== marker[k]) return false;
+    if (text > end || !hasMarker(buf, i)) return false;
+    textAfterBang[sender] = text - bang;
     sink.chat(sender, buf, text, end, at);
     return true;
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ircDoor } from '../bench/doors.js';
+import { ircDoor, ircRoomPrivmsg } from '../bench/doors.js';
 import { recordingSink } from './bench-sink.js';
 import { LineClient, startTestServer } from './helpers.js';
 
@@ -22,5 +22,23 @@ describe('the benchmark IRC door', () => {
     line.send('still there?');
     await expect.poll(() => seen).toEqual(['7:from seven', '7:still there?']);
     client.close();
+  });
+
+  it("reads a sender's later lines by the length of its first one's prefix, and still checks them", () => {
+    const { sink, seen } = recordingSink();
+    const read = ircRoomPrivmsg('#lobby');
+    const parse = (line: string) => {
+      const buf = Buffer.from(line);
+      return read(buf, 0, buf.length, sink, 0);
+    };
+    expect(parse(':s3!~s3@a.cloak PRIVMSG #lobby :first')).toBe(true);
+    expect(parse(':s3!~s3@a.cloak PRIVMSG #lobby :second')).toBe(true);
+    // Same sender number, a longer mask (another server): scanned again, and learned.
+    expect(parse(':s3!~s3@a.longer.cloak PRIVMSG #lobby :third')).toBe(true);
+    expect(parse(':s3!~s3@a.longer.cloak PRIVMSG #lobby :fourth')).toBe(true);
+    // Not a message to the room, whatever the lengths: not chat.
+    expect(parse(':s3!~s3@a.longer.cloak NOTICE #lobby :fifth')).toBe(false);
+    expect(parse(':s3!~s3@a.longer.cloak PRIVMSG #other :sixth')).toBe(false);
+    expect(seen).toEqual(['3:first', '3:second', '3:third', '3:fourth']);
   });
 });
