@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { FlushScheduler, Output } from './flush-scheduler.js';
 
@@ -40,8 +38,27 @@ describe('Output', () => {
   });
 });
 
-/** A connection whose flush takes `ms` of CPU (a write to thousands of sockets). */
-function connection(ms = 0) {
+/** An event loop the test runs: busy or idle for exactly as long as it says. */
+function testLoop() {
+  let time = 0;
+  let idleTime = 0;
+  return {
+    now: () => time,
+    idle: () => idleTime,
+    busy(ms: number) {
+      time += ms;
+    },
+    rest(ms: number) {
+      time += ms;
+      idleTime += ms;
+    },
+  };
+}
+
+type Loop = ReturnType<typeof testLoop>;
+
+/** A connection whose flush takes `ms` (a write to thousands of sockets). */
+function connection(loop: Loop, ms = 0) {
   let flushes = 0;
   let flushed: () => void = () => {};
   return {
@@ -53,8 +70,7 @@ function connection(ms = 0) {
         flushed = resolve;
       }),
     flush() {
-      const until = performance.now() + ms;
-      while (performance.now() < until);
+      loop.busy(ms);
       flushes++;
       flushed();
     },
@@ -63,14 +79,34 @@ function connection(ms = 0) {
 
 const afterTick = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
+/** A long flush, written at the end of its tick. */
+async function longFlush(scheduler: FlushScheduler, loop: Loop) {
+  const slow = connection(loop, 40);
+  scheduler.add(slow);
+  await afterTick();
+  expect(slow.flushes).toBe(1);
+}
+
 describe('FlushScheduler', () => {
-  it('holds a flush back while long flushes come back to back, then writes it', async () => {
-    const scheduler = new FlushScheduler();
-    const slow = connection(40);
-    scheduler.add(slow);
+  it('writes at once after a long flush when the loop has been keeping up', async () => {
+    // A room of hundreds at a steady pace: idle gaps, a long flush, a message a moment later.
+    const loop = testLoop();
+    const scheduler = new FlushScheduler(loop);
+    loop.rest(60);
+    await longFlush(scheduler, loop);
+    loop.busy(1);
+    const next = connection(loop);
+    scheduler.add(next);
     await afterTick();
-    expect(slow.flushes).toBe(1);
-    const next = connection();
+    expect(next.flushes).toBe(1);
+  });
+
+  it('holds a flush back while the loop is saturated and flushes are long, then writes it', async () => {
+    const loop = testLoop();
+    const scheduler = new FlushScheduler(loop);
+    loop.busy(500);
+    await longFlush(scheduler, loop);
+    const next = connection(loop);
     const flushed = next.nextFlush();
     scheduler.add(next);
     await afterTick();
@@ -79,15 +115,29 @@ describe('FlushScheduler', () => {
     expect(next.flushes).toBe(1);
   });
 
-  it('does not hold a flush back once the server has had a pause since the last long one', async () => {
-    const scheduler = new FlushScheduler();
-    scheduler.add(connection(40));
-    await afterTick();
-    // Less than the last flush took, but enough of a gap: a server keeping up with its load.
-    await sleep(15);
-    const next = connection();
+  it('stops holding flushes back once the loop has had a pause', async () => {
+    const loop = testLoop();
+    const scheduler = new FlushScheduler(loop);
+    loop.busy(500);
+    await longFlush(scheduler, loop);
+    // Less than the last flush took, so it would wait, but the loop has been idle since.
+    loop.rest(30);
+    const next = connection(loop);
     scheduler.add(next);
     await afterTick();
     expect(next.flushes).toBe(1);
+  });
+
+  it('never holds back short flushes, however busy the loop', async () => {
+    const loop = testLoop();
+    const scheduler = new FlushScheduler(loop);
+    loop.busy(500);
+    const first = connection(loop, 1);
+    scheduler.add(first);
+    await afterTick();
+    const next = connection(loop);
+    scheduler.add(next);
+    await afterTick();
+    expect([first.flushes, next.flushes]).toEqual([1, 1]);
   });
 });

@@ -58,13 +58,29 @@ export interface Flushable {
 const MAX_FLUSH_DELAY_MS = 20;
 /** Flushes shorter than this (a room of a few hundred) never wait. */
 const FLUSH_DELAY_THRESHOLD_MS = 4;
+/** How far back the event loop's load is looked at: the time constant of its average. */
+const LOAD_WINDOW_MS = 100;
 /**
- * A flush waits only when the last one ended less than this share of its length ago: the
- * server is writing nearly all the time. A busy but keeping-up server (a room of hundreds
- * at a steady pace, its flushes a few ms each with gaps between) must not wait: each wait
- * lands on the latency of every message that comes soon after a slow flush.
+ * Flushes wait only while the event loop has been this busy of late: a server with more to do
+ * than it can (a join storm, where every join is written to thousands). One keeping up with
+ * long flushes and idle gaps between (a room of hundreds, 100 messages a second) is not: two
+ * messages a moment apart there are two flushes back to back, and holding the second back
+ * would only add its wait to the latency of everyone it goes to.
  */
-const BACK_TO_BACK = 0.25;
+const SATURATED = 0.9;
+
+/** What the scheduler reads of the event loop (tests give it a loop of their own). */
+export interface LoopMeter {
+  /** Milliseconds. */
+  now(): number;
+  /** Milliseconds the loop has spent idle, waiting for I/O, since it started. */
+  idle(): number;
+}
+
+const eventLoop: LoopMeter = {
+  now: () => performance.now(),
+  idle: () => performance.eventLoopUtilization().idle,
+};
 
 /**
  * When the connections' gathered output is written: one of these per server, shared by all
@@ -78,17 +94,28 @@ export class FlushScheduler {
   private scheduled = false;
   /** How long the last flush took: a write costs a syscall per socket, whatever it carries. */
   private lastFlushMs = 0;
-  private lastFlushEnded = 0;
+  private lastFlushEnded: number;
+  /** The loop's busy share over about LOAD_WINDOW_MS, as of `lookedAt`. */
+  private busyShare = 0;
+  private lookedAt: number;
+  private idleAt: number;
   private readonly flushAll = () => {
     this.scheduled = false;
-    const started = performance.now();
+    const started = this.loop.now();
     const dirty = this.dirty;
     for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
     dirty.length = 0;
     this.root = new Output(undefined, undefined, 0);
-    this.lastFlushEnded = performance.now();
+    this.lastFlushEnded = this.loop.now();
     this.lastFlushMs = this.lastFlushEnded - started;
+    // Looked at after every flush, so that the average is weighted towards what is recent.
+    this.loopBusy();
   };
+
+  constructor(private readonly loop: LoopMeter = eventLoop) {
+    this.lastFlushEnded = this.lookedAt = loop.now();
+    this.idleAt = loop.idle();
+  }
 
   /** The empty output a connection's first chunk of this turn follows. */
   get turnRoot(): Output {
@@ -104,20 +131,34 @@ export class FlushScheduler {
   /**
    * Normally at the end of the current callback: a group commit's whole batch is broadcast in
    * one callback, so it leaves in one write per socket. But when flushes are long (a join in
-   * a room of thousands writes to thousands of sockets) and come back to back, the next one
-   * waits until as long has passed since the last, so whatever happens meanwhile shares its
-   * writes: at most about half the time goes to flushing, and batches grow with the load
-   * instead of the server falling behind by one write per socket per event. A quiet server
-   * never waits.
+   * a room of thousands writes to thousands of sockets) and the loop is saturated, the next
+   * one waits until as long has passed since the last, so whatever happens meanwhile shares
+   * its writes: batches grow with the load instead of the server falling behind by one write
+   * per socket per event. A server keeping up never waits.
    */
   private schedule(): void {
     this.scheduled = true;
-    const sinceLast = performance.now() - this.lastFlushEnded;
-    if (
-      this.lastFlushMs < FLUSH_DELAY_THRESHOLD_MS ||
-      sinceLast >= this.lastFlushMs * BACK_TO_BACK
-    ) {
-      process.nextTick(this.flushAll);
-    } else setTimeout(this.flushAll, Math.min(this.lastFlushMs - sinceLast, MAX_FLUSH_DELAY_MS));
+    const wait =
+      this.lastFlushMs < FLUSH_DELAY_THRESHOLD_MS
+        ? 0
+        : this.lastFlushMs - (this.loop.now() - this.lastFlushEnded);
+    if (wait > 0 && this.loopBusy() >= SATURATED) {
+      setTimeout(this.flushAll, Math.min(wait, MAX_FLUSH_DELAY_MS));
+    } else process.nextTick(this.flushAll);
+  }
+
+  /** The loop's busy share over about the last LOAD_WINDOW_MS, averaged by time. */
+  private loopBusy(): number {
+    const now = this.loop.now();
+    const idle = this.loop.idle();
+    const elapsed = now - this.lookedAt;
+    if (elapsed > 0) {
+      const kept = Math.exp(-elapsed / LOAD_WINDOW_MS);
+      const busy = 1 - Math.min(1, (idle - this.idleAt) / elapsed);
+      this.busyShare = this.busyShare * kept + (1 - kept) * busy;
+      this.lookedAt = now;
+      this.idleAt = idle;
+    }
+    return this.busyShare;
   }
 }
