@@ -11,6 +11,8 @@ import { Child } from './rpc.js';
 import type { Ports, ServerApi } from './server-common.js';
 
 const DEBIAN_PATH = '/usr/sbin/ngircd';
+/** ngIRCd's listen backlog (`ss -ltn` shows 10): how many may connect at once. */
+export const NGIRCD_BACKLOG = 10;
 
 function executable(path: string): boolean {
   try {
