@@ -201,7 +201,10 @@ async function latencyPart(
     s.runs,
     (target) => latencyRun(target, config),
     (r) =>
-      `per delivery p50 ${ms(r.delivery.p50)} p99 ${ms(r.delivery.p99)} ms, until everyone p50 ${ms(r.everyone.p50)} p99 ${ms(r.everyone.p99)} ms, ${usageText(r.usage)}`,
+      `per delivery p50 ${ms(r.delivery.p50)} p99 ${ms(r.delivery.p99)} ms, until everyone p50 ${ms(r.everyone.p50)} p99 ${ms(r.everyone.p99)} ms, ` +
+      // One blocked call (a write waiting on a slow disk) shows in that run's tail alone.
+      (r.loopDelay ? `server loop delay max ${ms(r.loopDelay.max)} ms, ` : '') +
+      usageText(r.usage),
   );
   const cell = (outcome: Outcome<LatencyRun>, pick: (run: LatencyRun) => number) =>
     summaryOf(outcome.runs.map(pick), (v) => ms(v));
