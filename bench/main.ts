@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--quick] [--only PARTS] [--runs N] [--json FILE] [--window N]
- *                   [--generators N] [--targets NAMES]`
+ *                   [--generators N] [--targets NAMES] [--pin]`
  *
  * The benchmarks of the issue "Benchmarks" (BENCHMARKS.md), each for every front door beside
  * the baselines measured in the same run (bench/targets.ts):
@@ -19,11 +19,12 @@
  * Runs of the different targets alternate so that slow drift of the machine hits them alike,
  * each waits for the machine to be quiet first, and each figure is the median of the runs with
  * the spread (min–max). Exits 1 if a fan-out delivery was lost, duplicated or reordered (a
- * missed performance target is reported, not an error).
+ * missed performance target is reported, not an error). --pin gives the server under test one
+ * CPU and its load generators the other, as the issues' independent measurements are taken.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { clusterPart } from './cluster.js';
 import { floodPart } from './flood.js';
 import { historyFanout, storeBenchmark } from './history.js';
@@ -50,7 +51,7 @@ import {
   verdicts,
 } from './report.js';
 import { roomsPart } from './rooms.js';
-import { childFdLimit } from './rpc.js';
+import { childFdLimit, pinCores } from './rpc.js';
 import { runner } from './runner.js';
 import {
   type FanoutRun,
@@ -303,6 +304,10 @@ async function main(): Promise<void> {
     runner.quietBudgetMs = 10_000;
     runner.attempts = 1;
   }
+  if (options.pin) {
+    if (cpus().length < 2) throw new Error('--pin needs at least two CPUs');
+    pinCores();
+  }
   const s = sizes(options);
   let targets = TARGETS.filter(
     (target) => !options.targets || options.targets.includes(target.name),
@@ -321,14 +326,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const machine =
-    `${availableParallelism()} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+    `${cpus().length} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
     `${process.platform} ${release()}, Node ${process.version}, temp dir ${tmpdir()}, ` +
     `open files per process ${childFdLimit()}`;
   const code = gitState();
   console.log(
     `chatroom benchmarks${options.quick ? ' (--quick: a smoke run, one short run each; the figures are rough)' : ''}`,
   );
-  console.log(`machine: ${machine}`);
+  console.log(
+    `machine: ${machine}${options.pin ? '; pinned: servers on CPU 0, generators on CPU 1' : ''}`,
+  );
   console.log(`code: ${code}; started ${new Date(started).toISOString()}`);
   console.log(
     `targets: ${targets.map((t) => t.name + (t.baseline ? ` (against ${[t.baseline, ...(t.peer ? [t.peer] : [])].join(' and ')})` : '')).join('; ')}${peerNote}`,

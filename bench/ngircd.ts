@@ -117,9 +117,12 @@ export async function startNgircd(): Promise<{
 }> {
   if (!found) throw new Error('ngIRCd is not installed (see the message at the start)');
   const script = fileURLToPath(new URL('./ngircd-server.js', import.meta.url));
-  const { child, ready } = await Child.start<ServerApi, NgircdReady>('ngircd', script, [
-    found.binary,
-  ]);
+  const { child, ready } = await Child.start<ServerApi, NgircdReady>(
+    'ngircd',
+    script,
+    [found.binary],
+    { role: 'server' },
+  );
   running.add(ready.pid);
   return { child, ports: ready.ports, cleanup: async () => kill(ready.pid) };
 }

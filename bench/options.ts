@@ -26,9 +26,11 @@ export interface Options {
   targets: string[] | undefined;
   /** The fan-out's room sizes, when not its usual ones (to look at one closely). */
   clients: number[] | undefined;
+  /** Servers on CPU 0, generators and this process on CPU 1 (bench/rpc.ts pinCores). */
+  pin: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--runs N] [--json FILE]
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--runs N] [--json FILE] [--pin]
                       [--clients N,...] [--window N] [--generators N] [--targets "${TARGETS.map((t) => t.name).join(',')}"]`;
 
 function positive(value: string | undefined, flag: string): number {
@@ -47,10 +49,12 @@ export function parseArgs(argv: readonly string[]): Options {
     generators: 1,
     targets: undefined,
     clients: undefined,
+    pin: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--pin') options.pin = true;
     else if (arg === '--json') options.json = argv[++i];
     else if (arg === '--window') options.window = positive(argv[++i], arg);
     else if (arg === '--runs') options.runs = positive(argv[++i], arg);

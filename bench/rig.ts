@@ -6,7 +6,7 @@
  * took.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -145,7 +145,7 @@ export function usage(before: Marks, after: Marks): Usage {
           ? 'server'
           : generatorBound
             ? 'generator'
-            : busy >= SATURATED * availableParallelism()
+            : busy >= SATURATED * cpus().length
               ? 'cpus'
               : 'neither',
   };
@@ -210,7 +210,7 @@ export class Rig {
           `generator ${index}`,
           script(scenario.generator?.script ?? 'generator'),
           [JSON.stringify(config)],
-          { execArgv: nodeArgs('BENCH_GENERATOR_NODE_ARGS') },
+          { execArgv: nodeArgs('BENCH_GENERATOR_NODE_ARGS'), role: 'load' },
         );
         return started.child;
       }),
@@ -296,6 +296,7 @@ async function startServers(target: Target, limitsExempt: string | undefined): P
     const name = kind === 'line-baseline' ? 'baseline-server' : 'baseline-ws-server';
     const { child, ready } = await Child.start<ServerApi, Ports>(kind, script(name), [], {
       execArgv,
+      role: 'server',
     });
     return { children: [child], ports: [ready], cleanup: async () => {} };
   }
@@ -322,7 +323,7 @@ async function startServers(target: Target, limitsExempt: string | undefined): P
       kind,
       script('server-worker'),
       dataDir ? [store, dataDir] : [store],
-      { execArgv, ...env },
+      { execArgv, role: 'server', ...env },
     );
     return { children: [child], ports: [ready], cleanup };
   } catch (error) {
@@ -359,7 +360,7 @@ async function startNodes(
         `chatroom node ${i}`,
         script('server-worker'),
         ['serve', '--database-url', namespace.databaseUrl, ...cluster],
-        { execArgv, ...env },
+        { execArgv, role: 'server', ...env },
       );
       children.push(child);
       ports.push(ready);

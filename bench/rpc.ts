@@ -71,6 +71,26 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Environment variables added to this process's. */
   env?: Record<string, string>;
+  /** Which core it gets under --pin (pinCores). */
+  role?: Role;
+}
+
+/** Under --pin, the server under test has a core of its own and its load the other. */
+export type Role = 'server' | 'load';
+const CORE_OF: Record<Role, number> = { server: 0, load: 1 };
+let pinning = false;
+
+/**
+ * Pins each child by its role, and this process with the load, as an independent load
+ * generator runs (one core for the server, another for the generator): the server's own
+ * threads (SQLite's checkpointer, GC helpers) then share its one core instead of borrowing
+ * the other.
+ */
+export function pinCores(): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(CORE_OF.load), String(process.pid)], {
+    stdio: 'ignore',
+  });
+  pinning = true;
 }
 
 /** A child process serving `T`, seen from the parent. */
@@ -117,7 +137,8 @@ export class Child<T extends Api<T>> {
     options: StartOptions = {},
   ): Promise<{ child: Child<T>; ready: R }> {
     const node = [process.execPath, ...(options.execArgv ?? []), script, ...args];
-    const spawned = spawn('sh', ['-c', `${RAISE_LIMIT} exec "$@"`, 'sh', ...node], {
+    const pin = pinning && options.role ? `taskset -c ${CORE_OF[options.role]} ` : '';
+    const spawned = spawn('sh', ['-c', `${RAISE_LIMIT} exec ${pin}"$@"`, 'sh', ...node], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
       env: { ...process.env, ...options.env },

@@ -154,9 +154,12 @@ async function startFlood(
   bytes: number,
 ): Promise<() => Promise<FloodResult>> {
   const config: FlooderConfig = { door: rig.target.door, port: rig.port, from, bytes };
-  const { child } = await Child.start<FlooderApi>('flooder', script('flooder'), [
-    JSON.stringify(config),
-  ]);
+  const { child } = await Child.start<FlooderApi>(
+    'flooder',
+    script('flooder'),
+    [JSON.stringify(config)],
+    { role: 'load' },
+  );
   await child.call('start');
   return async () => {
     const result = await child.call('stop');
